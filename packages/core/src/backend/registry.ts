@@ -1,0 +1,117 @@
+import { BackendUnavailableError, OverparamError, UnknownNameError } from '../errors';
+import { tf } from '../tf';
+import type { BackendPlugin, BackendSelection, BackendStatus, Platform } from './types';
+
+/**
+ * The backend registry. Plugin packages export plain `BackendPlugin` objects; applications (the
+ * CLI, tests) register the ones they ship with and then `selectBackend('auto' | name)`.
+ */
+const plugins = new Map<string, BackendPlugin>();
+
+export function registerBackend(plugin: BackendPlugin): void {
+  plugins.set(plugin.name, plugin);
+}
+
+export function registeredBackends(): BackendPlugin[] {
+  return [...plugins.values()].sort((a, b) => b.priority - a.priority);
+}
+
+export function currentPlatform(): Platform {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return proc?.versions?.node !== undefined ? 'node' : 'browser';
+}
+
+function reasonOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function activate(plugin: BackendPlugin): Promise<void> {
+  await plugin.load();
+  if (tf.getBackend() !== plugin.tfName) {
+    throw new BackendUnavailableError(plugin.name, `tfjs did not activate '${plugin.tfName}' after loading it`);
+  }
+}
+
+/**
+ * Activates a backend. `auto` tries every registered backend for this platform, best first, and
+ * returns the first that loads, with the reasons the better ones failed. A name loads exactly that
+ * backend or throws a typed error saying what to install.
+ */
+export async function selectBackend(request: string = 'auto'): Promise<BackendSelection> {
+  const platform = currentPlatform();
+  if (request !== 'auto') {
+    const plugin = plugins.get(request);
+    if (plugin === undefined) {
+      throw new UnknownNameError('BACKEND_UNKNOWN', 'backend', request, ['auto', ...plugins.keys()]);
+    }
+    if (!plugin.platforms.includes(platform)) {
+      throw new BackendUnavailableError(plugin.name, `it does not run on ${platform}; it runs on ${plugin.platforms.join(', ')}`);
+    }
+    try {
+      await activate(plugin);
+    } catch (e) {
+      if (e instanceof OverparamError) throw e;
+      throw new BackendUnavailableError(plugin.name, reasonOf(e), { cause: e });
+    }
+    return { name: plugin.name, tfName: plugin.tfName, skipped: [] };
+  }
+
+  const skipped: { name: string; reason: string }[] = [];
+  for (const plugin of registeredBackends()) {
+    if (!plugin.platforms.includes(platform)) {
+      skipped.push({ name: plugin.name, reason: `does not run on ${platform}` });
+      continue;
+    }
+    try {
+      await activate(plugin);
+      return { name: plugin.name, tfName: plugin.tfName, skipped };
+    } catch (e) {
+      skipped.push({ name: plugin.name, reason: reasonOf(e) });
+    }
+  }
+  throw new OverparamError(
+    'NO_BACKEND',
+    `no backend could be loaded on ${platform}: ` +
+      (skipped.length === 0 ? 'none is registered (register @overparam/backend-cpu at least)' : skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')),
+  );
+}
+
+/**
+ * Reports every registered backend and whether it can be loaded here. Loading is the only
+ * reliable test, so this activates each in turn and then restores the backend that was active.
+ */
+export async function backendStatuses(): Promise<BackendStatus[]> {
+  const platform = currentPlatform();
+  const before = plugins.size > 0 ? safeGetBackend() : undefined;
+  const out: BackendStatus[] = [];
+  for (const plugin of registeredBackends()) {
+    const base = { name: plugin.name, priority: plugin.priority, platforms: plugin.platforms, packageName: plugin.packageName };
+    if (!plugin.platforms.includes(platform)) {
+      out.push({ ...base, available: false, reason: `does not run on ${platform}` });
+      continue;
+    }
+    try {
+      await activate(plugin);
+      out.push({ ...base, available: true });
+    } catch (e) {
+      out.push({ ...base, available: false, reason: reasonOf(e) });
+    }
+  }
+  if (before !== undefined) await tf.setBackend(before);
+  return out;
+}
+
+function safeGetBackend(): string | undefined {
+  try {
+    return tf.getBackend();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The name of the active backend in our terms (falls back to the tfjs name). */
+export function activeBackendName(): string {
+  const tfName = tf.getBackend();
+  for (const plugin of plugins.values()) if (plugin.tfName === tfName) return plugin.name;
+  return tfName;
+}

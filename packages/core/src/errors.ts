@@ -1,0 +1,70 @@
+/**
+ * Every error overparam throws on purpose is an OverparamError with a stable `code`, so programs
+ * can branch on it and the CLI can print one line without a stack trace. Messages say what went
+ * wrong and what to do about it.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'BACKEND_UNKNOWN'
+  | 'BACKEND_UNAVAILABLE'
+  | 'NO_BACKEND'
+  | 'ARCH_UNKNOWN'
+  | 'INIT_UNKNOWN'
+  | 'ACTIVATION_UNKNOWN'
+  | 'LOSS_UNKNOWN'
+  | 'OPTIMIZER_UNKNOWN'
+  | 'DATA_UNKNOWN'
+  | 'DATA_UNAVAILABLE'
+  | 'DATA_CORRUPT'
+  | 'SHAPE_MISMATCH'
+  | 'METRIC_UNSUPPORTED'
+  | 'RUN_IO';
+
+export class OverparamError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A configuration value is wrong; `field` names it the way the user wrote it. */
+export class ConfigError extends OverparamError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('CONFIG_INVALID', `${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** A name that is looked up in a registry (architecture, init, loss, ...) is not there. */
+export class UnknownNameError extends OverparamError {
+  readonly kind: string;
+  readonly requested: string;
+  readonly allowed: readonly string[];
+  constructor(code: ErrorCode, kind: string, requested: string, allowed: readonly string[]) {
+    super(code, `unknown ${kind} '${requested}'; expected one of: ${allowed.join(', ')}`);
+    this.kind = kind;
+    this.requested = requested;
+    this.allowed = allowed;
+  }
+}
+
+export class BackendUnavailableError extends OverparamError {
+  readonly backend: string;
+  constructor(backend: string, reason: string, options?: { cause?: unknown }) {
+    super('BACKEND_UNAVAILABLE', `backend '${backend}' is not available: ${reason}`, options);
+    this.backend = backend;
+  }
+}
+
+export class ShapeError extends OverparamError {
+  constructor(message: string) {
+    super('SHAPE_MISMATCH', message);
+  }
+}
+
+export function isOverparamError(e: unknown): e is OverparamError {
+  return e instanceof OverparamError;
+}

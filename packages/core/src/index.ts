@@ -1,0 +1,48 @@
+export { tf } from './tf';
+export type { Tensor, Variable, Rank } from './tf';
+
+export {
+  OverparamError,
+  ConfigError,
+  UnknownNameError,
+  BackendUnavailableError,
+  ShapeError,
+  isOverparamError,
+  type ErrorCode,
+} from './errors';
+
+export { createRng, restoreRng, type Rng, type RngState } from './rng';
+
+export type { BackendPlugin, BackendSelection, BackendStatus, Platform } from './backend/types';
+export { registerBackend, registeredBackends, selectBackend, backendStatuses, activeBackendName, currentPlatform } from './backend/registry';
+
+export type { Layer, LayerInit, ApplyContext, TapEvent, TapRecorder, TensorTree, Shape } from './layers/types';
+export { childContext, childParams, flattenTree, mapTree, joinPath, isTensorLike } from './layers/context';
+export { dense, type DenseOptions } from './layers/dense';
+export { activation, activationFn, activationNames, type ActivationName } from './layers/activation';
+export { serial } from './layers/serial';
+export { matMulForTraining } from './layers/matmul';
+export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
+
+export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
+export { resolveLoss, computeLoss, lossNames, type Loss, type LossName, type Reduction } from './losses';
+export { sgd, createOptimizer, optimizerNames, type Optimizer, type OptimizerSpec } from './optim/optimizer';
+export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
+
+export { gatherBatch, type Dataset, type Split, type Batch } from './data/dataset';
+export { BatchSampler, type Sampling, type BatchDraw } from './data/sampler';
+
+export { train } from './train/loop';
+export { evaluate, type Evaluation } from './train/evaluate';
+export { MemorySink } from './train/sinks';
+export type {
+  TrainConfig,
+  TrainCallbacks,
+  TrainResult,
+  TrainProgress,
+  Hook,
+  HookContext,
+  HookSchedule,
+  RecordSink,
+  RunRecord,
+} from './train/types';
