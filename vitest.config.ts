@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/**
+ * One suite, many backends: `test/` runs once per available backend as its own vitest project
+ * (`backend:cpu`, `backend:wasm`, `backend:node`), selected through OVERPARAM_TEST_BACKEND.
+ * Package unit tests (`packages/*\/src/**\/*.test.ts`) run once, on the cpu backend.
+ */
+function tfjsNodeInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const backends = ['cpu', 'wasm'];
+if (tfjsNodeInstalled()) backends.push('node');
+else console.warn('[overparam] @tensorflow/tfjs-node is not installed: the backend:node test project does not run here.');
+
+// Our source condition first, then Vite's default server conditions.
+const conditions = ['@overparam/source', 'module', 'node', 'development|production'];
+
+const backendProjects: TestProjectInlineConfiguration[] = backends.map((backend) => ({
+  extends: true,
+  test: {
+    name: `backend:${backend}`,
+    include: ['test/**/*.test.ts'],
+    env: { OVERPARAM_TEST_BACKEND: backend },
+  },
+}));
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    setupFiles: ['test/setup-backend.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'tools/**/*.test.ts'], env: { OVERPARAM_TEST_BACKEND: 'cpu' } },
+      },
+      ...backendProjects,
+    ],
+  },
+});
