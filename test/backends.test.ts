@@ -1,0 +1,41 @@
+import { isTfjsNodeInstalled } from '@overparam/backend-node';
+import { backendStatuses, BackendUnavailableError, OverparamError, selectBackend, tf } from '@overparam/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testBackend } from './setup-backend';
+
+describe(`backend selection (suite running on ${testBackend})`, () => {
+  afterAll(async () => {
+    await selectBackend(testBackend);
+  });
+
+  it('rejects an unknown backend with a typed error listing the registered ones', async () => {
+    const error = await selectBackend('tpu').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OverparamError);
+    expect((error as OverparamError).code).toBe('BACKEND_UNKNOWN');
+    expect((error as Error).message).toMatch(/'tpu'.*auto.*cpu.*wasm.*node/s);
+  });
+
+  it('reports node as unavailable with an install hint when tfjs-node is absent, and auto falls back', async () => {
+    const installed = await isTfjsNodeInstalled();
+    const statuses = await backendStatuses();
+    const node = statuses.find((s) => s.name === 'node')!;
+    expect(statuses.find((s) => s.name === 'cpu')!.available).toBe(true);
+    expect(statuses.find((s) => s.name === 'wasm')!.available).toBe(true);
+    const selection = await selectBackend('auto');
+    if (installed) {
+      console.info('[overparam] @tensorflow/tfjs-node is installed: checking that it loads');
+      expect(node.available).toBe(true);
+      expect(selection.name).toBe('node');
+    } else {
+      console.info('[overparam] @tensorflow/tfjs-node is not installed: checking the typed error and the fallback');
+      expect(node.available).toBe(false);
+      expect(node.reason).toMatch(/npm install @tensorflow\/tfjs-node/);
+      const error = await selectBackend('node').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendUnavailableError);
+      expect((error as OverparamError).code).toBe('BACKEND_UNAVAILABLE');
+      expect(selection.name).toBe('wasm');
+      expect(selection.skipped.map((s) => s.name)).toEqual(['node']);
+      expect(tf.getBackend()).toBe('wasm');
+    }
+  });
+});
