@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+import { addBackendsCommand } from './backends-command';
+import { describeError, EXIT_USAGE } from './errors';
+import type { CliIo } from './io';
+import { registerShippedBackends } from './register-backends';
+import { addTrainCommand } from './train-command';
+import { flagForField, trainFlags } from './train-flags';
+
+/** Commander's messages start with "error: " and may add a "(Did you mean …?)" line; we print one line. */
+function commanderLine(e: CommanderError): string {
+  return `overparam: ${e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}`;
+}
+
+/**
+ * The whole command line, in-process: parses `argv` (the arguments after the program name),
+ * runs the command, writes to `io` and resolves to the exit code instead of exiting, so tests
+ * can call it directly. Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  registerShippedBackends();
+  const specs = trainFlags();
+  let code = 0;
+  const done = (c: number) => {
+    code = c;
+  };
+
+  const program = new Command('overparam')
+    .description('Measure how architecture shapes SGD: train configured runs on TensorFlow.js.')
+    .version(packageJson.version)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Errors are printed below, as one line, with our exit code.
+      outputError: () => {},
+    });
+  program.addHelpText(
+    'after',
+    '\nExamples:\n  overparam backends\n  overparam train --data synthetic --depth 1 --width 16 --steps 200 --out runs/tiny\n  overparam train --help',
+  );
+  addBackendsCommand(program, io, done);
+  addTrainCommand(program, specs, io, done);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are "errors" to commander; their exit codes are its own (0, or 1 for bare `overparam`).
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return e.exitCode;
+      io.stderr.write(`${commanderLine(e)}\n`);
+      return EXIT_USAGE;
+    }
+    const described = describeError(e, flagForField(specs), argv.includes('--verbose'));
+    io.stderr.write(`${described.lines.join('\n')}\n`);
+    return described.code;
+  }
+}

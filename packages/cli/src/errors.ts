@@ -1,0 +1,38 @@
+import { BackendUnavailableError, ConfigError, isOverparamError } from '@overparam/core';
+
+/** A bad flag value, caught by the CLI itself; reported as `overparam: --flag: message`, exit 2. */
+export class UsageError extends Error {
+  constructor(
+    readonly flag: string,
+    readonly detail: string,
+  ) {
+    super(`${flag}: ${detail}`);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit codes: 2 is the conventional "you called me wrong" (as in sh, grep, argparse). */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+/** 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Maps a config field (`archOptions.depth`) to the flag that sets it (`--depth`), if any. */
+export type FieldToFlag = (field: string) => string | undefined;
+
+/** The one line (and exit code) an error becomes; a stack trace only when asked for. */
+export function describeError(e: unknown, flagOf: FieldToFlag, verbose: boolean): { lines: string[]; code: number } {
+  if (e instanceof UsageError) return { lines: [`overparam: ${e.message}`], code: EXIT_USAGE };
+  if (e instanceof ConfigError) {
+    const flag = flagOf(e.field);
+    const detail = e.message.slice(e.field.length + 2);
+    return { lines: [`overparam: ${flag ?? e.field}: ${detail}`], code: EXIT_USAGE };
+  }
+  // The user asked for a backend this machine cannot load: fixable by a flag or an install.
+  if (e instanceof BackendUnavailableError) return { lines: [`overparam: --backend: ${e.message}`], code: EXIT_USAGE };
+  if (isOverparamError(e)) return { lines: [`overparam: ${e.message}`, ...(verbose && e.stack !== undefined ? [e.stack] : [])], code: EXIT_FAILURE };
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  if (verbose) return { lines: [`overparam: unexpected error: ${text}`, e instanceof Error && e.stack !== undefined ? e.stack : ''], code: EXIT_FAILURE };
+  return { lines: [`overparam: unexpected error: ${text} (rerun with --verbose for the stack trace)`], code: EXIT_FAILURE };
+}

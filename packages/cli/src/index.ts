@@ -1,0 +1,3 @@
+export { runCli } from './cli';
+export type { CliIo } from './io';
+export { UsageError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED } from './errors';

@@ -1,0 +1,147 @@
+import { architectureNames } from '@overparam/architectures';
+import { activationNames, initializerNames, lossNames, optimizerNames, registeredBackends } from '@overparam/core';
+import { dataSetNames } from '@overparam/data';
+import { parseRunConfig, type RunConfig } from '@overparam/experiments';
+import { UsageError, type FieldToFlag } from './errors';
+
+/** A number flag's allowed values; also what the error says when a value is outside them. */
+interface NumberRule {
+  readonly integer: boolean;
+  readonly min?: number;
+  readonly above?: number;
+  readonly below?: number;
+}
+
+/**
+ * One `train` flag: how commander declares it, what --help says, which config field it sets (so
+ * config errors name the flag), and what it accepts. Defaults come from the run-config schema, so
+ * the help text cannot drift from what a run actually uses.
+ */
+export interface FlagSpec {
+  readonly flags: string;
+  /** The property commander stores the value under. */
+  readonly key: string;
+  readonly field: string;
+  readonly description: string;
+  readonly default?: string;
+  /** Names it accepts, and what to call one in an error ("unknown activation 'foo'"). */
+  readonly choices?: { readonly kind: string; readonly names: readonly string[] };
+  readonly number?: NumberRule;
+}
+
+/** What `train` fills in beyond the schema's defaults: the paper's MLP-3-100. */
+const CLI_DEFAULTS = { arch: 'mlp', depth: 3, width: 100 } as const;
+
+function describeRule(rule: NumberRule): string {
+  const what = rule.integer ? 'an integer' : 'a number';
+  if (rule.min !== undefined && rule.below !== undefined) return `${what} in [${rule.min}, ${rule.below})`;
+  if (rule.min !== undefined) return `${what} ≥ ${rule.min}`;
+  if (rule.above !== undefined) return `${what} > ${rule.above}`;
+  return what;
+}
+
+function parseNumber(flag: string, text: string, rule: NumberRule): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  const ok =
+    Number.isFinite(value) &&
+    (!rule.integer || Number.isInteger(value)) &&
+    (rule.min === undefined || value >= rule.min) &&
+    (rule.above === undefined || value > rule.above) &&
+    (rule.below === undefined || value < rule.below);
+  if (!ok) throw new UsageError(flag, `expected ${describeRule(rule)}, got '${text}'`);
+  return value;
+}
+
+export function trainFlags(): FlagSpec[] {
+  const d: RunConfig = parseRunConfig({ arch: CLI_DEFAULTS.arch, archOptions: { depth: CLI_DEFAULTS.depth, width: CLI_DEFAULTS.width } });
+  const a = d.archOptions as { activation: string; init: string };
+  const backends = ['auto', ...registeredBackends().map((p) => p.name)];
+  const int = (min?: number): NumberRule => ({ integer: true, min });
+  return [
+    { flags: '--arch <name>', key: 'arch', field: 'arch', description: 'architecture', default: d.arch, choices: { kind: 'architecture', names: architectureNames() } },
+    { flags: '--depth <β>', key: 'depth', field: 'archOptions.depth', description: 'hidden layers', default: String(CLI_DEFAULTS.depth), number: int(1) },
+    { flags: '--width <ℓ>', key: 'width', field: 'archOptions.width', description: 'units per hidden layer', default: String(CLI_DEFAULTS.width), number: int(1) },
+    { flags: '--activation <name>', key: 'activation', field: 'archOptions.activation', description: 'nonlinearity after each hidden layer', default: a.activation, choices: { kind: 'activation', names: activationNames } },
+    { flags: '--init <name>', key: 'init', field: 'archOptions.init', description: 'weight initializer', default: a.init, choices: { kind: 'initializer', names: initializerNames } },
+    { flags: '--kappa <κ>', key: 'kappa', field: 'archOptions.init.kappa', description: 'κ of --init strategy-4.1 (hidden weights N(0, 1/(κ·fan_in)))', default: '1', number: { integer: false, above: 0 } },
+    { flags: '--no-bias', key: 'bias', field: 'archOptions.bias', description: 'leave out the biases (default: with biases)' },
+    { flags: '--data <name>', key: 'data', field: 'data', description: 'data set', default: d.data, choices: { kind: 'data set', names: dataSetNames } },
+    { flags: '--data-seed <n>', key: 'dataSeed', field: 'dataSeed', description: 'seed of a synthetic data set', default: String(d.dataSeed), number: int() },
+    { flags: '--loss <name>', key: 'loss', field: 'loss', description: 'loss', default: d.loss, choices: { kind: 'loss', names: lossNames } },
+    { flags: '--optimizer <name>', key: 'optimizer', field: 'optimizer.name', description: 'optimizer', default: d.optimizer.name, choices: { kind: 'optimizer', names: optimizerNames } },
+    { flags: '--momentum <μ>', key: 'momentum', field: 'optimizer.momentum', description: 'momentum (--optimizer sgd only)', default: '0', number: { integer: false, min: 0, below: 1 } },
+    { flags: '--weight-decay <λ>', key: 'weightDecay', field: 'optimizer.weightDecay', description: 'L2 weight decay (--optimizer sgd only)', default: '0', number: { integer: false, min: 0 } },
+    { flags: '--lr <α>', key: 'lr', field: 'lr', description: 'learning rate', default: String(d.lr), number: { integer: false, above: 0 } },
+    { flags: '--steps <n>', key: 'steps', field: 'steps', description: 'optimizer steps', default: String(d.steps), number: int(0) },
+    { flags: '--batch-size <n>', key: 'batchSize', field: 'batchSize', description: 'examples per minibatch', default: String(d.batchSize), number: int(1) },
+    { flags: '--sampling <mode>', key: 'sampling', field: 'sampling', description: 'how minibatches are drawn', default: d.sampling, choices: { kind: 'sampling mode', names: ['shuffled-epochs', 'with-replacement'] } },
+    { flags: '--seed <n>', key: 'seed', field: 'seed', description: 'seed of the initial weights and the minibatch order', default: String(d.seed), number: int() },
+    { flags: '--backend <name>', key: 'backend', field: 'backend', description: 'tensor backend', default: d.backend, choices: { kind: 'backend', names: backends } },
+    { flags: '--log-every <n>', key: 'logEvery', field: 'logEvery', description: 'steps per metrics.jsonl train record', default: String(d.logEvery), number: int(1) },
+    { flags: '--out <dir>', key: 'out', field: 'outDir', description: 'run directory; must not hold a run yet', default: 'runs/<date>T<time>' },
+  ];
+}
+
+/** The --help line of a flag: what it is, what it accepts, its default. */
+export function helpText(spec: FlagSpec): string {
+  const allowed = spec.choices !== undefined ? `; one of: ${spec.choices.names.join(', ')}` : spec.number !== undefined ? `; ${describeRule(spec.number)}` : '';
+  return `${spec.description}${allowed}${spec.default !== undefined ? ` (default: ${spec.default})` : ''}`;
+}
+
+/** The flag that sets `field`, or that sets the nearest enclosing field (`optimizer.name` for `optimizer`). */
+export function flagForField(specs: readonly FlagSpec[]): FieldToFlag {
+  const byField = new Map(specs.map((s) => [s.field, s.flags.split(' ')[0]!]));
+  return (field) => {
+    for (let parts = field.split('.'); parts.length > 0; parts = parts.slice(0, -1)) {
+      const flag = byField.get(parts.join('.')) ?? byField.get(`${parts.join('.')}.name`);
+      if (flag !== undefined) return flag;
+    }
+    return undefined;
+  };
+}
+
+function flagName(spec: FlagSpec): string {
+  return spec.flags.split(' ')[0]!;
+}
+
+/**
+ * Checks every flag value and turns them into a validated run config, before anything runs.
+ * Flags not given stay out of the config, so the schema's defaults apply.
+ */
+export function toRunConfig(specs: readonly FlagSpec[], options: Record<string, unknown>): { config: RunConfig; outDir: string } {
+  const values: Record<string, string | number | boolean> = {};
+  for (const spec of specs) {
+    const raw = options[spec.key];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'string') values[spec.key] = raw as boolean;
+    else if (spec.number !== undefined) values[spec.key] = parseNumber(flagName(spec), raw, spec.number);
+    else if (spec.choices !== undefined && !spec.choices.names.includes(raw)) {
+      throw new UsageError(flagName(spec), `unknown ${spec.choices.kind} '${raw}'; expected one of: ${spec.choices.names.join(', ')}`);
+    } else values[spec.key] = raw;
+  }
+
+  const init = values.init ?? 'glorot-normal';
+  if (values.kappa !== undefined && init !== 'strategy-4.1') throw new UsageError('--kappa', `only applies to --init strategy-4.1, not '${init}'`);
+  const optimizer = values.optimizer ?? 'sgd';
+  for (const [key, flag] of [['momentum', '--momentum'], ['weightDecay', '--weight-decay']] as const) {
+    if (values[key] !== undefined && optimizer !== 'sgd') throw new UsageError(flag, `only applies to --optimizer sgd, not '${optimizer}'`);
+  }
+
+  const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
+  const archOptions = {
+    depth: values.depth ?? CLI_DEFAULTS.depth,
+    width: values.width ?? CLI_DEFAULTS.width,
+    ...pick('activation', 'bias'),
+    ...(values.init !== undefined || values.kappa !== undefined ? { init: values.kappa === undefined ? init : { name: init, kappa: values.kappa } } : {}),
+  };
+  const config = parseRunConfig({
+    arch: values.arch ?? CLI_DEFAULTS.arch,
+    archOptions,
+    ...pick('data', 'dataSeed', 'loss', 'lr', 'steps', 'batchSize', 'sampling', 'seed', 'backend', 'logEvery'),
+    ...(values.optimizer !== undefined || values.momentum !== undefined || values.weightDecay !== undefined
+      ? { optimizer: { name: optimizer, ...pick('momentum', 'weightDecay') } }
+      : {}),
+  });
+  const outDir = typeof values.out === 'string' ? values.out : `runs/${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  return { config, outDir };
+}

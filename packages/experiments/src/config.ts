@@ -1,0 +1,129 @@
+import { getArchitecture } from '@overparam/architectures';
+import { ConfigError, lossNames, optimizerNames, UnknownNameError, type LossName } from '@overparam/core';
+import { dataSetNames } from '@overparam/data';
+import { z } from 'zod';
+
+/**
+ * The run config: everything that decides a run's numbers, validated before anything is trained
+ * or written. Every default is stated here once; the CLI and config.json both show the resolved
+ * values, so a run directory says exactly what ran.
+ */
+
+/** Architectures get their input and output sizes from the data set, never from the user. */
+const DATA_DERIVED_OPTIONS = ['inputDim', 'outputDim'] as const;
+
+function oneOf(kind: string, allowed: readonly string[]) {
+  return (issue: { input?: unknown }) => `unknown ${kind} '${String(issue.input)}'; expected one of: ${allowed.join(', ')}`;
+}
+
+const probability = z.number().gt(0).lt(1);
+
+const optimizerSchema = z.discriminatedUnion(
+  'name',
+  [
+    z.strictObject({
+      name: z.literal('sgd'),
+      /** Heavy-ball momentum μ ∈ [0, 1); absent means 0, the papers' plain SGD. */
+      momentum: z.number().min(0).lt(1).optional(),
+      nesterov: z.boolean().optional(),
+      /** L2 weight decay λ ≥ 0 added to the gradient; absent means 0. */
+      weightDecay: z.number().min(0).optional(),
+    }),
+    // Absent Adam/Adagrad/Adadelta options fall back to TensorFlow.js's own defaults.
+    z.strictObject({ name: z.literal('adam'), beta1: probability.optional(), beta2: probability.optional(), epsilon: z.number().positive().optional() }),
+    z.strictObject({ name: z.literal('adagrad'), initialAccumulatorValue: z.number().positive().optional() }),
+    z.strictObject({ name: z.literal('adadelta'), rho: probability.optional(), epsilon: z.number().positive().optional() }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? oneOf('optimizer', optimizerNames)({ input: (issue.input as { name?: unknown } | undefined)?.name }) : undefined) },
+);
+
+const scheduleSchema = z.strictObject({
+  kind: z.literal('step'),
+  /** The learning rate is multiplied by this at every milestone (0.1 in the WRN recipe). */
+  factor: z.number().positive(),
+  milestones: z.array(z.number().int().min(0)),
+  /** Milestones count optimizer steps unless said otherwise, like `steps` does. */
+  unit: z.enum(['step', 'epoch']).default('step'),
+});
+
+const baseSchema = z.strictObject({
+  /** Registry name of the architecture (see `architectureNames()` of @overparam/architectures). */
+  arch: z.string(),
+  /** The architecture's options, checked against its own schema; its defaults are filled in. */
+  archOptions: z.record(z.string(), z.unknown()).default({}),
+  /** The real digits; 'synthetic' is the download-free stand-in of the same shape. */
+  data: z.enum(dataSetNames as [string, ...string[]], { error: oneOf('data set', dataSetNames) }).default('mnist'),
+  /** Seeds the synthetic data sets only: 0 keeps the data fixed across run seeds, as real data is. */
+  dataSeed: z.number().int().default(0),
+  /** The loss of the gradient-confusion experiments; 'square' uses one-hot targets for class labels. */
+  loss: z.enum(lossNames as [LossName, ...LossName[]], { error: oneOf('loss', lossNames) }).default('softmax-cross-entropy'),
+  /** Plain SGD, as in the papers. */
+  optimizer: optimizerSchema.default({ name: 'sgd' }),
+  /** Initial (or constant) learning rate; 0.05 trains MLP-3-100 on MNIST with SGD. */
+  lr: z.number().positive().default(0.05),
+  /** Absent means a constant learning rate. */
+  schedule: scheduleSchema.optional(),
+  /** Optimizer steps; 0 evaluates the initialization only. */
+  steps: z.number().int().min(0).default(2000),
+  /** The papers' minibatch size. */
+  batchSize: z.number().int().min(1).default(128),
+  /** Fresh permutation per epoch, as the experiments do; 'with-replacement' matches the theory. */
+  sampling: z.enum(['shuffled-epochs', 'with-replacement'], { error: oneOf('sampling', ['shuffled-epochs', 'with-replacement']) }).default('shuffled-epochs'),
+  /** Seeds the initial weights and the minibatch stream. */
+  seed: z.number().int().default(0),
+  /** 'auto' takes the fastest backend that loads here (node > wasm > cpu in Node). */
+  backend: z.string().min(1).default('auto'),
+  /** One metrics.jsonl `train` record (mean minibatch loss) per this many steps. */
+  logEvery: z.number().int().min(1).default(50),
+});
+
+export const runConfigSchema = baseSchema.transform((config, ctx) => {
+  let entry;
+  try {
+    entry = getArchitecture(config.arch);
+  } catch (e) {
+    if (!(e instanceof UnknownNameError)) throw e;
+    ctx.addIssue({ code: 'custom', path: ['arch'], message: e.message, input: config.arch });
+    return z.NEVER;
+  }
+  for (const key of DATA_DERIVED_OPTIONS) {
+    if (key in config.archOptions) {
+      ctx.addIssue({ code: 'custom', path: ['archOptions', key], message: `is taken from the data set; leave it out`, input: config.archOptions[key] });
+      return z.NEVER;
+    }
+  }
+  // Placeholders stand in for the data-derived sizes so the rest can be checked (and defaulted)
+  // before the data set is loaded; they are removed again below.
+  const parsed = entry.schema.safeParse({ ...config.archOptions, inputDim: 1, outputDim: 1 });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['archOptions', ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }
+  const archOptions: Record<string, unknown> = { ...parsed.data };
+  for (const key of DATA_DERIVED_OPTIONS) delete archOptions[key];
+  return { ...config, archOptions };
+});
+
+/** A validated config with every default filled in. */
+export type RunConfig = z.output<typeof runConfigSchema>;
+/** What a user may write: only `arch` is required. */
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+/** `field: message` for the first problem, with unknown keys named as the field itself. */
+function firstIssue(error: z.ZodError): ConfigError {
+  const issue = error.issues[0]!;
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return new ConfigError([...path, issue.keys[0]!].join('.'), 'is not a known field');
+  }
+  // A union's own message is a bare "Invalid input"; its first alternative's says what was expected.
+  const detail = issue.code === 'invalid_union' ? issue.errors[0]?.[0] : undefined;
+  return new ConfigError(path.length > 0 ? path.join('.') : 'config', detail?.message ?? issue.message);
+}
+
+/** Validates a run config and fills its defaults; throws a ConfigError naming the first bad field. */
+export function parseRunConfig(input: unknown): RunConfig {
+  const result = runConfigSchema.safeParse(input);
+  if (!result.success) throw firstIssue(result.error);
+  return result.data;
+}

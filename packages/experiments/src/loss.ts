@@ -1,0 +1,28 @@
+import { ConfigError, resolveLoss, tf, type Dataset, type Loss, type LossName } from '@overparam/core';
+
+/**
+ * Pairs a loss with a data set: which targets it sees and how many outputs the model needs.
+ * The square loss on class labels regresses onto one-hot vectors (as in Du et al.'s experiments),
+ * so every classification set also works with it, and accuracy is still measured on the labels.
+ */
+export function lossForData(name: LossName, data: Dataset): { loss: Loss; outputDim: number } {
+  const loss = resolveLoss(name);
+  if (data.task === 'regression') {
+    if (loss.targets === 'real') return { loss, outputDim: data.targetDim ?? 1 };
+    throw new ConfigError('loss', `'${name}' needs class labels, but data set '${data.name}' is a regression task; use 'square'`);
+  }
+  const classes = data.numClasses;
+  if (classes === undefined) throw new ConfigError('data', `data set '${data.name}' is a classification task but does not say how many classes it has`);
+  if (loss.targets === 'class') return { loss, outputDim: classes };
+  if (loss.targets === 'real') return { loss: oneHotTargets(loss, classes), outputDim: classes };
+  throw new ConfigError('loss', `'${name}' needs ±1 targets and one output, but data set '${data.name}' has ${classes} classes; use 'softmax-cross-entropy' or 'square'`);
+}
+
+function oneHotTargets(loss: Loss, classes: number): Loss {
+  return {
+    name: loss.name,
+    // It consumes class labels, which is what the training loop and `evaluate` check for.
+    targets: 'class',
+    perExample: (output, labels) => loss.perExample(output, tf.cast(tf.oneHot(tf.cast(labels, 'int32'), classes), 'float32')),
+  };
+}

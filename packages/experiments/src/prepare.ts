@@ -1,0 +1,67 @@
+import { buildModel } from '@overparam/architectures';
+import { ConfigError, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Loss, type Model, type TrainConfig } from '@overparam/core';
+import { loadDataSet } from '@overparam/data';
+import { parseRunConfig, type RunConfig } from './config';
+import { lossForData } from './loss';
+
+/** Everything a run needs, checked and built, before a single step is taken or a file written. */
+export interface PreparedRun {
+  readonly config: RunConfig;
+  readonly backend: BackendSelection;
+  readonly data: Dataset;
+  readonly loss: Loss;
+  /** The options the model was built from: the config's plus the data set's input and output sizes. */
+  readonly modelOptions: Readonly<Record<string, unknown>>;
+  /** The caller owns it and must dispose it. */
+  readonly model: Model;
+  readonly trainConfig: TrainConfig;
+}
+
+async function activateBackend(request: string): Promise<BackendSelection> {
+  try {
+    return await selectBackend(request);
+  } catch (e) {
+    // An unknown name is a mistake in the config; an unavailable backend is not, so it stays as it is.
+    if (e instanceof UnknownNameError) throw new ConfigError('backend', e.message);
+    throw e;
+  }
+}
+
+function build(config: RunConfig, options: Record<string, unknown>): Model {
+  try {
+    return buildModel(config.arch, options, config.seed);
+  } catch (e) {
+    // Options such as the init's `kappa` are only checked when the layers are built.
+    if (e instanceof ConfigError) throw new ConfigError(`archOptions.${e.field}`, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+}
+
+/**
+ * Validates the config, activates its backend, loads its data and builds its model, in that
+ * order, so that whatever is wrong surfaces here and nothing later fails for a reason a config
+ * check could have caught.
+ */
+export async function prepareRun(input: unknown): Promise<PreparedRun> {
+  const config = parseRunConfig(input);
+  const backend = await activateBackend(config.backend);
+  const data = loadDataSet(config.data, { seed: config.dataSeed });
+  const { loss, outputDim } = lossForData(config.loss, data);
+  if (config.batchSize > data.train.n) {
+    throw new ConfigError('batchSize', `${config.batchSize} exceeds the ${data.train.n} training examples of '${data.name}'`);
+  }
+  const inputDim = data.inputShape.reduce((a, b) => a * b, 1);
+  const modelOptions = { ...config.archOptions, inputDim, outputDim };
+  const model = build(config, modelOptions);
+  const trainConfig: TrainConfig = {
+    steps: config.steps,
+    batchSize: config.batchSize,
+    sampling: config.sampling,
+    loss,
+    optimizer: config.optimizer,
+    schedule: config.schedule === undefined ? { kind: 'constant', lr: config.lr } : { ...config.schedule, lr: config.lr },
+    seed: config.seed,
+    logEvery: config.logEvery,
+  };
+  return { config, backend, data, loss, modelOptions, model, trainConfig };
+}
