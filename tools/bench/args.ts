@@ -1,0 +1,37 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchArgs {
+  /** Backends to run, in order; `undefined` means all that are registered. */
+  readonly backends: readonly string[] | undefined;
+  /** Substrings a suite name must contain (any of them); `undefined` means every suite. */
+  readonly suites: readonly string[] | undefined;
+  readonly quick: boolean;
+  readonly help: boolean;
+}
+
+export const usage = `usage: npm run bench -- [--backend cpu,wasm,node] [--suite mlp] [--quick]
+  --backend  comma-separated backends to run (default: cpu,wasm,node; one that cannot load is reported as skipped)
+  --suite    comma-separated suite filters; a suite runs if its name contains any of them (default: all)
+  --quick    smoke run: shorter and fewer repetitions; numbers are not comparable with a full run
+JSON lines go to stdout, progress to stderr.`;
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return items.length > 0 ? items : undefined;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      backend: { type: 'string' },
+      suite: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  return { backends: list(values.backend), suites: list(values.suite), quick: values.quick === true, help: values.help === true };
+}
