@@ -4,11 +4,14 @@
  */
 import { parseBenchArgs, usage, type BenchArgs } from './args';
 import { activate, benchBackends, registerBenchBackends } from './backends';
+import { dataBatchesSuite } from './data';
 import { emitSkipped, log } from './emit';
+import { gramBenchSuite } from './gram';
 import { mlpTrainSuite } from './mlp';
 import { fullSettings, quickSettings, type Suite } from './suite';
+import { wrnTrainSuite } from './wrn';
 
-const suites: readonly Suite[] = [mlpTrainSuite];
+const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, wrnTrainSuite];
 
 function selectSuites(args: BenchArgs): Suite[] {
   if (args.suites === undefined) return [...suites];

@@ -1,4 +1,6 @@
 export { mlp, mlpName, type MlpOptions } from './mlp';
+export { wideResNet, wideResNetName, wideResNetDepthProblem, type WideResNetOptions } from './wide-resnet';
+export { wrnEntry, cnnEntry } from './wide-resnet-entry';
 export {
   registerArchitecture,
   architectureNames,
@@ -6,4 +8,22 @@ export {
   parseArchitectureOptions,
   buildModel,
   type ArchitectureEntry,
+  optionsFromData,
+  defaultDataShape,
+  type DataShape,
 } from './registry';
+export {
+  deepLinear,
+  deepLinearDims,
+  deepLinearName,
+  deepLinearScale,
+  endToEndMatrix,
+  type DeepLinearOptions,
+  type DeepLinearLayerInfo,
+} from './deep-linear';
+export { deepLinearWeights, matrixProduct, deepLinearInitNames, type DeepLinearInit, type DeepLinearInitOptions } from './deep-linear-init';
+export { duMlp, duResNet, duMlpName, duResNetName, type DuNetOptions, type DuResNetOptions } from './du-nets';
+export { cSigma } from './c-sigma';
+export { constantScale } from './scale';
+export { overparameterize, overparameterizeLayer, type OverparameterizeOptions } from './overparameterize';
+export { describeArchitecture, type ArchitectureDescription, type ParameterShape } from './describe';

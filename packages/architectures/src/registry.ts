@@ -1,6 +1,9 @@
 import { activationNames, ConfigError, createModel, initializerNames, UnknownNameError, type Layer, type Model, type Shape } from '@overparam/core';
 import { z } from 'zod';
+import { deepLinearEntry } from './deep-linear-entry';
+import { duMlpEntry, duResNetEntry } from './du-entries';
 import { mlp, mlpName } from './mlp';
+import { cnnEntry, wrnEntry } from './wide-resnet-entry';
 
 /** What every registered architecture provides: a name, an option schema and a builder. */
 export interface ArchitectureEntry<Options = Record<string, unknown>> {
@@ -11,6 +14,37 @@ export interface ArchitectureEntry<Options = Record<string, unknown>> {
   /** A display name such as `MLP-3-100`. */
   displayName(options: Options): string;
   build(options: Options): { readonly layer: Layer; readonly inputShape: Shape };
+  /**
+   * The options a data set of this shape fixes (and the user may not set in a run config).
+   * Absent: `{ inputDim: ∏ inputShape, outputDim }`, which suits flat-input nets such as `mlp`.
+   */
+  fromData?(data: DataShape): Record<string, unknown>;
+  /** The data shape assumed where none is given (`overparam describe`); absent: 784 inputs, 10 outputs (MNIST). */
+  readonly defaultData?: DataShape;
+  /**
+   * A complete, small option set (data-derived options included) for `buildModel`: the
+   * conformance suite builds it on every backend, so keep it to a few hundred parameters.
+   */
+  readonly tiny?: Readonly<Record<string, unknown>>;
+}
+
+/** What an architecture learns from a data set: its input shape and its number of outputs. */
+export interface DataShape {
+  readonly inputShape: Shape;
+  readonly outputDim: number;
+}
+
+const MNIST_SHAPE: DataShape = { inputShape: [784], outputDim: 10 };
+
+/** The options `entry` takes from a data set of shape `data` (see `ArchitectureEntry.fromData`). */
+export function optionsFromData(entry: Pick<ArchitectureEntry<never>, 'fromData'>, data: DataShape): Record<string, unknown> {
+  if (entry.fromData !== undefined) return entry.fromData(data);
+  return { inputDim: data.inputShape.reduce((a, b) => a * b, 1), outputDim: data.outputDim };
+}
+
+/** The data shape `entry` assumes where none is given. */
+export function defaultDataShape(entry: Pick<ArchitectureEntry<never>, 'defaultData'>): DataShape {
+  return entry.defaultData ?? MNIST_SHAPE;
 }
 
 const positiveInt = z.number().int().min(1);
@@ -32,6 +66,7 @@ const mlpEntry: ArchitectureEntry<z.infer<typeof mlpSchema>> = {
   schema: mlpSchema,
   displayName: mlpName,
   build: (o) => ({ layer: mlp(o as Parameters<typeof mlp>[0]), inputShape: [o.inputDim] }),
+  tiny: { depth: 2, width: 5, inputDim: 4, outputDim: 3 },
 };
 
 const registry = new Map<string, ArchitectureEntry<never>>();
@@ -70,3 +105,8 @@ export function buildModel(name: string, options: unknown, seed: number | string
 }
 
 registerArchitecture(mlpEntry);
+registerArchitecture(deepLinearEntry);
+registerArchitecture(duMlpEntry);
+registerArchitecture(duResNetEntry);
+registerArchitecture(wrnEntry);
+registerArchitecture(cnnEntry);

@@ -1,32 +1,25 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { runCli } from './cli';
+import { describe, expect, test } from 'vitest';
+import { architectureNames } from '@overparam/architectures';
+import { cli, temporaryRoot } from './test-cli';
 
-const root = await mkdtemp(join(tmpdir(), 'overparam-cli-'));
-afterAll(() => rm(root, { recursive: true, force: true }));
+const root = await temporaryRoot('overparam-cli-');
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-  });
-  return { code, stdout, stderr };
-}
 
 const tiny = ['--arch', 'mlp', '--depth', '1', '--width', '16', '--data', 'synthetic', '--backend', 'cpu'];
 
 describe('overparam train: bad input', () => {
   test.each([
-    [['--arch', 'cnn'], '--arch', "unknown architecture 'cnn'; expected one of: mlp"],
+    [['--arch', 'transformer'], '--arch', `unknown architecture 'transformer'; expected one of: ${architectureNames().join(', ')}`],
     [['--activation', 'foo'], '--activation', "unknown activation 'foo'; expected one of: identity, tanh, relu, sigmoid, softplus"],
     [['--init', 'bogus'], '--init', "unknown initializer 'bogus'; expected one of: glorot-normal, glorot-uniform, lecun-normal, he-normal, strategy-4.1"],
-    [['--data', 'cifar'], '--data', "unknown data set 'cifar'; expected one of: mnist, synthetic"],
+    [['--data', 'cifar'], '--data', "unknown data set 'cifar'; expected one of: mnist, synthetic, mnist-full, fashion-mnist, cifar10, cifar100, csv, gaussian-regression, sphere, lp-regression, synthetic-images"],
+    [['--data-option', 'd=3'], '--data-option', "'d' is not an option of data set 'synthetic'"],
+    [['--data-option', 'oops'], '--data-option', "expected key=value, got 'oops'"],
+    [['--augment', 'wrn'], '--augment', "'wrn' crops and flips images [height, width, channels], but 'synthetic' has examples of shape [784]"],
     [['--backend', 'tpu'], '--backend', "unknown backend 'tpu'; expected one of: auto, node, wasm, cpu"],
     [['--loss', 'hinge'], '--loss', "unknown loss 'hinge'; expected one of: softmax-cross-entropy, square, logistic"],
     [['--optimizer', 'lbfgs'], '--optimizer', "unknown optimizer 'lbfgs'; expected one of: sgd, adam, adagrad, adadelta"],

@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { addBackendsCommand } from './backends-command';
+import { addDescribeCommand } from './describe-command';
+import { addDataCommand } from './data-command';
 import { describeError, EXIT_USAGE } from './errors';
 import type { CliIo } from './io';
+import { addMeasureCommand } from './measure-command';
 import { registerShippedBackends } from './register-backends';
 import { addTrainCommand } from './train-command';
 import { flagForField, trainFlags } from './train-flags';
@@ -37,10 +40,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   program.addHelpText(
     'after',
-    '\nExamples:\n  overparam backends\n  overparam train --data synthetic --depth 1 --width 16 --steps 200 --out runs/tiny\n  overparam train --help',
+    '\nExamples:\n  overparam backends\n  overparam data list\n  overparam data inspect --data fashion-mnist\n  overparam train --data synthetic --depth 1 --width 16 --steps 200 --out runs/tiny\n  overparam train --help\n  overparam measure --data synthetic --metric confusion --n 256 --out runs/confusion',
   );
   addBackendsCommand(program, io, done);
   addTrainCommand(program, specs, io, done);
+  addMeasureCommand(program, specs, io, done);
+  addDescribeCommand(program, io, done);
+  addDataCommand(program, io, done);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,5 +1,7 @@
 import { runExperiment, type RunStart, type RunSummary } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
+import { architectureNames } from '@overparam/architectures';
+import { archFlagHelp, archOptionsFromFlags, architectureFlags } from './arch-flags';
 import { EXIT_INTERRUPTED, EXIT_OK } from './errors';
 import type { CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
@@ -39,11 +41,19 @@ function endLine(summary: RunSummary, outDir: string): string {
 export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io: CliIo, done: (code: number) => void): void {
   const command = program.command('train').description('train one configured run into a run directory (config.json, metrics.jsonl, summary.json)');
   for (const spec of specs) command.addOption(new Option(spec.flags, helpText(spec)));
+  // Options of the other architectures (--width-factor, --no-skip, --hidden-widths, …), from their schemas.
+  const declared = new Set(specs.map((s) => s.flags.split(' ')[0]!.replace(/^--no-/, '--')));
+  const archFlags = architectureFlags().filter((f) => !declared.has(f.flag));
+  for (const f of archFlags) {
+    if (f.boolean) command.addOption(new Option(f.flag, archFlagHelp(f))).addOption(new Option(`--no-${f.flag.slice(2)}`, `turn ${f.flag.slice(2)} off`));
+    else command.addOption(new Option(`${f.flag} <value>`, archFlagHelp(f)));
+  }
   command.option('--verbose', 'print stack traces of unexpected errors');
   command.addHelpText('after', '\nThe summary is printed to stdout as JSON; progress goes to stderr. Ctrl-C stops after the current step and still writes summary.json.');
 
   command.action(async (options: Record<string, unknown>) => {
-    const { config, outDir } = toRunConfig(specs, options);
+    const arch = typeof options.arch === 'string' ? options.arch : 'mlp';
+    const { config, outDir } = toRunConfig(specs, options, architectureNames().includes(arch) ? archOptionsFromFlags(arch, archFlags, options) : {});
     const controller = new AbortController();
     const interrupt = () => controller.abort();
     // The first Ctrl-C ends the run cleanly; a second one, with this listener gone, kills it.

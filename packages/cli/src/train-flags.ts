@@ -2,6 +2,9 @@ import { architectureNames } from '@overparam/architectures';
 import { activationNames, initializerNames, lossNames, optimizerNames, registeredBackends } from '@overparam/core';
 import { dataSetNames } from '@overparam/data';
 import { parseRunConfig, type RunConfig } from '@overparam/experiments';
+import { metricHookNames, parseMetricFlags } from '@overparam/metrics';
+import { parseDataOptionPairs } from './data-options';
+import { architectureFlags } from './arch-flags';
 import { UsageError, type FieldToFlag } from './errors';
 
 /** A number flag's allowed values; also what the error says when a value is outside them. */
@@ -52,6 +55,14 @@ function parseNumber(flag: string, text: string, rule: NumberRule): number {
   return value;
 }
 
+/** Core's initializers and those an architecture names itself (deep-linear's near-identity, balanced, …). */
+function initNames(): string[] {
+  const own = architectureFlags()
+    .filter((f) => f.field === 'init')
+    .flatMap((f) => [...f.schemas.values()].flatMap((s) => (s.enum ?? []).map(String)));
+  return [...new Set([...initializerNames, ...own])];
+}
+
 export function trainFlags(): FlagSpec[] {
   const d: RunConfig = parseRunConfig({ arch: CLI_DEFAULTS.arch, archOptions: { depth: CLI_DEFAULTS.depth, width: CLI_DEFAULTS.width } });
   const a = d.archOptions as { activation: string; init: string };
@@ -62,11 +73,15 @@ export function trainFlags(): FlagSpec[] {
     { flags: '--depth <β>', key: 'depth', field: 'archOptions.depth', description: 'hidden layers', default: String(CLI_DEFAULTS.depth), number: int(1) },
     { flags: '--width <ℓ>', key: 'width', field: 'archOptions.width', description: 'units per hidden layer', default: String(CLI_DEFAULTS.width), number: int(1) },
     { flags: '--activation <name>', key: 'activation', field: 'archOptions.activation', description: 'nonlinearity after each hidden layer', default: a.activation, choices: { kind: 'activation', names: activationNames } },
-    { flags: '--init <name>', key: 'init', field: 'archOptions.init', description: 'weight initializer', default: a.init, choices: { kind: 'initializer', names: initializerNames } },
+    { flags: '--init <name>', key: 'init', field: 'archOptions.init', description: 'weight initializer', default: a.init, choices: { kind: 'initializer', names: initNames() } },
     { flags: '--kappa <κ>', key: 'kappa', field: 'archOptions.init.kappa', description: 'κ of --init strategy-4.1 (hidden weights N(0, 1/(κ·fan_in)))', default: '1', number: { integer: false, above: 0 } },
     { flags: '--no-bias', key: 'bias', field: 'archOptions.bias', description: 'leave out the biases (default: with biases)' },
     { flags: '--data <name>', key: 'data', field: 'data', description: 'data set', default: d.data, choices: { kind: 'data set', names: dataSetNames } },
     { flags: '--data-seed <n>', key: 'dataSeed', field: 'dataSeed', description: 'seed of a synthetic data set', default: String(d.dataSeed), number: int() },
+    { flags: '--data-dir <dir>', key: 'dataDir', field: 'dataDir', description: 'directory holding a file-based data set (mnist-full, fashion-mnist, cifar10, cifar100); see `overparam data list`' },
+    { flags: '--data-file <file>', key: 'dataFile', field: 'dataFile', description: 'CSV table of --data csv' },
+    { flags: '--data-option <key=value...>', key: 'dataOption', field: 'dataOptions', description: "the data set's own options, e.g. d=120, trainSubset=1000, split=official, flatten=true" },
+    { flags: '--augment <name>', key: 'augment', field: 'augment', description: 'training-batch augmentation (wrn: pad 4, random crop, flip)', default: d.augment, choices: { kind: 'augmentation', names: ['none', 'wrn'] } },
     { flags: '--loss <name>', key: 'loss', field: 'loss', description: 'loss', default: d.loss, choices: { kind: 'loss', names: lossNames } },
     { flags: '--optimizer <name>', key: 'optimizer', field: 'optimizer.name', description: 'optimizer', default: d.optimizer.name, choices: { kind: 'optimizer', names: optimizerNames } },
     { flags: '--momentum <μ>', key: 'momentum', field: 'optimizer.momentum', description: 'momentum (--optimizer sgd only)', default: '0', number: { integer: false, min: 0, below: 1 } },
@@ -78,6 +93,12 @@ export function trainFlags(): FlagSpec[] {
     { flags: '--seed <n>', key: 'seed', field: 'seed', description: 'seed of the initial weights and the minibatch order', default: String(d.seed), number: int() },
     { flags: '--backend <name>', key: 'backend', field: 'backend', description: 'tensor backend', default: d.backend, choices: { kind: 'backend', names: backends } },
     { flags: '--log-every <n>', key: 'logEvery', field: 'logEvery', description: 'steps per metrics.jsonl train record', default: String(d.logEvery), number: int(1) },
+    {
+      flags: '--metric <name:key=value...>',
+      key: 'metric',
+      field: 'metrics',
+      description: `measure during training, repeatable (e.g. confusion:every=500,pairs=100 or spectrum:every=1000,n=256); schedule keys every, epochs, start, end; metrics: ${metricHookNames.join(', ')}`,
+    },
     { flags: '--out <dir>', key: 'out', field: 'outDir', description: 'run directory; must not hold a run yet', default: 'runs/<date>T<time>' },
   ];
 }
@@ -108,7 +129,12 @@ function flagName(spec: FlagSpec): string {
  * Checks every flag value and turns them into a validated run config, before anything runs.
  * Flags not given stay out of the config, so the schema's defaults apply.
  */
-export function toRunConfig(specs: readonly FlagSpec[], options: Record<string, unknown>): { config: RunConfig; outDir: string } {
+export function toRunConfig(
+  specs: readonly FlagSpec[],
+  options: Record<string, unknown>,
+  /** Options of the chosen architecture set by its own flags (see arch-flags.ts). */
+  extraArchOptions: Record<string, unknown> = {},
+): { config: RunConfig; outDir: string } {
   const values: Record<string, string | number | boolean> = {};
   for (const spec of specs) {
     const raw = options[spec.key];
@@ -128,16 +154,32 @@ export function toRunConfig(specs: readonly FlagSpec[], options: Record<string, 
   }
 
   const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
+  const arch = typeof values.arch === 'string' ? values.arch : CLI_DEFAULTS.arch;
+  // κ is part of core's init spec for mlp; an architecture with its own `kappa` option takes it there.
+  const ownKappa = architectureFlags().some((f) => f.field === 'kappa' && f.schemas.has(arch));
   const archOptions = {
-    depth: values.depth ?? CLI_DEFAULTS.depth,
-    width: values.width ?? CLI_DEFAULTS.width,
-    ...pick('activation', 'bias'),
-    ...(values.init !== undefined || values.kappa !== undefined ? { init: values.kappa === undefined ? init : { name: init, kappa: values.kappa } } : {}),
+    // MLP-3-100 is the default network; other architectures get only what is given.
+    ...(arch === CLI_DEFAULTS.arch ? { depth: CLI_DEFAULTS.depth, width: CLI_DEFAULTS.width } : {}),
+    ...pick('depth', 'width', 'activation'),
+    // commander sets bias to true unless --no-bias is given; only the explicit false is an option.
+    ...(values.bias === false ? { bias: false } : {}),
+    ...(ownKappa
+      ? pick('init', 'kappa')
+      : values.init !== undefined || values.kappa !== undefined
+        ? { init: values.kappa === undefined ? init : { name: init, kappa: values.kappa } }
+        : {}),
+    ...extraArchOptions,
   };
+  // Repeated or space-separated pairs arrive as one array (a variadic option).
+  const pairs = options.dataOption as string[] | undefined;
+  // Repeated --metric flags arrive as one array (a variadic option), each parsed on its own.
+  const metricFlags = options.metric as string[] | undefined;
   const config = parseRunConfig({
-    arch: values.arch ?? CLI_DEFAULTS.arch,
+    arch,
     archOptions,
-    ...pick('data', 'dataSeed', 'loss', 'lr', 'steps', 'batchSize', 'sampling', 'seed', 'backend', 'logEvery'),
+    ...pick('data', 'dataSeed', 'dataDir', 'dataFile', 'augment', 'loss', 'lr', 'steps', 'batchSize', 'sampling', 'seed', 'backend', 'logEvery'),
+    ...(pairs === undefined ? {} : { dataOptions: parseDataOptionPairs(pairs) }),
+    ...(metricFlags === undefined ? {} : { metrics: parseMetricFlags(metricFlags) }),
     ...(values.optimizer !== undefined || values.momentum !== undefined || values.weightDecay !== undefined
       ? { optimizer: { name: optimizer, ...pick('momentum', 'weightDecay') } }
       : {}),

@@ -22,6 +22,14 @@ export { dense, type DenseOptions } from './layers/dense';
 export { activation, activationFn, activationNames, type ActivationName } from './layers/activation';
 export { serial } from './layers/serial';
 export { matMulForTraining } from './layers/matmul';
+export { conv2d, type Conv2dOptions } from './layers/conv2d';
+export { conv2dForTraining } from './layers/conv-op';
+export { axisGeometry, type ConvPadding, type AxisGeometry } from './layers/conv-geometry';
+export { batchNorm, type BatchNormOptions } from './layers/batch-norm';
+export { globalAvgPool } from './layers/pooling';
+export { flatten } from './layers/flatten';
+export { dropout } from './layers/dropout';
+export { residual } from './layers/residual';
 export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
 
 export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
@@ -29,7 +37,7 @@ export { resolveLoss, computeLoss, lossNames, type Loss, type LossName, type Red
 export { sgd, createOptimizer, optimizerNames, type Optimizer, type OptimizerSpec } from './optim/optimizer';
 export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
 
-export { gatherBatch, type Dataset, type Split, type Batch } from './data/dataset';
+export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform } from './data/dataset';
 export { BatchSampler, type Sampling, type BatchDraw } from './data/sampler';
 
 export { train } from './train/loop';
@@ -46,3 +54,5 @@ export type {
   RecordSink,
   RunRecord,
 } from './train/types';
+
+export { gaussHermite, gaussianExpectation, gaussianExpectation2d, type QuadratureRule, type Covariance2 } from './math/gauss-hermite';

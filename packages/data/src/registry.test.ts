@@ -1,10 +1,18 @@
-import { describe, it, expect } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isOverparamError, UnknownNameError } from '@overparam/core';
-import { dataSetNames, dataSets, loadDataSet } from './registry';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dataSetAvailability, dataSetNames, dataSets, loadDataSet, parseDataOptions } from './registry';
+
+const dir = mkdtempSync(join(tmpdir(), 'overparam-registry-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ALL = ['mnist', 'synthetic', 'mnist-full', 'fashion-mnist', 'cifar10', 'cifar100', 'csv', 'gaussian-regression', 'sphere', 'lp-regression', 'synthetic-images'];
 
 describe('data set registry', () => {
-  it('lists mnist and synthetic', () => {
-    expect(dataSetNames).toEqual(['mnist', 'synthetic']);
+  it('lists every data set, each described', () => {
+    expect(dataSetNames).toEqual(ALL);
     for (const d of dataSets) expect(d.description.length).toBeGreaterThan(0);
   });
 
@@ -12,8 +20,7 @@ describe('data set registry', () => {
     const a = loadDataSet('synthetic', { seed: 1 });
     expect(a.inputShape).toEqual([784]);
     expect(a.numClasses).toBe(10);
-    expect(a.train.n).toBe(2000);
-    expect(a.test!.n).toBe(500);
+    expect([a.train.n, a.test!.n]).toEqual([2000, 500]);
     expect(loadDataSet('synthetic', { seed: 1 }).train.y).toEqual(a.train.y);
     expect(loadDataSet('synthetic', { seed: 2 }).train.y).not.toEqual(a.train.y);
   });
@@ -21,14 +28,57 @@ describe('data set registry', () => {
   it('throws DATA_UNKNOWN naming the allowed data sets', () => {
     let caught: unknown;
     try {
-      loadDataSet('cifar-100');
+      loadDataSet('cifar-1000');
     } catch (e) {
       caught = e;
     }
     expect(isOverparamError(caught)).toBe(true);
     expect(caught).toBeInstanceOf(UnknownNameError);
     expect((caught as UnknownNameError).code).toBe('DATA_UNKNOWN');
-    expect((caught as UnknownNameError).allowed).toEqual(['mnist', 'synthetic']);
-    expect((caught as Error).message).toContain('cifar-100');
+    expect((caught as UnknownNameError).allowed).toEqual(ALL);
+  });
+
+  it('loads each synthetic set by name with its options', () => {
+    const g = loadDataSet('gaussian-regression', { options: { d: 120 } });
+    expect(g.inputShape).toEqual([120]);
+    expect(g.train.n).toBe(100);
+    expect(loadDataSet('sphere', { options: { d: 10, n: 20, testN: 5, teacher: 'tanh', hidden: 4 } }).inputShape).toEqual([10]);
+    expect(loadDataSet('lp-regression', { options: { n: 30, d: 5 } }).train.x.length).toBe(150);
+    const images = loadDataSet('synthetic-images', { options: { n: 40, validationN: 10, testN: 10, flatten: true } });
+    expect(images.inputShape).toEqual([3072]);
+  });
+
+  it('rejects unknown and ill-typed options as ConfigErrors naming dataOptions.<key>', () => {
+    expect(() => parseDataOptions('sphere', { teacher: 'relu' })).toThrow(expect.objectContaining({ field: 'dataOptions.teacher' }));
+    expect(() => parseDataOptions('mnist', { d: 3 })).toThrow(expect.objectContaining({ field: 'dataOptions.d' }));
+    expect(() => parseDataOptions('gaussian-regression', { n: 0 })).toThrow(expect.objectContaining({ field: 'dataOptions.n' }));
+    expect(parseDataOptions('cifar100', {})).toEqual({ split: 'paper', trainSize: 40000, validationSize: 10000, standardize: true, labels: 'fine' });
+  });
+
+  it('takes class-balanced training subsets', () => {
+    const sub = loadDataSet('mnist', { options: { trainSubset: 100 } });
+    expect(sub.train.n).toBe(100);
+    const counts = new Array<number>(10).fill(0);
+    for (const k of sub.train.y) counts[k]!++;
+    expect(counts).toEqual(new Array(10).fill(10));
+    expect(sub.test!.n).toBe(2004);
+    expect(() => loadDataSet('synthetic', { options: { trainSubset: 5000 } })).toThrow(expect.objectContaining({ field: 'dataOptions.trainSubset' }));
+  });
+
+  it('reports availability with a reason, and loads a CSV file given by path once', () => {
+    expect(dataSetAvailability('synthetic-images')).toEqual({ available: true });
+    expect(dataSetAvailability('mnist').available).toBe(true);
+    const cifar = dataSetAvailability('cifar10', { dataDir: dir });
+    expect(cifar.available).toBe(false);
+    expect(cifar.reason).toContain('cifar-10-binary.tar.gz');
+    expect(dataSetAvailability('csv').reason).toContain('--data-file');
+    const file = join(dir, 'table.csv');
+    writeFileSync(file, 'x1,x2,y\n1,2,3\n4,5,6\n');
+    expect(dataSetAvailability('csv', { dataFile: file })).toEqual({ available: true });
+    const a = loadDataSet('csv', { dataFile: file });
+    expect(a.task).toBe('regression');
+    expect([a.train.n, a.inputShape[0]]).toEqual([2, 2]);
+    expect(loadDataSet('csv', { dataFile: file })).toBe(a);
+    expect(() => loadDataSet('csv')).toThrow(expect.objectContaining({ code: 'DATA_UNAVAILABLE' }));
   });
 });

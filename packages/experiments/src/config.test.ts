@@ -21,6 +21,8 @@ describe('parseRunConfig', () => {
       archOptions: { depth: 3, width: 100, activation: 'tanh', init: 'glorot-normal', bias: true },
       data: 'mnist',
       dataSeed: 0,
+      dataOptions: {},
+      augment: 'none',
       loss: 'softmax-cross-entropy',
       optimizer: { name: 'sgd' },
       lr: 0.05,
@@ -30,6 +32,7 @@ describe('parseRunConfig', () => {
       seed: 0,
       backend: 'auto',
       logEvery: 50,
+      metrics: [],
     });
   });
 
@@ -50,8 +53,28 @@ describe('parseRunConfig', () => {
       logEvery: 5,
     };
     const parsed = parseRunConfig(input);
-    expect(parsed).toEqual({ ...input, dataSeed: 0 });
+    expect(parsed).toEqual({ ...input, dataSeed: 0, dataOptions: {}, augment: 'none', metrics: [] });
     expect(parseRunConfig(parsed)).toEqual(parsed);
+  });
+
+  test('checks the metrics list and fills its defaults', () => {
+    const parsed = parseRunConfig({ ...mlp, metrics: [{ name: 'confusion', every: 500, pairs: 100 }, { name: 'spectrum', every: 1000, n: 256 }] });
+    expect(parsed.metrics).toEqual([
+      { name: 'confusion', every: 500, pairs: 100, batchSize: 128, start: false, end: true },
+      { name: 'spectrum', every: 1000, n: 256, of: 'output', layers: false, eigenvalues: false, seed: 0, start: false, end: true },
+    ]);
+    expect(parseRunConfig(parsed)).toEqual(parsed);
+    expect(fieldOf({ ...mlp, metrics: [{ name: 'spectrum', every: 0 }] }).field).toBe('metrics.0.every');
+    expect(fieldOf({ ...mlp, metrics: [{ name: 'entropy' }] }).field).toBe('metrics.0.name');
+  });
+
+  test("checks the data set's options against its schema and fills their defaults", () => {
+    const parsed = parseRunConfig({ ...mlp, data: 'gaussian-regression', dataOptions: { d: 120 }, dataDir: 'somewhere' });
+    expect(parsed.dataOptions).toEqual({ n: 100, d: 120, noise: 0 });
+    expect(parsed.dataDir).toBe('somewhere');
+    expect(fieldOf({ ...mlp, data: 'sphere', dataOptions: { teacher: 'relu' } }).field).toBe('dataOptions.teacher');
+    expect(fieldOf({ ...mlp, dataOptions: { d: 3 } }).field).toBe('dataOptions.d');
+    expect(fieldOf({ ...mlp, augment: 'mixup' }).field).toBe('augment');
   });
 
   test.each([

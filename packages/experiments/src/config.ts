@@ -1,6 +1,7 @@
-import { getArchitecture } from '@overparam/architectures';
+import { defaultDataShape, getArchitecture, optionsFromData } from '@overparam/architectures';
 import { ConfigError, lossNames, optimizerNames, UnknownNameError, type LossName } from '@overparam/core';
-import { dataSetNames } from '@overparam/data';
+import { dataSetNames, parseDataOptions } from '@overparam/data';
+import { metricListSchema } from '@overparam/metrics';
 import { z } from 'zod';
 
 /**
@@ -9,8 +10,6 @@ import { z } from 'zod';
  * values, so a run directory says exactly what ran.
  */
 
-/** Architectures get their input and output sizes from the data set, never from the user. */
-const DATA_DERIVED_OPTIONS = ['inputDim', 'outputDim'] as const;
 
 function oneOf(kind: string, allowed: readonly string[]) {
   return (issue: { input?: unknown }) => `unknown ${kind} '${String(issue.input)}'; expected one of: ${allowed.join(', ')}`;
@@ -55,6 +54,14 @@ const baseSchema = z.strictObject({
   data: z.enum(dataSetNames as [string, ...string[]], { error: oneOf('data set', dataSetNames) }).default('mnist'),
   /** Seeds the synthetic data sets only: 0 keeps the data fixed across run seeds, as real data is. */
   dataSeed: z.number().int().default(0),
+  /** Directory of a file-based data set (IDX files, CIFAR batches); `overparam data list` says which need one. */
+  dataDir: z.string().min(1).optional(),
+  /** The table of the `csv` data set. */
+  dataFile: z.string().min(1).optional(),
+  /** The data set's own options (sizes, split, teacher, subset, …), checked against its schema; its defaults are filled in. */
+  dataOptions: z.record(z.string(), z.unknown()).default({}),
+  /** Training-batch augmentation: 'wrn' pads by 4 pixels, crops back at random and flips (image data sets only). */
+  augment: z.enum(['none', 'wrn'], { error: oneOf('augmentation', ['none', 'wrn']) }).default('none'),
   /** The loss of the gradient-confusion experiments; 'square' uses one-hot targets for class labels. */
   loss: z.enum(lossNames as [LossName, ...LossName[]], { error: oneOf('loss', lossNames) }).default('softmax-cross-entropy'),
   /** Plain SGD, as in the papers. */
@@ -75,6 +82,8 @@ const baseSchema = z.strictObject({
   backend: z.string().min(1).default('auto'),
   /** One metrics.jsonl `train` record (mean minibatch loss) per this many steps. */
   logEvery: z.number().int().min(1).default(50),
+  /** Measurements taken during training (gradient confusion, spectra, …), each a record kind in metrics.jsonl; see @overparam/metrics. */
+  metrics: metricListSchema.default([]),
 });
 
 export const runConfigSchema = baseSchema.transform((config, ctx) => {
@@ -86,7 +95,9 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['arch'], message: e.message, input: config.arch });
     return z.NEVER;
   }
-  for (const key of DATA_DERIVED_OPTIONS) {
+  // Architectures get their input and output sizes from the data set (`fromData`), never from the user.
+  const dataDerived = optionsFromData(entry, defaultDataShape(entry));
+  for (const key of Object.keys(dataDerived)) {
     if (key in config.archOptions) {
       ctx.addIssue({ code: 'custom', path: ['archOptions', key], message: `is taken from the data set; leave it out`, input: config.archOptions[key] });
       return z.NEVER;
@@ -94,14 +105,22 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
   }
   // Placeholders stand in for the data-derived sizes so the rest can be checked (and defaulted)
   // before the data set is loaded; they are removed again below.
-  const parsed = entry.schema.safeParse({ ...config.archOptions, inputDim: 1, outputDim: 1 });
+  const parsed = entry.schema.safeParse({ ...config.archOptions, ...dataDerived });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['archOptions', ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
     return z.NEVER;
   }
   const archOptions: Record<string, unknown> = { ...parsed.data };
-  for (const key of DATA_DERIVED_OPTIONS) delete archOptions[key];
-  return { ...config, archOptions };
+  for (const key of Object.keys(dataDerived)) delete archOptions[key];
+  let dataOptions: Record<string, unknown>;
+  try {
+    dataOptions = parseDataOptions(config.data, config.dataOptions);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    ctx.addIssue({ code: 'custom', path: e.field.split('.'), message: e.message.slice(e.field.length + 2), input: config.dataOptions });
+    return z.NEVER;
+  }
+  return { ...config, archOptions, dataOptions };
 });
 
 /** A validated config with every default filled in. */

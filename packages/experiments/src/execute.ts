@@ -44,7 +44,7 @@ function finite(value: number | undefined): number | null {
 export async function trainAndEvaluate(run: PreparedRun, options: ExecuteOptions = {}): Promise<RunSummary> {
   const started = Date.now();
   const { model, data, loss } = run;
-  const result = await train(model, data, run.trainConfig, { sinks: options.sinks, onProgress: options.onProgress, signal: options.signal });
+  const result = await train(model, data, run.trainConfig, { hooks: run.hooks, sinks: options.sinks, onProgress: options.onProgress, signal: options.signal });
   const aborted = result.outcome === 'completed' && result.steps < run.trainConfig.steps;
 
   let trainEval: Evaluation | undefined;

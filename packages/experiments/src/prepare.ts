@@ -1,6 +1,7 @@
-import { buildModel } from '@overparam/architectures';
-import { ConfigError, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Loss, type Model, type TrainConfig } from '@overparam/core';
-import { loadDataSet } from '@overparam/data';
+import { buildModel, getArchitecture, optionsFromData } from '@overparam/architectures';
+import { ConfigError, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig } from '@overparam/core';
+import { loadDataSet, wrnAugment } from '@overparam/data';
+import { checkMetricSpecs, metricHooks } from '@overparam/metrics';
 import { parseRunConfig, type RunConfig } from './config';
 import { lossForData } from './loss';
 
@@ -15,6 +16,8 @@ export interface PreparedRun {
   /** The caller owns it and must dispose it. */
   readonly model: Model;
   readonly trainConfig: TrainConfig;
+  /** The config's `metrics`, as training hooks. */
+  readonly hooks: readonly Hook[];
 }
 
 async function activateBackend(request: string): Promise<BackendSelection> {
@@ -45,13 +48,18 @@ function build(config: RunConfig, options: Record<string, unknown>): Model {
 export async function prepareRun(input: unknown): Promise<PreparedRun> {
   const config = parseRunConfig(input);
   const backend = await activateBackend(config.backend);
-  const data = loadDataSet(config.data, { seed: config.dataSeed });
+  const data = loadDataSet(config.data, { seed: config.dataSeed, dataDir: config.dataDir, dataFile: config.dataFile, options: config.dataOptions });
+  if (config.augment === 'wrn' && data.inputShape.length !== 3) {
+    throw new ConfigError('augment', `'wrn' crops and flips images [height, width, channels], but '${data.name}' has examples of shape [${data.inputShape.join(', ')}]`);
+  }
   const { loss, outputDim } = lossForData(config.loss, data);
+  // Before the model exists: a metric that needs more examples than the data set has fails here.
+  checkMetricSpecs(config.metrics, data);
   if (config.batchSize > data.train.n) {
     throw new ConfigError('batchSize', `${config.batchSize} exceeds the ${data.train.n} training examples of '${data.name}'`);
   }
-  const inputDim = data.inputShape.reduce((a, b) => a * b, 1);
-  const modelOptions = { ...config.archOptions, inputDim, outputDim };
+  // Each architecture says which of its options the data set fixes (flat nets: inputDim/outputDim).
+  const modelOptions = { ...config.archOptions, ...optionsFromData(getArchitecture(config.arch), { inputShape: data.inputShape, outputDim }) };
   const model = build(config, modelOptions);
   const trainConfig: TrainConfig = {
     steps: config.steps,
@@ -62,6 +70,7 @@ export async function prepareRun(input: unknown): Promise<PreparedRun> {
     schedule: config.schedule === undefined ? { kind: 'constant', lr: config.lr } : { ...config.schedule, lr: config.lr },
     seed: config.seed,
     logEvery: config.logEvery,
+    ...(config.augment === 'wrn' ? { augment: wrnAugment() } : {}),
   };
-  return { config, backend, data, loss, modelOptions, model, trainConfig };
+  return { config, backend, data, loss, modelOptions, model, trainConfig, hooks: metricHooks(config.metrics) };
 }

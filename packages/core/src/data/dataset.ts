@@ -1,5 +1,6 @@
 import { ShapeError } from '../errors';
 import type { Shape } from '../layers/types';
+import type { Rng } from '../rng';
 import { tf, type Tensor } from '../tf';
 
 /**
@@ -33,8 +34,22 @@ export interface Batch {
   readonly y: Tensor;
 }
 
-/** Copies the examples at `indices` into new tensors (the caller disposes them). */
-export function gatherBatch(data: Pick<Dataset, 'inputShape' | 'task' | 'targetDim'>, split: Split, indices: ArrayLike<number>): Batch {
+/**
+ * Rewrites a training batch's inputs in place before they become a tensor: data augmentation.
+ * `shape` is [batch, ...inputShape]; `rng` is the run's augmentation stream.
+ */
+export type BatchTransform = (x: Float32Array, shape: readonly number[], rng: Rng) => void;
+
+/**
+ * Copies the examples at `indices` into new tensors (the caller disposes them). `transform`, when
+ * given, edits the copied inputs first, so the data set itself is never changed.
+ */
+export function gatherBatch(
+  data: Pick<Dataset, 'inputShape' | 'task' | 'targetDim'>,
+  split: Split,
+  indices: ArrayLike<number>,
+  transform?: (x: Float32Array, shape: readonly number[]) => void,
+): Batch {
   const exampleSize = data.inputShape.reduce((a, b) => a * b, 1);
   if (split.x.length !== split.n * exampleSize) {
     throw new ShapeError(`split holds ${split.x.length} input values, expected ${split.n} × ${exampleSize}`);
@@ -45,6 +60,7 @@ export function gatherBatch(data: Pick<Dataset, 'inputShape' | 'task' | 'targetD
     const k = indices[i]!;
     x.set(split.x.subarray(k * exampleSize, (k + 1) * exampleSize), i * exampleSize);
   }
+  transform?.(x, [b, ...data.inputShape]);
   const xs = tf.tensor(x, [b, ...data.inputShape]);
   if (data.task === 'classification') {
     const y = new Int32Array(b);

@@ -31,6 +31,7 @@ export function dense(options: DenseOptions): Layer {
   if (!Number.isInteger(options.units) || options.units < 1) throw new ShapeError(`dense: units must be a positive integer, got ${options.units}`);
   return {
     kind: 'dense',
+    options,
     init(rng, inputShape: Shape) {
       if (inputShape.length !== 1) throw new ShapeError(`dense expects a flat input, got shape [${inputShape.join(', ')}]; put flatten() before it`);
       const fanIn = inputShape[0]!;

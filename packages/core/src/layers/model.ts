@@ -18,6 +18,8 @@ export interface ModelApplyOptions {
   readonly recorder?: TapRecorder;
   /** Collects new state (batch-norm statistics); pass it to `commitState` after the step. */
   readonly stateUpdates?: Map<string, Tensor>;
+  /** Seeds for stochastic layers (dropout) in training mode; `train()` passes the run's dropout stream. */
+  readonly rng?: { seed(): number };
 }
 
 /** A layer together with its parameters (tf.Variables) and state. */
@@ -100,6 +102,7 @@ export function createModel(layer: Layer, options: CreateModelOptions): Model {
         state,
         recorder: opts.recorder,
         stateUpdates: opts.stateUpdates,
+        rng: opts.rng,
       });
     },
     commitState(updates) {

@@ -5,6 +5,8 @@ import type { Layer, LayerInit, Shape, TensorTree } from './types';
 export function serial(...layers: Layer[]): Layer {
   return {
     kind: 'serial',
+    children: layers,
+    withChildren: (children) => serial(...children),
     init(rng, inputShape: Shape): LayerInit {
       const params: TensorTree = {};
       const state: TensorTree = {};

@@ -66,4 +66,14 @@ export interface Layer {
   readonly kind: string;
   init(rng: Rng, inputShape: Shape): LayerInit;
   apply(params: TensorTree, x: Tensor, ctx: ApplyContext): Tensor;
+  /**
+   * A combinator's sub-layers, in the order of their parameter keys. With `withChildren`, this
+   * lets a transformation (such as overparameterize) rewrite a network without knowing its
+   * combinators. Absent on primitives.
+   */
+  readonly children?: readonly Layer[];
+  /** The same combinator around other children (as many as `children`). */
+  withChildren?(children: readonly Layer[]): Layer;
+  /** The options a primitive was built from, so a transformation can rebuild it. */
+  readonly options?: Readonly<object>;
 }

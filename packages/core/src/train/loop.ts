@@ -41,6 +41,12 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
   const sinks = callbacks.sinks ?? [];
   const rng = createRng(config.seed);
   const sampler = new BatchSampler(data.train.n, config.batchSize, config.sampling ?? 'shuffled-epochs', rng.fork('batches'));
+  // Its own stream, so that switching augmentation on leaves the minibatch order as it was.
+  const augmentRng = rng.fork('augment');
+  const augment = config.augment === undefined ? undefined : (x: Float32Array, shape: readonly number[]) => config.augment!(x, shape, augmentRng);
+  // Dropout masks get their own stream too; layers without randomness never draw from it.
+  const dropoutRng = rng.fork('dropout');
+  const layerRng = { seed: () => dropoutRng.int(2 ** 31 - 1) };
   const optimizer = createOptimizer(config.optimizer ?? { name: 'sgd' });
   const trainable = model.parameters.filter((p) => p.trainable).map((p) => p.variable);
 
@@ -70,10 +76,10 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
 
     // 2. One optimizer step; everything but the loss value is disposed inside the tidy.
     const lossTensor = tf.tidy(() => {
-      const batch = gatherBatch(data, data.train, draw.indices);
+      const batch = gatherBatch(data, data.train, draw.indices, augment);
       const stateUpdates = new Map<string, Tensor>();
       const { value, grads } = tf.variableGrads(
-        () => tf.mean(loss.perExample(model.apply(batch.x, { training: true, stateUpdates }), batch.y)) as tf.Scalar,
+        () => tf.mean(loss.perExample(model.apply(batch.x, { training: true, stateUpdates, rng: layerRng }), batch.y)) as tf.Scalar,
         trainable,
       );
       optimizer.step(trainable, trainable.map((v) => grads[v.name]!), learningRate);

@@ -1,4 +1,4 @@
-import type { Dataset } from '../data/dataset';
+import type { BatchTransform, Dataset } from '../data/dataset';
 import type { Sampling } from '../data/sampler';
 import type { Model } from '../layers/model';
 import type { Loss, LossName } from '../losses';
@@ -21,6 +21,8 @@ export interface TrainConfig {
   readonly seed: number;
   /** Write a `train` record every this many steps (the mean minibatch loss since the last one). Default 10. */
   readonly logEvery?: number;
+  /** Applied to every training batch's inputs (data augmentation), with its own stream of the run's RNG. */
+  readonly augment?: BatchTransform;
 }
 
 /** One line of metrics.jsonl. `kind` is `train`, `diverged`, or the name of the hook that wrote it. */

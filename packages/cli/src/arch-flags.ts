@@ -1,0 +1,117 @@
+import { architectureNames, getArchitecture } from '@overparam/architectures';
+import { z } from 'zod';
+import { UsageError } from './errors';
+
+/** The part of a JSON Schema (as zod's `toJSONSchema` writes it) that flags are derived from. */
+interface PropertySchema {
+  readonly type?: string;
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly anyOf?: readonly PropertySchema[];
+  readonly items?: PropertySchema;
+  readonly default?: unknown;
+  readonly description?: string;
+}
+
+/** One command-line flag for an architecture option, shared by every architecture that has the option. */
+export interface ArchFlag {
+  /** The option's name in the schema (camelCase), which is also the key commander stores it under. */
+  readonly field: string;
+  /** `--kebab-case`. */
+  readonly flag: string;
+  readonly boolean: boolean;
+  /** The architectures that take this option, with each one's schema for it. */
+  readonly schemas: ReadonlyMap<string, PropertySchema>;
+  readonly description: string;
+}
+
+/** Flags the commands define themselves; an architecture option by one of these names gets none. */
+const RESERVED = new Set(['arch', 'help', 'verbose', 'version']);
+
+export function kebab(field: string): string {
+  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function properties(arch: string): Record<string, PropertySchema> {
+  const json = z.toJSONSchema(getArchitecture(arch).schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, PropertySchema> };
+  return json.properties ?? {};
+}
+
+function isBoolean(s: PropertySchema): boolean {
+  return s.type === 'boolean';
+}
+
+/** What a value flag accepts, for --help. */
+function accepts(s: PropertySchema): string {
+  if (s.anyOf !== undefined) return s.anyOf.map(accepts).filter((a) => a !== '').join(' or ');
+  if (s.enum !== undefined) return s.enum.join('|');
+  if (s.const !== undefined) return String(s.const);
+  if (s.type === 'array') return `comma-separated ${accepts(s.items ?? {})}s`;
+  if (s.type === 'integer' || s.type === 'number' || s.type === 'string') return s.type;
+  return '';
+}
+
+/**
+ * Every option of every registered architecture as a flag: camelCase → --kebab-case; a boolean
+ * gets both --x and --no-x (neither given: the schema's default). Derived from the zod schemas
+ * through zod's JSON Schema export, so a new architecture needs no CLI change.
+ */
+export function architectureFlags(): ArchFlag[] {
+  const byField = new Map<string, { schemas: Map<string, PropertySchema>; description: string }>();
+  for (const arch of architectureNames()) {
+    for (const [field, schema] of Object.entries(properties(arch))) {
+      if (RESERVED.has(field)) continue;
+      const entry = byField.get(field) ?? { schemas: new Map<string, PropertySchema>(), description: schema.description ?? field };
+      entry.schemas.set(arch, schema);
+      byField.set(field, entry);
+    }
+  }
+  return [...byField].map(([field, { schemas, description }]) => ({
+    field,
+    flag: kebab(field),
+    boolean: [...schemas.values()].every(isBoolean),
+    schemas,
+    description,
+  }));
+}
+
+/** The --help line of a flag: what it is, what it takes, and for which architectures. */
+export function archFlagHelp(flag: ArchFlag): string {
+  const first = [...flag.schemas.values()][0]!;
+  const takes = flag.boolean ? '' : ` (${accepts(first)})`;
+  return `${flag.description}${takes} [${[...flag.schemas.keys()].join(', ')}]`;
+}
+
+function coerce(flag: string, text: string, s: PropertySchema): unknown {
+  if (s.anyOf !== undefined) {
+    // A number where a number is allowed and the text is one; otherwise the text (zod names the choices).
+    const numeric = s.anyOf.find((alt) => alt.type === 'number' || alt.type === 'integer');
+    return numeric !== undefined && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+  }
+  if (s.type === 'integer' || s.type === 'number') {
+    const value = text.trim() === '' ? Number.NaN : Number(text);
+    if (!Number.isFinite(value) || (s.type === 'integer' && !Number.isInteger(value))) throw new UsageError(flag, `expected ${s.type === 'integer' ? 'an integer' : 'a number'}, got '${text}'`);
+    return value;
+  }
+  if (s.type === 'array') return text.split(',').map((part) => coerce(flag, part.trim(), s.items ?? {}));
+  return text;
+}
+
+/**
+ * The options of `arch` given on the command line (commander's parsed values), typed per the
+ * architecture's schema. A flag that `arch` does not take is a UsageError that lists what it does.
+ */
+export function archOptionsFromFlags(arch: string, flags: readonly ArchFlag[], values: Record<string, unknown>): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const f of flags) {
+    const raw = values[f.field];
+    if (raw === undefined) continue;
+    const schema = f.schemas.get(arch);
+    if (schema === undefined) {
+      const own = flags.filter((g) => g.schemas.has(arch)).map((g) => g.flag);
+      throw new UsageError(f.flag, `does not apply to --arch ${arch}, which takes: ${own.join(', ')}`);
+    }
+    options[f.field] = typeof raw === 'string' ? coerce(f.flag, raw, schema) : raw;
+  }
+  return options;
+}

@@ -1,0 +1,68 @@
+import { architectureNames, buildModel } from '@overparam/architectures';
+import { tf } from '@overparam/core';
+import { describe, expect, test } from 'vitest';
+import { cli } from './test-cli';
+
+
+interface Description {
+  name: string;
+  paramCount: number;
+  trainableParamCount: number;
+  inputShape: number[];
+  parameters: Array<{ path: string; shape: number[]; trainable: boolean }>;
+}
+
+describe('overparam describe', () => {
+  test('MLP-3-100 on MNIST-sized input: 99,710 parameters (seed 001, A.1), shapes in layer order', async () => {
+    const { code, stdout } = await cli('describe', '--arch', 'mlp', '--depth', '3', '--width', '100');
+    expect(code).toBe(0);
+    const d = JSON.parse(stdout) as Description;
+    expect(d.name).toBe('MLP-3-100');
+    expect(d.paramCount).toBe(99_710);
+    expect(d.trainableParamCount).toBe(99_710);
+    expect(d.parameters.map((p) => p.shape)).toEqual([[784, 100], [100], [100, 100], [100], [100, 100], [100], [100, 10], [10]]);
+  });
+
+  test('agrees with a built model for every registered architecture, leaving no tensor behind', async () => {
+    const given: Record<string, string[]> = {
+      mlp: ['--depth', '2', '--width', '8', '--input-dim', '5', '--output-dim', '3', '--no-bias'],
+      'deep-linear': ['--depth', '3', '--input-dim', '6', '--output-dim', '2', '--hidden-widths', '4,3', '--init', 'balanced', '--scale', 'theorem-6.1'],
+      'du-mlp': ['--depth', '2', '--width', '8', '--input-dim', '5'],
+      'du-resnet': ['--depth', '3', '--width', '8', '--input-dim', '5', '--c-res', '0.5'],
+    };
+    for (const arch of architectureNames().filter((a) => given[a] !== undefined)) {
+      const before = tf.memory().numTensors;
+      const { code, stdout, stderr } = await cli('describe', '--arch', arch, ...given[arch]!);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(tf.memory().numTensors).toBe(before);
+      const d = JSON.parse(stdout) as Description & { options: Record<string, unknown> };
+      const model = buildModel(arch, d.options, 0);
+      expect(d.name).toBe(model.name);
+      expect(d.paramCount).toBe(model.paramCount);
+      expect(d.trainableParamCount).toBe(model.trainableParamCount);
+      expect(d.parameters).toEqual(model.parameters.map((p) => ({ path: p.path, shape: p.shape, size: p.size, trainable: p.trainable })));
+      model.dispose();
+    }
+  });
+
+  test('frozen parameters count in paramCount only', async () => {
+    const d = JSON.parse((await cli('describe', '--arch', 'du-mlp', '--depth', '2', '--width', '10', '--input-dim', '4', '--output-dim', '1')).stdout) as Description;
+    expect(d.paramCount - d.trainableParamCount).toBe(10);
+    expect(d.parameters.at(-1)).toMatchObject({ shape: [10, 1], trainable: false });
+  });
+
+  test.each([
+    [['--arch', 'nope'], "overparam: --arch: unknown architecture 'nope'"],
+    [['--arch', 'mlp', '--width', '8'], 'overparam: --depth: '],
+    [['--arch', 'mlp', '--depth', 'x', '--width', '8'], "overparam: --depth: expected an integer, got 'x'"],
+    [['--arch', 'mlp', '--depth', '0', '--width', '8'], 'overparam: --depth: '],
+    [['--arch', 'mlp', '--depth', '2', '--width', '8', '--c-res', '1'], 'overparam: --c-res: does not apply to --arch mlp'],
+    [['--arch', 'deep-linear', '--depth', '3', '--hidden-widths', '4'], 'overparam: --hidden-widths: a depth-3 net has 2 hidden layers, got 1 widths'],
+    [['--arch', 'deep-linear', '--depth', '3', '--init', 'zero'], 'overparam: --init: '],
+  ])('%j is a usage error naming the flag', async (argv, message) => {
+    const { code, stderr } = await cli('describe', ...argv);
+    expect(code).toBe(2);
+    expect(stderr.startsWith(message)).toBe(true);
+  });
+});

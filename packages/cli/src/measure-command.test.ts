@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, temporaryRoot } from './test-cli';
+
+const root = await temporaryRoot('overparam-measure-');
+
+
+interface Manifest {
+  weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string }> }>;
+}
+
+/** The checkpoint read by hand: little-endian float32 tensors, concatenated in manifest order. */
+async function readWeights(dir: string): Promise<Map<string, { shape: number[]; values: Float64Array }>> {
+  const manifest = JSON.parse(await readFile(join(dir, 'weights.json'), 'utf8')) as Manifest;
+  const bin = await readFile(join(dir, manifest.weightsManifest[0]!.paths[0]!));
+  const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  const out = new Map<string, { shape: number[]; values: Float64Array }>();
+  let offset = 0;
+  for (const w of manifest.weightsManifest[0]!.weights) {
+    expect(w.dtype).toBe('float32');
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    out.set(w.name, { shape: w.shape, values: Float64Array.from({ length: size }, (_, i) => view.getFloat32(offset + 4 * i, true)) });
+    offset += 4 * size;
+  }
+  expect(offset).toBe(bin.byteLength);
+  return out;
+}
+
+/**
+ * ∇θ of one example's softmax cross-entropy for a tanh MLP, in float64 plain JS: the forward pass,
+ * then backpropagation by hand (δ_out = softmax(z) − e_y; δ ← (W δ) ⊙ (1 − h²) for tanh layers).
+ * Dense weights are [in, out] row-major, as core stores them.
+ */
+function exampleGradient(layers: Array<{ w: Float64Array; b: Float64Array; inDim: number; outDim: number }>, x: number[], label: number): Float64Array {
+  const acts: Float64Array[] = [Float64Array.from(x)];
+  layers.forEach((l, li) => {
+    const h = acts[acts.length - 1]!;
+    const z = Float64Array.from({ length: l.outDim }, (_, j) => h.reduce((s, v, i) => s + v * l.w[i * l.outDim + j]!, l.b[j]!));
+    acts.push(li < layers.length - 1 ? z.map(Math.tanh) : z);
+  });
+  const z = acts[acts.length - 1]!;
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const total = e.reduce((a, b) => a + b, 0);
+  let delta = e.map((v, j) => v / total - (j === label ? 1 : 0));
+  const parts: Float64Array[] = [];
+  for (let li = layers.length - 1; li >= 0; li--) {
+    const l = layers[li]!;
+    const a = acts[li]!;
+    const gw = new Float64Array(l.inDim * l.outDim);
+    for (let i = 0; i < l.inDim; i++) for (let j = 0; j < l.outDim; j++) gw[i * l.outDim + j] = a[i]! * delta[j]!;
+    parts.unshift(gw, Float64Array.from(delta));
+    if (li > 0) delta = Float64Array.from({ length: l.inDim }, (_, i) => (1 - a[i]! ** 2) * delta.reduce((s, d, j) => s + l.w[i * l.outDim + j]! * d, 0));
+  }
+  return Float64Array.from(parts.flatMap((p) => Array.from(p)));
+}
+
+describe('overparam measure', () => {
+  it('writes files from which G and the confusion numbers can be recomputed without overparam', async () => {
+    const out = join(root, 'confusion');
+    const r = await cli('measure', '--metric', 'confusion', '--arch', 'mlp', '--depth', '2', '--width', '8', '--data', 'synthetic', '--n', '10', '--backend', 'cpu', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(await readFile(join(out, 'measure.json'), 'utf8')) as Record<string, number>;
+    const examples = JSON.parse(await readFile(join(out, 'examples.json'), 'utf8')) as { indices: number[]; inputs: number[][]; labels: number[] };
+    const weights = await readWeights(join(out, 'checkpoint'));
+    const gramBytes = await readFile(join(out, 'gram.f64'));
+    const n = examples.indices.length;
+    expect(n).toBe(10);
+    expect(gramBytes.byteLength).toBe(n * n * 8);
+    const gram = Float64Array.from({ length: n * n }, (_, k) => gramBytes.readDoubleLE(8 * k));
+
+    const layers = ['0', '2', '4'].map((p) => {
+      const w = weights.get(`${p}.w`)!;
+      return { w: w.values, b: weights.get(`${p}.b`)!.values, inDim: w.shape[0]!, outDim: w.shape[1]! };
+    });
+    const grads = examples.inputs.map((x, i) => exampleGradient(layers, x, examples.labels[i]!));
+    const dot = (u: Float64Array, v: Float64Array) => u.reduce((s, a, k) => s + a * v[k]!, 0);
+    let scale = 0;
+    let diff = 0;
+    let minCos = Infinity;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const g = dot(grads[i]!, grads[j]!);
+        scale = Math.max(scale, Math.abs(g));
+        diff = Math.max(diff, Math.abs(g - gram[i * n + j]!));
+        if (i < j) minCos = Math.min(minCos, g / Math.sqrt(dot(grads[i]!, grads[i]!) * dot(grads[j]!, grads[j]!)));
+      }
+    }
+    // float32 network (tfjs) against the same float32 weights and inputs in float64: ~1e-6 relative.
+    expect(diff / scale).toBeLessThan(1e-4);
+    expect(summary.minCos).toBeCloseTo(minCos, 4);
+    expect(summary.eta).toBeCloseTo(Math.max(0, -Math.min(...Array.from(gram).filter((_, k) => k % (n + 1) !== 0))), 9);
+  });
+
+  it('loads weights from --checkpoint and writes them back unchanged', async () => {
+    const first = join(root, 'first');
+    const second = join(root, 'second');
+    const common = ['--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--backend', 'cpu'];
+    expect((await cli('measure', '--metric', 'ntk-gram', '--n', '4', ...common, '--seed', '1', '--out', first)).code).toBe(0);
+    const r = await cli('measure', '--metric', 'spectrum', '--n', '4', ...common, '--seed', '2', '--checkpoint', join(first, 'checkpoint'), '--out', second);
+    expect(r.code).toBe(0);
+    expect(await readFile(join(second, 'checkpoint', 'weights.bin'))).toEqual(await readFile(join(first, 'checkpoint', 'weights.bin')));
+    const summary = JSON.parse(r.stdout) as { lambdaMin: number; lambdaMax: number };
+    expect(summary.lambdaMin).toBeGreaterThan(0);
+    expect(summary.lambdaMax).toBeGreaterThanOrEqual(summary.lambdaMin);
+  });
+
+  it('says what is wrong with bad input', async () => {
+    const bad = await cli('measure', '--metric', 'vibes', '--data', 'synthetic', '--backend', 'cpu', '--out', join(root, 'bad'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--metric: expected one of: loss-gram, ntk-gram, confusion/);
+    const missing = await cli('measure', '--metric', 'loss-gram', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', join(root, 'nowhere'), '--out', join(root, 'bad2'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read the checkpoint's manifest/);
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * @overparam/metrics: the gradient-Gram engine and the measurements derived from it.
+ * Explicit named exports only; each metric file adds its own lines below.
+ */
+export { gradientGram, fastGramKinds } from './gram/engine';
+export type { GramOptions, GramResult, GramBatch, GramOf, GramMethod, LayerGram } from './gram/types';
+export { BatchNormTrainingError, GramUnsupportedError } from './gram/errors';
+export type { TapHandler, TapInfo, LayerRows } from './gram/handlers';
+
+export {
+  gradientConfusion,
+  gradientCosines,
+  summarizeCosines,
+  quantileKey,
+  defaultQuantiles,
+  type Confusion,
+  type CosineSummary,
+} from './confusion';
+export { minibatchConfusion, type MinibatchConfusion, type MinibatchConfusionOptions } from './minibatch';
+export { metricHook, metricHooks, checkMetricSpecs, cosineFields } from './hooks';
+export { metricSpecSchema, metricListSchema, parseMetricSpecs, parseMetricFlag, parseMetricFlags, metricHookNames, type MetricSpec, type MetricSpecInput } from './metric-spec';
+
+export { gaussianKde, kdeBandwidth, poolValues, bandwidthRules, type Kde, type KdeOptions, type BandwidthRule } from './kde';
+export { histogram, binRules, type Histogram, type HistogramOptions, type BinRule } from './histogram';
+export { spectrum, symmetricEigenvalues, type Spectrum, type SpectrumOptions, type LayerSpectrum, type SymmetricMatrix } from './spectrum';
+export { populationGram, populationActivations, type PopulationGram, type PopulationGramOptions, type PopulationActivation } from './population-gram';
+export {
+  weightMovement,
+  weightMovementHook,
+  type WeightMovement,
+  type WeightSnapshot,
+  type Movement,
+  type ParamMovement,
+  type LayerMovement,
+  type WeightMovementHookOptions,
+} from './weight-movement';

@@ -1,0 +1,138 @@
+import { ConfigError, createRng, gatherBatch, resolveLoss, tf, type Dataset, type Loss, type LossName, type Model, type Rng, type Split, type Tensor } from '@overparam/core';
+import { defaultQuantiles, summarizeCosines, type CosineSummary } from './confusion';
+import { gradientGram } from './gram/engine';
+
+/**
+ * The paper's measurement protocol (seed 000 §7; seed 001 A.1, A.2): sample `pairs` pairs of
+ * minibatches of `batchSize` examples (the training batch size), no example twice within a pair,
+ * compute each minibatch's mean-loss gradient and each pair's cosine; report the cosines, their
+ * minimum ("worst-case gradient confusion"), mean and quantiles.
+ */
+export interface MinibatchConfusionOptions {
+  /** Default 100 (§7); A.1 used 1000. */
+  readonly pairs?: number;
+  /** Default 128, the papers' training batch size. */
+  readonly batchSize?: number;
+  readonly loss: Loss | LossName;
+  /** Seed or stream for the sampling; hooks pass theirs. Default seed 0. */
+  readonly seed?: number | string;
+  readonly rng?: Rng;
+  /** Split to sample from. Default the training split, as the paper does. */
+  readonly split?: 'train' | 'validation' | 'test';
+  /**
+   * Batch-norm mode. Default true: each minibatch is normalized by its own statistics, as in
+   * training (running statistics are not updated). False uses the running statistics.
+   */
+  readonly training?: boolean;
+  /**
+   * `direct`: per pair, one backward pass per minibatch (tf.variableGrads), the inner products in
+   * float64 — cost ≈ 2·pairs training steps without the updates. `gram`: per pair, the Gram
+   * engine's groups mode (one pass of the 2·batchSize examples, then per-layer products). Default
+   * `direct`, the faster of the two on the MLPs we measured (see the README).
+   */
+  readonly method?: 'direct' | 'gram';
+  readonly quantiles?: readonly number[];
+}
+
+export interface MinibatchConfusion {
+  readonly pairs: number;
+  readonly batchSize: number;
+  /** cos(g_a, g_b) for each pair, in sampling order. */
+  readonly cosines: Float64Array;
+  /** ⟨g_a, g_b⟩ for each pair. */
+  readonly inner: Float64Array;
+  readonly summary: CosineSummary;
+  /** Definition 2.1 over the sampled pairs: max(0, −min ⟨g_a, g_b⟩). */
+  readonly eta: number;
+  /** The normalized variant: max(0, −min cosine). */
+  readonly etaNormalized: number;
+  readonly method: 'direct' | 'gram';
+  /** Each pair's 2·batchSize rows of the split: the first minibatch, then the second. */
+  readonly rows: readonly Int32Array[];
+}
+
+function gradientOf(model: Model, x: Tensor, y: Tensor, loss: Loss, training: boolean): Float32Array[] {
+  const vars = model.parameters.filter((p) => p.trainable).map((p) => p.variable);
+  // Batch-norm keeps its new running statistics past the tidy; measuring must not change them.
+  const stateUpdates = new Map<string, Tensor>();
+  const grads = tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => tf.mean(loss.perExample(model.apply(x, { training, stateUpdates }), y)) as tf.Scalar, vars);
+    return vars.map((v) => grads[v.name]!);
+  });
+  try {
+    return grads.map((g) => g.dataSync() as Float32Array);
+  } finally {
+    for (const g of grads) g.dispose();
+    for (const t of stateUpdates.values()) t.dispose();
+  }
+}
+
+function dot(a: readonly Float32Array[], b: readonly Float32Array[]): number {
+  let s = 0;
+  for (let p = 0; p < a.length; p++) {
+    const u = a[p]!;
+    const v = b[p]!;
+    for (let i = 0; i < u.length; i++) s += u[i]! * v[i]!;
+  }
+  return s;
+}
+
+/** [⟨g_a, g_b⟩, ‖g_a‖², ‖g_b‖²] for one pair. */
+async function pairProducts(model: Model, data: Dataset, split: Split, rows: Int32Array, batchSize: number, loss: Loss, training: boolean, method: 'direct' | 'gram'): Promise<[number, number, number]> {
+  if (method === 'gram') {
+    const batch = gatherBatch(data, split, rows);
+    try {
+      const first = Int32Array.from({ length: batchSize }, (_, i) => i);
+      const second = Int32Array.from({ length: batchSize }, (_, i) => batchSize + i);
+      const g = await gradientGram(model, batch, { loss, groups: [first, second], training });
+      return [g.matrix[1]!, g.matrix[0]!, g.matrix[3]!];
+    } finally {
+      batch.x.dispose();
+      batch.y.dispose();
+    }
+  }
+  const grads = [rows.subarray(0, batchSize), rows.subarray(batchSize)].map((half) => {
+    const batch = gatherBatch(data, split, half);
+    try {
+      return gradientOf(model, batch.x, batch.y, loss, training);
+    } finally {
+      batch.x.dispose();
+      batch.y.dispose();
+    }
+  });
+  return [dot(grads[0]!, grads[1]!), dot(grads[0]!, grads[0]!), dot(grads[1]!, grads[1]!)];
+}
+
+export async function minibatchConfusion(model: Model, data: Dataset, options: MinibatchConfusionOptions): Promise<MinibatchConfusion> {
+  const pairs = options.pairs ?? 100;
+  const batchSize = options.batchSize ?? 128;
+  const splitName = options.split ?? 'train';
+  const split = data[splitName];
+  if (split === undefined) throw new ConfigError('split', `data set '${data.name}' has no ${splitName} split`);
+  if (!Number.isInteger(pairs) || pairs < 1) throw new ConfigError('pairs', `must be a positive integer, got ${pairs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError('batchSize', `must be a positive integer, got ${batchSize}`);
+  if (2 * batchSize > split.n) {
+    throw new ConfigError('batchSize', `a pair of minibatches of ${batchSize} needs ${2 * batchSize} distinct examples, but the ${splitName} split has ${split.n}`);
+  }
+  const method = options.method ?? 'direct';
+  if (method !== 'direct' && method !== 'gram') throw new ConfigError('method', `must be 'direct' or 'gram', got '${String(method)}'`);
+  const loss = resolveLoss(options.loss);
+  const rng = options.rng ?? createRng(options.seed ?? 0);
+  const training = options.training ?? true;
+
+  const cosines = new Float64Array(pairs);
+  const inner = new Float64Array(pairs);
+  const sampled: Int32Array[] = [];
+  for (let p = 0; p < pairs; p++) {
+    // 2·batchSize distinct examples, split in two: the pair's minibatches never share one.
+    const rows = rng.sampleWithoutReplacement(split.n, 2 * batchSize);
+    sampled.push(rows);
+    const [ab, aa, bb] = await pairProducts(model, data, split, rows, batchSize, loss, training, method);
+    inner[p] = ab;
+    cosines[p] = aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : NaN;
+  }
+  const summary = summarizeCosines(cosines, options.quantiles ?? defaultQuantiles);
+  let minInner = Infinity;
+  for (const v of inner) minInner = Math.min(minInner, v);
+  return { pairs, batchSize, cosines, inner, summary, eta: Math.max(0, -minInner), etaNormalized: Math.max(0, -summary.min), method, rows: sampled };
+}

@@ -1,0 +1,169 @@
+import { ConfigError, ShapeError, UnknownNameError, tf, type Tensor } from '@overparam/core';
+import { gaussHermite, gaussianExpectation2d, type QuadratureRule } from '@overparam/core';
+import { symmetricEigenvalues } from './spectrum';
+
+/**
+ * The population Gram K⁽ᴴ⁾ of Du et al.'s scaled fully connected net (seed 004, eqs. 1–2 and
+ * 21–25): x⁽ʰ⁾ = √(c_σ/m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾) for h = 1…H, f(x) = aᵀx⁽ᴴ⁾, every entry of W⁽ʰ⁾ and a
+ * drawn from N(0, 1), c_σ = 1 / E_{z~N(0,1)}[σ(z)²]. What we compute, with
+ * Λᵢⱼ(K) = [[Kᵢᵢ, Kᵢⱼ], [Kⱼᵢ, Kⱼⱼ]]:
+ *
+ *   K⁽⁰⁾ = X Xᵀ                                                  (21; rows of X scaled to ‖xᵢ‖ = 1)
+ *   K⁽ʰ⁾ᵢⱼ = c_σ · E_{(u,v)~N(0, Λᵢⱼ(K⁽ʰ⁻¹⁾))}[σ(u) σ(v)],     h = 1 … H−1   (22–24)
+ *   K⁽ᴴ⁾ᵢⱼ = c_σ · K⁽ᴴ⁻¹⁾ᵢⱼ · E_{(u,v)~N(0, Λᵢⱼ(K⁽ᴴ⁻¹⁾))}[σ′(u) σ′(v)]         (25)
+ *   λ₀ = λ_min(K⁽ᴴ⁾)
+ *
+ * K⁽ᴴ⁾ is the large-width limit of G⁽ᴴ⁾(0)ᵢⱼ = ⟨∂uᵢ/∂W⁽ᴴ⁾, ∂uⱼ/∂W⁽ᴴ⁾⟩ = (c_σ/m) Σ_r a_r²
+ * σ′(w_rᵀx⁽ᴴ⁻¹⁾ᵢ) σ′(w_rᵀx⁽ᴴ⁻¹⁾ⱼ) ⟨x⁽ᴴ⁻¹⁾ᵢ, x⁽ᴴ⁻¹⁾ⱼ⟩, the chain-rule form the review derives just
+ * above eq. 25. (Its eq. 12 writes a further c_σ/m in front of Σ_r ∂u/∂W_r (∂u/∂W_r)ᵀ; the Jacobian
+ * already carries √(c_σ/m), so read literally that would vanish as m grows. We follow the
+ * derivation, which is also Du et al.'s definition, and which is what K⁽ᴴ⁾ approximates.)
+ * With H = 1 there is no σ-recursion: K⁽¹⁾ = c_σ · XXᵀ ⊙ E[σ′σ′].
+ *
+ * Expectations: closed forms for ReLU, the arc-cosine kernels of degree 1 and 0 (Cho & Saul),
+ * with θ = arccos(Kᵢⱼ/√(KᵢᵢKⱼⱼ)): E[relu(u)relu(v)] = √(KᵢᵢKⱼⱼ)·(sin θ + (π − θ) cos θ)/(2π) and
+ * E[1(u>0)1(v>0)] = (π − θ)/(2π); so c_σ = 2. For identity: E[uv] = Kᵢⱼ, σ′ = 1, c_σ = 1. For the
+ * smooth activations (softplus, tanh, sigmoid; the theorem assumes smooth analytic σ) a 2-D
+ * tensor-product Gauss–Hermite rule (see gauss-hermite.ts); c_σ comes from the same rule, so that
+ * with unit-norm inputs every Kᵢᵢ stays 1 to rounding.
+ */
+export type PopulationActivation = 'relu' | 'identity' | 'tanh' | 'sigmoid' | 'softplus';
+export const populationActivations: readonly PopulationActivation[] = ['relu', 'identity', 'tanh', 'sigmoid', 'softplus'];
+
+export interface PopulationGramOptions {
+  readonly activation: PopulationActivation;
+  /** H ≥ 1, the number of weight layers W⁽¹⁾…W⁽ᴴ⁾ before the output vector a. */
+  readonly depth: number;
+  /** Scale every input to unit norm, as the paper assumes. Default true. */
+  readonly normalize?: boolean;
+  /**
+   * Gauss–Hermite points per axis for smooth activations. Default 64: for tanh ~1e-9 in E[σσ] and
+   * up to ~1e-7 in E[σ′σ′] for nearly parallel inputs; sigmoid and softplus ~1e-14.
+   */
+  readonly nodes?: number;
+}
+
+export interface PopulationGram {
+  /** n, the number of inputs. */
+  readonly size: number;
+  /** K⁽ᴴ⁾, row-major n×n float64 (the Gram engine's layout). */
+  readonly matrix: Float64Array;
+  /** K⁽⁰⁾ … K⁽ᴴ⁻¹⁾, the population Grams of the layer outputs (index h is K⁽ʰ⁾). */
+  readonly hidden: readonly Float64Array[];
+  /** λ₀ = λ_min(K⁽ᴴ⁾). */
+  readonly lambda0: number;
+  readonly cSigma: number;
+  readonly activation: PopulationActivation;
+  readonly depth: number;
+  readonly method: 'closed-form' | 'quadrature';
+}
+
+type Pair = (a: number, b: number, c: number) => number;
+interface Expectations {
+  readonly cSigma: number;
+  /** E[σ(u)σ(v)] and E[σ′(u)σ′(v)] under N(0, [[a, b], [b, c]]). */
+  readonly value: Pair;
+  readonly derivative: Pair;
+  readonly method: 'closed-form' | 'quadrature';
+}
+
+function arcCosAngle(a: number, b: number, c: number): number {
+  // Clamp: rounding can put |b|/√(ac) a hair above 1 for parallel inputs.
+  return Math.acos(Math.min(1, Math.max(-1, b / Math.sqrt(a * c))));
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const smooth: Record<'tanh' | 'sigmoid' | 'softplus', { f: (x: number) => number; df: (x: number) => number }> = {
+  tanh: { f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2 },
+  sigmoid: { f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)) },
+  // log(1 + eˣ) without overflow for large x.
+  softplus: { f: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))), df: sigmoid },
+};
+
+function expectations(activation: PopulationActivation, rule: () => QuadratureRule): Expectations {
+  if (activation === 'relu') {
+    return {
+      cSigma: 2,
+      value: (a, b, c) => {
+        const t = arcCosAngle(a, b, c);
+        return (Math.sqrt(a * c) * (Math.sin(t) + (Math.PI - t) * Math.cos(t))) / (2 * Math.PI);
+      },
+      derivative: (a, b, c) => (Math.PI - arcCosAngle(a, b, c)) / (2 * Math.PI),
+      method: 'closed-form',
+    };
+  }
+  if (activation === 'identity') return { cSigma: 1, value: (_a, b) => b, derivative: () => 1, method: 'closed-form' };
+  const fns = smooth[activation];
+  const r = rule();
+  let second = 0;
+  for (let k = 0; k < r.nodes.length; k++) second += r.weights[k]! * fns.f(r.nodes[k]!) ** 2;
+  return {
+    cSigma: 1 / second,
+    value: (a, b, c) => gaussianExpectation2d(fns.f, fns.f, { a, b, c }, r),
+    derivative: (a, b, c) => gaussianExpectation2d(fns.df, fns.df, { a, b, c }, r),
+    method: 'quadrature',
+  };
+}
+
+/** Inputs as rows of float64, from a tensor [n, ...] or an array of examples. */
+function inputRows(inputs: Tensor | ReadonlyArray<ArrayLike<number>>, normalize: boolean): Float64Array[] {
+  let rows: Float64Array[];
+  if (inputs instanceof tf.Tensor) {
+    const n = inputs.shape[0] ?? 0;
+    const flat = inputs.dataSync();
+    const d = n === 0 ? 0 : flat.length / n;
+    rows = Array.from({ length: n }, (_, i) => Float64Array.from(flat.subarray(i * d, (i + 1) * d)));
+  } else rows = inputs.map((r) => Float64Array.from(r));
+  if (rows.length === 0) throw new ShapeError('population Gram: no inputs; pass at least one example');
+  const d = rows[0]!.length;
+  rows.forEach((r, i) => {
+    if (r.length !== d) throw new ShapeError(`population Gram: input ${i} has ${r.length} features, input 0 has ${d}`);
+    let norm = 0;
+    for (const v of r) {
+      if (!Number.isFinite(v)) throw new ConfigError('inputs', `input ${i} has a non-finite value ${v}`);
+      norm += v * v;
+    }
+    if (norm === 0) throw new ShapeError(`population Gram: input ${i} is zero; the recursion needs non-zero, non-parallel inputs`);
+    if (normalize) for (let k = 0; k < d; k++) r[k] = r[k]! / Math.sqrt(norm);
+  });
+  return rows;
+}
+
+/** Applies `pair` to every Λᵢⱼ(K): out_ij = scale · weight_ij · pair(Kᵢᵢ, Kᵢⱼ, Kⱼⱼ). */
+function pairwise(k: Float64Array, n: number, scale: number, pair: Pair, weightByK: boolean): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const kij = k[i * n + j]!;
+      const v = scale * (weightByK ? kij : 1) * pair(k[i * n + i]!, kij, k[j * n + j]!);
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+  return out;
+}
+
+/** K⁽ᴴ⁾ and λ₀ = λ_min(K⁽ᴴ⁾) for inputs X (see the recursion at the top of this file). */
+export function populationGram(inputs: Tensor | ReadonlyArray<ArrayLike<number>>, options: PopulationGramOptions): PopulationGram {
+  const { activation, depth } = options;
+  if (!populationActivations.includes(activation)) throw new UnknownNameError('ACTIVATION_UNKNOWN', 'population-Gram activation', String(activation), populationActivations);
+  if (!Number.isInteger(depth) || depth < 1) throw new ConfigError('depth', `must be an integer ≥ 1 (H, the number of weight layers), got ${depth}`);
+  const rows = inputRows(inputs, options.normalize ?? true);
+  const n = rows.length;
+  const e = expectations(activation, () => gaussHermite(options.nodes ?? 64));
+
+  const k0 = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let dot = 0;
+      for (let t = 0; t < rows[i]!.length; t++) dot += rows[i]![t]! * rows[j]![t]!;
+      k0[i * n + j] = dot;
+      k0[j * n + i] = dot;
+    }
+  }
+  const hidden: Float64Array[] = [k0];
+  for (let h = 1; h < depth; h++) hidden.push(pairwise(hidden[h - 1]!, n, e.cSigma, e.value, false));
+  const matrix = pairwise(hidden[depth - 1]!, n, e.cSigma, e.derivative, true);
+  const lambda0 = symmetricEigenvalues({ size: n, matrix }, 'population Gram')[0]!;
+  return { size: n, matrix, hidden, lambda0, cSigma: e.cSigma, activation, depth, method: e.method };
+}

@@ -1,0 +1,106 @@
+import { createRng, isOverparamError } from '@overparam/core';
+import { describe, expect, it } from 'vitest';
+import { spectrum, symmetricEigenvalues } from './spectrum';
+
+/** Q D Qᵀ with Q a product of n random Householder reflections, built without any eigensolver. */
+function conjugatedDiagonal(d: readonly number[], seed: number): Float64Array {
+  const n = d.length;
+  const rng = createRng(seed);
+  const m = new Float64Array(n * n);
+  d.forEach((v, i) => (m[i * n + i] = v));
+  for (let r = 0; r < n; r++) {
+    const v = Float64Array.from({ length: n }, () => rng.normal());
+    const vv = v.reduce((s, x) => s + x * x, 0);
+    // M ← H M H with H = I − 2vvᵀ/vᵀv, applied as rank-one updates (rows, then columns).
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += v[i]! * m[i * n + j]!;
+      for (let i = 0; i < n; i++) m[i * n + j]! -= (2 * v[i]! * dot) / vv;
+    }
+    for (let i = 0; i < n; i++) {
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += m[i * n + j]! * v[j]!;
+      for (let j = 0; j < n; j++) m[i * n + j]! -= (2 * dot * v[j]!) / vv;
+    }
+  }
+  // Restore exact symmetry lost to rounding (~1e-15), as a Gram built in float64 would have.
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) m[i * n + j] = m[j * n + i] = 0.5 * (m[i * n + j]! + m[j * n + i]!);
+  return m;
+}
+
+// A backward-stable symmetric eigensolver is accurate to ~n·ε·‖A‖; with n ≤ 60, 1e-12 · λ_max is
+// ample and still far below any bug (a wrong sort or a missed symmetrisation is O(1)).
+const TOL = 1e-12;
+
+describe('spectrum', () => {
+  it('returns the sorted diagonal of a diagonal matrix', () => {
+    const d = [3, -1, 0.5, 7, 2];
+    const m = new Float64Array(25);
+    d.forEach((v, i) => (m[i * 5 + i] = v));
+    expect(Array.from(symmetricEigenvalues({ size: 5, matrix: m }))).toEqual([-1, 0.5, 2, 3, 7]);
+  });
+
+  it('finds 1 + c‖v‖² and n − 1 ones for I + c·vvᵀ, and κ = 1 + c‖v‖²', () => {
+    const n = 40;
+    const rng = createRng(1);
+    const v = Float64Array.from({ length: n }, () => rng.normal());
+    const c = 0.3;
+    const m = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = (i === j ? 1 : 0) + c * v[i]! * v[j]!;
+    const top = 1 + c * v.reduce((s, x) => s + x * x, 0);
+    const s = spectrum({ size: n, matrix: m });
+    for (let k = 0; k < n - 1; k++) expect(Math.abs(s.eigenvalues[k]! - 1)).toBeLessThan(TOL * top);
+    expect(Math.abs(s.lambdaMax - top)).toBeLessThan(TOL * top);
+    expect(Math.abs(s.condition - top)).toBeLessThan(TOL * top);
+    expect(s.trace).toBeCloseTo(n + top - 1, 10);
+  });
+
+  it('recovers the diagonal of Q D Qᵀ for a random orthogonal Q', () => {
+    const rng = createRng(2);
+    const d = Array.from({ length: 60 }, () => Math.exp(3 * rng.normal()));
+    const s = spectrum({ size: 60, matrix: conjugatedDiagonal(d, 3) });
+    const sorted = [...d].sort((a, b) => a - b);
+    const top = sorted[59]!;
+    sorted.forEach((v, k) => expect(Math.abs(s.eigenvalues[k]! - v)).toBeLessThan(TOL * top));
+    expect(s.lambdaMin).toBe(s.eigenvalues[0]);
+    expect(Math.abs(s.condition / (top / sorted[0]!) - 1)).toBeLessThan(1e-6); // λ_min is tiny: relative error grows as κ·ε
+  });
+
+  it('reports each layer’s λ_min, λ_max and share of the trace', () => {
+    const a = conjugatedDiagonal([1, 2, 3, 4], 4);
+    const b = conjugatedDiagonal([0, 0, 5, 10], 5);
+    const total = a.map((x, k) => x + b[k]!);
+    const s = spectrum({ size: 4, matrix: total, layers: [{ path: '0', matrix: a }, { path: '1', matrix: b }] });
+    expect(s.layers!.map((l) => l.path)).toEqual(['0', '1']);
+    expect(s.layers![0]!.traceShare).toBeCloseTo(10 / 25, 12);
+    expect(s.layers![1]!.traceShare).toBeCloseTo(15 / 25, 12);
+    expect(s.layers![0]!.lambdaMin).toBeCloseTo(1, 12);
+    expect(s.layers![1]!.lambdaMax).toBeCloseTo(10, 12);
+    // Weyl: λ_min of the sum is at least the sum of the layers' λ_min.
+    expect(s.lambdaMin).toBeGreaterThanOrEqual(1 + 0 - 1e-12);
+    const cheap = spectrum({ size: 4, matrix: total, layers: [{ path: '0', matrix: a }] }, { layerEigenvalues: false });
+    expect(cheap.layers![0]).toEqual({ path: '0', trace: expect.closeTo(10, 12), traceShare: expect.closeTo(0.4, 12) });
+  });
+
+  it('gives κ = Infinity when λ_min ≤ 0 (a singular or indefinite matrix)', () => {
+    expect(spectrum({ size: 2, matrix: Float64Array.from([1, 0, 0, 0]) }).condition).toBe(Infinity);
+    const indefinite = spectrum({ size: 2, matrix: Float64Array.from([0, 1, 1, 0]) });
+    expect(indefinite.lambdaMin).toBeCloseTo(-1, 14);
+    expect(indefinite.condition).toBe(Infinity);
+  });
+
+  it('rejects a wrong layout, an asymmetric matrix and non-finite entries with typed errors', () => {
+    const codeOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return isOverparamError(e) ? e.code : 'untyped';
+      }
+      return 'none';
+    };
+    expect(codeOf(() => spectrum({ size: 3, matrix: new Float64Array(8) }))).toBe('SHAPE_MISMATCH');
+    expect(codeOf(() => spectrum({ size: 2, matrix: Float64Array.from([1, 0.5, 0.4, 1]) }))).toBe('SHAPE_MISMATCH');
+    expect(codeOf(() => spectrum({ size: 2, matrix: Float64Array.from([1, Number.NaN, Number.NaN, 1]) }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => spectrum({ size: 2, matrix: Float64Array.from([1, 0, 0, 1]), layers: [{ path: 'x', matrix: new Float64Array(3) }] }))).toBe('SHAPE_MISMATCH');
+  });
+});
