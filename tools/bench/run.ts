@@ -9,9 +9,10 @@ import { emitSkipped, log } from './emit';
 import { gramBenchSuite } from './gram';
 import { mlpTrainSuite } from './mlp';
 import { fullSettings, quickSettings, type Suite } from './suite';
+import { spectrumSuite } from './spectrum';
 import { wrnTrainSuite } from './wrn';
 
-const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, wrnTrainSuite];
+const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite];
 
 function selectSuites(args: BenchArgs): Suite[] {
   if (args.suites === undefined) return [...suites];

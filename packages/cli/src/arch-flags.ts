@@ -1,4 +1,5 @@
 import { architectureNames, getArchitecture } from '@overparam/architectures';
+import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from './errors';
 
@@ -114,4 +115,22 @@ export function archOptionsFromFlags(arch: string, flags: readonly ArchFlag[], v
     options[f.field] = typeof raw === 'string' ? coerce(f.flag, raw, schema) : raw;
   }
   return options;
+}
+
+/**
+ * Adds the flags of every registered architecture that the command does not declare itself
+ * (`--width-factor`, `--no-skip`, `--hidden-widths`, …), and returns a reader that turns the
+ * parsed options into the chosen architecture's options.
+ */
+export function addArchitectureOptions(command: Command, declaredFlags: readonly string[]): (options: Record<string, unknown>) => Record<string, unknown> {
+  const declared = new Set(declaredFlags.map((flags) => flags.split(' ')[0]!.replace(/^--no-/, '--')));
+  const archFlags = architectureFlags().filter((f) => !declared.has(f.flag));
+  for (const f of archFlags) {
+    if (f.boolean) command.addOption(new Option(f.flag, archFlagHelp(f))).addOption(new Option(`--no-${f.flag.slice(2)}`, `turn ${f.flag.slice(2)} off`));
+    else command.addOption(new Option(`${f.flag} <value>`, archFlagHelp(f)));
+  }
+  return (options) => {
+    const arch = typeof options.arch === 'string' ? options.arch : 'mlp';
+    return architectureNames().includes(arch) ? archOptionsFromFlags(arch, archFlags, options) : {};
+  };
 }

@@ -107,6 +107,17 @@ describe('overparam measure', () => {
     expect(summary.lambdaMax).toBeGreaterThanOrEqual(summary.lambdaMin);
   });
 
+  it("takes any registered architecture's own flags (--width-factor, --no-batch-norm)", async () => {
+    const out = join(root, 'cnn');
+    const r = await cli('measure', '--metric', 'loss-gram', '--n', '3', '--arch', 'cnn', '--depth', '10', '--width-factor', '1', '--no-batch-norm', '--data', 'synthetic-images', '--backend', 'cpu', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { model: { name: string; options: { batchNorm: boolean; widthFactor: number } }; size: number };
+    expect(summary.model.name).toBe('CNN-10-1');
+    expect(summary.model.options).toMatchObject({ batchNorm: false, widthFactor: 1 });
+    expect(summary.size).toBe(3);
+  });
+
   it('says what is wrong with bad input', async () => {
     const bad = await cli('measure', '--metric', 'vibes', '--data', 'synthetic', '--backend', 'cpu', '--out', join(root, 'bad'));
     expect(bad.code).toBe(2);

@@ -4,6 +4,7 @@ import { prepareRun } from '@overparam/experiments';
 import { Option, type Command } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { addArchitectureOptions } from './arch-flags';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
@@ -87,11 +88,12 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
     .option('--checkpoint <dir>', 'load the weights from a checkpoint directory (as written into DIR/checkpoint) instead of initializing')
     .requiredOption('--out <dir>', 'output directory (created; existing files in it are replaced)')
     .option('--verbose', 'print stack traces of unexpected errors');
+  const archOptionsOf = addArchitectureOptions(command, specs.map((s) => s.flags));
   command.addHelpText('after', '\nExample:\n  overparam measure --data synthetic --depth 3 --width 100 --metric confusion --n 256 --out runs/confusion-init');
 
   command.action(async (options: Record<string, unknown>) => {
     const metric = oneOf<MeasureMetric>('--metric', options.metric, measureMetrics, 'confusion');
-    const { config } = toRunConfig(specs, { ...options, metric: undefined, out: undefined });
+    const { config } = toRunConfig(specs, { ...options, metric: undefined, out: undefined }, archOptionsOf(options));
     const settings = {
       metric,
       n: positiveInt('--n', options.n, 256),

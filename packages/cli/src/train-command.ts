@@ -1,7 +1,6 @@
 import { runExperiment, type RunStart, type RunSummary } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
-import { architectureNames } from '@overparam/architectures';
-import { archFlagHelp, archOptionsFromFlags, architectureFlags } from './arch-flags';
+import { addArchitectureOptions } from './arch-flags';
 import { EXIT_INTERRUPTED, EXIT_OK } from './errors';
 import type { CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
@@ -42,18 +41,12 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
   const command = program.command('train').description('train one configured run into a run directory (config.json, metrics.jsonl, summary.json)');
   for (const spec of specs) command.addOption(new Option(spec.flags, helpText(spec)));
   // Options of the other architectures (--width-factor, --no-skip, --hidden-widths, …), from their schemas.
-  const declared = new Set(specs.map((s) => s.flags.split(' ')[0]!.replace(/^--no-/, '--')));
-  const archFlags = architectureFlags().filter((f) => !declared.has(f.flag));
-  for (const f of archFlags) {
-    if (f.boolean) command.addOption(new Option(f.flag, archFlagHelp(f))).addOption(new Option(`--no-${f.flag.slice(2)}`, `turn ${f.flag.slice(2)} off`));
-    else command.addOption(new Option(`${f.flag} <value>`, archFlagHelp(f)));
-  }
+  const archOptionsOf = addArchitectureOptions(command, specs.map((s) => s.flags));
   command.option('--verbose', 'print stack traces of unexpected errors');
   command.addHelpText('after', '\nThe summary is printed to stdout as JSON; progress goes to stderr. Ctrl-C stops after the current step and still writes summary.json.');
 
   command.action(async (options: Record<string, unknown>) => {
-    const arch = typeof options.arch === 'string' ? options.arch : 'mlp';
-    const { config, outDir } = toRunConfig(specs, options, architectureNames().includes(arch) ? archOptionsFromFlags(arch, archFlags, options) : {});
+    const { config, outDir } = toRunConfig(specs, options, archOptionsOf(options));
     const controller = new AbortController();
     const interrupt = () => controller.abort();
     // The first Ctrl-C ends the run cleanly; a second one, with this listener gone, kills it.

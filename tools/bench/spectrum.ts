@@ -1,0 +1,49 @@
+/**
+ * Suite `spectrum`: seconds to find every eigenvalue of a symmetric n×n Gram in float64
+ * (ml-matrix, through metrics' `symmetricEigenvalues`). This runs in plain JS whatever the tensor
+ * backend, so it is measured once, on the first backend the bench visits.
+ */
+import { createRng } from '@overparam/core';
+import { symmetricEigenvalues } from '@overparam/metrics';
+import { emitMeasurement } from './emit';
+import { summarize, timeSeconds } from './measure';
+import type { Suite } from './suite';
+
+const SUITE = 'spectrum';
+let measured = false;
+
+/** A random positive semi-definite Gram A·Aᵀ with A of size n×(n + 8), like a Gram of n gradients. */
+function randomGram(n: number): Float64Array {
+  const k = n + 8;
+  const rng = createRng(`spectrum-${n}`);
+  const a = new Float64Array(n * k);
+  rng.fillNormal(a);
+  const g = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += a[i * k + t]! * a[j * k + t]!;
+      g[i * n + j] = s;
+      g[j * n + i] = s;
+    }
+  }
+  return g;
+}
+
+export const spectrumSuite: Suite = {
+  name: SUITE,
+  description: 'float64 eigenvalues of a symmetric Gram (n = 256, 512, 1024)',
+  async run(context) {
+    if (measured) return;
+    measured = true;
+    const sizes = context.settings.quick ? [256] : [256, 512, 1024];
+    for (const n of sizes) {
+      const matrix = randomGram(n);
+      // n = 1024 takes ~10 s a call here, so it gets fewer repetitions than the rest.
+      const reps = n >= 1024 ? Math.min(3, context.settings.reps) : context.settings.reps;
+      const samples: number[] = [];
+      for (let r = 0; r < reps; r++) samples.push(await timeSeconds(async () => void symmetricEigenvalues({ size: n, matrix })));
+      emitMeasurement({ suite: SUITE, name: 'symmetric-eigenvalues', backend: 'js-float64', unit: 's', ...summarize(samples), n, library: 'ml-matrix', note: reps < context.settings.reps ? `${reps} repetitions (each ~10 s)` : null });
+    }
+  },
+};
