@@ -39,3 +39,25 @@ describe(`backend selection (suite running on ${testBackend})`, () => {
     }
   });
 });
+
+describe(`backend traits (suite running on ${testBackend})`, () => {
+  it("reads the active backend's declared traits, defaults filling the rest", async () => {
+    const { registeredBackends, activeBackendTraits, defaultBackendTraits } = await import('@overparam/core');
+    const plugin = registeredBackends().find((p) => p.name === testBackend)!;
+    expect(activeBackendTraits()).toEqual({ ...defaultBackendTraits, ...plugin.traits });
+  });
+
+  it('no code outside the backend plugins tests the active backend by name', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const offenders: string[] = [];
+    const root = join(import.meta.dirname, '..', 'packages');
+    for (const entry of await readdir(root, { recursive: true })) {
+      const path = String(entry);
+      if (!path.endsWith('.ts') || path.endsWith('.test.ts') || path.startsWith('backend-') || !path.includes('src')) continue;
+      const text = await readFile(join(root, path), 'utf8');
+      if (/getBackend\(\)\s*[!=]==\s*'/.test(text) || /new Set\(\[\s*'(wasm|cpu|webgl|webgpu|tensorflow)'/.test(text)) offenders.push(path);
+    }
+    expect(offenders).toEqual([]);
+  });
+});

@@ -7,6 +7,9 @@ export const cpuBackend: BackendPlugin = {
   priority: 0,
   platforms: ['node', 'browser'],
   packageName: '@overparam/backend-cpu',
+  // Its JS kernels: Conv2DBackpropFilter is ~20× slower than the forward rewrite, and a float32
+  // matMul is slower than float64 row products in plain JS.
+  traits: { convGradient: 'forward-rewrite', gramProducts: 'host-float64' },
   async load() {
     await import('@tensorflow/tfjs-backend-cpu');
     if (!(await tf.setBackend('cpu'))) throw new Error('tfjs refused to initialize the cpu backend');

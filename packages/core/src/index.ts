@@ -13,8 +13,9 @@ export {
 
 export { createRng, restoreRng, type Rng, type RngState } from './rng';
 
-export type { BackendPlugin, BackendSelection, BackendStatus, Platform } from './backend/types';
-export { registerBackend, registeredBackends, selectBackend, backendStatuses, activeBackendName, currentPlatform } from './backend/registry';
+export type { BackendPlugin, BackendSelection, BackendStatus, BackendTraits, Platform } from './backend/types';
+export { defaultBackendTraits } from './backend/types';
+export { registerBackend, registeredBackends, selectBackend, backendStatuses, activeBackendName, activeBackendTraits, currentPlatform } from './backend/registry';
 
 export type { Layer, LayerInit, ApplyContext, TapEvent, TapRecorder, TensorTree, Shape } from './layers/types';
 export { childContext, childParams, flattenTree, mapTree, joinPath, isTensorLike } from './layers/context';

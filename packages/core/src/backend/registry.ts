@@ -1,6 +1,6 @@
 import { BackendUnavailableError, OverparamError, UnknownNameError } from '../errors';
 import { tf } from '../tf';
-import type { BackendPlugin, BackendSelection, BackendStatus, Platform } from './types';
+import { defaultBackendTraits, type BackendPlugin, type BackendSelection, type BackendStatus, type BackendTraits, type Platform } from './types';
 
 /**
  * The backend registry. Plugin packages export plain `BackendPlugin` objects; applications (the
@@ -114,4 +114,14 @@ export function activeBackendName(): string {
   const tfName = tf.getBackend();
   for (const plugin of plugins.values()) if (plugin.tfName === tfName) return plugin.name;
   return tfName;
+}
+
+/**
+ * The traits of the active tfjs backend, as its plugin declares them (defaults for a backend
+ * activated outside the registry). Read per call, so switching backends takes effect at once.
+ */
+export function activeBackendTraits(): BackendTraits {
+  const tfName = tf.getBackend();
+  for (const plugin of plugins.values()) if (plugin.tfName === tfName) return { ...defaultBackendTraits, ...plugin.traits };
+  return defaultBackendTraits;
 }

@@ -16,9 +16,44 @@ export interface BackendPlugin {
   readonly platforms: readonly Platform[];
   /** The npm package a user installs to get this backend; named in "not installed" errors. */
   readonly packageName: string;
+  /** What differs on this backend; unset fields take `defaultBackendTraits`. */
+  readonly traits?: Partial<BackendTraits>;
   /** Loads the tfjs backend, registers it with tfjs and makes it active. */
   load(): Promise<void>;
 }
+
+/**
+ * The ways backends differ that callers must know about, declared by each plugin (the tfjs
+ * habit) so that no code outside a plugin tests a backend's name. Read the active backend's with
+ * `activeBackendTraits()`.
+ */
+export interface BackendTraits {
+  /**
+   * How the backward pass of `x·w` is formed. `explicit-transpose`: transpose, then a plain
+   * matMul, for backends whose matMul with a transpose flag is slow (wasm bypasses XNNPACK then).
+   */
+  readonly matMulGradient: 'native' | 'explicit-transpose';
+  /**
+   * How conv2d is differentiated. `forward-rewrite`: both gradients as forward convolutions, for
+   * backends that lack `Conv2DBackpropFilter` (wasm) or run it far slower than the rewrite (cpu).
+   */
+  readonly convGradient: 'native' | 'forward-rewrite';
+  /**
+   * Where the Gram engine forms its row products. `host-float64`: in plain JS in float64, for
+   * backends whose matMul is slower than that (the cpu backend's JS kernels).
+   */
+  readonly gramProducts: 'device' | 'host-float64';
+  /** Bits of the kernels' floating point: 32, or 16 where a GPU computes in half precision. */
+  readonly floatBits: 32 | 16;
+}
+
+/** The traits of a backend that declares none: tfjs's own routes are fast and float32. */
+export const defaultBackendTraits: BackendTraits = {
+  matMulGradient: 'native',
+  convGradient: 'native',
+  gramProducts: 'device',
+  floatBits: 32,
+};
 
 export interface BackendSelection {
   /** Our name of the backend now active. */

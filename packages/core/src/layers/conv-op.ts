@@ -1,3 +1,4 @@
+import { activeBackendTraits } from '../backend/registry';
 import { tf, type Tensor } from '../tf';
 import { axisGeometry, type ConvPadding } from './conv-geometry';
 
@@ -85,10 +86,8 @@ function routedConv(stride: number, padding: ConvPadding): (x: Tensor, w: Tensor
   return op;
 }
 
-const ROUTED_BACKENDS = new Set(['wasm', 'cpu']);
-
-/** `conv2d(x, w)` for training: on wasm and cpu with the backward pass above, elsewhere tf.conv2d. */
+/** `conv2d(x, w)` for training: with the backward pass above where the backend asks for it (`convGradient`), elsewhere tf.conv2d. */
 export function conv2dForTraining(x: Tensor, w: Tensor, stride: number, padding: ConvPadding): Tensor {
-  if (ROUTED_BACKENDS.has(tf.getBackend())) return routedConv(stride, padding)(x, w);
+  if (activeBackendTraits().convGradient === 'forward-rewrite') return routedConv(stride, padding)(x, w);
   return tf.conv2d(x as T4, w as T4, stride, padding);
 }

@@ -1,3 +1,4 @@
+import { activeBackendTraits } from '../backend/registry';
 import { tf, type Tensor } from '../tf';
 
 /**
@@ -6,7 +7,8 @@ import { tf, type Tensor } from '../tf';
  * tfjs's own matMul gradient calls matMul with transposeA/transposeB, which the wasm backend runs
  * about 8–14× slower than a transpose followed by a plain matMul (measured here: 128×1000 by
  * 1000×1000 took 213 ms with transposeB against 15 ms plain and 33 ms with an explicit transpose).
- * Other backends handle the transposed forms natively, so only wasm takes this route.
+ * Backends declare which route they want (`BackendTraits.matMulGradient`); those that handle
+ * the transposed forms natively keep tfjs's own gradient.
  */
 const matMulExplicitTransposeGrad = tf.customGrad((...args: unknown[]) => {
   const [x, w, save] = args as [Tensor, Tensor, (tensors: Tensor[]) => void];
@@ -22,6 +24,6 @@ const matMulExplicitTransposeGrad = tf.customGrad((...args: unknown[]) => {
 });
 
 export function matMulForTraining(x: Tensor, w: Tensor): Tensor {
-  if (tf.getBackend() === 'wasm') return matMulExplicitTransposeGrad(x, w);
+  if (activeBackendTraits().matMulGradient === 'explicit-transpose') return matMulExplicitTransposeGrad(x, w);
   return tf.matMul(x, w);
 }

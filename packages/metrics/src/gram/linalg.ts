@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '@overparam/core';
+import { activeBackendTraits, tf, type Tensor } from '@overparam/core';
 
 /**
  * Row products A·Bᵀ of features [m, d] and [m', d] → [m, m'] as float64, where they are cheapest.
@@ -11,7 +11,7 @@ import { tf, type Tensor } from '@overparam/core';
  * value; we saw 1.5e-6 relative to the diagonal at d = 784).
  */
 export async function rowProducts(a: Tensor, b: Tensor): Promise<Float64Array> {
-  if (tf.getBackend() === 'cpu') {
+  if (activeBackendTraits().gramProducts === 'host-float64') {
     const av = (await a.data()) as Float32Array;
     const bv = a === b ? av : ((await b.data()) as Float32Array);
     return jsRowProducts(av, bv, a.shape[0]!, b.shape[0]!, a.shape[1]!, a === b);
@@ -30,7 +30,7 @@ export async function rowProducts(a: Tensor, b: Tensor): Promise<Float64Array> {
  * elementwise product adds one float32 rounding, 2⁻²⁴ relative, to the products' own error).
  */
 export async function hadamardProducts(ap: Tensor, aq: Tensor, dp: Tensor, dq: Tensor, c: number): Promise<Float64Array> {
-  if (tf.getBackend() === 'cpu') {
+  if (activeBackendTraits().gramProducts === 'host-float64') {
     const dd = await rowProducts(dp, dq);
     const aa = await rowProducts(ap, aq);
     for (let i = 0; i < dd.length; i++) dd[i] = (aa[i]! + c) * dd[i]!;
