@@ -42,6 +42,7 @@ export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform 
 export { BatchSampler, type Sampling, type BatchDraw, type SamplerState } from './data/sampler';
 
 export { train } from './train/loop';
+export { yieldToEventLoop } from './yield';
 export type { TrainCheckpoint, CheckpointPolicy } from './train/checkpoint';
 export { DEFAULT_DIVERGENCE_FACTOR, divergenceOf, type Divergence } from './train/divergence';
 export { toNamedArray, type NamedArray } from './named-array';

@@ -8,6 +8,7 @@ import { toNamedArray, type NamedArray } from '../named-array';
 import { createOptimizer } from '../optim/optimizer';
 import { learningRateAt, validateSchedule } from '../optim/schedule';
 import { createRng, restoreRng } from '../rng';
+import { yieldToEventLoop } from '../yield';
 import { tf, type Tensor } from '../tf';
 import type { TrainCheckpoint } from './checkpoint';
 import { divergenceOf, DEFAULT_DIVERGENCE_FACTOR, type Divergence } from './divergence';
@@ -120,7 +121,12 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
   }
   const loopDone = resume?.loopDone ?? false;
 
-  while (!loopDone && stepsDone < config.steps && callbacks.signal?.aborted !== true) {
+  while (!loopDone && stepsDone < config.steps) {
+    // Let signal handlers and UI events run: on cpu and wasm every await below settles as a
+    // microtask, so without this a Ctrl-C would wait for the next file write.
+    await yieldToEventLoop();
+    if (callbacks.signal?.aborted === true) break;
+
     // 1. Sample a minibatch with the run's RNG and pick this step's learning rate.
     const draw = sampler.next();
     epoch = draw.epoch;
@@ -157,7 +163,7 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
     if (stepsDone % logEvery === 0 || stepsDone === config.steps) {
       lastBatchLoss = windowSum / windowCount;
       await emit({ kind: 'train', step: stepsDone, epoch, loss: lastBatchLoss, lr: learningRate, seconds: seconds() });
-      callbacks.onProgress?.({ step: stepsDone, steps: config.steps, epoch, loss: lastBatchLoss, learningRate });
+      callbacks.onProgress?.({ step: stepsDone, steps: config.steps, epoch, epochs: stepsDone / sampler.stepsPerEpoch, loss: lastBatchLoss, learningRate });
       windowSum = 0;
       windowCount = 0;
     }

@@ -85,7 +85,10 @@ export interface Hook {
 export interface TrainProgress {
   readonly step: number;
   readonly steps: number;
+  /** 0-based index of the epoch the step belongs to, as in the records. */
   readonly epoch: number;
+  /** Epochs completed, fractional (steps / steps per epoch), as in the summary. */
+  readonly epochs: number;
   /** Mean minibatch loss over the last logging window. */
   readonly loss: number;
   readonly learningRate: number;
