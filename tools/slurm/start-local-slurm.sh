@@ -22,6 +22,9 @@ readonly SLURMD_PID="$RUN_DIR/slurmd.pid"
 readonly PARTITION=debug
 # Bound on waiting for the daemons once they are installed (the issue asks for answers within seconds).
 readonly READY_TIMEOUT_S=60
+# Test files run in parallel: one start (or stop) at a time. The holder may be installing packages.
+readonly LOCK_FILE=/run/overparam-slurm.lock
+readonly LOCK_TIMEOUT_S=300
 
 fail() {
   echo "start-local-slurm: $*" >&2
@@ -42,6 +45,10 @@ for arg in "$@"; do
 done
 
 [ "$(id -u)" -eq 0 ] || fail "not root (uid $(id -u)): cannot install slurm-wlm/munge or start munged/slurmctld/slurmd; run as root"
+
+# Daemons started below get "9>&-" so that they do not hold this lock for their lifetime.
+exec 9>"$LOCK_FILE"
+flock -w "$LOCK_TIMEOUT_S" 9 || fail "another start/stop-local-slurm.sh has held $LOCK_FILE for ${LOCK_TIMEOUT_S}s"
 
 if [ -e "$SLURM_CONF" ] && ! grep -qxF "$MARKER" "$SLURM_CONF" && [ "$force" -eq 0 ]; then
   fail "$SLURM_CONF exists and was not written by this script (a foreign cluster?); rerun with --force to overwrite it"
@@ -74,12 +81,12 @@ pid_alive() { # pidfile -> 0 when the process it names runs
 }
 
 stop_pidfile() { # pidfile name: TERM the process, then KILL after 10 s
-  local pid i
+  local pid _
   pid_alive "$1" || { rm -f "$1"; return 0; }
   pid=$(cat "$1")
   say "stopping $2 (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
     sleep 0.1
   done
@@ -89,9 +96,7 @@ stop_pidfile() { # pidfile name: TERM the process, then KILL after 10 s
 }
 
 deadline=$((SECONDS + READY_TIMEOUT_S))
-wait_until() { # description command... : poll until the command succeeds or the overall deadline passes
-  local what=$1
-  shift
+wait_until() { # command... : poll until the command succeeds or the overall deadline passes
   until "$@" >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 0.25
@@ -117,9 +122,9 @@ if ! munge_works; then
   stop_pidfile "$MUNGE_PID" munged
   rm -f /run/munge/munge.socket.2 /run/munge/munge.socket.2.lock
   say "starting munged as user munge"
-  runuser -u munge -- munged >"$LOG_DIR/munged.out" 2>&1 ||
+  runuser -u munge -- munged 9>&- >"$LOG_DIR/munged.out" 2>&1 ||
     fail "munged did not start: $(tail -n 1 "$LOG_DIR/munged.out") (see /var/log/munge/munged.log)"
-  wait_until "munge" munge_works ||
+  wait_until munge_works ||
     fail "munged started but 'munge -n | unmunge' fails (see /var/log/munge/munged.log)"
 fi
 
@@ -191,32 +196,37 @@ fi
 # ---- slurmctld + slurmd ---------------------------------------------------------------------------
 ctld_answers() { pid_alive "$CTLD_PID" && scontrol ping 2>/dev/null | grep -q 'is UP'; }
 
-if [ "$config_changed" -eq 1 ] || ! ctld_answers || ! pid_alive "$SLURMD_PID"; then
+restart_ctld=0
+if [ "$config_changed" -eq 1 ] || ! ctld_answers; then restart_ctld=1; fi
+if [ "$restart_ctld" -eq 1 ] || ! pid_alive "$SLURMD_PID"; then
   stop_pidfile "$SLURMD_PID" slurmd
-  stop_pidfile "$CTLD_PID" slurmctld
-  say "starting slurmctld"
-  # -c: forget jobs and node states of earlier runs (a throwaway cluster; stale DRAIN states would stick).
-  slurmctld -c >"$LOG_DIR/slurmctld.out" 2>&1 ||
-    fail "slurmctld did not start: $(tail -n 1 "$LOG_DIR/slurmctld.out") (see $LOG_DIR/slurmctld.log)"
-  wait_until "slurmctld" ctld_answers ||
-    fail "slurmctld does not answer 'scontrol ping' within ${READY_TIMEOUT_S}s: $(tail -n 1 "$LOG_DIR/slurmctld.log" 2>/dev/null)"
+  if [ "$restart_ctld" -eq 1 ]; then
+    stop_pidfile "$CTLD_PID" slurmctld
+    say "starting slurmctld"
+    # -c: forget jobs and node states of earlier runs (a throwaway cluster; a stale DRAIN would stick).
+    slurmctld -c 9>&- >"$LOG_DIR/slurmctld.out" 2>&1 ||
+      fail "slurmctld did not start: $(tail -n 1 "$LOG_DIR/slurmctld.out") (see $LOG_DIR/slurmctld.log)"
+    wait_until ctld_answers ||
+      fail "slurmctld does not answer 'scontrol ping' within ${READY_TIMEOUT_S}s: $(tail -n 1 "$LOG_DIR/slurmctld.log" 2>/dev/null)"
+  fi
   say "starting slurmd"
-  slurmd >"$LOG_DIR/slurmd.out" 2>&1 ||
+  slurmd 9>&- >"$LOG_DIR/slurmd.out" 2>&1 ||
     fail "slurmd did not start: $(tail -n 1 "$LOG_DIR/slurmd.out") (see $LOG_DIR/slurmd.log)"
 else
-  say "reusing running munged, slurmctld and slurmd"
+  say "reusing the running slurmctld and slurmd"
 fi
 
 node_state() { sinfo -h -N -n "$host" -o '%T' 2>/dev/null | head -n 1; }
 node_idle() { case "$(node_state)" in idle | mixed | allocated) return 0 ;; *) return 1 ;; esac; }
 
-if ! wait_until "node" node_idle; then
+if ! wait_until node_idle; then
   state=$(node_state)
   reason=$(sinfo -h -R -n "$host" -o '%E' 2>/dev/null | head -n 1)
   fail "node $host is '${state:-unknown}' instead of idle after ${READY_TIMEOUT_S}s${reason:+ (reason: $reason)}; see $LOG_DIR/slurmd.log"
 fi
 
-if ! out=$(timeout 30 srun -N1 -n1 -t 1 --quiet true 2>&1); then
+# --immediate: on a node busy with earlier jobs, fail with srun's reason instead of queueing.
+if ! out=$(timeout 30 srun -N1 -n1 -t 1 --immediate=10 --quiet true 2>&1); then
   fail "the node is idle but 'srun -N1 true' fails: $(echo "$out" | tail -n 1) (see $LOG_DIR/slurmd.log)"
 fi
 say "ready: node $host idle in partition $PARTITION ($(sinfo --version)); logs in $LOG_DIR"

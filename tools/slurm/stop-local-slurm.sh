@@ -9,6 +9,7 @@ set -euo pipefail
 
 readonly RUN_DIR=/run/overparam-slurm
 readonly MUNGE_PID=/run/munge/munged.pid
+readonly LOCK_FILE=/run/overparam-slurm.lock # shared with start-local-slurm.sh
 
 fail() {
   echo "stop-local-slurm: $*" >&2
@@ -30,8 +31,11 @@ done
 
 [ "$(id -u)" -eq 0 ] || fail "not root (uid $(id -u)): cannot stop munged/slurmctld/slurmd; run as root"
 
+exec 9>"$LOCK_FILE"
+flock -w 300 9 || fail "another start/stop-local-slurm.sh has held $LOCK_FILE for 300s"
+
 stop_pidfile() { # pidfile name: TERM the process, then KILL after 10 s
-  local pid i
+  local pid _
   [ -s "$1" ] || { say "$2 is not running"; return 0; }
   pid=$(cat "$1")
   if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
@@ -41,7 +45,7 @@ stop_pidfile() { # pidfile name: TERM the process, then KILL after 10 s
   fi
   say "stopping $2 (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
     sleep 0.1
   done
