@@ -37,7 +37,8 @@ function clusterRuns(): boolean {
     expect(started.reason).toMatch(/not root/);
     return false;
   }
-  throw new Error(`cannot start the local Slurm cluster: ${started.reason} (on a machine without Slurm set OVERPARAM_NO_SLURM=1)`);
+  const hint = /not root/.test(started.reason) ? ' (on a machine that cannot run Slurm, set OVERPARAM_NO_SLURM=1)' : '';
+  throw new Error(`cannot start the local Slurm cluster: ${started.reason}${hint}`);
 }
 
 function writeJobScript(name: string, body: string): string {

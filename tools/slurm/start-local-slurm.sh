@@ -30,6 +30,8 @@ fail() {
   echo "start-local-slurm: $*" >&2
   exit 1
 }
+# Whatever else goes wrong still ends with one line on stderr.
+trap 'fail "unexpected failure (exit $?) of: $BASH_COMMAND (line $LINENO)"' ERR
 say() { echo "start-local-slurm: $*"; }
 
 force=0
@@ -193,6 +195,7 @@ if ! cmp -s "$new_conf" "$SLURM_CONF"; then
   install -m 0644 "$new_conf" "$SLURM_CONF"
   say "wrote $SLURM_CONF (node $host, $cpus CPUs, RealMemory=${real_memory_mb}M)"
 fi
+
 # ---- slurmctld + slurmd ---------------------------------------------------------------------------
 ctld_answers() { pid_alive "$CTLD_PID" && scontrol ping 2>/dev/null | grep -q 'is UP'; }
 
@@ -227,6 +230,6 @@ fi
 
 # --immediate: on a node busy with earlier jobs, fail with srun's reason instead of queueing.
 if ! out=$(timeout 30 srun -N1 -n1 -t 1 --immediate=10 --quiet true 2>&1); then
-  fail "the node is idle but 'srun -N1 true' fails: $(echo "$out" | tail -n 1) (see $LOG_DIR/slurmd.log)"
+  fail "node $host is up but 'srun -N1 true' fails: $(echo "$out" | tail -n 1) (see $LOG_DIR/slurmd.log)"
 fi
 say "ready: node $host idle in partition $PARTITION ($(sinfo --version)); logs in $LOG_DIR"

@@ -15,6 +15,8 @@ fail() {
   echo "stop-local-slurm: $*" >&2
   exit 1
 }
+# Whatever else goes wrong still ends with one line on stderr.
+trap 'fail "unexpected failure (exit $?) of: $BASH_COMMAND (line $LINENO)"' ERR
 say() { echo "stop-local-slurm: $*"; }
 
 keep_munge=0
