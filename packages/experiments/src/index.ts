@@ -14,3 +14,5 @@ export {
   type CheckpointManifest,
 } from './checkpoint-format';
 export { setAtPath, getAtPath, parseAssignment } from './dotted-path';
+export { measure, measureMetrics, populationGramArchitectures, type MeasureMetric, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure';
+export { measureRun, measureSpecSchema, parseMeasureSpec, MEASUREMENT_FILES, type MeasureSpec, type MeasureRunOptions } from './measurement-run';
