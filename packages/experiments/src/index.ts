@@ -16,3 +16,7 @@ export {
 export { setAtPath, getAtPath, parseAssignment } from './dotted-path';
 export { measure, measureMetrics, populationGramArchitectures, type MeasureMetric, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure';
 export { measureRun, measureSpecSchema, parseMeasureSpec, MEASUREMENT_FILES, type MeasureSpec, type MeasureRunOptions } from './measurement-run';
+export { parseSweep, sweepCells, sweepSchema, stableHash, canonicalJson, type SweepSpec, type SweepCell } from './sweep';
+export { parseShard, shardFromEnvironment, inShard, type Shard } from './shard';
+export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickLearningRate, type LrSearch, type LrRule, type LrPick, type LrCandidate } from './lr-search';
+export { slurmScript, kubernetesJob, type EmitOptions } from './emit';

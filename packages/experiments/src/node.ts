@@ -4,3 +4,5 @@
  */
 export { directoryStore, runDirectory, readCheckpointDirectory, RUN_FILES } from './store/directory';
 export { makeDirectory, writeFileAtomic } from './store/files';
+export { runSweep, runSweepCell, readSweepDirectory, sweepStore, pickRates, SWEEP_FILES, type SweepOptions, type SweepProgress, type SweepReport } from './sweep-runner';
+export { mergeSweeps, type MergeReport } from './sweep-merge';
