@@ -146,8 +146,6 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
   };
   report();
 
-  // Cells that failed before their run could start (a data file missing, say): nothing is in the store for them.
-  const unstarted = new Map<string, string>();
   const runOne = async (cell: SweepCell): Promise<void> => {
     running++;
     let error: string | undefined;
@@ -166,8 +164,9 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
     }
     let status = await store.status(cell.id);
     if (status === 'absent' && options.signal?.aborted !== true) {
+      // Kept as a failed run, so a rerun reports it instead of silently trying again.
       status = 'failed';
-      unstarted.set(cell.id, error ?? 'it did not start');
+      await recordUnstarted(store, cell, `did not start: ${error ?? 'no reason given'}`);
     }
     outcomes[status]++;
     ran++;
@@ -183,11 +182,35 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
 
   const failedCells = [];
   for (const cell of cells) {
-    if (unstarted.has(cell.id)) failedCells.push({ id: cell.id, error: `did not start: ${unstarted.get(cell.id)!}` });
-    else if ((await store.status(cell.id)) === 'failed') failedCells.push({ id: cell.id, error: (await store.readSummary(cell.id))?.error?.message ?? null });
+    if ((await store.status(cell.id)) === 'failed') failedCells.push({ id: cell.id, error: (await store.readSummary(cell.id))?.error?.message ?? null });
   }
   const lrPicks = spec.lrSearch !== undefined && options.shard === undefined ? await pickRates(options.outDir, spec, allCells) : undefined;
   return { name: spec.name, outDir: options.outDir, shard: options.shard ?? null, cells: cells.length, outcomes, ran, failedCells, ...(lrPicks ? { lrPicks } : {}) };
+}
+
+/**
+ * A cell that failed before its run could start (a data file missing, a batch larger than the
+ * data set): a run directory with its config and a `failed` summary saying why.
+ */
+async function recordUnstarted(store: RunStore, cell: SweepCell, message: string): Promise<void> {
+  await store.create(cell.id, cell.config, { backend: 'none', backendSkipped: [], model: { name: 'not built', paramCount: 0, options: {} }, attempts: [] });
+  await store.writeSummary(cell.id, {
+    outcome: 'failed',
+    steps: 0,
+    requestedSteps: cell.config.steps,
+    epochs: 0,
+    finalTrainLoss: null,
+    trainAccuracy: null,
+    lastBatchLoss: null,
+    testAccuracy: null,
+    testLoss: null,
+    paramCount: 0,
+    modelName: 'not built',
+    backend: 'none',
+    seconds: 0,
+    trainSeconds: 0,
+    error: { code: null, message },
+  });
 }
 
 /** Waits for a worker and says how it exited; on abort asks it to stop (SIGTERM: it checkpoints and exits). */
