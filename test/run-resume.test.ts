@@ -67,3 +67,15 @@ describe(`a run killed and resumed, as real processes (${testBackend})`, () => {
     expect(await recordsWithoutTimes(stopped)).toBe(await recordsWithoutTimes(reference));
   });
 });
+
+describe('the command line as a process', () => {
+  it('a reader that closes the pipe early (`overparam train --help | true`) gets no stack trace', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { repoRoot } = await import('./helpers/cli-process');
+    const main = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
+    // `true` exits without reading, so every write after it is gone fails with EPIPE.
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" --import tsx --conditions=@overparam/source "${main}" train --help | true; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(r.stderr).toMatch(/status 0/);
+  });
+});

@@ -138,3 +138,19 @@ export function addArchitectureOptions(command: Command, declaredFlags: readonly
     return architectureNames().includes(arch) ? archOptionsFromFlags(arch, archFlags, options) : {};
   };
 }
+
+/**
+ * What an option means for each architecture that has it, from the schemas' descriptions:
+ * "mlp, du-mlp: β, the number of hidden layers; wrn, cnn: β = 6n + 4 …". `--depth` means
+ * different things to different networks, and its help says so.
+ */
+export function archOptionMeaning(field: string): string {
+  const flag = architectureFlags().find((f) => f.field === field);
+  if (flag === undefined) return field;
+  const byMeaning = new Map<string, string[]>();
+  for (const [arch, schema] of flag.schemas) {
+    const meaning = schema.description ?? field;
+    byMeaning.set(meaning, [...(byMeaning.get(meaning) ?? []), arch]);
+  }
+  return [...byMeaning].map(([meaning, archs]) => `${archs.join(', ')}: ${meaning}`).join('; ');
+}

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -157,5 +157,82 @@ describe('overparam --help', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\s+train\b/m);
     expect(stdout).toMatch(/^\s+backends\b/m);
+  });
+});
+
+describe('overparam train: configs, overrides, resume, outcomes', () => {
+  const tiny2 = ['--arch', 'mlp', '--depth', '1', '--width', '8', '--data', 'synthetic', '--backend', 'cpu', '--steps', '6', '--log-every', '2'];
+
+  test("--config replays a run from its config.json; --set overrides any key by dotted path", async () => {
+    const first = join(root, 'replay-a');
+    expect((await cli('train', ...tiny2, '--out', first)).code).toBe(0);
+    const replay = join(root, 'replay-b');
+    const r = await cli('train', '--config', join(first, 'config.json'), '--out', replay);
+    expect(r.code).toBe(0);
+    expect(await readFile(join(replay, 'config.json'), 'utf8')).toBe(await readFile(join(first, 'config.json'), 'utf8'));
+    const strip = (text: string) => text.replace(/"seconds":[-0-9.e+]+/g, '');
+    expect(strip(await readFile(join(replay, 'metrics.jsonl'), 'utf8'))).toBe(strip(await readFile(join(first, 'metrics.jsonl'), 'utf8')));
+    const changed = join(root, 'replay-c');
+    const c = await cli('train', '--config', join(first, 'config.json'), '--lr', '0.2', '--set', 'optimizer.momentum=0.5', '--set', 'archOptions.activation=relu', '--out', changed);
+    expect(c.code).toBe(0);
+    expect(JSON.parse(await readFile(join(changed, 'config.json'), 'utf8'))).toMatchObject({ lr: 0.2, optimizer: { name: 'sgd', momentum: 0.5 }, archOptions: { depth: 1, width: 8, activation: 'relu' } });
+  });
+
+  test.each([
+    [['--config', '/nonexistent.json'], /^overparam: --config: cannot read \/nonexistent.json/],
+    [['--set', 'lr'], /^overparam: --set: expected key=value/],
+    [['--set', 'archOptions.depth=0'], /^overparam: --depth: .*>=1/],
+    [['--resume', '/nonexistent-run'], /^overparam: --resume: \/nonexistent-run holds no run/],
+    [['--resume', '/tmp', '--lr', '0.1'], /^overparam: --resume: continues a run with its own config; leave out --lr/],
+    [['--divergence-factor', '1'], /^overparam: --divergence-factor: expected a number > 1/],
+    [['--out', '/proc/overparam-x'], /^overparam: cannot create the directory \/proc\/overparam-x/],
+  ])('%j is one line naming the problem', async (argv, message) => {
+    const r = await cli('train', ...(argv.includes('--resume') ? [] : tiny2), ...argv);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('a diverged run exits 3 and says why; resuming an ended run changes nothing', async () => {
+    const out = join(root, 'diverging');
+    const r = await cli('train', ...tiny2, '--activation', 'identity', '--loss', 'square', '--lr', '1e6', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/diverged at step \d+: (loss .* exceeds 1000 × the initial loss|non-finite loss)/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'diverged', finalTrainLoss: null });
+    const again = await cli('train', '--resume', out);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/this run had already ended: diverged/);
+  });
+});
+
+describe('overparam sweep', () => {
+  test('--help shows a sweep file that works', async () => {
+    const help = await cli('sweep', '--help');
+    const example = JSON.parse(/Example: (\{.*\})/.exec(help.stdout)![1]!) as Record<string, unknown>;
+    const file = join(root, 'example.json');
+    await writeFile(file, JSON.stringify({ ...example, base: { ...(example.base as object), steps: 2, backend: 'cpu' } }));
+    const r = await cli('sweep', file, '--out', join(root, 'example-sweep'));
+    expect(r.stderr).not.toMatch(/failed [0-9a-f]{12}/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ cells: 8, outcomes: { completed: 8 } });
+  });
+
+  test.each([
+    [['sweep'], /^overparam: FILE: name a sweep file/],
+    [['sweep', '/nonexistent.json', '--out', '/tmp/x'], /^overparam: FILE: cannot read the sweep file/],
+    [['sweep', 'SWEEP', '--out', '/tmp/x', '--jobs', '0'], /^overparam: --jobs: expected an integer ≥ 1/],
+    [['sweep', 'SWEEP', '--out', '/tmp/x', '--shard', '3/3'], /^overparam: --shard: expected i\/n with 0 ≤ i < n/],
+    [['sweep', 'SWEEP', '--out', '/tmp/x', '--emit', 'pbs'], /^overparam: --emit: expected slurm or k8s/],
+    [['sweep', 'BAD', '--out', '/tmp/x'], /^overparam: sweep grid\.lr/],
+    [['sweep', 'merge', '--out', '/tmp/x', '/nonexistent'], /^overparam: \/nonexistent is not a sweep directory/],
+  ])('%j is one line naming the problem', async (argv, message) => {
+    const good = join(root, 'good.json');
+    const bad = join(root, 'bad.json');
+    await writeFile(good, JSON.stringify({ name: 'g', base: { data: 'synthetic', steps: 1, backend: 'cpu' }, grid: { lr: [0.1] } }));
+    await writeFile(bad, JSON.stringify({ name: 'b', base: {}, grid: { lr: 0.1 } }));
+    const r = await cli(...argv.map((a) => (a === 'SWEEP' ? good : a === 'BAD' ? bad : a)));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
   });
 });

@@ -30,6 +30,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
 
   const program = new Command('overparam')
+    .enablePositionalOptions()
     .description('Measure how architecture shapes SGD: train configured runs on TensorFlow.js.')
     .version(packageJson.version)
     .exitOverride()

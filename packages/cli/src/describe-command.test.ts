@@ -54,7 +54,6 @@ describe('overparam describe', () => {
 
   test.each([
     [['--arch', 'nope'], "overparam: --arch: unknown architecture 'nope'"],
-    [['--arch', 'mlp', '--width', '8'], 'overparam: --depth: '],
     [['--arch', 'mlp', '--depth', 'x', '--width', '8'], "overparam: --depth: expected an integer, got 'x'"],
     [['--arch', 'mlp', '--depth', '0', '--width', '8'], 'overparam: --depth: '],
     [['--arch', 'mlp', '--depth', '2', '--width', '8', '--c-res', '1'], 'overparam: --c-res: does not apply to --arch mlp'],
@@ -64,5 +63,12 @@ describe('overparam describe', () => {
     const { code, stderr } = await cli('describe', ...argv);
     expect(code).toBe(2);
     expect(stderr.startsWith(message)).toBe(true);
+  });
+
+  test('uses the defaults train uses: a bare --arch mlp is MLP-3-100', async () => {
+    const bare = JSON.parse((await cli('describe', '--arch', 'mlp')).stdout) as { name: string };
+    expect(bare.name).toBe('MLP-3-100');
+    const narrow = JSON.parse((await cli('describe', '--arch', 'mlp', '--width', '8')).stdout) as { name: string };
+    expect(narrow.name).toBe('MLP-3-8');
   });
 });

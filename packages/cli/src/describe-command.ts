@@ -1,5 +1,6 @@
 import { architectureNames, defaultDataShape, describeArchitecture, getArchitecture, optionsFromData } from '@overparam/architectures';
 import { ConfigError, selectBackend } from '@overparam/core';
+import { archOptionsWithDefaults } from '@overparam/experiments';
 import { Option, type Command } from 'commander';
 import { archFlagHelp, archOptionsFromFlags, architectureFlags, kebab } from './arch-flags';
 import { EXIT_OK, UsageError } from './errors';
@@ -32,7 +33,8 @@ export function addDescribeCommand(program: Command, io: CliIo, done: (code: num
     const arch = String(values.arch);
     if (!architectureNames().includes(arch)) throw new UsageError('--arch', `unknown architecture '${arch}'; expected one of: ${architectureNames().join(', ')}`);
     const entry = getArchitecture(arch);
-    const options = { ...optionsFromData(entry, defaultDataShape(entry)), ...archOptionsFromFlags(arch, flags, values) };
+    // The same defaults as `train` (a bare --arch mlp is MLP-3-100), and the data shape the net assumes.
+    const options = { ...optionsFromData(entry, defaultDataShape(entry)), ...archOptionsWithDefaults(arch, archOptionsFromFlags(arch, flags, values)) };
     // Parameters are created (and freed) to read their shapes; the cpu backend is always there.
     await selectBackend('cpu');
     try {

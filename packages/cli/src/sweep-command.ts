@@ -68,6 +68,8 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
   const sweep = program
     .command('sweep')
     .description('run a grid of runs × seeds from a sweep file (JSON or YAML) into a directory; skips finished runs, resumes killed ones')
+    // `sweep merge --out` is merge's own --out, not the sweep's.
+    .enablePositionalOptions()
     .argument('[file]', 'the sweep file')
     .option('--out <dir>', 'the sweep directory (sweep.json, runs/<cell id>/)')
     .option('--jobs <n>', 'cells at once, each in its own worker process (the wasm backend uses one core per process)', '1')

@@ -1,10 +1,11 @@
 import { architectureNames } from '@overparam/architectures';
 import { activationNames, initializerNames, lossNames, optimizerNames, registeredBackends } from '@overparam/core';
 import { dataSetNames } from '@overparam/data';
-import { parseRunConfig, setAtPath, type RunConfig } from '@overparam/experiments';
-import { metricHookNames, parseMetricFlags } from '@overparam/metrics';
+import { DEFAULT_ARCH, parseRunConfig, setAtPath, type RunConfig } from '@overparam/experiments';
+import { metricSpecSchema, parseMetricFlags } from '@overparam/metrics';
+import { z } from 'zod';
 import { parseDataOptionPairs } from './data-options';
-import { architectureFlags } from './arch-flags';
+import { archOptionMeaning, architectureFlags } from './arch-flags';
 import { UsageError, type FieldToFlag } from './errors';
 
 /** A number flag's allowed values; also what the error says when a value is outside them. */
@@ -32,8 +33,6 @@ export interface FlagSpec {
   readonly number?: NumberRule;
 }
 
-/** What `train` fills in beyond the schema's defaults: the paper's MLP-3-100. */
-const CLI_DEFAULTS = { arch: 'mlp', depth: 3, width: 100 } as const;
 
 function describeRule(rule: NumberRule): string {
   const what = rule.integer ? 'an integer' : 'a number';
@@ -63,15 +62,30 @@ function initNames(): string[] {
   return [...new Set([...initializerNames, ...own])];
 }
 
+/** Each metric's own keys (beyond the schedule's), read from the metric schemas: `confusion (n, pairs, …)`. */
+function metricKeysHelp(): string {
+  const json = z.toJSONSchema(metricSpecSchema, { io: 'input', unrepresentable: 'any' }) as { oneOf?: Array<{ properties?: Record<string, { const?: unknown }> }> };
+  const scheduleKeys = new Set(['name', 'every', 'epochs', 'start', 'end']);
+  return (json.oneOf ?? [])
+    .map((option) => {
+      const properties = option.properties ?? {};
+      const own = Object.keys(properties).filter((k) => !scheduleKeys.has(k));
+      return `${String(properties.name?.const)}${own.length > 0 ? ` (${own.join(', ')})` : ''}`;
+    })
+    .join('; ');
+}
+
 export function trainFlags(): FlagSpec[] {
-  const d: RunConfig = parseRunConfig({ arch: CLI_DEFAULTS.arch, archOptions: { depth: CLI_DEFAULTS.depth, width: CLI_DEFAULTS.width } });
+  // Every default shown comes from the run-config schema (and its MLP-3-100 default network).
+  const d: RunConfig = parseRunConfig({});
+  const sizes = d.archOptions as { depth: number; width: number };
   const a = d.archOptions as { activation: string; init: string };
   const backends = ['auto', ...registeredBackends().map((p) => p.name)];
   const int = (min?: number): NumberRule => ({ integer: true, min });
   return [
     { flags: '--arch <name>', key: 'arch', field: 'arch', description: 'architecture', default: d.arch, choices: { kind: 'architecture', names: architectureNames() } },
-    { flags: '--depth <β>', key: 'depth', field: 'archOptions.depth', description: 'hidden layers', default: String(CLI_DEFAULTS.depth), number: int(1) },
-    { flags: '--width <ℓ>', key: 'width', field: 'archOptions.width', description: 'units per hidden layer', default: String(CLI_DEFAULTS.width), number: int(1) },
+    { flags: '--depth <β>', key: 'depth', field: 'archOptions.depth', description: `depth, by architecture: ${archOptionMeaning('depth')}`, default: String(sizes.depth), number: int(1) },
+    { flags: '--width <ℓ>', key: 'width', field: 'archOptions.width', description: `width, by architecture: ${archOptionMeaning('width')}`, default: String(sizes.width), number: int(1) },
     { flags: '--activation <name>', key: 'activation', field: 'archOptions.activation', description: 'nonlinearity after each hidden layer', default: a.activation, choices: { kind: 'activation', names: activationNames } },
     { flags: '--init <name>', key: 'init', field: 'archOptions.init', description: 'weight initializer', default: a.init, choices: { kind: 'initializer', names: initNames() } },
     { flags: '--kappa <κ>', key: 'kappa', field: 'archOptions.init.kappa', description: 'κ of --init strategy-4.1 (hidden weights N(0, 1/(κ·fan_in)))', default: '1', number: { integer: false, above: 0 } },
@@ -114,7 +128,7 @@ export function trainFlags(): FlagSpec[] {
       flags: '--metric <name:key=value...>',
       key: 'metric',
       field: 'metrics',
-      description: `measure during training, repeatable (e.g. confusion:every=500,pairs=100 or spectrum:every=1000,n=256); schedule keys every, epochs, start, end; metrics: ${metricHookNames.join(', ')}`,
+      description: `measure during training, repeatable (e.g. confusion:every=500,pairs=100 or spectrum:every=1000,n=256); schedule keys every, epochs, start, end; each metric's own keys: ${metricKeysHelp()}`,
     },
     { flags: '--out <dir>', key: 'out', field: 'outDir', description: 'run directory; must not hold a run yet', default: 'runs/<date>T<time>' },
   ];
@@ -178,12 +192,11 @@ export function toRunConfig(
   }
 
   const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
-  const arch = typeof values.arch === 'string' ? values.arch : typeof base?.arch === 'string' ? base.arch : CLI_DEFAULTS.arch;
+  const arch = typeof values.arch === 'string' ? values.arch : typeof base?.arch === 'string' ? base.arch : DEFAULT_ARCH;
   // κ is part of core's init spec for mlp; an architecture with its own `kappa` option takes it there.
   const ownKappa = architectureFlags().some((f) => f.field === 'kappa' && f.schemas.has(arch));
   const archOptions = {
-    // MLP-3-100 is the default network; other architectures, and a given config, get only what is given.
-    ...(base === undefined && arch === CLI_DEFAULTS.arch ? { depth: CLI_DEFAULTS.depth, width: CLI_DEFAULTS.width } : {}),
+    // The default network's sizes come from parseRunConfig; a given config keeps its own.
     ...(base !== undefined && base.arch === arch ? baseArchOptions : {}),
     ...pick('depth', 'width', 'activation'),
     // commander sets bias to true unless --no-bias is given; only the explicit false is an option.

@@ -38,6 +38,13 @@ describe('parseRunConfig', () => {
     });
   });
 
+  test('a config that names no network gets the papers\' MLP-3-100', () => {
+    expect(parseRunConfig({})).toMatchObject({ arch: 'mlp', archOptions: { depth: 3, width: 100 } });
+    expect(parseRunConfig({ archOptions: { width: 16 } }).archOptions).toMatchObject({ depth: 3, width: 16 });
+    // The MLP sizes are that network's: another architecture gets only its own schema's defaults.
+    expect(parseRunConfig({ arch: 'deep-linear', archOptions: { depth: 2 } }).archOptions).not.toHaveProperty('width');
+  });
+
   test('keeps what is given and is idempotent', () => {
     const input = {
       ...mlp,
@@ -102,7 +109,7 @@ describe('parseRunConfig', () => {
     [{ ...mlp, logEvery: 0 }, 'logEvery', '>=1'],
     [{ ...mlp, schedule: { kind: 'step', factor: 0.1, milestones: [-1] } }, 'schedule.milestones.0', '>=0'],
     [{ ...mlp, stpes: 10 }, 'stpes', 'not a known field'],
-    [{ archOptions: { depth: 1, width: 1 } }, 'arch', 'expected string'],
+    [{ arch: 7 }, 'arch', 'expected string'],
     [42, 'config', 'expected object'],
   ])('rejects %j naming %s', (input, field, fragment) => {
     const error = fieldOf(input);

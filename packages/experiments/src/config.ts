@@ -17,6 +17,14 @@ function oneOf(kind: string, allowed: readonly string[]) {
 
 const probability = z.number().gt(0).lt(1);
 
+/** The network a run gets when it names none: MLP-3-100, the MNIST baseline of Sankararaman et al. */
+export const DEFAULT_ARCH = 'mlp';
+/**
+ * Options an architecture gets from us when the config leaves them out, beyond its own schema's
+ * defaults: the sizes of that baseline. Applied whenever the config's arch is the one named here.
+ */
+export const ARCH_OPTION_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { mlp: { depth: 3, width: 100 } };
+
 const optimizerSchema = z.discriminatedUnion(
   'name',
   [
@@ -46,8 +54,8 @@ const scheduleSchema = z.strictObject({
 });
 
 const baseSchema = z.strictObject({
-  /** Registry name of the architecture (see `architectureNames()` of @overparam/architectures). */
-  arch: z.string(),
+  /** Registry name of the architecture (see `architectureNames()` of @overparam/architectures); the papers' MLP by default. */
+  arch: z.string().default(DEFAULT_ARCH),
   /** The architecture's options, checked against its own schema; its defaults are filled in. */
   archOptions: z.record(z.string(), z.unknown()).default({}),
   /** The real digits; 'synthetic' is the download-free stand-in of the same shape. */
@@ -148,7 +156,22 @@ function firstIssue(error: z.ZodError): ConfigError {
 
 /** Validates a run config and fills its defaults; throws a ConfigError naming the first bad field. */
 export function parseRunConfig(input: unknown): RunConfig {
-  const result = runConfigSchema.safeParse(input);
+  const result = runConfigSchema.safeParse(withArchDefaults(input));
   if (!result.success) throw firstIssue(result.error);
   return result.data;
+}
+
+/** The config with `ARCH_OPTION_DEFAULTS` under what it gives (left alone when it is not an object). */
+function withArchDefaults(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const given = input as { arch?: unknown; archOptions?: unknown };
+  const arch = given.arch ?? DEFAULT_ARCH;
+  const defaults = typeof arch === 'string' ? ARCH_OPTION_DEFAULTS[arch] : undefined;
+  if (defaults === undefined || (given.archOptions !== undefined && (typeof given.archOptions !== 'object' || given.archOptions === null))) return input;
+  return { ...given, archOptions: { ...defaults, ...(given.archOptions as object | undefined) } };
+}
+
+/** An architecture's options with our defaults filled in (what `overparam describe` shows for a bare --arch). */
+export function archOptionsWithDefaults(arch: string, options: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return { ...ARCH_OPTION_DEFAULTS[arch], ...options };
 }
