@@ -1,0 +1,94 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { finiteField, recordsOfKind } from '../records';
+import { figureSpec, panelSize } from '../theme';
+import type { LabelledRun } from './loss-curves';
+
+export interface EigenPoint {
+  readonly run: string;
+  readonly setting: string;
+  readonly step: number;
+  readonly quantity: 'λ_min' | 'λ_max';
+  readonly value: number;
+}
+
+export interface ConditionPoint {
+  readonly run: string;
+  readonly setting: string;
+  readonly step: number;
+  readonly condition: number;
+}
+
+/** A horizontal line on the eigenvalue panel, e.g. Du et al.'s λ₀/2. */
+export interface SpectrumReference {
+  readonly setting: string;
+  readonly label: string;
+  readonly value: number;
+}
+
+/**
+ * λ_min, λ_max and κ from each run's `spectrum` records (the Gram of fixed examples, so G(k) is
+ * comparable over k), and by default a reference per run at half its λ_min at step 0: Du et al.
+ * prove λ_min(G(k)) ≥ λ₀/2 throughout training when the net is wide enough.
+ */
+export function gramSpectrumData(runs: readonly LabelledRun[]): { eigen: EigenPoint[]; condition: ConditionPoint[]; references: SpectrumReference[] } {
+  const eigen: EigenPoint[] = [];
+  const condition: ConditionPoint[] = [];
+  const references: SpectrumReference[] = [];
+  for (const r of runs) {
+    for (const rec of recordsOfKind(r.records, 'spectrum')) {
+      const lmin = finiteField(rec, 'lambdaMin');
+      const lmax = finiteField(rec, 'lambdaMax');
+      const kappa = finiteField(rec, 'condition');
+      if (lmin !== undefined) eigen.push({ run: r.run, setting: r.setting, step: rec.step, quantity: 'λ_min', value: lmin });
+      if (lmax !== undefined) eigen.push({ run: r.run, setting: r.setting, step: rec.step, quantity: 'λ_max', value: lmax });
+      if (kappa !== undefined) condition.push({ run: r.run, setting: r.setting, step: rec.step, condition: kappa });
+      if (rec.step === 0 && lmin !== undefined && lmin > 0) references.push({ setting: r.setting, label: `λ_min(0)/2, ${r.run}`, value: lmin / 2 });
+    }
+  }
+  return { eigen, condition, references };
+}
+
+/** Two panels against step: λ_min and λ_max of the Gram with the references, then κ = λ_max/λ_min. Log axes where every value is positive. */
+export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?: string; references?: readonly SpectrumReference[] } = {}): TopLevelSpec {
+  const data = gramSpectrumData(runs);
+  const references = options.references ?? data.references;
+  const x = { field: 'step', type: 'quantitative', title: 'step' };
+  const color = { field: 'setting', type: 'nominal', title: 'setting' };
+  const logEigen = data.eigen.every((p) => p.value > 0) && references.every((r) => r.value > 0);
+  const logKappa = data.condition.every((p) => p.condition > 0);
+  const eigenScale = logEigen ? { type: 'log' } : { zero: false };
+  const eigenPanel = {
+    ...panelSize,
+    layer: [
+      {
+        data: { name: 'eigen' },
+        mark: { type: 'line', point: true, strokeWidth: 1.8 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', scale: eigenScale, title: 'eigenvalue of the Gram' },
+          color,
+          strokeDash: { field: 'quantity', type: 'nominal', title: 'eigenvalue', sort: ['λ_min', 'λ_max'] },
+          detail: { field: 'run', type: 'nominal' },
+        },
+      },
+      ...(references.length > 0
+        ? [{ data: { name: 'references' }, mark: { type: 'rule', strokeDash: [2, 3], strokeWidth: 1.2 }, encoding: { y: { field: 'value', type: 'quantitative' }, color } }]
+        : []),
+    ],
+  };
+  const conditionPanel = {
+    ...panelSize,
+    data: { name: 'condition' },
+    mark: { type: 'line', point: true, strokeWidth: 1.8 },
+    encoding: {
+      x,
+      y: { field: 'condition', type: 'quantitative', scale: logKappa ? { type: 'log' } : { zero: false }, title: 'κ = λ_max / λ_min' },
+      color,
+      detail: { field: 'run', type: 'nominal' },
+    },
+  };
+  return figureSpec(
+    { eigen: data.eigen, condition: data.condition, references: [...references] },
+    { ...(options.title !== undefined ? { title: options.title } : {}), vconcat: [eigenPanel, conditionPanel], resolve: { scale: { color: 'shared' } } },
+  );
+}

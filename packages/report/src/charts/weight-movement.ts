@@ -1,0 +1,59 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { finiteField, recordsOfKind } from '../records';
+import { figureSize, figureSpec } from '../theme';
+import type { LabelledRun } from './loss-curves';
+
+export interface MovementPoint {
+  readonly run: string;
+  readonly setting: string;
+  readonly step: number;
+  /** The layer's path, or `all` for every parameter together. */
+  readonly layer: string;
+  readonly ratio: number;
+}
+
+/** The label of the all-parameters curve. */
+export const allLayers = 'all';
+
+/**
+ * ‖W(k) − W(0)‖_F / ‖W(0)‖_F per layer and in total from each run's `weight-movement` records.
+ * Layers whose W(0) = 0 have no ratio (null in the record) and are left out.
+ */
+export function weightMovementData(runs: readonly LabelledRun[]): MovementPoint[] {
+  const points: MovementPoint[] = [];
+  for (const r of runs) {
+    for (const rec of recordsOfKind(r.records, 'weight-movement')) {
+      const total = finiteField(rec, 'ratio');
+      if (total !== undefined) points.push({ run: r.run, setting: r.setting, step: rec.step, layer: allLayers, ratio: total });
+      const layers = rec['layers'];
+      if (layers === null || typeof layers !== 'object') continue;
+      for (const [layer, m] of Object.entries(layers as Record<string, unknown>)) {
+        const ratio = m !== null && typeof m === 'object' ? (m as { ratio?: unknown }).ratio : undefined;
+        if (typeof ratio === 'number' && Number.isFinite(ratio)) points.push({ run: r.run, setting: r.setting, step: rec.step, layer: `layer ${layer}`, ratio });
+      }
+    }
+  }
+  return points;
+}
+
+/** Relative weight movement against step, one colour per layer, one stroke style per setting. */
+export function weightMovementSpec(runs: readonly LabelledRun[], options: { title?: string } = {}): TopLevelSpec {
+  const points = weightMovementData(runs);
+  const settings = new Set(points.map((p) => p.setting));
+  return figureSpec(
+    { points },
+    {
+      ...(options.title !== undefined ? { title: options.title } : {}),
+      ...figureSize,
+      data: { name: 'points' },
+      mark: { type: 'line', point: true, strokeWidth: 1.8 },
+      encoding: {
+        x: { field: 'step', type: 'quantitative', title: 'step' },
+        y: { field: 'ratio', type: 'quantitative', title: '‖W(k) − W(0)‖ / ‖W(0)‖' },
+        color: { field: 'layer', type: 'nominal', title: 'parameters' },
+        ...(settings.size > 1 ? { strokeDash: { field: 'setting', type: 'nominal', title: 'setting' } } : {}),
+        detail: { field: 'run', type: 'nominal' },
+      },
+    },
+  );
+}

@@ -1,0 +1,6 @@
+/**
+ * Node-only parts of the report: rendering specs to SVG (vega) and PNG (resvg), reading run
+ * directories, writing the report.
+ */
+export { renderSvg, svgToPng, compileFigure, type RenderedFigure } from './render';
+export { figureFontFiles } from './fonts';

@@ -1,0 +1,32 @@
+import type { RunRecord } from '@overparam/core';
+
+/**
+ * Records shaped like the ones core's loop and metrics' hooks write, from closed forms, so tests
+ * can compute what a figure must show independently of the code under test. Test-only.
+ */
+export function fixtureRecords(options: { depth: number; seed: number; steps?: number; logEvery?: number; cosines?: number }): RunRecord[] {
+  const { depth, seed } = options;
+  const steps = options.steps ?? 100;
+  const logEvery = options.logEvery ?? 10;
+  const records: RunRecord[] = [];
+  const lambda0 = 0.5 / depth;
+  records.push({ kind: 'spectrum', step: 0, epoch: 0, n: 16, of: 'output', lambdaMin: lambda0, lambdaMax: 10 * depth, condition: (10 * depth) / lambda0, trace: 20 });
+  records.push({ kind: 'weight-movement', step: 0, epoch: 0, distance: 0, ratio: 0, initialNorm: 3, layers: { '0': { distance: 0, ratio: 0, initialNorm: 2 }, '1': { distance: 0, ratio: null, initialNorm: 0 } } });
+  for (let step = logEvery; step <= steps; step += logEvery) {
+    records.push({ kind: 'train', step, epoch: 0, loss: 2.3 * Math.exp(-step / (40 * depth)) * (1 + 0.1 * seed), lr: 0.1, seconds: step / 100 });
+  }
+  const cosines = Array.from({ length: options.cosines ?? 40 }, (_, i) => Math.sin(i * 1.7 + seed) * (0.9 - 0.1 * depth));
+  records.push({ kind: 'spectrum', step: steps, epoch: 1, n: 16, of: 'output', lambdaMin: lambda0 * 0.8, lambdaMax: 12 * depth, condition: (12 * depth) / (lambda0 * 0.8), trace: 25 });
+  records.push({ kind: 'confusion', step: steps, epoch: 1, n: 64, eta: 0.1, minCos: -0.2 * depth - 0.01 * seed, meanCos: 0.05 * seed, fractionNegative: 0.3 });
+  records.push({ kind: 'minibatch-confusion', step: steps, epoch: 1, pairs: cosines.length, batchSize: 16, minCos: Math.min(...cosines), cosineValues: cosines });
+  records.push({
+    kind: 'weight-movement',
+    step: steps,
+    epoch: 1,
+    distance: 0.3,
+    ratio: 0.1 / depth,
+    initialNorm: 3,
+    layers: { '0': { distance: 0.2, ratio: 0.1 / depth + 0.01 * seed, initialNorm: 2 }, '1': { distance: 0.1, ratio: null, initialNorm: 0 } },
+  });
+  return records;
+}
