@@ -18,7 +18,7 @@ export const densitySteps = 200;
  */
 export function cosineDensitySpec(samples: readonly CosineSample[], options: { title?: string } = {}): TopLevelSpec {
   const cosines = samples.flatMap((s) => s.values.filter(Number.isFinite).map((cosine) => ({ setting: s.setting, cosine })));
-  const x = { field: 'cosine', type: 'quantitative', title: 'cosine of two minibatch gradients', scale: { domain: [-1, 1] } };
+  const x = { field: 'cosine', type: 'quantitative', title: 'cosine of two minibatch gradients', scale: { domain: [-1, 1] }, axis: { values: [-1, -0.5, 0, 0.5, 1] } };
   return figureSpec(
     { cosines, zero: [{ cosine: 0 }] },
     {

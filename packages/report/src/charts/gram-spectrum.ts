@@ -67,7 +67,8 @@ export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?
           x,
           y: { field: 'value', type: 'quantitative', scale: eigenScale, title: 'eigenvalue of the Gram' },
           color,
-          strokeDash: { field: 'quantity', type: 'nominal', title: 'eigenvalue', sort: ['λ_min', 'λ_max'] },
+          // The legend's symbols are strokes; without a colour of their own they would be invisible.
+          strokeDash: { field: 'quantity', type: 'nominal', title: 'eigenvalue', sort: ['λ_min', 'λ_max'], legend: { symbolStrokeColor: '#444' } },
           detail: { field: 'run', type: 'nominal' },
         },
       },

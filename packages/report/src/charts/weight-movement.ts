@@ -51,7 +51,7 @@ export function weightMovementSpec(runs: readonly LabelledRun[], options: { titl
         x: { field: 'step', type: 'quantitative', title: 'step' },
         y: { field: 'ratio', type: 'quantitative', title: '‖W(k) − W(0)‖ / ‖W(0)‖' },
         color: { field: 'layer', type: 'nominal', title: 'parameters' },
-        ...(settings.size > 1 ? { strokeDash: { field: 'setting', type: 'nominal', title: 'setting' } } : {}),
+        ...(settings.size > 1 ? { strokeDash: { field: 'setting', type: 'nominal', title: 'setting', legend: { symbolStrokeColor: '#444' } } } : {}),
         detail: { field: 'run', type: 'nominal' },
       },
     },
