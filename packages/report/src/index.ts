@@ -9,6 +9,10 @@ export { cosineDensitySpec, densitySteps, type CosineSample } from './charts/cos
 export { gramSpectrumSpec, gramSpectrumData, type EigenPoint, type ConditionPoint, type SpectrumReference } from './charts/gram-spectrum';
 export { weightMovementSpec, weightMovementData, allLayers, type MovementPoint } from './charts/weight-movement';
 export { gramHeatmapSpec, gramCells, maxHeatmapSize, type GramCell } from './charts/gram-heatmap';
+export { loadRuns, settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
+export { runStatistics, type RunStatistic } from './statistics';
+export { buildReport, type ReportModel, type Figure, type RunRow } from './report-model';
+export { reportHtml, escapeHtml, jsonForScript, type HtmlFigure } from './html';
 export { isLogarithmicGrid } from './grid';
 export { meanStd, geometricBand, type MeanStd } from './stats';
 export { figureFont, figureSize, vegaLiteSchema } from './theme';
