@@ -83,7 +83,12 @@ export interface HtmlFigure {
  * The report as one self-contained HTML page: inline SVG figures, tables, each run's config, and
  * every number shown as JSON in a data block (`#report-data`). It loads nothing and runs nothing.
  */
-export function reportHtml(model: ReportModel, figures: readonly HtmlFigure[], meta: { generatedAt: string; generator: string; data: unknown }): string {
+export function reportHtml(
+  model: ReportModel,
+  figures: readonly HtmlFigure[],
+  meta: { generatedAt: string; generator: string; data: unknown; /** A live report reloads itself this often. */ refreshSeconds?: number },
+): string {
+  const live = meta.refreshSeconds !== undefined ? Math.max(1, Math.round(meta.refreshSeconds)) : undefined;
   const figureHtml = figures.map(
     (f) =>
       `<figure id="figure-${escapeHtml(f.id)}"><h3>${escapeHtml(f.title)}</h3>${f.svg}<figcaption>${escapeHtml(f.caption)}${f.png !== undefined ? ` <a href="${escapeHtml(encodeURI(f.png))}">PNG</a>` : ''}</figcaption></figure>`,
@@ -97,11 +102,11 @@ export function reportHtml(model: ReportModel, figures: readonly HtmlFigure[], m
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(model.title)}</title>
+${live !== undefined ? `<meta http-equiv="refresh" content="${live}">\n` : ''}<title>${escapeHtml(model.title)}</title>
 <style>${style}</style>
 </head>
 <body>
-<header><h1>${escapeHtml(model.title)}</h1><p class="meta">Generated ${escapeHtml(meta.generatedAt)} by ${escapeHtml(meta.generator)}. Every number shown is in report.json beside this page and in the data block at its end.</p></header>
+<header><h1>${escapeHtml(model.title)}</h1><p class="meta">Generated ${escapeHtml(meta.generatedAt)} by ${escapeHtml(meta.generator)}. Every number shown is in report.json beside this page and in the data block at its end.${live !== undefined ? ` <strong>Live:</strong> this page reloads every ${live} s while the runs go on.` : ''}</p></header>
 <h2>What ran</h2>
 ${overview(model)}
 ${model.sweep !== null ? sweepSection(model.sweep) : ''}

@@ -17,6 +17,8 @@ export interface WriteReportOptions {
   readonly png?: boolean;
   /** PNG pixels per SVG pixel (default 2). */
   readonly scale?: number;
+  /** Make the page reload itself this often (a live report of runs still going). */
+  readonly refreshSeconds?: number;
 }
 
 export interface WrittenReport {
@@ -93,6 +95,6 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
   };
   const jsonPath = join(folder, 'report.json');
   await writeAtomic(jsonPath, `${JSON.stringify(data, null, 2)}\n`);
-  await writeAtomic(htmlPath, reportHtml(model, figures, { generatedAt, generator: data.generator, data }));
+  await writeAtomic(htmlPath, reportHtml(model, figures, { generatedAt, generator: data.generator, data, ...(options.refreshSeconds !== undefined ? { refreshSeconds: options.refreshSeconds } : {}) }));
   return { html: htmlPath, json: jsonPath, pngs, runs: model.runs.length, figures: figures.length, warnings };
 }
