@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { cosineDensitySpec, type CosineSample } from './charts/cosine-density';
-import { gramSpectrumSpec } from './charts/gram-spectrum';
+import { gramSpectrumSpec, maxSpectrumReferences } from './charts/gram-spectrum';
 import { lossCurvesSpec, type LabelledRun } from './charts/loss-curves';
 import { sweptStatisticSpec, type SweptValue } from './charts/swept-statistic';
 import { weightMovementSpec } from './charts/weight-movement';
@@ -159,11 +159,15 @@ export function buildReport(runs: readonly ReportRun[], options: { title: string
     });
   }
   if (any('spectrum')) {
+    const settings = new Set(withRecords.filter((r) => recordsOfKind(r.records, 'spectrum').length > 0).map((r) => r.setting)).size;
+    const reference =
+      settings <= maxSpectrumReferences
+        ? 'dotted: half of each setting’s λ_min at step 0, averaged over seeds (Du et al. show λ_min(G(k)) ≥ λ₀/2 throughout training for wide enough nets)'
+        : `the λ_min(0)/2 reference lines are left out for more than ${maxSpectrumReferences} settings`;
     figures.push({
       id: 'gram-spectrum',
       title: 'Spectrum of the Gram during training',
-      caption:
-        'Top: λ_min (solid) and λ_max (dashed) of the Gram of a fixed set of training examples against the step; dotted: half of each run’s λ_min at step 0 (Du et al. show λ_min(G(k)) ≥ λ₀/2 throughout training for wide enough nets). Bottom: the condition number κ = λ_max / λ_min. Log axes where all values are positive.',
+      caption: `Top: λ_min (solid) and λ_max (dashed) of the Gram of a fixed set of training examples against the step; ${reference}. Bottom: the condition number κ = λ_max / λ_min. Log axes where all values are positive.`,
       spec: gramSpectrumSpec(labelled(withRecords)),
     });
   }
@@ -172,7 +176,7 @@ export function buildReport(runs: readonly ReportRun[], options: { title: string
       id: 'weight-movement',
       title: 'Weight movement',
       caption:
-        'Relative distance from initialization ‖W(k) − W(0)‖_F / ‖W(0)‖_F against the step, for all parameters together and per layer (weights and bias together; layers initialized at zero have no ratio and are left out). Du et al.’s analysis keeps every layer close to its initialization.',
+        'Relative distance from initialization ‖W(k) − W(0)‖_F / ‖W(0)‖_F against the step, for all parameters together and per layer (weights and bias together, named by their position in the network; layers initialized at zero have no ratio and are left out). With several settings, one panel per layer. Du et al.’s analysis keeps every layer close to its initialization.',
       spec: weightMovementSpec(labelled(withRecords)),
     });
   }

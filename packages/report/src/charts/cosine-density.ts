@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { firstSeenOrder } from '../order';
 import { figureSize, figureSpec } from '../theme';
 
 /** The pairwise gradient cosines of one setting, pooled over its runs (the paper pools over seeds). */
@@ -29,7 +30,7 @@ export function cosineDensitySpec(samples: readonly CosineSample[], options: { t
           data: { name: 'cosines' },
           transform: [{ density: 'cosine', groupby: ['setting'], extent: [-1, 1], steps: densitySteps, as: ['cosine', 'density'] }],
           mark: { type: 'line', strokeWidth: 2 },
-          encoding: { x, y: { field: 'density', type: 'quantitative', title: 'density' }, color: { field: 'setting', type: 'nominal', title: 'setting' } },
+          encoding: { x, y: { field: 'density', type: 'quantitative', title: 'density' }, color: { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(samples.map((s) => s.setting)) } },
         },
         { data: { name: 'zero' }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { x: { field: 'cosine', type: 'quantitative' } } },
       ],

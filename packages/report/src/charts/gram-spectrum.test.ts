@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { datasetOf, expectCompilesCleanly } from '../chart-check';
 import { fixtureRecords } from '../test-fixtures';
-import { gramSpectrumSpec, type ConditionPoint, type EigenPoint, type SpectrumReference } from './gram-spectrum';
+import { gramSpectrumSpec, maxSpectrumReferences, type ConditionPoint, type EigenPoint, type SpectrumReference } from './gram-spectrum';
 
 const runs = [1, 3].map((depth) => ({ run: `d${depth}`, setting: `depth=${depth}`, seed: 0, records: fixtureRecords({ depth, seed: 0 }) }));
 
@@ -16,6 +16,14 @@ describe('gramSpectrumSpec', () => {
     // fixtureRecords puts λ_min(0) = 0.5/depth.
     expect(datasetOf<SpectrumReference>(spec, 'references').map((r) => r.value)).toEqual([0.25, 0.5 / 3 / 2]);
     expectCompilesCleanly(spec);
+  });
+
+  it('draws one reference per setting at half the mean λ_min(0) over its seeds, and none for crowded sweeps', () => {
+    const seeds = [0, 1].map((seed) => ({ run: `s${seed}`, setting: 'depth=2', seed, records: [{ kind: 'spectrum', step: 0, epoch: 0, lambdaMin: 1 + seed, lambdaMax: 9, condition: 9 / (1 + seed) }] }));
+    // Mean of λ_min(0) = 1 and 2 is 1.5; half of it 0.75.
+    expect(datasetOf<SpectrumReference>(gramSpectrumSpec(seeds), 'references')).toEqual([{ setting: 'depth=2', label: 'λ_min(0)/2, depth=2', value: 0.75 }]);
+    const crowded = Array.from({ length: maxSpectrumReferences + 1 }, (_, i) => ({ ...seeds[0]!, run: `r${i}`, setting: `w=${i}` }));
+    expect(datasetOf<SpectrumReference>(gramSpectrumSpec(crowded), 'references')).toEqual([]);
   });
 
   it('falls back to a linear axis when λ_min is not positive', () => {

@@ -1,5 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { firstSeenOrder } from '../order';
 import { finiteField, recordsOfKind } from '../records';
+import { meanStd } from '../stats';
 import { figureSpec, panelSize } from '../theme';
 import type { LabelledRun } from './loss-curves';
 
@@ -27,13 +29,13 @@ export interface SpectrumReference {
 
 /**
  * λ_min, λ_max and κ from each run's `spectrum` records (the Gram of fixed examples, so G(k) is
- * comparable over k), and by default a reference per run at half its λ_min at step 0: Du et al.
- * prove λ_min(G(k)) ≥ λ₀/2 throughout training when the net is wide enough.
+ * comparable over k), and a reference per setting at half its λ_min at step 0 (the mean over its
+ * seeds): Du et al. prove λ_min(G(k)) ≥ λ₀/2 throughout training when the net is wide enough.
  */
 export function gramSpectrumData(runs: readonly LabelledRun[]): { eigen: EigenPoint[]; condition: ConditionPoint[]; references: SpectrumReference[] } {
   const eigen: EigenPoint[] = [];
   const condition: ConditionPoint[] = [];
-  const references: SpectrumReference[] = [];
+  const initial = new Map<string, number[]>();
   for (const r of runs) {
     for (const rec of recordsOfKind(r.records, 'spectrum')) {
       const lmin = finiteField(rec, 'lambdaMin');
@@ -42,18 +44,22 @@ export function gramSpectrumData(runs: readonly LabelledRun[]): { eigen: EigenPo
       if (lmin !== undefined) eigen.push({ run: r.run, setting: r.setting, step: rec.step, quantity: 'λ_min', value: lmin });
       if (lmax !== undefined) eigen.push({ run: r.run, setting: r.setting, step: rec.step, quantity: 'λ_max', value: lmax });
       if (kappa !== undefined) condition.push({ run: r.run, setting: r.setting, step: rec.step, condition: kappa });
-      if (rec.step === 0 && lmin !== undefined && lmin > 0) references.push({ setting: r.setting, label: `λ_min(0)/2, ${r.run}`, value: lmin / 2 });
+      if (rec.step === 0 && lmin !== undefined && lmin > 0) initial.set(r.setting, [...(initial.get(r.setting) ?? []), lmin]);
     }
   }
+  const references = [...initial].map(([setting, values]) => ({ setting, label: `λ_min(0)/2, ${setting}`, value: meanStd(values).mean / 2 }));
   return { eigen, condition, references };
 }
+
+/** Beyond this many settings the reference lines crowd out the curves; they are left out. */
+export const maxSpectrumReferences = 4;
 
 /** Two panels against step: λ_min and λ_max of the Gram with the references, then κ = λ_max/λ_min. Log axes where every value is positive. */
 export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?: string; references?: readonly SpectrumReference[] } = {}): TopLevelSpec {
   const data = gramSpectrumData(runs);
-  const references = options.references ?? data.references;
+  const references = options.references ?? (data.references.length <= maxSpectrumReferences ? data.references : []);
   const x = { field: 'step', type: 'quantitative', title: 'step' };
-  const color = { field: 'setting', type: 'nominal', title: 'setting' };
+  const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
   const logEigen = data.eigen.every((p) => p.value > 0) && references.every((r) => r.value > 0);
   const logKappa = data.condition.every((p) => p.condition > 0);
   const eigenScale = logEigen ? { type: 'log' } : { zero: false };
@@ -62,7 +68,8 @@ export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?
     layer: [
       {
         data: { name: 'eigen' },
-        mark: { type: 'line', point: true, strokeWidth: 1.8 },
+        // No point markers: with filled points Vega-Lite draws the dash legend's symbols without a stroke.
+        mark: { type: 'line', strokeWidth: 1.8 },
         encoding: {
           x,
           y: { field: 'value', type: 'quantitative', scale: eigenScale, title: 'eigenvalue of the Gram' },

@@ -1,5 +1,6 @@
 import type { RunRecord } from '@overparam/core';
 import type { TopLevelSpec } from 'vega-lite';
+import { firstSeenOrder } from '../order';
 import { finiteField, recordsOfKind } from '../records';
 import { geometricBand } from '../stats';
 import { figureSize, figureSpec } from '../theme';
@@ -63,7 +64,7 @@ export function lossCurveData(runs: readonly LabelledRun[]): { points: LossPoint
 export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string } = {}): TopLevelSpec {
   const { points, bands } = lossCurveData(runs);
   const x = { field: 'step', type: 'quantitative', title: 'step' };
-  const color = { field: 'setting', type: 'nominal', title: 'setting' };
+  const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
   const layer: object[] = [
     {
       data: { name: 'points' },

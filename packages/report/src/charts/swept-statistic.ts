@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { isLogarithmicGrid } from '../grid';
+import { firstSeenOrder } from '../order';
 import { meanStd } from '../stats';
 import { figureSize, figureSpec } from '../theme';
 
@@ -56,9 +57,12 @@ export function sweptStatisticSpec(values: readonly SweptValue[], options: Swept
   const aggregates = sweptAggregates(finite);
   const logX = options.logX ?? isLogarithmicGrid(finite.map((v) => v.x));
   const logY = options.logY === true;
-  const x = { field: 'x', type: 'quantitative', title: options.keyTitle, scale: logX ? { type: 'log' } : { zero: false }, axis: { tickMinStep: 1 } };
+  // Ticks at the swept values themselves, and a little room around them instead of a "nice" domain
+  // (a log axis would otherwise stretch 16…256 to 10…1000).
+  const xs = [...new Set(finite.map((v) => v.x))].sort((a, b) => a - b);
+  const x = { field: 'x', type: 'quantitative', title: options.keyTitle, scale: { ...(logX ? { type: 'log' } : { zero: false }), nice: false, padding: 18 }, axis: { values: xs } };
   const yScale = logY ? { type: 'log' } : { zero: false };
-  const color = { field: 'series', type: 'nominal', title: 'setting' };
+  const color = { field: 'series', type: 'nominal', title: 'setting', sort: firstSeenOrder(finite.map((v) => v.series)) };
   const layer = [
     {
       data: { name: 'aggregates' },

@@ -17,4 +17,13 @@ describe('weightMovementSpec', () => {
     ]);
     expectCompilesCleanly(spec);
   });
+
+  it('puts each layer in its own panel when runs have different settings', () => {
+    const runs = [1, 2].map((depth) => ({ run: `d${depth}`, setting: `depth=${depth}`, seed: 0, records: fixtureRecords({ depth, seed: 0 }) }));
+    const spec = weightMovementSpec(runs) as unknown as { facet: { field: string; sort: string[] } };
+    expect(spec.facet.field).toBe('layer');
+    expect(spec.facet.sort).toEqual([allLayers, 'layer 0']);
+    expect(datasetOf<MovementPoint>(spec as never, 'points')).toHaveLength(8);
+    expectCompilesCleanly(spec as never);
+  });
 });

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { firstSeenOrder, naturalOrder } from '../order';
 import { finiteField, recordsOfKind } from '../records';
 import { figureSize, figureSpec } from '../theme';
 import type { LabelledRun } from './loss-curves';
@@ -36,24 +37,33 @@ export function weightMovementData(runs: readonly LabelledRun[]): MovementPoint[
   return points;
 }
 
-/** Relative weight movement against step, one colour per layer, one stroke style per setting. */
+/**
+ * Relative weight movement against step. One setting: one colour per layer. Several: a panel per
+ * layer (all parameters first), one colour per setting, so a sweep's curves stay apart.
+ */
 export function weightMovementSpec(runs: readonly LabelledRun[], options: { title?: string } = {}): TopLevelSpec {
   const points = weightMovementData(runs);
-  const settings = new Set(points.map((p) => p.setting));
+  const settings = firstSeenOrder(points.map((p) => p.setting));
+  const layers = [allLayers, ...naturalOrder(points.map((p) => p.layer).filter((l) => l !== allLayers))];
+  const x = { field: 'step', type: 'quantitative', title: 'step' };
+  const y = { field: 'ratio', type: 'quantitative', title: '‖W(k) − W(0)‖ / ‖W(0)‖' };
+  const title = options.title !== undefined ? { title: options.title } : {};
+  const mark = { type: 'line', point: true, strokeWidth: 1.8 };
+  const detail = { field: 'run', type: 'nominal' };
+  if (settings.length <= 1) {
+    return figureSpec(
+      { points },
+      { ...title, ...figureSize, data: { name: 'points' }, mark, encoding: { x, y, color: { field: 'layer', type: 'nominal', title: 'parameters', sort: layers }, detail } },
+    );
+  }
   return figureSpec(
     { points },
     {
-      ...(options.title !== undefined ? { title: options.title } : {}),
-      ...figureSize,
+      ...title,
       data: { name: 'points' },
-      mark: { type: 'line', point: true, strokeWidth: 1.8 },
-      encoding: {
-        x: { field: 'step', type: 'quantitative', title: 'step' },
-        y: { field: 'ratio', type: 'quantitative', title: '‖W(k) − W(0)‖ / ‖W(0)‖' },
-        color: { field: 'layer', type: 'nominal', title: 'parameters' },
-        ...(settings.size > 1 ? { strokeDash: { field: 'setting', type: 'nominal', title: 'setting', legend: { symbolStrokeColor: '#444' } } } : {}),
-        detail: { field: 'run', type: 'nominal' },
-      },
+      facet: { field: 'layer', type: 'nominal', title: null, sort: layers },
+      columns: 3,
+      spec: { width: 220, height: 150, mark, encoding: { x, y, color: { field: 'setting', type: 'nominal', title: 'setting', sort: settings }, detail } },
     },
   );
 }
