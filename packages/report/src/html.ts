@@ -23,14 +23,16 @@ function fmt(value: number | null, digits = 4): string {
 const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 const style = `
-body { font-family: 'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; }
+body { font-family: 'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif; margin: 2rem auto; max-width: 1400px; padding: 0 1rem; color: #222; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
 .meta { color: #666; font-size: 0.9rem; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .status-completed { color: #1a7f37; } .status-diverged, .status-failed { color: #b42318; } .status-running, .status-aborted { color: #9a6700; }
-figure { margin: 1.5rem 0 2.5rem; } figure svg { max-width: 100%; height: auto; }
+td.id, td.num { white-space: nowrap; }
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(640px, 1fr)); gap: 0 2rem; }
+figure { margin: 1.5rem 0 2rem; } figure.wide { grid-column: 1 / -1; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: 0.9rem; max-width: 820px; line-height: 1.4; }
 pre { background: #f6f8fa; padding: 0.6rem; overflow-x: auto; font-size: 0.8rem; }
 `;
@@ -43,7 +45,7 @@ function runsTable(rows: readonly RunRow[]): string {
   const head = ['run', 'status', 'setting', 'seed', 'model', 'parameters', 'data', 'backend', 'steps', 'final train loss', 'test accuracy', 'seconds'];
   const body = rows.map((r) => {
     const steps = r.steps === null ? fmt(r.requestedSteps) : `${r.steps} / ${fmt(r.requestedSteps)}${r.divergedAtStep !== null ? ` (diverged at ${r.divergedAtStep})` : ''}`;
-    return `<tr><td>${escapeHtml(r.id)}</td>${statusCell(r.status)}<td>${escapeHtml(r.setting)}</td><td class="num">${r.seed}</td><td>${escapeHtml(r.model ?? '—')}</td><td class="num">${fmt(r.params)}</td><td>${escapeHtml(r.data ?? '—')}</td><td>${escapeHtml(r.backend ?? '—')}</td><td class="num">${escapeHtml(steps)}</td><td class="num">${fmt(r.finalTrainLoss)}</td><td class="num">${fmt(r.testAccuracy)}</td><td class="num">${fmt(r.seconds, 3)}</td></tr>`;
+    return `<tr><td class="id">${escapeHtml(r.id)}</td>${statusCell(r.status)}<td>${escapeHtml(r.setting)}</td><td class="num">${r.seed}</td><td>${escapeHtml(r.model ?? '—')}</td><td class="num">${fmt(r.params)}</td><td>${escapeHtml(r.data ?? '—')}</td><td>${escapeHtml(r.backend ?? '—')}</td><td class="num">${escapeHtml(steps)}</td><td class="num">${fmt(r.finalTrainLoss)}</td><td class="num">${fmt(r.testAccuracy)}</td><td class="num">${fmt(r.seconds, 3)}</td></tr>`;
   });
   return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
@@ -69,6 +71,14 @@ function sweepSection(sweep: NonNullable<ReportModel['sweep']>): string {
   return `<h2>Sweep ${escapeHtml(sweep.name)}</h2><table>${rows.join('')}<tr><th>seeds</th><td>${escapeHtml(sweep.seeds.join(', '))}</td></tr></table>`;
 }
 
+/** Figures wider than this (in SVG pixels) take a whole row of the grid rather than one column. */
+const wideFigure = 700;
+
+function svgWidth(svg: string): number {
+  const match = /^<svg[^>]*\swidth="([\d.]+)"/.exec(svg);
+  return match === null ? 0 : Number(match[1]);
+}
+
 export interface HtmlFigure {
   readonly id: string;
   readonly title: string;
@@ -91,7 +101,7 @@ export function reportHtml(
   const live = meta.refreshSeconds !== undefined ? Math.max(1, Math.round(meta.refreshSeconds)) : undefined;
   const figureHtml = figures.map(
     (f) =>
-      `<figure id="figure-${escapeHtml(f.id)}"><h3>${escapeHtml(f.title)}</h3>${f.svg}<figcaption>${escapeHtml(f.caption)}${f.png !== undefined ? ` <a href="${escapeHtml(encodeURI(f.png))}">PNG</a>` : ''}</figcaption></figure>`,
+      `<figure id="figure-${escapeHtml(f.id)}"${svgWidth(f.svg) > wideFigure ? ' class="wide"' : ''}><h3>${escapeHtml(f.title)}</h3>${f.svg}<figcaption>${escapeHtml(f.caption)}${f.png !== undefined ? ` <a href="${escapeHtml(encodeURI(f.png))}">PNG</a>` : ''}</figcaption></figure>`,
   );
   const configs = Object.entries(model.configs).map(
     ([id, config]) => `<details><summary>${escapeHtml(id)}</summary><pre>${escapeHtml(config === null ? 'no config.json' : JSON.stringify(config, null, 2))}</pre></details>`,
@@ -113,7 +123,7 @@ ${model.sweep !== null ? sweepSection(model.sweep) : ''}
 <h2>Runs</h2>
 ${runsTable(model.runs)}
 <h2>Figures</h2>
-${figureHtml.length > 0 ? figureHtml.join('\n') : '<p>No run has records to plot yet.</p>'}
+${figureHtml.length > 0 ? `<div class="figures">\n${figureHtml.join('\n')}\n</div>` : '<p>No run has records to plot yet.</p>'}
 <h2>Configs</h2>
 ${configs.join('\n')}
 <script type="application/json" id="report-data">${jsonForScript(meta.data)}</script>
