@@ -1,6 +1,7 @@
 import type { RunRecord } from '@overparam/core';
 import type { RunSummary } from '@overparam/experiments';
 import { describe, expect, it } from 'vitest';
+import { datasetOf } from './chart-check';
 import { buildReport } from './report-model';
 import { loadRuns } from './run-view';
 import type { RunSource, RunStatus } from './source';
@@ -48,7 +49,6 @@ describe('loadRuns', () => {
       ['done', 'completed'],
       ['missing', 'absent'],
     ]);
-    const lossData = (report.figures[0]!.spec as { datasets: { points: Array<{ run: string }> } }).datasets.points;
-    expect(lossData.map((p) => p.run)).toEqual(['done']);
+    expect(datasetOf<{ run: string }>(report.figures[0]!.spec, 'points').map((p) => p.run)).toEqual(['done']);
   });
 });
