@@ -29,7 +29,7 @@ h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.status-completed { color: #1a7f37; } .status-diverged, .status-failed { color: #b42318; } .status-running, .status-aborted { color: #9a6700; }
+.status-completed, .pass { color: #1a7f37; } .fail { color: #b42318; font-weight: bold; } .status-diverged, .status-failed { color: #b42318; } .status-running, .status-aborted { color: #9a6700; }
 td.id, td.num { white-space: nowrap; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(640px, 1fr)); gap: 0 2rem; }
 figure { margin: 1.5rem 0 2rem; } figure.wide { grid-column: 1 / -1; } figure svg { max-width: 100%; height: auto; }
@@ -79,6 +79,16 @@ function svgWidth(svg: string): number {
   return match === null ? 0 : Number(match[1]);
 }
 
+function criteriaSection(criteria: ReportModel['criteria']): string {
+  if (criteria.length === 0) return '';
+  const passed = criteria.filter((c) => c.passed).length;
+  const rows = criteria.map(
+    (c) =>
+      `<tr><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.expected ?? '—')}</td><td class="num">${escapeHtml(typeof c.measured === 'number' ? fmt(c.measured) : (c.measured ?? '—'))}</td><td class="${c.passed ? 'pass' : 'fail'}">${c.passed ? 'pass' : 'FAIL'}</td></tr>`,
+  );
+  return `<h2>Criteria: ${passed} of ${criteria.length} pass</h2><table><thead><tr><th>criterion</th><th>expected</th><th>measured</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 export interface HtmlFigure {
   readonly id: string;
   readonly title: string;
@@ -119,6 +129,7 @@ ${live !== undefined ? `<meta http-equiv="refresh" content="${live}">\n` : ''}<t
 <header><h1>${escapeHtml(model.title)}</h1><p class="meta">Generated ${escapeHtml(meta.generatedAt)} by ${escapeHtml(meta.generator)}. Every number shown is in report.json beside this page and in the data block at its end.${live !== undefined ? ` <strong>Live:</strong> this page reloads every ${live} s while the runs go on.` : ''}</p></header>
 <h2>What ran</h2>
 ${overview(model)}
+${criteriaSection(model.criteria)}
 ${model.sweep !== null ? sweepSection(model.sweep) : ''}
 <h2>Runs</h2>
 ${runsTable(model.runs)}

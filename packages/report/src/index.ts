@@ -11,7 +11,7 @@ export { weightMovementSpec, weightMovementData, allLayers, type MovementPoint }
 export { gramHeatmapSpec, gramCells, maxHeatmapSize, type GramCell } from './charts/gram-heatmap';
 export { loadRuns, settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
 export { runStatistics, type RunStatistic } from './statistics';
-export { buildReport, type ReportModel, type Figure, type RunRow } from './report-model';
+export { buildReport, type ReportModel, type Figure, type RunRow, type CriterionResult } from './report-model';
 export { reportHtml, escapeHtml, jsonForScript, type HtmlFigure } from './html';
 export { isLogarithmicGrid } from './grid';
 export { meanStd, geometricBand, type MeanStd } from './stats';

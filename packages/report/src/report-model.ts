@@ -35,8 +35,23 @@ export interface RunRow {
   readonly divergedAtStep: number | null;
 }
 
+/**
+ * A pass/fail criterion of a run or preset, with the value measured: the report shows them as a
+ * table. Presets (experiments) compute them; the report only displays.
+ */
+export interface CriterionResult {
+  /** What is claimed, e.g. `min cosine rises with width (seed 000, fig. 3)`. */
+  readonly name: string;
+  readonly passed: boolean;
+  /** The measured value(s), as the criterion reports them. */
+  readonly measured: string | number | null;
+  /** The threshold or expectation, in words, e.g. `> −0.2`. */
+  readonly expected?: string;
+}
+
 export interface ReportModel {
   readonly title: string;
+  readonly criteria: readonly CriterionResult[];
   readonly sweep: { readonly name: string; readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly seeds: readonly number[] } | null;
   readonly runs: readonly RunRow[];
   readonly figures: readonly Figure[];
@@ -133,7 +148,7 @@ function cosineSamples(runs: readonly ReportRun[]): CosineSample[] {
  * The report's content from its runs: the runs table and every figure the records support.
  * Pure, so the browser playground can build the same figures live.
  */
-export function buildReport(runs: readonly ReportRun[], options: { title: string; sweep?: SweepManifest }): ReportModel {
+export function buildReport(runs: readonly ReportRun[], options: { title: string; sweep?: SweepManifest; criteria?: readonly CriterionResult[] }): ReportModel {
   const withRecords = runs.filter((r) => r.records.length > 0 || r.summary !== null);
   const figures: Figure[] = [];
   const any = (kind: string) => withRecords.some((r) => recordsOfKind(r.records, kind).length > 0);
@@ -184,6 +199,7 @@ export function buildReport(runs: readonly ReportRun[], options: { title: string
   const sweep = options.sweep;
   return {
     title: options.title,
+    criteria: options.criteria ?? [],
     sweep: sweep === undefined ? null : { name: sweep.name, grid: sweep.grid ?? {}, seeds: sweep.seeds ?? [...new Set(sweep.cells.map((c) => c.seed))] },
     runs: runs.map(runRow),
     figures,

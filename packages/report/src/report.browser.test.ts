@@ -26,7 +26,7 @@ describe('the HTML report in Chromium', () => {
     await writeFixtureSweep(join(dir, 'sweep'), { hostile: hostileId });
     const sweepJson = JSON.parse(await readFile(join(dir, 'sweep', 'sweep.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(join(dir, 'sweep', 'sweep.json'), JSON.stringify({ ...sweepJson, name: hostile }));
-    written = await writeReport([join(dir, 'sweep')], { out: join(dir, 'out'), png: false });
+    written = await writeReport([join(dir, 'sweep')], { out: join(dir, 'out'), png: false, criteria: [{ name: hostile, passed: false, measured: 0.5, expected: '< 0.1' }] });
     browser = await launchChromium();
   });
 
@@ -66,6 +66,7 @@ describe('the HTML report in Chromium', () => {
     const text = await page.locator('body').innerText();
     expect(text).toContain(hostile);
     expect(text).toContain(hostileId);
+    expect(text).toContain('Criteria: 0 of 1 pass');
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(1);
 

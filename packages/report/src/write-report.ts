@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { reportHtml, type HtmlFigure } from './html';
 import { renderSvg, svgToPng } from './render';
 import { readReportInput } from './report-input';
-import { buildReport } from './report-model';
+import { buildReport, type CriterionResult } from './report-model';
 import type { ReportRun } from './run-view';
 import type { SweepManifest } from './source';
 
@@ -17,6 +17,8 @@ export interface WriteReportOptions {
   readonly png?: boolean;
   /** PNG pixels per SVG pixel (default 2). */
   readonly scale?: number;
+  /** Pass/fail criteria (a preset's) to show with their measured values. */
+  readonly criteria?: readonly CriterionResult[];
   /** Make the page reload itself this often (a live report of runs still going). */
   readonly refreshSeconds?: number;
 }
@@ -60,7 +62,11 @@ async function readInputs(dirs: readonly string[]): Promise<{ runs: ReportRun[];
  */
 export async function writeReport(dirs: readonly string[], options: WriteReportOptions): Promise<WrittenReport> {
   const input = await readInputs(dirs);
-  const model = buildReport(input.runs, { title: options.title ?? `overparam report: ${input.name}`, ...(input.sweep !== undefined ? { sweep: input.sweep } : {}) });
+  const model = buildReport(input.runs, {
+    title: options.title ?? `overparam report: ${input.name}`,
+    ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
+    ...(options.criteria !== undefined ? { criteria: options.criteria } : {}),
+  });
   const out = resolve(options.out);
   const htmlPath = out.endsWith('.html') ? out : join(out, 'index.html');
   const folder = dirname(htmlPath);
@@ -89,6 +95,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     generatedAt,
     generator: generator(),
     sweep: model.sweep,
+    criteria: model.criteria,
     runs: model.runs,
     figures: model.figures.map((f, i) => ({ id: f.id, title: f.title, caption: f.caption, png: figures[i]!.png ?? null, data: (f.spec as { datasets?: unknown }).datasets ?? {} })),
     configs: model.configs,
