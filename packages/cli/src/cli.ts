@@ -5,7 +5,7 @@ import { addDescribeCommand } from './describe-command';
 import { addDataCommand } from './data-command';
 import { describeError, EXIT_USAGE } from './errors';
 import type { CliIo } from './io';
-import { addMeasureCommand } from './measure-command';
+import { addMeasureCommand, measureFieldFlag } from './measure-command';
 import { registerShippedBackends } from './register-backends';
 import { addTrainCommand } from './train-command';
 import { flagForField, trainFlags } from './train-flags';
@@ -58,7 +58,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`${commanderLine(e)}\n`);
       return EXIT_USAGE;
     }
-    const described = describeError(e, flagForField(specs), argv.includes('--verbose'));
+    const trainFlagOf = flagForField(specs);
+    const described = describeError(e, (field) => trainFlagOf(field) ?? measureFieldFlag(field), argv.includes('--verbose'));
     io.stderr.write(`${described.lines.join('\n')}\n`);
     return described.code;
   }
