@@ -37,15 +37,16 @@ figcaption { color: #444; font-size: 0.9rem; max-width: 820px; line-height: 1.4;
 pre { background: #f6f8fa; padding: 0.6rem; overflow-x: auto; font-size: 0.8rem; }
 `;
 
-function statusCell(status: string): string {
-  return `<td class="status-${escapeHtml(status)}">${escapeHtml(status)}</td>`;
+function statusCell(status: string, text: string): string {
+  return `<td class="status-${escapeHtml(status)}">${escapeHtml(text)}</td>`;
 }
 
 function runsTable(rows: readonly RunRow[]): string {
   const head = ['run', 'status', 'setting', 'seed', 'model', 'parameters', 'data', 'backend', 'steps', 'final train loss', 'test accuracy', 'seconds'];
   const body = rows.map((r) => {
     const steps = r.steps === null ? fmt(r.requestedSteps) : `${r.steps} / ${fmt(r.requestedSteps)}${r.divergedAtStep !== null ? ` (diverged at ${r.divergedAtStep})` : ''}`;
-    return `<tr><td class="id">${escapeHtml(r.id)}</td>${statusCell(r.status)}<td>${escapeHtml(r.setting)}</td><td class="num">${r.seed}</td><td>${escapeHtml(r.model ?? '—')}</td><td class="num">${fmt(r.params)}</td><td>${escapeHtml(r.data ?? '—')}</td><td>${escapeHtml(r.backend ?? '—')}</td><td class="num">${escapeHtml(steps)}</td><td class="num">${fmt(r.finalTrainLoss)}</td><td class="num">${fmt(r.testAccuracy)}</td><td class="num">${fmt(r.seconds, 3)}</td></tr>`;
+    const status = `${r.status}${r.starts !== null && r.starts > 1 ? `, ${r.starts} starts` : ''}${r.error !== null ? `: ${r.error}` : ''}`;
+    return `<tr><td class="id">${escapeHtml(r.id)}</td>${statusCell(r.status, status)}<td>${escapeHtml(r.setting)}</td><td class="num">${r.seed}</td><td>${escapeHtml(r.model ?? '—')}</td><td class="num">${fmt(r.params)}</td><td>${escapeHtml(r.data ?? '—')}</td><td>${escapeHtml(r.backend ?? '—')}</td><td class="num">${escapeHtml(steps)}</td><td class="num">${fmt(r.finalTrainLoss)}</td><td class="num">${fmt(r.testAccuracy)}</td><td class="num">${fmt(r.seconds, 3)}</td></tr>`;
   });
   return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
@@ -114,7 +115,8 @@ export function reportHtml(
       `<figure id="figure-${escapeHtml(f.id)}"${svgWidth(f.svg) > wideFigure ? ' class="wide"' : ''}><h3>${escapeHtml(f.title)}</h3>${f.svg}<figcaption>${escapeHtml(f.caption)}${f.png !== undefined ? ` <a href="${escapeHtml(encodeURI(f.png))}">PNG</a>` : ''}</figcaption></figure>`,
   );
   const configs = Object.entries(model.configs).map(
-    ([id, config]) => `<details><summary>${escapeHtml(id)}</summary><pre>${escapeHtml(config === null ? 'no config.json' : JSON.stringify(config, null, 2))}</pre></details>`,
+    ([id, { config, info }]) =>
+      `<details><summary>${escapeHtml(id)}</summary><pre>${escapeHtml(config === null ? 'no config.json' : `config.json ${JSON.stringify(config, null, 2)}`)}</pre><pre>${escapeHtml(info === null ? 'no run.json' : `run.json ${JSON.stringify(info, null, 2)}`)}</pre></details>`,
   );
   return `<!doctype html>
 <html lang="en">

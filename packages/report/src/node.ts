@@ -4,7 +4,6 @@
  */
 export { renderSvg, svgToPng, compileFigure, type RenderedFigure } from './render';
 export { figureFontFiles } from './fonts';
-export { directoryRunSource, parseRecords } from './directory-source';
 export { readReportInput } from './report-input';
 export { writeReport, type WriteReportOptions, type WrittenReport } from './write-report';
 export { liveReport, liveReportSink, type LiveReport, type LiveReportOptions } from './live-report';

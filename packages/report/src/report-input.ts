@@ -1,7 +1,7 @@
 import { OverparamError } from '@overparam/core';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { directoryRunSource } from './directory-source';
+import { directoryStore } from '@overparam/experiments/node';
 import { loadRuns, type ReportRun } from './run-view';
 import type { SweepManifest } from './source';
 
@@ -21,7 +21,8 @@ function checkSweep(value: unknown, path: string): SweepManifest {
 
 /**
  * What a directory given to `overparam report` holds: a sweep (sweep.json, runs under runs/), one
- * run (config.json), or a folder of run directories.
+ * run (config.json), or a folder of run directories. Runs are read through experiments'
+ * `directoryStore`; sweep.json is read here (its cells: id, overrides, seed).
  */
 export async function readReportInput(dir: string): Promise<{ runs: ReportRun[]; sweep?: SweepManifest; name: string }> {
   const root = resolve(dir);
@@ -35,12 +36,12 @@ export async function readReportInput(dir: string): Promise<{ runs: ReportRun[];
       throw new OverparamError('RUN_IO', `${sweepPath} is not valid JSON (${(e as Error).message})`, { cause: e });
     }
     const sweep = checkSweep(parsed, sweepPath);
-    return { runs: await loadRuns(directoryRunSource(join(root, 'runs')), { sweep }), sweep, name: sweep.name };
+    return { runs: await loadRuns(directoryStore(join(root, 'runs')), { sweep }), sweep, name: sweep.name };
   }
   if (await isFile(join(root, 'config.json'))) {
-    return { runs: await loadRuns(directoryRunSource(dirname(root)), { ids: [basename(root)] }), name: basename(root) };
+    return { runs: await loadRuns(directoryStore(dirname(root)), { ids: [basename(root)] }), name: basename(root) };
   }
-  const source = directoryRunSource(root);
+  const source = directoryStore(root);
   const ids = await source.list();
   if (ids.length === 0) {
     throw new OverparamError('RUN_IO', `${dir} holds no run: expected a run directory (config.json), a sweep directory (sweep.json) or a folder of run directories`);

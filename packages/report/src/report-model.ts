@@ -33,6 +33,10 @@ export interface RunRow {
   readonly testAccuracy: number | null;
   readonly seconds: number | null;
   readonly divergedAtStep: number | null;
+  /** 1, or more when the run was resumed (run.json `attempts`). */
+  readonly starts: number | null;
+  /** Why a failed run failed (summary.json `error`). */
+  readonly error: string | null;
 }
 
 /**
@@ -55,8 +59,8 @@ export interface ReportModel {
   readonly sweep: { readonly name: string; readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly seeds: readonly number[] } | null;
   readonly runs: readonly RunRow[];
   readonly figures: readonly Figure[];
-  /** Each run's config.json, by run id, shown verbatim. */
-  readonly configs: Readonly<Record<string, unknown>>;
+  /** Each run's config.json and run.json, by run id, shown verbatim. */
+  readonly configs: Readonly<Record<string, { readonly config: unknown; readonly info: unknown }>>;
 }
 
 function str(value: unknown): string | null {
@@ -80,16 +84,18 @@ function runRow(r: ReportRun): RunRow {
     status: r.status,
     setting: r.setting,
     seed: r.seed,
-    model: s?.modelName ?? str(configField(r.config, 'model', 'name')),
-    params: s?.paramCount ?? num(configField(r.config, 'model', 'paramCount')),
+    model: r.info?.model.name ?? s?.modelName ?? null,
+    params: r.info?.model.paramCount ?? s?.paramCount ?? null,
     data: str(configField(r.config, 'data')),
-    backend: s?.backend ?? str(configField(r.config, 'backend')),
+    backend: r.info?.backend ?? s?.backend ?? null,
+    starts: r.info?.attempts.length ?? null,
     steps: s?.steps ?? null,
     requestedSteps: s?.requestedSteps ?? num(configField(r.config, 'steps')),
     finalTrainLoss: num(s?.finalTrainLoss),
     testAccuracy: num(s?.testAccuracy),
     seconds: num(s?.seconds),
     divergedAtStep: num(s?.divergedAtStep),
+    error: s?.error !== undefined ? `${s.error.code !== null ? `${s.error.code}: ` : ''}${s.error.message}` : null,
   };
 }
 
@@ -203,6 +209,6 @@ export function buildReport(runs: readonly ReportRun[], options: { title: string
     sweep: sweep === undefined ? null : { name: sweep.name, grid: sweep.grid ?? {}, seeds: sweep.seeds ?? [...new Set(sweep.cells.map((c) => c.seed))] },
     runs: runs.map(runRow),
     figures,
-    configs: Object.fromEntries(runs.map((r) => [r.id, r.config])),
+    configs: Object.fromEntries(runs.map((r) => [r.id, { config: r.config, info: r.info }])),
   };
 }

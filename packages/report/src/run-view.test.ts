@@ -1,5 +1,5 @@
 import type { RunRecord } from '@overparam/core';
-import type { RunSummary } from '@overparam/experiments';
+import { memoryStore, type RunConfig, type RunSummary } from '@overparam/experiments';
 import { describe, expect, it } from 'vitest';
 import { datasetOf } from './chart-check';
 import { buildReport } from './report-model';
@@ -7,17 +7,21 @@ import { loadRuns } from './run-view';
 import type { RunSource, RunStatus } from './source';
 
 /** An in-memory store: the report reads through the interface only, as it will read experiments' stores. */
-function memorySource(runs: Record<string, { status: RunStatus; config?: unknown; summary?: Partial<RunSummary>; records?: RunRecord[] }>): RunSource {
+function memorySource(runs: Record<string, { status: RunStatus; config?: object; summary?: Partial<RunSummary>; records?: RunRecord[] }>): RunSource {
   return {
     list: async () => Object.keys(runs),
     status: async (id) => runs[id]?.status ?? 'absent',
-    readConfig: async (id) => runs[id]?.config ?? null,
-    readSummary: async (id) => (runs[id]?.summary as RunSummary | undefined) ?? null,
+    readConfig: async (id) => runs[id]?.config as RunConfig | undefined,
+    readInfo: async (id) => {
+      const depth = (runs[id]?.config as { archOptions?: { depth?: number } } | undefined)?.archOptions?.depth;
+      return depth === undefined ? undefined : { backend: 'cpu', backendSkipped: [], model: { name: `MLP-${depth}-8`, paramCount: 10, options: {} }, attempts: [] };
+    },
+    readSummary: async (id) => runs[id]?.summary as RunSummary | undefined,
     readRecords: async (id) => runs[id]?.records ?? [],
   };
 }
 
-const config = (depth: number, seed: number) => ({ arch: 'mlp', archOptions: { depth, width: 8 }, lr: 0.1, seed, backend: 'cpu', model: { name: `MLP-${depth}-8`, paramCount: 10 } });
+const config = (depth: number, seed: number) => ({ arch: 'mlp', archOptions: { depth, width: 8 }, lr: 0.1, seed, backend: 'cpu' });
 
 describe('loadRuns', () => {
   it('labels runs outside a sweep by what differs between their configs, seed aside', async () => {
@@ -50,5 +54,15 @@ describe('loadRuns', () => {
       ['missing', 'absent'],
     ]);
     expect(datasetOf<{ run: string }>(report.figures[0]!.spec, 'points').map((p) => p.run)).toEqual(['done']);
+  });
+
+  it("reads experiments' own memory store", async () => {
+    const store = memoryStore();
+    await store.create('a', config(2, 5) as never, { backend: 'cpu', backendSkipped: [], model: { name: 'MLP-2-8', paramCount: 99, options: {} }, attempts: [] });
+    const writer = await store.records('a');
+    await writer.write({ kind: 'train', step: 10, epoch: 0, loss: 0.5 });
+    await writer.close();
+    const [run] = await loadRuns(store);
+    expect([run!.id, run!.status, run!.seed, run!.setting, run!.info?.model.paramCount, run!.records.length]).toEqual(['a', 'running', 5, 'MLP-2-8', 99, 1]);
   });
 });

@@ -1,6 +1,6 @@
 import type { RunRecord } from '@overparam/core';
 import type { RunSummary } from '@overparam/experiments';
-import type { RunSource, RunStatus, SweepManifest } from './source';
+import type { RunInfo, RunSource, RunStatus, SweepManifest } from './source';
 
 /** A swept value as a figure shows it. */
 export type SettingValue = string | number | boolean;
@@ -11,6 +11,8 @@ export interface ReportRun {
   readonly status: RunStatus;
   /** config.json as written, shown verbatim; `null` when the run has none yet. */
   readonly config: unknown;
+  /** run.json: the backend it got, the model built, each start and resume. */
+  readonly info: RunInfo | null;
   readonly summary: RunSummary | null;
   readonly records: readonly RunRecord[];
   readonly seed: number;
@@ -21,7 +23,7 @@ export interface ReportRun {
 }
 
 /** Config fields that never tell runs apart as a setting: the seed is averaged over, the rest is bookkeeping. */
-const notSettings = new Set(['seed', 'backend', 'backendRequested', 'backendSkipped', 'model', 'metrics', 'logEvery', 'dataDir', 'dataFile']);
+const notSettings = new Set(['seed', 'backend', 'metrics', 'logEvery', 'dataDir', 'dataFile']);
 
 function field(value: unknown, key: string): unknown {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
@@ -68,9 +70,8 @@ export function settingLabel(settings: Readonly<Record<string, SettingValue>>, f
   return parts.length > 0 ? parts.join(', ') : fallback;
 }
 
-function modelName(config: unknown, summary: RunSummary | null): string | undefined {
-  const name = field(field(config, 'model'), 'name') ?? summary?.modelName;
-  return typeof name === 'string' ? name : undefined;
+function modelName(info: RunInfo | null, summary: RunSummary | null): string | undefined {
+  return info?.model.name ?? summary?.modelName;
 }
 
 /**
@@ -85,10 +86,12 @@ export async function loadRuns(source: RunSource, options: { ids?: readonly stri
     ids.map(async (id) => {
       const status = await source.status(id);
       const present = status !== 'absent';
-      const config = present ? await source.readConfig(id).catch(() => null) : null;
-      const summary = present ? ((await source.readSummary(id).catch(() => null)) ?? null) : null;
-      const records = present ? await source.readRecords(id).catch(() => []) : [];
-      return { id, status, config, summary, records };
+      // A run can be read while it is written: what is there is shown, what is not yet is null.
+      const config: unknown = present ? ((await source.readConfig(id)) ?? null) : null;
+      const info = present ? ((await source.readInfo(id)) ?? null) : null;
+      const summary = present ? ((await source.readSummary(id)) ?? null) : null;
+      const records = present ? await source.readRecords(id) : [];
+      return { id, status, config, info, summary, records };
     }),
   );
   const flat = raw.map((r) => flatConfig(r.config));
@@ -106,6 +109,6 @@ export async function loadRuns(source: RunSource, options: { ids?: readonly stri
     }
     const configSeed = field(r.config, 'seed');
     const seed = cell?.seed ?? (typeof configSeed === 'number' ? configSeed : 0);
-    return { ...r, seed, settings, setting: settingLabel(settings, modelName(r.config, r.summary) ?? r.id) };
+    return { ...r, seed, settings, setting: settingLabel(settings, modelName(r.info, r.summary) ?? r.id) };
   });
 }

@@ -1,22 +1,12 @@
-import type { RunRecord } from '@overparam/core';
-import type { RunSummary } from '@overparam/experiments';
+import type { RunStore } from '@overparam/experiments';
 
-/** Where a run stands, as the run store reports it. */
-export type RunStatus = 'absent' | 'running' | 'completed' | 'diverged' | 'aborted' | 'failed';
+export type { RunStatus, RunInfo } from '@overparam/experiments';
 
 /**
- * What the report reads from a run store: exactly the read side of experiments' `RunStore`, so
- * `directoryStore(root)` and `memoryStore()` satisfy it structurally. The report never writes.
- * `readConfig` is `unknown` because the report only shows config.json and reads a few fields
- * defensively (see `run-view.ts`); a store may return its own richer type.
+ * What the report reads from a run store: the read side of experiments' `RunStore`, so
+ * `directoryStore(root)` and `memoryStore()` serve as they are, and the report never writes.
  */
-export interface RunSource {
-  list(): Promise<string[]>;
-  status(id: string): Promise<RunStatus>;
-  readConfig(id: string): Promise<unknown>;
-  readSummary(id: string): Promise<RunSummary | null | undefined>;
-  readRecords(id: string): Promise<RunRecord[]>;
-}
+export type RunSource = Pick<RunStore, 'list' | 'status' | 'readConfig' | 'readInfo' | 'readSummary' | 'readRecords'>;
 
 /** One cell of a sweep: the run `id` under `runs/`, the values it overrides, its seed. */
 export interface SweepCell {
@@ -25,7 +15,7 @@ export interface SweepCell {
   readonly seed: number;
 }
 
-/** sweep.json. */
+/** sweep.json: the sweep's spec with its cells. */
 export interface SweepManifest {
   readonly name: string;
   readonly base?: unknown;

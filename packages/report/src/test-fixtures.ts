@@ -32,24 +32,29 @@ export function fixtureRecords(options: { depth: number; seed: number; steps?: n
 }
 
 /**
- * A sweep directory in the layout experiments' sweeps write (sweep.json, runs/<id>/ with
- * config.json, metrics.jsonl, summary.json), depths 1 and 4 × seeds 0 and 1, from
- * `fixtureRecords`. `hostile` names the sweep and one run so tests can check they stay text.
+ * A sweep directory in the layout experiments' sweeps write (sweep.json, runs/<id>/ written by
+ * experiments' own `directoryStore`), depths 1 and 4 × seeds 0 and 1, from `fixtureRecords`.
+ * `hostile` names the sweep and one run so tests can check they stay text.
  */
 export async function writeFixtureSweep(root: string, options: { hostile?: string } = {}): Promise<{ ids: string[] }> {
-  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { writeFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
+  const { directoryStore } = await import('@overparam/experiments/node');
+  const store = directoryStore(join(root, 'runs'));
   const cells: Array<{ id: string; overrides: Record<string, unknown>; seed: number }> = [];
   for (const depth of [1, 4]) {
     for (const seed of [0, 1]) {
       const id = depth === 4 && seed === 1 && options.hostile !== undefined ? options.hostile : `d${depth}-s${seed}`;
       cells.push({ id, overrides: { 'archOptions.depth': depth, lr: 0.1 }, seed });
-      const dir = join(root, 'runs', id);
-      await mkdir(dir, { recursive: true });
       const records = fixtureRecords({ depth, seed });
-      const config = { arch: 'mlp', archOptions: { depth, width: 8 }, data: 'synthetic', lr: 0.1, steps: 100, seed, logEvery: 10, backend: 'cpu', model: { name: `MLP-${depth}-8`, paramCount: 100 * depth, options: {} } };
+      const config = { arch: 'mlp', archOptions: { depth, width: 8 }, data: 'synthetic', lr: 0.1, steps: 100, seed, logEvery: 10, backend: 'cpu' };
+      const model = { name: `MLP-${depth}-8`, paramCount: 100 * depth, options: {} };
+      await store.create(id, config as never, { backend: 'cpu', backendSkipped: [], model, attempts: [{ startedAt: '2026-01-01T00:00:00.000Z', fromStep: 0 }] });
+      const writer = await store.records(id);
+      for (const r of records) await writer.write(r);
+      await writer.close();
       const lastLoss = records.filter((r) => r.kind === 'train').at(-1)!.loss as number;
-      const summary = {
+      await store.writeSummary(id, {
         outcome: 'completed',
         steps: 100,
         requestedSteps: 100,
@@ -59,15 +64,12 @@ export async function writeFixtureSweep(root: string, options: { hostile?: strin
         lastBatchLoss: lastLoss,
         testAccuracy: 0.8 + 0.01 * depth + 0.001 * seed,
         testLoss: 0.5,
-        paramCount: 100 * depth,
-        modelName: `MLP-${depth}-8`,
+        paramCount: model.paramCount,
+        modelName: model.name,
         backend: 'cpu',
         seconds: 1 + seed,
         trainSeconds: 1,
-      };
-      await writeFile(join(dir, 'config.json'), JSON.stringify(config));
-      await writeFile(join(dir, 'metrics.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      await writeFile(join(dir, 'summary.json'), JSON.stringify(summary));
+      });
     }
   }
   const sweep = { name: options.hostile ?? 'fixture', base: { arch: 'mlp' }, grid: { 'archOptions.depth': [1, 4], lr: [0.1] }, seeds: [0, 1], cells };

@@ -3,7 +3,6 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRecords } from './directory-source';
 import { writeFixtureSweep } from './test-fixtures';
 import { writeReport, type WrittenReport } from './write-report';
 
@@ -70,12 +69,5 @@ describe('writeReport on a sweep directory', () => {
     const empty = await mkdtemp(join(tmpdir(), 'overparam-report-empty-'));
     await expect(writeReport([empty], { out: join(empty, 'out') })).rejects.toThrow(OverparamError);
     await expect(writeReport([empty], { out: join(empty, 'out') })).rejects.toThrow(/holds no run: expected a run directory/);
-  });
-});
-
-describe('parseRecords', () => {
-  it('leaves out a last line still being written, and names a corrupt line', () => {
-    expect(parseRecords('{"kind":"train","step":1,"epoch":0}\n{"kind":"tr', 'm.jsonl')).toEqual([{ kind: 'train', step: 1, epoch: 0 }]);
-    expect(() => parseRecords('{"kind":"train"\n{"kind":"train","step":1,"epoch":0}\n', 'm.jsonl')).toThrow(/m\.jsonl, line 1/);
   });
 });
