@@ -90,6 +90,15 @@ function criteriaSection(criteria: ReportModel['criteria']): string {
   return `<h2>Criteria: ${passed} of ${criteria.length} pass</h2><table><thead><tr><th>criterion</th><th>expected</th><th>measured</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+function measurementsSection(measurements: ReportModel['measurements']): string {
+  return measurements
+    .map(
+      (m) =>
+        `<h2>Measurement ${escapeHtml(m.id)}</h2><table>${m.rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(typeof v === 'number' ? fmt(v) : String(v))}</td></tr>`).join('')}</table>`,
+    )
+    .join('\n');
+}
+
 export interface HtmlFigure {
   readonly id: string;
   readonly title: string;
@@ -129,16 +138,14 @@ ${live !== undefined ? `<meta http-equiv="refresh" content="${live}">\n` : ''}<t
 </head>
 <body>
 <header><h1>${escapeHtml(model.title)}</h1><p class="meta">Generated ${escapeHtml(meta.generatedAt)} by ${escapeHtml(meta.generator)}. Every number shown is in report.json beside this page and in the data block at its end.${live !== undefined ? ` <strong>Live:</strong> this page reloads every ${live} s while the runs go on.` : ''}</p></header>
-<h2>What ran</h2>
-${overview(model)}
+${model.runs.length > 0 ? `<h2>What ran</h2>\n${overview(model)}` : ''}
 ${criteriaSection(model.criteria)}
 ${model.sweep !== null ? sweepSection(model.sweep) : ''}
-<h2>Runs</h2>
-${runsTable(model.runs)}
+${measurementsSection(model.measurements)}
+${model.runs.length > 0 ? `<h2>Runs</h2>\n${runsTable(model.runs)}` : ''}
 <h2>Figures</h2>
 ${figureHtml.length > 0 ? `<div class="figures">\n${figureHtml.join('\n')}\n</div>` : '<p>No run has records to plot yet.</p>'}
-<h2>Configs</h2>
-${configs.join('\n')}
+${configs.length > 0 ? `<h2>Configs</h2>\n${configs.join('\n')}` : ''}
 <script type="application/json" id="report-data">${jsonForScript(meta.data)}</script>
 </body>
 </html>

@@ -13,6 +13,7 @@ export { loadRuns, settingLabel, shortKey, type ReportRun, type SettingValue } f
 export { runStatistics, type RunStatistic } from './statistics';
 export { buildReport, type ReportModel, type Figure, type RunRow, type CriterionResult } from './report-model';
 export { reportHtml, escapeHtml, jsonForScript, type HtmlFigure } from './html';
+export { measurementRows, measurementFigure, type MeasurementView } from './measurement';
 export { isLogarithmicGrid } from './grid';
 export { meanStd, geometricBand, type MeanStd } from './stats';
 export { figureFont, figureSize, vegaLiteSchema } from './theme';

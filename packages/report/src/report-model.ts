@@ -4,6 +4,7 @@ import { gramSpectrumSpec, maxSpectrumReferences } from './charts/gram-spectrum'
 import { lossCurvesSpec, type LabelledRun } from './charts/loss-curves';
 import { sweptStatisticSpec, type SweptValue } from './charts/swept-statistic';
 import { weightMovementSpec } from './charts/weight-movement';
+import { measurementFigure, measurementRows, type MeasurementView } from './measurement';
 import { lastOfKind, recordsOfKind } from './records';
 import { settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
 import type { SweepManifest } from './source';
@@ -56,6 +57,8 @@ export interface CriterionResult {
 export interface ReportModel {
   readonly title: string;
   readonly criteria: readonly CriterionResult[];
+  /** Measurement directories: measure.json as rows. */
+  readonly measurements: ReadonlyArray<{ readonly id: string; readonly rows: ReadonlyArray<[string, string | number | boolean | null]> }>;
   readonly sweep: { readonly name: string; readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly seeds: readonly number[] } | null;
   readonly runs: readonly RunRow[];
   readonly figures: readonly Figure[];
@@ -154,7 +157,10 @@ function cosineSamples(runs: readonly ReportRun[]): CosineSample[] {
  * The report's content from its runs: the runs table and every figure the records support.
  * Pure, so the browser playground can build the same figures live.
  */
-export function buildReport(runs: readonly ReportRun[], options: { title: string; sweep?: SweepManifest; criteria?: readonly CriterionResult[] }): ReportModel {
+export function buildReport(
+  runs: readonly ReportRun[],
+  options: { title: string; sweep?: SweepManifest; criteria?: readonly CriterionResult[]; measurements?: readonly MeasurementView[] },
+): ReportModel {
   const withRecords = runs.filter((r) => r.records.length > 0 || r.summary !== null);
   const figures: Figure[] = [];
   const any = (kind: string) => withRecords.some((r) => recordsOfKind(r.records, kind).length > 0);
@@ -202,10 +208,17 @@ export function buildReport(runs: readonly ReportRun[], options: { title: string
     });
   }
 
+  const measurements = options.measurements ?? [];
+  for (const m of measurements) {
+    const figure = measurementFigure(m);
+    if (figure !== undefined) figures.push(figure);
+  }
+
   const sweep = options.sweep;
   return {
     title: options.title,
     criteria: options.criteria ?? [],
+    measurements: measurements.map((m) => ({ id: m.id, rows: measurementRows(m.summary) })),
     sweep: sweep === undefined ? null : { name: sweep.name, grid: sweep.grid ?? {}, seeds: sweep.seeds ?? [...new Set(sweep.cells.map((c) => c.seed))] },
     runs: runs.map(runRow),
     figures,

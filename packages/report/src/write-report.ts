@@ -4,10 +4,8 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { reportHtml, type HtmlFigure } from './html';
 import { renderSvg, svgToPng } from './render';
-import { readReportInput } from './report-input';
+import { readReportInput, type ReportInput } from './report-input';
 import { buildReport, type CriterionResult } from './report-model';
-import type { ReportRun } from './run-view';
-import type { SweepManifest } from './source';
 
 export interface WriteReportOptions {
   /** A folder (index.html goes inside) or a path ending in `.html`; PNGs and report.json go beside the page. */
@@ -46,14 +44,14 @@ function generator(): string {
 }
 
 /** Runs from several directories; ids are prefixed with their directory's name where two would collide. */
-async function readInputs(dirs: readonly string[]): Promise<{ runs: ReportRun[]; sweep?: SweepManifest; name: string }> {
+async function readInputs(dirs: readonly string[]): Promise<ReportInput> {
   if (dirs.length === 0) throw new OverparamError('RUN_IO', 'no directory given; pass a run or sweep directory, e.g. overparam report runs/first --out report/');
   const inputs = await Promise.all(dirs.map(readReportInput));
   if (inputs.length === 1) return inputs[0]!;
   const seen = new Set<string>();
   const collide = inputs.some((input) => input.runs.some((r) => (seen.has(r.id) ? true : (seen.add(r.id), false))));
   const runs = inputs.flatMap((input) => (collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs));
-  return { runs, name: inputs.map((i) => i.name).join(' + ') };
+  return { runs, measurements: inputs.flatMap((i) => i.measurements ?? []), name: inputs.map((i) => i.name).join(' + ') };
 }
 
 /**
@@ -66,6 +64,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     title: options.title ?? `overparam report: ${input.name}`,
     ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
     ...(options.criteria !== undefined ? { criteria: options.criteria } : {}),
+    ...(input.measurements !== undefined ? { measurements: input.measurements } : {}),
   });
   const out = resolve(options.out);
   const htmlPath = out.endsWith('.html') ? out : join(out, 'index.html');
@@ -96,6 +95,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     generator: generator(),
     sweep: model.sweep,
     criteria: model.criteria,
+    measurements: model.measurements,
     runs: model.runs,
     figures: model.figures.map((f, i) => ({ id: f.id, title: f.title, caption: f.caption, png: figures[i]!.png ?? null, data: (f.spec as { datasets?: unknown }).datasets ?? {} })),
     configs: model.configs,
