@@ -44,7 +44,7 @@ export function measurementFigure(m: MeasurementView): { id: string; title: stri
   return {
     id: `gram-${m.id}`.replace(/[^a-z0-9-]+/gi, '-'),
     title: `Gram matrix: ${m.id}`,
-    caption: `${meaning[0]!.toUpperCase()}${meaning.slice(1)}, of ${m.gram.length} training examples (gram.f64 of ${m.id}). Diverging colours centred at 0: red entries are pairs whose gradients point in conflicting directions.`,
+    caption: `${meaning[0]!.toUpperCase()}${meaning.slice(1)}, of ${m.gram.length} training examples (gram.f64 of ${m.id}). Colours symmetric about 0 (the scale runs to ± the largest |G_ij|): red entries are negative, pairs whose gradients conflict; blue positive, the diagonal holds the squared gradient norms.`,
     spec: gramHeatmapSpec(m.gram),
   };
 }

@@ -23,11 +23,13 @@ export function gramCells(matrix: readonly (readonly number[])[]): GramCell[] {
   return cells;
 }
 
-/** A heatmap of a Gram matrix on a diverging scale centred at 0, so negative inner products (conflicting gradients) stand out. */
+/** A heatmap of a Gram matrix on a diverging scale symmetric about 0: negative inner products (conflicting gradients) red, positive blue. */
 export function gramHeatmapSpec(matrix: readonly (readonly number[])[], options: { title?: string } = {}): TopLevelSpec {
   const cells = gramCells(matrix);
   const side = Math.min(360, Math.max(120, 12 * matrix.length));
-  const axis = (title: string) => ({ type: 'ordinal', title, axis: matrix.length > 24 ? { labels: false, ticks: false } : {} });
+  const axis = (title: string) => ({ type: 'ordinal', title, axis: { grid: false, ...(matrix.length > 24 ? { labels: false, ticks: false } : {}) } });
+  // A symmetric domain, so a colour's depth means the same magnitude on both sides of 0.
+  const extent = Math.max(...cells.map((c) => Math.abs(c.value))) || 1;
   return figureSpec(
     { cells },
     {
@@ -39,7 +41,7 @@ export function gramHeatmapSpec(matrix: readonly (readonly number[])[], options:
       encoding: {
         x: { field: 'j', ...axis('example j') },
         y: { field: 'i', ...axis('example i') },
-        color: { field: 'value', type: 'quantitative', title: 'G_ij', scale: { scheme: 'redblue', reverse: true, domainMid: 0 } },
+        color: { field: 'value', type: 'quantitative', title: 'G_ij', scale: { scheme: 'redblue', domain: [-extent, extent] } },
       },
     },
   );
