@@ -32,7 +32,7 @@ export default tseslint.config(
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:core'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core'] },
             { sourceTag: 'type:experiments', onlyDependOnLibsWithTags: ['type:core', 'type:architectures', 'type:metrics', 'type:data'] },
-            { sourceTag: 'type:report', onlyDependOnLibsWithTags: ['type:experiments'] },
+            { sourceTag: 'type:report', onlyDependOnLibsWithTags: ['type:experiments', 'type:core'] },
             { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:core', 'type:backend', 'type:architectures', 'type:metrics', 'type:data', 'type:experiments', 'type:report'] },
             { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
           ],

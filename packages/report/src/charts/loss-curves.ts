@@ -1,0 +1,87 @@
+import type { RunRecord } from '@overparam/core';
+import type { TopLevelSpec } from 'vega-lite';
+import { firstSeenOrder } from '../order';
+import { finiteField, recordsOfKind } from '../records';
+import { geometricBand } from '../stats';
+import { figureSize, figureSpec } from '../theme';
+
+/** One run's records, labelled by its setting (the swept values without the seed). */
+export interface LabelledRun {
+  readonly run: string;
+  readonly setting: string;
+  readonly seed: number;
+  readonly records: readonly RunRecord[];
+}
+
+export interface LossPoint {
+  readonly run: string;
+  readonly setting: string;
+  readonly seed: number;
+  readonly step: number;
+  readonly loss: number;
+}
+
+export interface LossBand {
+  readonly setting: string;
+  readonly step: number;
+  /** Geometric mean over the seeds logged at this step. */
+  readonly center: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly seeds: number;
+}
+
+/**
+ * The logged minibatch losses of every run (`train` records with a finite positive loss: a log
+ * axis has no place for 0), and per setting and step, over the seeds that reached it, the
+ * geometric mean with the band exp(mean ± std) of ln(loss). Bands need two seeds.
+ */
+export function lossCurveData(runs: readonly LabelledRun[]): { points: LossPoint[]; bands: LossBand[] } {
+  const points: LossPoint[] = [];
+  for (const r of runs) {
+    for (const rec of recordsOfKind(r.records, 'train')) {
+      const loss = finiteField(rec, 'loss');
+      if (loss !== undefined && loss > 0) points.push({ run: r.run, setting: r.setting, seed: r.seed, step: rec.step, loss });
+    }
+  }
+  const groups = new Map<string, { setting: string; step: number; losses: number[] }>();
+  for (const p of points) {
+    const key = JSON.stringify([p.setting, p.step]);
+    const g = groups.get(key) ?? { setting: p.setting, step: p.step, losses: [] };
+    g.losses.push(p.loss);
+    groups.set(key, g);
+  }
+  const bands = [...groups.values()]
+    .filter((g) => g.losses.length >= 2)
+    .map((g) => {
+      const b = geometricBand(g.losses);
+      return { setting: g.setting, step: g.step, center: b.center, lower: b.lower, upper: b.upper, seeds: b.n };
+    });
+  return { points, bands };
+}
+
+/** Training loss against step on a log axis: one thin line per run, and per setting with several seeds the geometric mean and its band. */
+export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string } = {}): TopLevelSpec {
+  const { points, bands } = lossCurveData(runs);
+  const x = { field: 'step', type: 'quantitative', title: 'step' };
+  const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
+  const layer: object[] = [
+    {
+      data: { name: 'points' },
+      mark: { type: 'line', strokeWidth: 1, opacity: bands.length > 0 ? 0.35 : 0.9 },
+      encoding: { x, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'training loss (minibatch mean)' }, color, detail: { field: 'run', type: 'nominal' } },
+    },
+  ];
+  if (bands.length > 0) {
+    layer.unshift({
+      data: { name: 'bands' },
+      mark: { type: 'area', opacity: 0.18 },
+      encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'upper' }, color },
+    });
+    layer.push({ data: { name: 'bands' }, mark: { type: 'line', strokeWidth: 2.2 }, encoding: { x, y: { field: 'center', type: 'quantitative' }, color } });
+  }
+  return figureSpec(
+    { points, bands },
+    { ...(options.title !== undefined ? { title: options.title } : {}), ...figureSize, layer },
+  );
+}

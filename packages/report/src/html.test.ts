@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, jsonForScript, reportHtml } from './html';
+import { buildReport } from './report-model';
+
+describe('reportHtml', () => {
+  it('tables the criteria with their measured values, escaped', () => {
+    const model = buildReport([], {
+      title: 't',
+      criteria: [
+        { name: 'min cosine rises with width <b>', passed: true, measured: -0.123456, expected: '> −0.2' },
+        { name: 'λ_min stays above λ₀/2', passed: false, measured: 'min ratio 0.31' },
+      ],
+    });
+    const html = reportHtml(model, [], { generatedAt: 'now', generator: 'test', data: {} });
+    expect(html).toContain('<h2>Criteria: 1 of 2 pass</h2>');
+    expect(html).toContain('<td>min cosine rises with width &lt;b&gt;</td><td>&gt; −0.2</td><td class="num">-0.1235</td><td class="pass">pass</td>');
+    expect(html).toContain('<td>λ_min stays above λ₀/2</td><td>—</td><td class="num">min ratio 0.31</td><td class="fail">FAIL</td>');
+  });
+
+  it('escapes text and keeps JSON from closing its script block', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    const json = jsonForScript({ name: '</script><script>alert(1)</script>' });
+    expect(json).not.toContain('</script');
+    expect(JSON.parse(json)).toEqual({ name: '</script><script>alert(1)</script>' });
+  });
+});

@@ -1,0 +1,19 @@
+/**
+ * @overparam/report: runs → Vega-Lite specs (pure data, usable in Node and in a browser) → the
+ * HTML report. Rendering to SVG/PNG and reading run directories are in `@overparam/report/node`.
+ */
+export type { RunSource, RunStatus, SweepCell, SweepManifest } from './source';
+export { lossCurvesSpec, lossCurveData, type LabelledRun, type LossPoint, type LossBand } from './charts/loss-curves';
+export { sweptStatisticSpec, sweptAggregates, type SweptValue, type SweptAggregate, type SweptStatisticOptions } from './charts/swept-statistic';
+export { cosineDensitySpec, densitySteps, type CosineSample } from './charts/cosine-density';
+export { gramSpectrumSpec, gramSpectrumData, type EigenPoint, type ConditionPoint, type SpectrumReference } from './charts/gram-spectrum';
+export { weightMovementSpec, weightMovementData, allLayers, type MovementPoint } from './charts/weight-movement';
+export { gramHeatmapSpec, gramCells, maxHeatmapSize, type GramCell } from './charts/gram-heatmap';
+export { loadRuns, settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
+export { runStatistics, type RunStatistic } from './statistics';
+export { buildReport, type ReportModel, type Figure, type RunRow, type CriterionResult } from './report-model';
+export { reportHtml, escapeHtml, jsonForScript, type HtmlFigure } from './html';
+export { measurementRows, measurementFigure, type MeasurementView } from './measurement';
+export { isLogarithmicGrid } from './grid';
+export { meanStd, geometricBand, type MeanStd } from './stats';
+export { figureFont, figureSize, vegaLiteSchema } from './theme';

@@ -1,0 +1,9 @@
+/**
+ * Node-only parts of the report: rendering specs to SVG (vega) and PNG (resvg), reading run
+ * directories, writing the report.
+ */
+export { renderSvg, svgToPng, compileFigure, type RenderedFigure } from './render';
+export { figureFontFiles } from './fonts';
+export { readReportInput, decodeGram, type ReportInput } from './report-input';
+export { writeReport, type WriteReportOptions, type WrittenReport } from './write-report';
+export { liveReport, liveReportSink, type LiveReport, type LiveReportOptions } from './live-report';

@@ -1,0 +1,90 @@
+import { OverparamError } from '@overparam/core';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { directoryStore } from '@overparam/experiments/node';
+import { maxHeatmapSize } from './charts/gram-heatmap';
+import type { MeasurementView } from './measurement';
+import { loadRuns, type ReportRun } from './run-view';
+import type { SweepManifest } from './source';
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+function checkSweep(value: unknown, path: string): SweepManifest {
+  const cells = (value as { cells?: unknown } | null)?.cells;
+  const ok = Array.isArray(cells) && cells.every((c) => c !== null && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string');
+  if (!ok) throw new OverparamError('RUN_IO', `${path} has no list of cells with ids; is it a sweep.json written by overparam sweep?`);
+  return value as SweepManifest;
+}
+
+async function readJsonFile(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new OverparamError('RUN_IO', `${path} is not valid JSON (${(e as Error).message}); it may have been cut short`, { cause: e });
+  }
+}
+
+/** gram.f64: n × n float64, row-major, little-endian (experiments' measurement runs). */
+export function decodeGram(bytes: Uint8Array, size: number, path: string): number[][] {
+  if (bytes.byteLength !== size * size * 8) {
+    throw new OverparamError('RUN_IO', `${path} holds ${bytes.byteLength} bytes, but a ${size} × ${size} float64 Gram takes ${size * size * 8}; the file is damaged or not this measurement's`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => view.getFloat64((i * size + j) * 8, true)));
+}
+
+/** A measurement directory: measure.json, and its Gram when there is one small enough to draw. */
+async function readMeasurement(root: string): Promise<MeasurementView> {
+  const summary = (await readJsonFile(join(root, 'measure.json'))) as Record<string, unknown>;
+  const gramFile = summary['gramFile'] as { name?: unknown; size?: unknown } | undefined;
+  let gram: number[][] | null = null;
+  if (gramFile !== undefined && typeof gramFile.size === 'number' && typeof gramFile.name === 'string' && gramFile.size <= maxHeatmapSize) {
+    const path = join(root, gramFile.name);
+    gram = decodeGram(new Uint8Array(await readFile(path)), gramFile.size, path);
+  }
+  return { id: basename(root), summary, gram };
+}
+
+/**
+ * What a directory given to `overparam report` holds: a sweep (sweep.json, runs under runs/), one
+ * run (config.json), or a folder of run directories. Runs are read through experiments'
+ * `directoryStore`; sweep.json is read here (its cells: id, overrides, seed).
+ */
+export interface ReportInput {
+  readonly runs: ReportRun[];
+  readonly sweep?: SweepManifest;
+  readonly measurements?: MeasurementView[];
+  readonly name: string;
+}
+
+export async function readReportInput(dir: string): Promise<ReportInput> {
+  const root = resolve(dir);
+  const sweepPath = join(root, 'sweep.json');
+  if (await isFile(sweepPath)) {
+    const text = await readFile(sweepPath, 'utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new OverparamError('RUN_IO', `${sweepPath} is not valid JSON (${(e as Error).message})`, { cause: e });
+    }
+    const sweep = checkSweep(parsed, sweepPath);
+    return { runs: await loadRuns(directoryStore(join(root, 'runs')), { sweep }), sweep, name: sweep.name };
+  }
+  if (await isFile(join(root, 'measure.json'))) return { runs: [], measurements: [await readMeasurement(root)], name: basename(root) };
+  if (await isFile(join(root, 'config.json'))) {
+    return { runs: await loadRuns(directoryStore(dirname(root)), { ids: [basename(root)] }), name: basename(root) };
+  }
+  const source = directoryStore(root);
+  const ids = await source.list();
+  if (ids.length === 0) {
+    throw new OverparamError('RUN_IO', `${dir} holds no run: expected a run directory (config.json), a sweep directory (sweep.json), a measurement (measure.json) or a folder of run directories`);
+  }
+  return { runs: await loadRuns(source, { ids }), name: basename(root) };
+}

@@ -1,0 +1,227 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { cosineDensitySpec, type CosineSample } from './charts/cosine-density';
+import { gramSpectrumSpec, maxSpectrumReferences } from './charts/gram-spectrum';
+import { lossCurvesSpec, type LabelledRun } from './charts/loss-curves';
+import { sweptStatisticSpec, type SweptValue } from './charts/swept-statistic';
+import { weightMovementSpec } from './charts/weight-movement';
+import { measurementFigure, measurementRows, type MeasurementView } from './measurement';
+import { lastOfKind, recordsOfKind } from './records';
+import { settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
+import type { SweepManifest } from './source';
+import { runStatistics } from './statistics';
+
+/** One figure of the report: a file-safe id, a title, a caption saying what it measures, the spec. */
+export interface Figure {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly spec: TopLevelSpec;
+}
+
+/** One line of the runs table: what ran and how it ended. */
+export interface RunRow {
+  readonly id: string;
+  readonly status: string;
+  readonly setting: string;
+  readonly seed: number;
+  readonly model: string | null;
+  readonly params: number | null;
+  readonly data: string | null;
+  readonly backend: string | null;
+  readonly steps: number | null;
+  readonly requestedSteps: number | null;
+  readonly finalTrainLoss: number | null;
+  readonly testAccuracy: number | null;
+  readonly seconds: number | null;
+  readonly divergedAtStep: number | null;
+  /** 1, or more when the run was resumed (run.json `attempts`). */
+  readonly starts: number | null;
+  /** Why a failed run failed (summary.json `error`). */
+  readonly error: string | null;
+}
+
+/**
+ * A pass/fail criterion of a run or preset, with the value measured: the report shows them as a
+ * table. Presets (experiments) compute them; the report only displays.
+ */
+export interface CriterionResult {
+  /** What is claimed, e.g. `min cosine rises with width (seed 000, fig. 3)`. */
+  readonly name: string;
+  readonly passed: boolean;
+  /** The measured value(s), as the criterion reports them. */
+  readonly measured: string | number | null;
+  /** The threshold or expectation, in words, e.g. `> −0.2`. */
+  readonly expected?: string;
+}
+
+export interface ReportModel {
+  readonly title: string;
+  readonly criteria: readonly CriterionResult[];
+  /** Measurement directories: measure.json as rows. */
+  readonly measurements: ReadonlyArray<{ readonly id: string; readonly rows: ReadonlyArray<[string, string | number | boolean | null]> }>;
+  readonly sweep: { readonly name: string; readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly seeds: readonly number[] } | null;
+  readonly runs: readonly RunRow[];
+  readonly figures: readonly Figure[];
+  /** Each run's config.json and run.json, by run id, shown verbatim. */
+  readonly configs: Readonly<Record<string, { readonly config: unknown; readonly info: unknown }>>;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function configField(config: unknown, ...path: string[]): unknown {
+  let v = config;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+function runRow(r: ReportRun): RunRow {
+  const s = r.summary;
+  return {
+    id: r.id,
+    status: r.status,
+    setting: r.setting,
+    seed: r.seed,
+    model: r.info?.model.name ?? s?.modelName ?? null,
+    params: r.info?.model.paramCount ?? s?.paramCount ?? null,
+    data: str(configField(r.config, 'data')),
+    backend: r.info?.backend ?? s?.backend ?? null,
+    starts: r.info?.attempts.length ?? null,
+    steps: s?.steps ?? null,
+    requestedSteps: s?.requestedSteps ?? num(configField(r.config, 'steps')),
+    finalTrainLoss: num(s?.finalTrainLoss),
+    testAccuracy: num(s?.testAccuracy),
+    seconds: num(s?.seconds),
+    divergedAtStep: num(s?.divergedAtStep),
+    error: s?.error !== undefined ? `${s.error.code !== null ? `${s.error.code}: ` : ''}${s.error.message}` : null,
+  };
+}
+
+const labelled = (runs: readonly ReportRun[]): LabelledRun[] => runs.map((r) => ({ run: r.id, setting: r.setting, seed: r.seed, records: r.records }));
+
+/** Swept keys with numeric values that take at least two values: each can be an x axis. */
+function numericSweptKeys(runs: readonly ReportRun[]): string[] {
+  const keys = new Set(runs.flatMap((r) => Object.keys(r.settings)));
+  return [...keys].filter((k) => {
+    const values = runs.map((r) => r.settings[k]);
+    return values.every((v) => typeof v === 'number') && new Set(values).size >= 2;
+  });
+}
+
+function without(settings: Readonly<Record<string, SettingValue>>, key: string): Record<string, SettingValue> {
+  const { [key]: _dropped, ...rest } = settings;
+  return rest;
+}
+
+function sweptFigures(runs: readonly ReportRun[]): Figure[] {
+  const figures: Figure[] = [];
+  for (const key of numericSweptKeys(runs)) {
+    for (const stat of runStatistics) {
+      const values: SweptValue[] = [];
+      for (const r of runs) {
+        const value = stat.read(r);
+        if (value !== undefined) values.push({ run: r.id, series: settingLabel(without(r.settings, key), 'all runs'), seed: r.seed, x: r.settings[key] as number, value });
+      }
+      if (values.length === 0) continue;
+      const positive = values.every((v) => v.value > 0);
+      const seeds = new Set(values.map((v) => v.seed)).size;
+      figures.push({
+        id: `${stat.id}-vs-${shortKey(key)}`.replace(/[^a-z0-9-]+/gi, '-'),
+        title: `${stat.title} against ${shortKey(key)}`,
+        caption: `${stat.title[0]!.toUpperCase()}${stat.title.slice(1)}: ${stat.meaning}, against the swept ${key}. Dots: one run each (${seeds} seed${seeds === 1 ? '' : 's'}); line and band: mean ± sample standard deviation over seeds; one colour per setting of the other swept keys.`,
+        spec: sweptStatisticSpec(values, { keyTitle: shortKey(key), statisticTitle: stat.title, logY: stat.logY === true && positive }),
+      });
+    }
+  }
+  return figures;
+}
+
+function cosineSamples(runs: readonly ReportRun[]): CosineSample[] {
+  const bySetting = new Map<string, number[]>();
+  for (const r of runs) {
+    const values = lastOfKind(r.records, 'minibatch-confusion')?.['cosineValues'];
+    if (!Array.isArray(values)) continue;
+    const pooled = bySetting.get(r.setting) ?? [];
+    for (const v of values) if (typeof v === 'number' && Number.isFinite(v)) pooled.push(v);
+    bySetting.set(r.setting, pooled);
+  }
+  return [...bySetting].filter(([, values]) => values.length >= 2).map(([setting, values]) => ({ setting, values }));
+}
+
+/**
+ * The report's content from its runs: the runs table and every figure the records support.
+ * Pure, so the browser playground can build the same figures live.
+ */
+export function buildReport(
+  runs: readonly ReportRun[],
+  options: { title: string; sweep?: SweepManifest; criteria?: readonly CriterionResult[]; measurements?: readonly MeasurementView[] },
+): ReportModel {
+  const withRecords = runs.filter((r) => r.records.length > 0 || r.summary !== null);
+  const figures: Figure[] = [];
+  const any = (kind: string) => withRecords.some((r) => recordsOfKind(r.records, kind).length > 0);
+
+  if (any('train')) {
+    const logEvery = num(configField(withRecords.find((r) => r.config !== null)?.config, 'logEvery'));
+    figures.push({
+      id: 'training-loss',
+      title: 'Training loss',
+      caption: `Mean minibatch loss over each logging window${logEvery !== null ? ` of ${logEvery} steps` : ''} against the optimizer step, on a log axis. Thin lines: one run each. Where a setting has several seeds, the thick line is the geometric mean over seeds and the band exp(mean ± std) of ln loss (a log axis has no room for an arithmetic mean − std below zero).`,
+      spec: lossCurvesSpec(labelled(withRecords)),
+    });
+  }
+  figures.push(...sweptFigures(withRecords));
+  const samples = cosineSamples(withRecords);
+  if (samples.length > 0) {
+    figures.push({
+      id: 'cosine-density',
+      title: 'Density of pairwise gradient cosines',
+      caption:
+        "Kernel density (Gaussian kernel, Scott's bandwidth) of the cosines between pairs of minibatch gradients at the last `minibatch-confusion` measurement, pooled over the seeds of each setting (as in Sankararaman et al., figs. 2–4 panel c). Mass left of the dashed line at 0 is gradient confusion.",
+      spec: cosineDensitySpec(samples),
+    });
+  }
+  if (any('spectrum')) {
+    const settings = new Set(withRecords.filter((r) => recordsOfKind(r.records, 'spectrum').length > 0).map((r) => r.setting)).size;
+    const reference =
+      settings <= maxSpectrumReferences
+        ? 'dotted: half of each setting’s λ_min at step 0, averaged over seeds (Du et al. show λ_min(G(k)) ≥ λ₀/2 throughout training for wide enough nets)'
+        : `the λ_min(0)/2 reference lines are left out for more than ${maxSpectrumReferences} settings`;
+    figures.push({
+      id: 'gram-spectrum',
+      title: 'Spectrum of the Gram during training',
+      caption: `Top: λ_min (solid) and λ_max (dashed) of the Gram of a fixed set of training examples against the step; ${reference}. Bottom: the condition number κ = λ_max / λ_min. Log axes where all values are positive.`,
+      spec: gramSpectrumSpec(labelled(withRecords)),
+    });
+  }
+  if (any('weight-movement')) {
+    figures.push({
+      id: 'weight-movement',
+      title: 'Weight movement',
+      caption:
+        'Relative distance from initialization ‖W(k) − W(0)‖_F / ‖W(0)‖_F against the step, for all parameters together and per layer (weights and bias together, named by their position in the network; layers initialized at zero have no ratio and are left out). With several settings, one panel per layer. Du et al.’s analysis keeps every layer close to its initialization.',
+      spec: weightMovementSpec(labelled(withRecords)),
+    });
+  }
+
+  const measurements = options.measurements ?? [];
+  for (const m of measurements) {
+    const figure = measurementFigure(m);
+    if (figure !== undefined) figures.push(figure);
+  }
+
+  const sweep = options.sweep;
+  return {
+    title: options.title,
+    criteria: options.criteria ?? [],
+    measurements: measurements.map((m) => ({ id: m.id, rows: measurementRows(m.summary) })),
+    sweep: sweep === undefined ? null : { name: sweep.name, grid: sweep.grid ?? {}, seeds: sweep.seeds ?? [...new Set(sweep.cells.map((c) => c.seed))] },
+    runs: runs.map(runRow),
+    figures,
+    configs: Object.fromEntries(runs.map((r) => [r.id, { config: r.config, info: r.info }])),
+  };
+}

@@ -1,0 +1,63 @@
+import { finiteField, lastOfKind } from './records';
+import type { ReportRun } from './run-view';
+
+/** A number per run that a sweep figure plots against a swept key. */
+export interface RunStatistic {
+  readonly id: string;
+  /** Axis title. */
+  readonly title: string;
+  /** What it measures, for the caption. */
+  readonly meaning: string;
+  readonly logY?: boolean;
+  read(run: ReportRun): number | undefined;
+}
+
+const fromSummary = (value: number | null | undefined): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/**
+ * The statistics a sweep report plots against each swept key, in the order shown. Measurements
+ * taken during training are read from the run's last record of that kind (the hooks measure at
+ * the end of training by default).
+ */
+export const runStatistics: readonly RunStatistic[] = [
+  {
+    id: 'final-train-loss',
+    title: 'final training loss',
+    meaning: 'the mean loss over the whole training split after the last step (summary.json `finalTrainLoss`)',
+    logY: true,
+    read: (r) => fromSummary(r.summary?.finalTrainLoss),
+  },
+  { id: 'test-accuracy', title: 'test accuracy', meaning: 'accuracy on the test split after training (summary.json `testAccuracy`)', read: (r) => fromSummary(r.summary?.testAccuracy) },
+  {
+    id: 'min-cosine',
+    title: 'min cosine (per-example gradients)',
+    meaning: 'the smallest cosine between two per-example loss gradients at the last `confusion` measurement; more negative means more gradient confusion',
+    read: (r) => finiteField(lastOfKind(r.records, 'confusion'), 'minCos'),
+  },
+  {
+    id: 'mean-cosine',
+    title: 'mean cosine (per-example gradients)',
+    meaning: 'the mean pairwise cosine of per-example loss gradients at the last `confusion` measurement',
+    read: (r) => finiteField(lastOfKind(r.records, 'confusion'), 'meanCos'),
+  },
+  {
+    id: 'minibatch-min-cosine',
+    title: 'min cosine (minibatch pairs)',
+    meaning: "the smallest cosine between two minibatch gradients at the last `minibatch-confusion` measurement (the paper's protocol)",
+    read: (r) => finiteField(lastOfKind(r.records, 'minibatch-confusion'), 'minCos'),
+  },
+  {
+    id: 'lambda-min',
+    title: 'λ_min of the Gram',
+    meaning: 'the smallest eigenvalue of the Gram at the last `spectrum` measurement',
+    logY: true,
+    read: (r) => finiteField(lastOfKind(r.records, 'spectrum'), 'lambdaMin'),
+  },
+  {
+    id: 'condition',
+    title: 'κ = λ_max / λ_min',
+    meaning: 'the condition number of the Gram at the last `spectrum` measurement',
+    logY: true,
+    read: (r) => finiteField(lastOfKind(r.records, 'spectrum'), 'condition'),
+  },
+];

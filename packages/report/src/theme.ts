@@ -1,0 +1,35 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+/**
+ * The look every figure shares, stated once. The font is the one the PNG rasterizer is given
+ * (DejaVu Sans, shipped by the `dejavu-fonts-ttf` dependency), so Node's PNGs and a browser with
+ * the font installed show the same text; other browsers fall back to their sans-serif.
+ */
+export const figureFont = 'DejaVu Sans';
+
+export const figureSize = { width: 460, height: 280 } as const;
+
+/** A panel in a figure with two stacked panels. */
+export const panelSize = { width: 460, height: 180 } as const;
+
+export const vegaLiteSchema = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+const config = {
+  font: figureFont,
+  background: 'white',
+  padding: 8,
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridOpacity: 0.5 },
+  // Legend symbols as strokes at full opacity, not the pale fill of a band layer.
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
+  title: { fontSize: 14, anchor: 'start' as const },
+  view: { stroke: '#bbb' },
+};
+
+/**
+ * Wraps a figure's body with the schema, the shared config and its named data sets (kept in
+ * `datasets` so a spec's numbers sit in one place: the test reads them, the report writes them
+ * into report.json).
+ */
+export function figureSpec(datasets: Record<string, readonly object[]>, body: Record<string, unknown>): TopLevelSpec {
+  return { $schema: vegaLiteSchema, config, datasets: datasets as Record<string, object[]>, ...body } as TopLevelSpec;
+}

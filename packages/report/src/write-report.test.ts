@@ -1,0 +1,73 @@
+import { OverparamError } from '@overparam/core';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeFixtureSweep } from './test-fixtures';
+import { writeReport, type WrittenReport } from './write-report';
+
+const hostile = '<script>alert(1)</script>';
+const hostileId = '<img src=x onerror=alert(1)>';
+
+describe('writeReport on a sweep directory', () => {
+  let dir: string;
+  let written: WrittenReport;
+  let json: { runs: Array<Record<string, unknown>>; figures: Array<{ id: string; data: Record<string, Array<Record<string, unknown>>> }>; sweep: { name: string } };
+  let html: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'overparam-report-'));
+    await writeFixtureSweep(join(dir, 'sweep'), { hostile: hostileId });
+    // The sweep's name is the hostile one too.
+    const sweepJson = JSON.parse(await readFile(join(dir, 'sweep', 'sweep.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'sweep', 'sweep.json'), JSON.stringify({ ...sweepJson, name: hostile }));
+    written = await writeReport([join(dir, 'sweep')], { out: join(dir, 'out') });
+    json = JSON.parse(await readFile(written.json, 'utf8')) as typeof json;
+    html = await readFile(written.html, 'utf8');
+  });
+
+  it('writes index.html, a PNG per figure and report.json, without warnings', () => {
+    expect(written.html).toBe(join(dir, 'out', 'index.html'));
+    expect(written.runs).toBe(4);
+    expect(written.pngs).toHaveLength(written.figures);
+    expect(written.warnings).toEqual([]);
+    expect(json.figures.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['training-loss', 'final-train-loss-vs-depth', 'test-accuracy-vs-depth', 'min-cosine-vs-depth', 'cosine-density', 'gram-spectrum', 'weight-movement']),
+    );
+  });
+
+  it('reports the numbers that are in the run directories', async () => {
+    for (const row of json.runs) {
+      const summary = JSON.parse(await readFile(join(dir, 'sweep', 'runs', row.id as string, 'summary.json'), 'utf8')) as Record<string, number>;
+      expect(row.finalTrainLoss).toBe(summary.finalTrainLoss);
+      expect(row.testAccuracy).toBe(summary.testAccuracy);
+    }
+    // Test accuracy against depth: fixture accuracy is 0.8 + 0.01·depth + 0.001·seed, so the mean over seeds 0, 1 is 0.8005 + 0.01·depth.
+    const aggregates = json.figures.find((f) => f.id === 'test-accuracy-vs-depth')!.data.aggregates!;
+    expect(aggregates.map((a) => [a.x, a.seeds])).toEqual([
+      [1, 2],
+      [4, 2],
+    ]);
+    for (const a of aggregates) expect(a.mean as number).toBeCloseTo(0.8005 + 0.01 * (a.x as number), 12);
+  });
+
+  it('shows names from configs and records as text', () => {
+    expect(html).not.toContain(hostile);
+    expect(html).not.toContain(hostileId);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // One script element: the JSON data block, which browsers never execute.
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain('<script type="application/json" id="report-data">');
+  });
+
+  it('makes no reference to anything outside the page', () => {
+    expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//);
+    expect(html).not.toMatch(/@import|url\(/);
+  });
+
+  it('refuses a directory with no run in it, saying what it expected', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'overparam-report-empty-'));
+    await expect(writeReport([empty], { out: join(empty, 'out') })).rejects.toThrow(OverparamError);
+    await expect(writeReport([empty], { out: join(empty, 'out') })).rejects.toThrow(/holds no run: expected a run directory/);
+  });
+});

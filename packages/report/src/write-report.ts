@@ -1,0 +1,107 @@
+import { OverparamError } from '@overparam/core';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { reportHtml, type HtmlFigure } from './html';
+import { renderSvg, svgToPng } from './render';
+import { readReportInput, type ReportInput } from './report-input';
+import { buildReport, type CriterionResult } from './report-model';
+
+export interface WriteReportOptions {
+  /** A folder (index.html goes inside) or a path ending in `.html`; PNGs and report.json go beside the page. */
+  readonly out: string;
+  readonly title?: string;
+  /** Also write each figure as PNG (default true). */
+  readonly png?: boolean;
+  /** PNG pixels per SVG pixel (default 2). */
+  readonly scale?: number;
+  /** Pass/fail criteria (a preset's) to show with their measured values. */
+  readonly criteria?: readonly CriterionResult[];
+  /** Make the page reload itself this often (a live report of runs still going). */
+  readonly refreshSeconds?: number;
+}
+
+export interface WrittenReport {
+  readonly html: string;
+  readonly json: string;
+  readonly pngs: readonly string[];
+  readonly runs: number;
+  readonly figures: number;
+  /** What Vega-Lite and Vega warned about while rendering; empty when every figure is well-formed. */
+  readonly warnings: readonly string[];
+}
+
+/** Written beside and renamed into place, so a browser reloading a live report never reads half a file. */
+async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+function generator(): string {
+  const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  return `@overparam/report ${version} on Node ${process.version}`;
+}
+
+/** Runs from several directories; ids are prefixed with their directory's name where two would collide. */
+async function readInputs(dirs: readonly string[]): Promise<ReportInput> {
+  if (dirs.length === 0) throw new OverparamError('RUN_IO', 'no directory given; pass a run or sweep directory, e.g. overparam report runs/first --out report/');
+  const inputs = await Promise.all(dirs.map(readReportInput));
+  if (inputs.length === 1) return inputs[0]!;
+  const seen = new Set<string>();
+  const collide = inputs.some((input) => input.runs.some((r) => (seen.has(r.id) ? true : (seen.add(r.id), false))));
+  const runs = inputs.flatMap((input) => (collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs));
+  return { runs, measurements: inputs.flatMap((i) => i.measurements ?? []), name: inputs.map((i) => i.name).join(' + ') };
+}
+
+/**
+ * `overparam report`: reads run and sweep directories, renders every figure to SVG (and PNG),
+ * and writes index.html (self-contained), the PNGs and report.json with every number shown.
+ */
+export async function writeReport(dirs: readonly string[], options: WriteReportOptions): Promise<WrittenReport> {
+  const input = await readInputs(dirs);
+  const model = buildReport(input.runs, {
+    title: options.title ?? `overparam report: ${input.name}`,
+    ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
+    ...(options.criteria !== undefined ? { criteria: options.criteria } : {}),
+    ...(input.measurements !== undefined ? { measurements: input.measurements } : {}),
+  });
+  const out = resolve(options.out);
+  const htmlPath = out.endsWith('.html') ? out : join(out, 'index.html');
+  const folder = dirname(htmlPath);
+  await mkdir(folder, { recursive: true }).catch((e: Error) => {
+    throw new OverparamError('RUN_IO', `cannot create ${folder}: ${e.message}`, { cause: e });
+  });
+
+  const warnings: string[] = [];
+  const figures: HtmlFigure[] = [];
+  const pngs: string[] = [];
+  for (const figure of model.figures) {
+    const rendered = await renderSvg(figure.spec);
+    warnings.push(...rendered.warnings.map((w) => `${figure.id}: ${w}`));
+    let png: string | undefined;
+    if (options.png !== false) {
+      png = `${figure.id}.png`;
+      await writeAtomic(join(folder, png), svgToPng(rendered.svg, { scale: options.scale ?? 2 }));
+      pngs.push(join(folder, png));
+    }
+    figures.push({ id: figure.id, title: figure.title, caption: figure.caption, svg: rendered.svg, ...(png !== undefined ? { png } : {}) });
+  }
+
+  const generatedAt = new Date().toISOString();
+  const data = {
+    title: model.title,
+    generatedAt,
+    generator: generator(),
+    sweep: model.sweep,
+    criteria: model.criteria,
+    measurements: model.measurements,
+    runs: model.runs,
+    figures: model.figures.map((f, i) => ({ id: f.id, title: f.title, caption: f.caption, png: figures[i]!.png ?? null, data: (f.spec as { datasets?: unknown }).datasets ?? {} })),
+    configs: model.configs,
+  };
+  const jsonPath = join(folder, 'report.json');
+  await writeAtomic(jsonPath, `${JSON.stringify(data, null, 2)}\n`);
+  await writeAtomic(htmlPath, reportHtml(model, figures, { generatedAt, generator: data.generator, data, ...(options.refreshSeconds !== undefined ? { refreshSeconds: options.refreshSeconds } : {}) }));
+  return { html: htmlPath, json: jsonPath, pngs, runs: model.runs.length, figures: figures.length, warnings };
+}
