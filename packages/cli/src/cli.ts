@@ -8,6 +8,7 @@ import type { CliIo } from './io';
 import { addMeasureCommand, measureFieldFlag } from './measure-command';
 import { registerShippedBackends } from './register-backends';
 import { addSweepCommand } from './sweep-command';
+import { addReportCommand } from './report-command';
 import { addTrainCommand } from './train-command';
 import { flagForField, trainFlags } from './train-flags';
 
@@ -50,6 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   addDescribeCommand(program, io, done);
   addDataCommand(program, io, done);
   addSweepCommand(program, io, done);
+  addReportCommand(program, io, done);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
