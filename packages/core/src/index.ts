@@ -34,7 +34,7 @@ export { residual } from './layers/residual';
 export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
 
 export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
-export { resolveLoss, computeLoss, lossNames, type Loss, type LossName, type Reduction } from './losses';
+export { resolveLoss, computeLoss, lossNames, lpLoss, lossSpec, lossLabel, type Loss, type LossName, type LossSpec, type Reduction } from './losses';
 export { sgd, createOptimizer, optimizerNames, type Optimizer, type OptimizerSpec } from './optim/optimizer';
 export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
 
