@@ -36,6 +36,7 @@ export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type C
 export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
 export { resolveLoss, computeLoss, lossNames, lpLoss, lossSpec, lossLabel, type Loss, type LossName, type LossSpec, type Reduction } from './losses';
 export { sgd, createOptimizer, optimizerNames, type Optimizer, type OptimizerSpec } from './optim/optimizer';
+export { endToEnd, endToEndDirection, endToEndDirectionSingleOutput, type EndToEndOptions } from './optim/end-to-end';
 export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
 
 export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform } from './data/dataset';
