@@ -1,5 +1,6 @@
 import { buildModel, endToEndMatrix } from '@overparam/architectures';
 import { createRng, MemorySink, resolveLoss, train, type Dataset, type LossSpec, type OptimizerSpec } from '@overparam/core';
+import { balancedness, endToEnd } from '@overparam/metrics';
 import { describe, expect, it } from 'vitest';
 import { testBackend } from './setup-backend';
 
@@ -47,6 +48,17 @@ async function trajectory(depth: number, k: number, loss: LossSpec, lr: number, 
 const maxRelativeGap = (a: readonly number[], b: readonly number[]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i]!) / Math.abs(b[i]!)));
 
 describe(`end-to-end rule vs gradient descent on a balanced deep linear net (${testBackend})`, () => {
+  it('the balanced init is balanced, and the metric finds the same W_e as the architecture', () => {
+    const model = buildModel('deep-linear', { depth: 3, inputDim: d, outputDim: 2, width: 4, init: 'balanced', initStd: 0.5 }, 11);
+    // Exact in float64 (eq. 7); float32 storage leaves ~1e-7 of ‖W_j‖².
+    expect(balancedness(model).maxRelative!).toBeLessThan(1e-5);
+    const fromMetric = endToEnd(model).matrix.to1DArray();
+    endToEndMatrix(model)
+      .to1DArray()
+      .forEach((v, i) => expect(Math.abs(v - fromMetric[i]!)).toBeLessThan(1e-12));
+    model.dispose();
+  });
+
   for (const { k, loss, label } of [
     { k: 2, loss: 'square' as LossSpec, label: 'ℓ2, 2 outputs (eq. 10)' },
     { k: 1, loss: { name: 'lp', p: 4 } as LossSpec, label: 'ℓ4, 1 output (eq. 12)' },

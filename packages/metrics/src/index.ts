@@ -34,3 +34,14 @@ export {
   type LayerMovement,
   type WeightMovementHookOptions,
 } from './weight-movement';
+export {
+  balancedness,
+  endToEnd,
+  linearChain,
+  balancednessHook,
+  NotLinearChainError,
+  type Balancedness,
+  type BalancednessPair,
+  type EndToEnd,
+  type BalancednessHookOptions,
+} from './balancedness';
