@@ -4,6 +4,7 @@ import { gradientConfusion, type CosineSummary } from './confusion';
 import { gradientGram } from './gram/engine';
 import type { MetricSpec } from './metric-spec';
 import { minibatchConfusion } from './minibatch';
+import { optimalLossHook } from './optimal-loss';
 import { spectrum } from './spectrum';
 import { weightMovementHook } from './weight-movement';
 
@@ -148,6 +149,8 @@ function buildHook(spec: MetricSpec): Hook {
       return weightMovementHook({ schedule: { everySteps: spec.every, everyEpochs: spec.epochs, atEnd: spec.end } });
     case 'balancedness':
       return balancednessHook({ schedule, matrix: spec.matrix });
+    case 'optimal-loss':
+      return { ...optimalLossHook(), schedule };
   }
 }
 

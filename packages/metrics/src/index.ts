@@ -45,3 +45,4 @@ export {
   type EndToEnd,
   type BalancednessHookOptions,
 } from './balancedness';
+export { optimalLinearLoss, excessLoss, optimalLossHook, type OptimalLoss, type OptimalLossOptions } from './optimal-loss';

@@ -73,9 +73,12 @@ const balancednessSchema = z.strictObject({
   matrix: z.boolean().default(true),
 });
 
-export const metricHookNames = ['confusion', 'minibatch-confusion', 'spectrum', 'weight-movement', 'balancedness'] as const;
+/** Once, at the start: the run's loss is not needed before that, and the optimum does not change. */
+const optimalLossSchema = z.strictObject({ name: z.literal('optimal-loss'), ...schedule, start: z.boolean().default(true), end: z.boolean().default(false) });
 
-export const metricSpecSchema = z.discriminatedUnion('name', [confusionSchema, minibatchSchema, spectrumSchema, movementSchema, balancednessSchema], {
+export const metricHookNames = ['confusion', 'minibatch-confusion', 'spectrum', 'weight-movement', 'balancedness', 'optimal-loss'] as const;
+
+export const metricSpecSchema = z.discriminatedUnion('name', [confusionSchema, minibatchSchema, spectrumSchema, movementSchema, balancednessSchema, optimalLossSchema], {
   error: (issue) =>
     issue.code === 'invalid_union' ? `unknown metric '${String((issue.input as { name?: unknown } | undefined)?.name)}'; expected one of: ${metricHookNames.join(', ')}` : undefined,
 });
