@@ -9,7 +9,7 @@ import { maxPoolByViews } from './max-pool-op';
  * have no ties, so both send each gradient to the same element and agree exactly.
  */
 describe('max pooling by strided views', () => {
-  const cases: Array<[number[], number, number, ConvPadding]> = [
+  const cases: Array<[[number, number, number, number], number, number, ConvPadding]> = [
     [[2, 5, 7, 3], 2, 2, 'same'],
     [[2, 6, 6, 2], 2, 2, 'valid'],
     [[1, 7, 5, 2], 3, 2, 'same'],
