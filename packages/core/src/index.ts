@@ -29,6 +29,7 @@ export { axisGeometry, type ConvPadding, type AxisGeometry } from './layers/conv
 export { batchNorm, type BatchNormOptions } from './layers/batch-norm';
 export { globalAvgPool, maxPool2d, type MaxPool2dOptions } from './layers/pooling';
 export { flatten } from './layers/flatten';
+export { reshape } from './layers/reshape';
 export { dropout } from './layers/dropout';
 export { residual } from './layers/residual';
 export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
