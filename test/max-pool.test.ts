@@ -49,6 +49,16 @@ describe(`maxPool2d vs a float64 reference (${testBackend})`, () => {
     });
   }
 
+  it('sends the gradient to windows whose maximum is negative (tfjs 4.22 wasm MaxPoolGrad does not)', () => {
+    const x = tf.tensor4d([-1, -5, -3, -2, 0.5, -9, -4, -8, -7, -6, -11, -10, -13, -12, -15, -14], [1, 4, 4, 1]);
+    const c = tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]);
+    const layer = maxPool2d({ size: 2, stride: 2, padding: 'valid' });
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply({}, t, { training: true, path: '', state: {} }), c)))(x);
+    // Window maxima: 0.5 (position 4), −2 (3), −6 (9), −10 (11); worked out by hand.
+    expect(Array.from(g.dataSync())).toEqual([0, 0, 0, 20, 10, 0, 0, 0, 0, 30, 0, 40, 0, 0, 0, 0]);
+    tf.dispose([x, c, g]);
+  });
+
   it('refuses bad windows and shapes, and leaks no tensors', async () => {
     expect(() => maxPool2d({ size: 0 })).toThrow(/positive integer/);
     expect(() => maxPool2d({ size: 5, padding: 'valid' }).init(createRng(0), [4, 4, 1])).toThrow(/does not fit/);

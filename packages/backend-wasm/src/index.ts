@@ -29,7 +29,7 @@ export const wasmBackend: BackendPlugin = {
   platforms: ['node', 'browser'],
   packageName: '@overparam/backend-wasm',
   // matMul with a transpose flag bypasses XNNPACK (8–14× slower); there is no Conv2DBackpropFilter;
-  // MaxPoolGrad returns wrong input gradients (test/max-pool.test.ts).
+  // MaxPoolGrad drops the gradient of windows whose maximum is negative (test/max-pool.test.ts).
   traits: { matMulGradient: 'explicit-transpose', convGradient: 'forward-rewrite', maxPoolGradient: 'views' },
   async load() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

@@ -47,7 +47,8 @@ export interface BackendTraits {
   readonly floatBits: 32 | 16;
   /**
    * How max pooling is differentiated. `views`: as a maximum of strided views of the input (plain
-   * ops with gradients everywhere), for backends whose MaxPoolGrad kernel is wrong (wasm in tfjs 4.22).
+   * ops with gradients everywhere), for backends whose MaxPoolGrad kernel is wrong (wasm in tfjs 4.22
+   * drops the gradient of windows whose maximum is negative).
    */
   readonly maxPoolGradient: 'native' | 'views';
 }

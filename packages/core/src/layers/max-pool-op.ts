@@ -9,10 +9,12 @@ import { axisGeometry, type ConvPadding } from './conv-geometry';
  * sends each output's gradient to the view that won, i.e. to the window's maximum: the gradient of
  * max pooling. Padding is −∞, so it never wins, as in TensorFlow's 'same'.
  *
- * Why: tfjs 4.22's wasm MaxPoolGrad kernel returns wrong input gradients (relative error ~0.6–1
- * against finite differences on 2×2/stride 2 and 3×3/stride 2 pools; test/max-pool.test.ts). The
- * forward MaxPool kernel is right, and with k² = 4 views for the tutorial's pool this route costs a
- * few cheap elementwise ops.
+ * Why: tfjs 4.22's wasm MaxPoolGrad kernel drops the gradient of every window whose maximum is
+ * negative (probed: a 2×2 pool of all-negative windows got 10, 0, 0, 0 where cpu gives 20, 10, 30,
+ * 40 — as if its running maximum started at 0), so on normal inputs the relative error against
+ * finite differences is 0.6–1 (test/max-pool.test.ts). Its forward MaxPool is right. After a ReLU
+ * no maximum is negative, but a layer must be right on any input; with k² = 4 views for the
+ * tutorial's pool this route costs a few cheap elementwise ops.
  */
 export function maxPoolByViews(x: Tensor, size: number, stride: number, padding: ConvPadding): Tensor {
   const [n, h, w, c] = x.shape as [number, number, number, number];
