@@ -59,9 +59,11 @@ describe(`end-to-end rule vs gradient descent on a balanced deep linear net (${t
     model.dispose();
   });
 
-  for (const { k, loss, label } of [
-    { k: 2, loss: 'square' as LossSpec, label: 'ℓ2, 2 outputs (eq. 10)' },
-    { k: 1, loss: { name: 'lp', p: 4 } as LossSpec, label: 'ℓ4, 1 output (eq. 12)' },
+  for (const { k, loss, label, weightDecay } of [
+    { k: 2, loss: 'square' as LossSpec, label: 'ℓ2, 2 outputs (eq. 10)', weightDecay: 0 },
+    { k: 1, loss: { name: 'lp', p: 4 } as LossSpec, label: 'ℓ4, 1 output (eq. 12)', weightDecay: 0 },
+    // Theorem 1 with weight decay: λ per layer in GD is ηλN on W_e in the rule.
+    { k: 2, loss: 'square' as LossSpec, label: 'ℓ2, 2 outputs, weight decay λ = 0.2', weightDecay: 0.2 },
   ]) {
     it(`depth 3: ${label}`, async () => {
       const depth = 3;
@@ -71,22 +73,23 @@ describe(`end-to-end rule vs gradient descent on a balanced deep linear net (${t
       let plainGap = 0;
       for (const lr of [0.01, 0.005]) {
         const steps = Math.round(horizon / lr);
-        const deep = await trajectory(depth, k, loss, lr, steps, { name: 'sgd' });
-        const rule = await trajectory(1, k, loss, lr, steps, { name: 'end-to-end', virtualDepth: depth }, depth);
+        const deep = await trajectory(depth, k, loss, lr, steps, { name: 'sgd', weightDecay });
+        const rule = await trajectory(1, k, loss, lr, steps, { name: 'end-to-end', virtualDepth: depth, weightDecay }, depth);
         gaps.push(maxRelativeGap(rule, deep));
-        if (lr === 0.01) plainGap = maxRelativeGap(await trajectory(1, k, loss, lr, steps, { name: 'sgd' }, depth), deep);
+        if (lr === 0.01) plainGap = maxRelativeGap(await trajectory(1, k, loss, lr, steps, { name: 'sgd', weightDecay }, depth), deep);
       }
       // Why a gap at all: one GD step on the factors changes W_e by the rule's first-order term
       // plus O(η²) products of gradients, and it breaks balancedness by η²(∇_{j+1}ᵀ∇_{j+1} − ∇_j∇_jᵀ).
       // Over T = horizon/η steps these local O(η²) errors add up to O(η·horizon). Measured
-      // (cpu and wasm agree to float32 rounding, ~1e-6): max relative loss gap 0.019 (ℓ2) and
-      // 0.0098 (ℓ4) at η = 0.01, half that at η = 0.005. So: below 0.03 at η = 0.01, and the
-      // gap must shrink in proportion to η (ratio 0.5 ± 0.1), which a rule that differs from
-      // GD's first-order term would not do (its gap would stay O(1) as η → 0).
+      // (cpu and wasm agree to float32 rounding, ~1e-6): max relative loss gap 0.019 (ℓ2), 0.0098
+      // (ℓ4) and 0.016 (ℓ2, λ = 0.2) at η = 0.01, half that at η = 0.005. So: below 0.03 at
+      // η = 0.01, and the gap must shrink in proportion to η (ratio 0.5 ± 0.1), which a rule that
+      // differs from GD's first-order term would not do: decaying W_e by ηλ instead of ηλN gives
+      // 0.077 at both rates.
       expect(gaps[0]).toBeLessThan(0.03);
       expect(gaps[1]! / gaps[0]!).toBeGreaterThan(0.4);
       expect(gaps[1]! / gaps[0]!).toBeLessThan(0.6);
-      // Control: plain GD on the single layer (depth 1) from the same W_e is far off (measured 0.43, 0.67).
+      // Control: plain GD on the single layer (depth 1) from the same W_e is far off (measured 0.43, 0.67, 0.36).
       expect(plainGap).toBeGreaterThan(0.2);
     });
   }
