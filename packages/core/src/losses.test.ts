@@ -50,5 +50,7 @@ describe('lp loss', () => {
     expect(lossSpec('lp', 4)).toEqual({ name: 'lp', p: 4 });
     expect(lossSpec('l4')).toBe('l4');
     expect(resolveLoss('l4').p).toBe(4);
+    expect(resolveLoss({ name: 'square' } as never).name).toBe('square');
+    expect(() => resolveLoss({ name: 'square', p: 4 } as never)).toThrow(/only the lp loss/);
   });
 });

@@ -100,6 +100,7 @@ export function resolveLoss(spec: LossSpec | string | Loss): Loss {
 }
 
 function lossFromSpec(spec: { readonly name: string; readonly p?: number }): Loss {
+  if (spec.name !== 'lp' && spec.p === undefined) return resolveLoss(spec.name);
   if (spec.name !== 'lp') throw new ConfigError('p', `only the lp loss takes an exponent, got loss '${spec.name}'`);
   return lpLoss(spec.p ?? Number.NaN);
 }
