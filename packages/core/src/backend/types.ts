@@ -46,8 +46,8 @@ export interface BackendTraits {
   /** Bits of the kernels' floating point: 32, or 16 where a GPU computes in half precision. */
   readonly floatBits: 32 | 16;
   /**
-   * How max pooling is differentiated. `views`: as a maximum of strided views of the input (plain
-   * ops with gradients everywhere), for backends whose MaxPoolGrad kernel is wrong (wasm in tfjs 4.22
+   * How max pooling is differentiated. `views`: its input gradient written with plain ops over the
+   * strided views of the input, for backends whose MaxPoolGrad kernel is wrong (wasm in tfjs 4.22
    * drops the gradient of windows whose maximum is negative).
    */
   readonly maxPoolGradient: 'native' | 'views';

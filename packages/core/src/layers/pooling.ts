@@ -34,7 +34,7 @@ export interface MaxPool2dOptions {
 /**
  * Max pooling over k×k windows of NHWC inputs [batch, height, width, channels], per channel, as
  * tf.nn.max_pool (the TensorFlow MNIST tutorial's 2×2, stride 2, 'same'). The gradient goes to each
- * window's maximum: tfjs's MaxPoolGrad kernel, or a rewrite where the backend's kernel is wrong
+ * window's maximum: tfjs's MaxPoolGrad kernel, or our own backward pass where the backend's kernel is wrong
  * (trait `maxPoolGradient`, src/layers/max-pool-op.ts); test/max-pool.test.ts checks both against
  * finite differences per backend.
  */
