@@ -37,6 +37,8 @@ const cases: readonly Case[] = [
   // n = 1 block per group on 5×5 inputs: stride-2 'same' convs with odd sides, 1×1 shortcuts.
   { label: 'CNN-10-1 without batch norm', arch: 'cnn', options: { depth: 10, widthFactor: 1, batchNorm: false, inputShape: [5, 5, 2], classes: 3 }, loss: 'softmax-cross-entropy' },
   { label: 'WRN-10-1 without batch norm', arch: 'wrn', options: { depth: 10, widthFactor: 1, batchNorm: false, inputShape: [5, 5, 2], classes: 3 }, loss: 'softmax-cross-entropy' },
+  // Max pooling between the convs, a reshape from flat inputs, dense layers after the flatten.
+  { label: 'MNIST tutorial convnet, 8×8 flat inputs', arch: 'mnist-convnet', options: { inputShape: [64], classes: 3, conv1Filters: 2, conv2Filters: 3, hidden: 4, dropout: 0 }, loss: 'softmax-cross-entropy' },
   // Per-example rows in evaluation mode (running statistics); the groups row in training mode.
   { label: 'WRN-10-1 with batch norm', arch: 'wrn', options: { depth: 10, widthFactor: 1, inputShape: [5, 5, 2], classes: 3 }, loss: 'softmax-cross-entropy', gram: { training: false } },
 ];

@@ -1,6 +1,6 @@
 import { buildModel } from '@overparam/architectures';
-import { computeLoss, tf, type ActivationName, type LossName } from '@overparam/core';
-import { finiteDifferenceGradient, maxRelativeError, referenceLoss, tolerancesFor, type ReferenceLayer } from '@overparam/testing';
+import { computeLoss, tf, type ActivationName, type LossSpec } from '@overparam/core';
+import { finiteDifferenceGradient, maxRelativeError, referenceLoss, tolerancesFor, type ReferenceLayer, type ReferenceLoss } from '@overparam/testing';
 import { describe, expect, it } from 'vitest';
 import { testBackend } from './setup-backend';
 
@@ -9,11 +9,16 @@ import { testBackend } from './setup-backend';
  * differences of an independent float64 MLP in plain JS, on every coordinate of a small net.
  */
 const activations: ActivationName[] = ['identity', 'tanh', 'relu', 'sigmoid', 'softplus'];
-const cases: Array<{ loss: LossName; outputDim: number }> = [
+const cases: Array<{ loss: LossSpec & ReferenceLoss; outputDim: number }> = [
   { loss: 'softmax-cross-entropy', outputDim: 3 },
   { loss: 'square', outputDim: 3 },
   { loss: 'logistic', outputDim: 1 },
+  // Seed 003's ℓ4 (and ℓ6, whose larger powers stress the float32 pow chain), several outputs.
+  { loss: { name: 'lp', p: 4 }, outputDim: 3 },
+  { loss: { name: 'lp', p: 6 }, outputDim: 2 },
 ];
+const realTargets = (loss: LossSpec): boolean => loss === 'square' || typeof loss === 'object';
+const caseName = (loss: LossSpec): string => (typeof loss === 'object' ? `lp(p=${loss.p})` : loss);
 
 function toReference(weights: ReturnType<ReturnType<typeof buildModel>['readWeights']>, theta: Float64Array): ReferenceLayer[] {
   const layers: ReferenceLayer[] = [];
@@ -33,14 +38,14 @@ describe(`MLP gradients vs float64 finite differences (${testBackend})`, () => {
   const tol = tolerancesFor(testBackend).gradientRelative;
   for (const activation of activations) {
     for (const { loss, outputDim } of cases) {
-      it(`${activation} with ${loss}`, () => {
+      it(`${activation} with ${caseName(loss)}`, () => {
         const model = buildModel('mlp', { depth: 2, width: 6, inputDim: 5, outputDim, activation, init: 'glorot-normal' }, 7);
         const n = 4;
         const xs = tf.randomNormal([n, 5], 0, 1, 'float32', 3);
         const ys =
           loss === 'softmax-cross-entropy'
             ? tf.tensor1d([0, 2, 1, 2], 'int32')
-            : loss === 'square'
+            : realTargets(loss)
               ? tf.randomNormal([n, outputDim], 0, 1, 'float32', 4)
               : tf.tensor1d([1, -1, -1, 1]);
         const vars = model.parameters.map((p) => p.variable);
@@ -51,7 +56,7 @@ describe(`MLP gradients vs float64 finite differences (${testBackend})`, () => {
         const theta = Float64Array.from(weights.flatMap((w) => Array.from(w.values)));
         const xRows = Array.from({ length: n }, (_, i) => Float64Array.from(xs.dataSync().slice(i * 5, (i + 1) * 5)));
         const yData = Array.from(ys.dataSync());
-        const targets = loss === 'square' ? Array.from({ length: n }, (_, i) => Float64Array.from(yData.slice(i * outputDim, (i + 1) * outputDim))) : yData;
+        const targets = realTargets(loss) ? Array.from({ length: n }, (_, i) => Float64Array.from(yData.slice(i * outputDim, (i + 1) * outputDim))) : yData;
         const f = (t: Float64Array) => referenceLoss(toReference(weights, t), activation, loss, xRows, targets);
         const reference = finiteDifferenceGradient(f, theta);
 

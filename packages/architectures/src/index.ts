@@ -1,6 +1,7 @@
 export { mlp, mlpName, type MlpOptions } from './mlp';
 export { wideResNet, wideResNetName, wideResNetDepthProblem, type WideResNetOptions } from './wide-resnet';
 export { wrnEntry, cnnEntry } from './wide-resnet-entry';
+export { mnistConvnet, mnistConvnetName, mnistConvnetEntry, convnetImageShape, type MnistConvnetOptions } from './mnist-convnet';
 export {
   registerArchitecture,
   architectureNames,

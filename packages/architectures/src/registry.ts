@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { deepLinearEntry } from './deep-linear-entry';
 import { duMlpEntry, duResNetEntry } from './du-entries';
 import { mlp, mlpName } from './mlp';
+import { mnistConvnetEntry } from './mnist-convnet';
 import { cnnEntry, wrnEntry } from './wide-resnet-entry';
 
 /** What every registered architecture provides: a name, an option schema and a builder. */
@@ -110,3 +111,4 @@ registerArchitecture(duMlpEntry);
 registerArchitecture(duResNetEntry);
 registerArchitecture(wrnEntry);
 registerArchitecture(cnnEntry);
+registerArchitecture(mnistConvnetEntry);

@@ -28,8 +28,9 @@ export const wasmBackend: BackendPlugin = {
   priority: 100,
   platforms: ['node', 'browser'],
   packageName: '@overparam/backend-wasm',
-  // matMul with a transpose flag bypasses XNNPACK (8–14× slower); there is no Conv2DBackpropFilter.
-  traits: { matMulGradient: 'explicit-transpose', convGradient: 'forward-rewrite' },
+  // matMul with a transpose flag bypasses XNNPACK (8–14× slower); there is no Conv2DBackpropFilter;
+  // MaxPoolGrad drops the gradient of windows whose maximum is negative (test/max-pool.test.ts).
+  traits: { matMulGradient: 'explicit-transpose', convGradient: 'forward-rewrite', maxPoolGradient: 'views' },
   async load() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const prefix = currentPlatform() === 'node' ? await installedBinaryDirectory() : wasmPathPrefix;

@@ -37,7 +37,7 @@ describe('overparam train: bad input', () => {
     [['--log-every', '0'], '--log-every', "expected an integer ≥ 1, got '0'"],
     [['--kappa', '4'], '--kappa', "only applies to --init strategy-4.1, not 'glorot-normal'"],
     [['--init', 'strategy-4.1', '--kappa', '-1'], '--kappa', "expected a number > 0, got '-1'"],
-    [['--optimizer', 'adam', '--weight-decay', '0.1'], '--weight-decay', "only applies to --optimizer sgd, not 'adam'"],
+    [['--optimizer', 'adam', '--weight-decay', '0.1'], '--weight-decay', "only applies to --optimizer sgd or end-to-end, not 'adam'"],
     // Caught by the config and data checks rather than by flag parsing, and still named by flag.
     [['--batch-size', '5000'], '--batch-size', "5000 exceeds the 2000 training examples of 'synthetic'"],
     [['--loss', 'logistic'], '--loss', "'logistic' needs ±1 targets"],
@@ -233,6 +233,28 @@ describe('overparam sweep', () => {
     const r = await cli(...argv.map((a) => (a === 'SWEEP' ? good : a === 'BAD' ? bad : a)));
     expect(r.code).not.toBe(0);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('overparam train: seed 003 pieces', () => {
+  test('--loss lp --p 4 and --optimizer end-to-end --virtual-depth 3 train and name themselves truthfully', async () => {
+    const out = join(root, 'lp-e2e');
+    const r = await cli('train', '--arch', 'deep-linear', '--depth', '1', '--data', 'lp-regression', '--loss', 'lp', '--p', '4', '--optimizer', 'end-to-end', '--virtual-depth', '3', '--lr', '0.001', '--steps', '4', '--batch-size', '32', '--backend', 'cpu', '--out', out);
+    expect(r.stderr).not.toMatch(/unexpected error/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'completed', loss: 'lp(p=4)' });
+    expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8'))).toMatchObject({ loss: 'lp', p: 4, optimizer: { name: 'end-to-end', virtualDepth: 3 } });
+  });
+
+  test.each([
+    [['--loss', 'lp'], /^overparam: --p: the lp loss needs its exponent p/],
+    [['--loss', 'lp', '--p', '3'], /^overparam: --p: /],
+    [['--loss', 'square', '--p', '4'], /^overparam: --p: only applies to the lp loss/],
+    [['--virtual-depth', '2'], /^overparam: --virtual-depth: only applies to --optimizer end-to-end/],
+  ])('%j is one line naming the flag', async (argv, message) => {
+    const r = await cli('train', '--data', 'synthetic', '--backend', 'cpu', '--steps', '1', ...argv, '--out', join(root, 'never'));
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 });

@@ -8,7 +8,7 @@ import type { CliIo } from './io';
 import { helpText, toRunConfig, type FlagSpec } from './train-flags';
 
 /** Train flags that mean nothing without training; the rest (architecture, data, loss, seed, backend) carry over. */
-const TRAINING_ONLY = new Set(['optimizer', 'momentum', 'weightDecay', 'lr', 'steps', 'sampling', 'logEvery', 'metric', 'augment', 'out', 'divergenceFactor', 'checkpointEverySteps', 'checkpointEverySeconds']);
+const TRAINING_ONLY = new Set(['optimizer', 'momentum', 'weightDecay', 'virtualDepth', 'lr', 'steps', 'sampling', 'logEvery', 'metric', 'augment', 'out', 'divergenceFactor', 'checkpointEverySteps', 'checkpointEverySeconds']);
 
 /** The measurement's own flags: the spec's fields, their help and defaults read from its schema. */
 const SPEC_FLAGS: ReadonlyArray<{ flags: string; key: keyof typeof measureSpecSchema.shape; help: string; number?: boolean }> = [

@@ -97,9 +97,11 @@ export function trainFlags(): FlagSpec[] {
     { flags: '--data-option <key=value...>', key: 'dataOption', field: 'dataOptions', description: "the data set's own options, e.g. d=120, trainSubset=1000, split=official, flatten=true" },
     { flags: '--augment <name>', key: 'augment', field: 'augment', description: 'training-batch augmentation (wrn: pad 4, random crop, flip)', default: d.augment, choices: { kind: 'augmentation', names: ['none', 'wrn'] } },
     { flags: '--loss <name>', key: 'loss', field: 'loss', description: 'loss', default: d.loss, choices: { kind: 'loss', names: lossNames } },
+    { flags: '--p <p>', key: 'p', field: 'p', description: 'exponent of --loss lp (an even integer ≥ 2)', number: int(2) },
     { flags: '--optimizer <name>', key: 'optimizer', field: 'optimizer.name', description: 'optimizer', default: d.optimizer.name, choices: { kind: 'optimizer', names: optimizerNames } },
     { flags: '--momentum <μ>', key: 'momentum', field: 'optimizer.momentum', description: 'momentum (--optimizer sgd only)', default: '0', number: { integer: false, min: 0, below: 1 } },
-    { flags: '--weight-decay <λ>', key: 'weightDecay', field: 'optimizer.weightDecay', description: 'L2 weight decay (--optimizer sgd only)', default: '0', number: { integer: false, min: 0 } },
+    { flags: '--weight-decay <λ>', key: 'weightDecay', field: 'optimizer.weightDecay', description: 'L2 weight decay λ (--optimizer sgd, or end-to-end: the (1 − ηλN) factor)', default: '0', number: { integer: false, min: 0 } },
+    { flags: '--virtual-depth <N>', key: 'virtualDepth', field: 'optimizer.virtualDepth', description: 'N of --optimizer end-to-end (GD on a virtual depth-N linear net; train --arch deep-linear --depth 1)', number: int(1) },
     { flags: '--lr <α>', key: 'lr', field: 'lr', description: 'learning rate', default: String(d.lr), number: { integer: false, above: 0 } },
     { flags: '--steps <n>', key: 'steps', field: 'steps', description: 'optimizer steps', default: String(d.steps), number: int(0) },
     { flags: '--batch-size <n>', key: 'batchSize', field: 'batchSize', description: 'examples per minibatch', default: String(d.batchSize), number: int(1) },
@@ -187,9 +189,11 @@ export function toRunConfig(
   if (values.kappa !== undefined && init !== 'strategy-4.1') throw new UsageError('--kappa', `only applies to --init strategy-4.1, not '${init}'`);
   const baseOptimizer = base?.optimizer as { name?: string } | undefined;
   const optimizer = values.optimizer ?? baseOptimizer?.name ?? 'sgd';
-  for (const [key, flag] of [['momentum', '--momentum'], ['weightDecay', '--weight-decay']] as const) {
+  for (const [key, flag] of [['momentum', '--momentum']] as const) {
     if (values[key] !== undefined && optimizer !== 'sgd') throw new UsageError(flag, `only applies to --optimizer sgd, not '${optimizer}'`);
   }
+  if (values.weightDecay !== undefined && optimizer !== 'sgd' && optimizer !== 'end-to-end') throw new UsageError('--weight-decay', `only applies to --optimizer sgd or end-to-end, not '${optimizer}'`);
+  if (values.virtualDepth !== undefined && optimizer !== 'end-to-end') throw new UsageError('--virtual-depth', `only applies to --optimizer end-to-end, not '${optimizer}'`);
 
   const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
   const arch = typeof values.arch === 'string' ? values.arch : typeof base?.arch === 'string' ? base.arch : DEFAULT_ARCH;
@@ -217,14 +221,14 @@ export function toRunConfig(
     ...base,
     arch,
     archOptions,
-    ...pick('data', 'dataSeed', 'dataDir', 'dataFile', 'augment', 'loss', 'lr', 'steps', 'batchSize', 'sampling', 'seed', 'backend', 'logEvery'),
+    ...pick('data', 'dataSeed', 'dataDir', 'dataFile', 'augment', 'loss', 'p', 'lr', 'steps', 'batchSize', 'sampling', 'seed', 'backend', 'logEvery'),
     ...pick('divergenceFactor', 'checkpointEverySteps', 'checkpointEverySeconds'),
     // Another data set's options would not fit; the same one's are overridden key by key.
     ...(base !== undefined && !sameData ? { dataOptions: {} } : {}),
     ...(pairs === undefined ? {} : { dataOptions: { ...(sameData ? ((base?.dataOptions ?? {}) as object) : {}), ...parseDataOptionPairs(pairs) } }),
     ...(metricFlags === undefined ? {} : { metrics: parseMetricFlags(metricFlags) }),
-    ...(values.optimizer !== undefined || values.momentum !== undefined || values.weightDecay !== undefined
-      ? { optimizer: { ...(values.optimizer === undefined || values.optimizer === baseOptimizer?.name ? baseOptimizer : {}), name: optimizer, ...pick('momentum', 'weightDecay') } }
+    ...(values.optimizer !== undefined || values.momentum !== undefined || values.weightDecay !== undefined || values.virtualDepth !== undefined
+      ? { optimizer: { ...(values.optimizer === undefined || values.optimizer === baseOptimizer?.name ? baseOptimizer : {}), name: optimizer, ...pick('momentum', 'weightDecay', 'virtualDepth') } }
       : {}),
   };
   for (const { path, value } of sets) input = setAtPath(input, path, value);

@@ -27,15 +27,17 @@ export { conv2d, type Conv2dOptions } from './layers/conv2d';
 export { conv2dForTraining } from './layers/conv-op';
 export { axisGeometry, type ConvPadding, type AxisGeometry } from './layers/conv-geometry';
 export { batchNorm, type BatchNormOptions } from './layers/batch-norm';
-export { globalAvgPool } from './layers/pooling';
+export { globalAvgPool, maxPool2d, type MaxPool2dOptions } from './layers/pooling';
 export { flatten } from './layers/flatten';
+export { reshape } from './layers/reshape';
 export { dropout } from './layers/dropout';
 export { residual } from './layers/residual';
 export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
 
 export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
-export { resolveLoss, computeLoss, lossNames, type Loss, type LossName, type Reduction } from './losses';
+export { resolveLoss, computeLoss, lossNames, lpLoss, lossSpec, lossLabel, type Loss, type LossName, type LossSpec, type Reduction } from './losses';
 export { sgd, createOptimizer, optimizerNames, type Optimizer, type OptimizerSpec } from './optim/optimizer';
+export { endToEnd, endToEndDirection, endToEndDirectionSingleOutput, type EndToEndOptions } from './optim/end-to-end';
 export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
 
 export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform } from './data/dataset';

@@ -1,4 +1,4 @@
-import { ShapeError, UnknownNameError } from './errors';
+import { ConfigError, ShapeError, UnknownNameError } from './errors';
 import { tf, type Tensor } from './tf';
 
 /**
@@ -9,10 +9,15 @@ import { tf, type Tensor } from './tf';
 export interface Loss {
   readonly name: LossName;
   readonly targets: 'class' | 'real' | 'sign';
+  /** The exponent of an `lp` loss; absent for the others. */
+  readonly p?: number;
   perExample(output: Tensor, target: Tensor): Tensor;
 }
 
-export type LossName = 'softmax-cross-entropy' | 'square' | 'logistic';
+export type LossName = 'softmax-cross-entropy' | 'square' | 'logistic' | 'lp' | 'l2' | 'l4';
+
+/** A loss as a config names it: a name, or `lp` with its exponent (`{ name: 'lp', p: 4 }`). */
+export type LossSpec = LossName | { readonly name: 'lp'; readonly p: number };
 export type Reduction = 'none' | 'mean';
 
 function asColumn(output: Tensor, target: Tensor, loss: string): [Tensor, Tensor] {
@@ -24,7 +29,29 @@ function asColumn(output: Tensor, target: Tensor, loss: string): [Tensor, Tensor
   return [g, y];
 }
 
-const losses: Record<LossName, Loss> = {
+/**
+ * Seed 003's ℓp loss, (1/p)(ŷ − y)^p per output, summed over outputs, for even p ≥ 2 (§7, §8:
+ * p = 2 and 4). Computed as ((ŷ − y)²)^{p/2} so the power's base is never negative, which keeps
+ * tfjs's pow gradient (b·a^{b−1}, and its log(a) term for the exponent) finite.
+ */
+export function lpLoss(p: number): Loss {
+  if (!Number.isInteger(p) || p < 2 || p % 2 !== 0) throw new ConfigError('p', `the lp loss needs an even integer p ≥ 2, got ${p}`);
+  return {
+    name: 'lp',
+    targets: 'real',
+    p,
+    perExample(output, target) {
+      const [g, y] = asColumn(output, target, `lp(p=${p})`);
+      const squared = tf.square(tf.sub(g, y));
+      return tf.mul(1 / p, tf.sum(p === 2 ? squared : tf.pow(squared, p / 2), -1));
+    },
+  };
+}
+
+/** Short names for the two exponents seed 003 uses. */
+const lpAliases: Partial<Record<LossName, number>> = { l2: 2, l4: 4 };
+
+const losses: Record<Exclude<LossName, 'lp' | 'l2' | 'l4'>, Loss> = {
   /** −log softmax(g)_y. */
   'softmax-cross-entropy': {
     name: 'softmax-cross-entropy',
@@ -56,17 +83,51 @@ const losses: Record<LossName, Loss> = {
   },
 };
 
-export const lossNames = Object.keys(losses) as LossName[];
+export const lossNames = [...Object.keys(losses), 'lp', ...Object.keys(lpAliases)] as LossName[];
 
-export function resolveLoss(name: LossName | string | Loss): Loss {
-  if (typeof name !== 'string') return name;
-  const loss = (losses as Record<string, Loss>)[name];
-  if (loss === undefined) throw new UnknownNameError('LOSS_UNKNOWN', 'loss', name, lossNames);
+/**
+ * A name, an `{ name: 'lp', p }` spec, or a loss itself → the loss. Plain `'lp'` has no exponent
+ * and is refused with a ConfigError naming `p`; `l2` and `l4` are lp with p = 2 and 4.
+ */
+export function resolveLoss(spec: LossSpec | string | Loss): Loss {
+  if (typeof spec !== 'string') return 'perExample' in spec ? spec : lossFromSpec(spec);
+  if (spec === 'lp') throw new ConfigError('p', "the lp loss needs its exponent: give { name: 'lp', p: 4 } (or the l2 / l4 aliases)");
+  const alias = lpAliases[spec as LossName];
+  if (alias !== undefined) return lpLoss(alias);
+  const loss = (losses as Record<string, Loss>)[spec];
+  if (loss === undefined) throw new UnknownNameError('LOSS_UNKNOWN', 'loss', spec, lossNames);
   return loss;
 }
 
+function lossFromSpec(spec: { readonly name: string; readonly p?: number }): Loss {
+  if (spec.name !== 'lp' && spec.p === undefined) return resolveLoss(spec.name);
+  if (spec.name !== 'lp') throw new ConfigError('p', `only the lp loss takes an exponent, got loss '${spec.name}'`);
+  return lpLoss(spec.p ?? Number.NaN);
+}
+
+/**
+ * A config's loss name and optional exponent (`--loss lp --p 4`) → its spec, checked: `p` is
+ * required by `lp` and refused by every other loss; `l2`/`l4` are kept as written.
+ */
+export function lossSpec(name: string, p?: number): LossSpec {
+  if (!(lossNames as string[]).includes(name)) throw new UnknownNameError('LOSS_UNKNOWN', 'loss', name, lossNames);
+  if (name === 'lp') {
+    if (p === undefined) throw new ConfigError('p', 'the lp loss needs its exponent p (an even integer ≥ 2)');
+    lpLoss(p);
+    return { name: 'lp', p };
+  }
+  if (p !== undefined) throw new ConfigError('p', `only applies to the lp loss, not '${name}'`);
+  return name as LossName;
+}
+
+/** How records and summaries name a loss: `square`, `lp(p=4)` (aliases too: `l4` is `lp(p=4)`). */
+export function lossLabel(loss: LossSpec | Loss): string {
+  const resolved = resolveLoss(loss);
+  return resolved.p !== undefined ? `${resolved.name}(p=${resolved.p})` : resolved.name;
+}
+
 /** Per-example losses, or their mean. */
-export function computeLoss(loss: Loss | LossName, output: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function computeLoss(loss: Loss | LossSpec, output: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   const perExample = resolveLoss(loss).perExample(output, target);
   return reduction === 'mean' ? tf.mean(perExample) : perExample;
 }

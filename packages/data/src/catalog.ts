@@ -2,6 +2,7 @@ import type { Dataset } from '@overparam/core';
 import { z } from 'zod';
 import { cifarHowToGet, loadCifar, locateCifar } from './cifar-sets';
 import { DataUnavailableError } from './errors';
+import { GAS_SENSOR_BATCHES, GAS_SENSOR_HOW_TO, gasNames, loadGasSensor, locateGasSensor } from './gas-sensor';
 import { IDX_SET_INFO, loadIdxSet, locateIdxSet, type IdxSetName } from './idx-sets';
 import { readCsvRegression } from './csv';
 import { lpRegression } from './lp-regression';
@@ -171,5 +172,23 @@ export const catalog: readonly DataSetEntry[] = [
     }),
     availability: () => ({ available: true }),
     load: ({ seed, options }) => syntheticImages({ ...options, seed }),
+  },
+  {
+    name: 'gas-sensor',
+    source: 'files',
+    description: "UCI gas-sensor drift at different concentrations (batch1.dat … batch10.dat from --data-dir): one gas's recordings, 128 standardized features → concentration; seed 003's Ethanol task (2,565 × 128) by default",
+    options: z.strictObject({
+      gas: z.enum(gasNames).default('ethanol'),
+      batches: z
+        .array(z.number().int().min(1).max(GAS_SENSOR_BATCHES))
+        .min(1)
+        .default(Array.from({ length: GAS_SENSOR_BATCHES }, (_, i) => i + 1)),
+      standardize: z.boolean().default(true),
+    }),
+    availability: ({ dataDir }) => {
+      const located = locateGasSensor(dataDir);
+      return 'missing' in located ? { available: false, reason: `${located.missing}. ${GAS_SENSOR_HOW_TO}` } : { available: true };
+    },
+    load: ({ dataDir, options }) => loadGasSensor(dataDir, options),
   },
 ];

@@ -15,6 +15,7 @@ export { stratifiedSplitPlan, balancedPartition, balancedSubset, selectExamples,
 export { DataCorruptError, DataUnavailableError, type FileLocation } from './errors';
 export { parseIdx, readIdxFile, encodeIdx, maybeGunzip, type IdxArray, type IdxType, type IdxExpectation } from './idx';
 export { parseCifarBatch, readCifarBatch, copyCifarImage, encodeCifarRecord, cifarRecordSize, cifarClasses, type CifarBatch, type CifarVariant } from './cifar';
+export { parseGasSensorBatch, loadGasSensor, locateGasSensor, gasNames, GAS_SENSOR_FEATURES, type GasName, type GasSensorOptions, type GasSensorRecords } from './gas-sensor';
 export { parseCsvRegression, readCsvRegression, type CsvRegressionOptions, type CsvRegressionTable } from './csv';
 export { loadIdxSet, locateIdxSet, DEBIAN_FASHION_MNIST_DIR, type IdxSetName } from './idx-sets';
 export { loadCifar, locateCifar, type CifarOptions } from './cifar-sets';

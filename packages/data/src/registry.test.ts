@@ -8,7 +8,7 @@ import { dataSetAvailability, dataSetNames, dataSets, loadDataSet, parseDataOpti
 const dir = mkdtempSync(join(tmpdir(), 'overparam-registry-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ALL = ['mnist', 'synthetic', 'mnist-full', 'fashion-mnist', 'cifar10', 'cifar100', 'csv', 'gaussian-regression', 'sphere', 'lp-regression', 'synthetic-images'];
+const ALL = ['mnist', 'synthetic', 'mnist-full', 'fashion-mnist', 'cifar10', 'cifar100', 'csv', 'gaussian-regression', 'sphere', 'lp-regression', 'synthetic-images', 'gas-sensor'];
 
 describe('data set registry', () => {
   it('lists every data set, each described', () => {

@@ -1,5 +1,5 @@
 import { defaultDataShape, getArchitecture, optionsFromData } from '@overparam/architectures';
-import { ConfigError, DEFAULT_DIVERGENCE_FACTOR, lossNames, optimizerNames, UnknownNameError, type LossName } from '@overparam/core';
+import { ConfigError, DEFAULT_DIVERGENCE_FACTOR, lossNames, lossSpec, optimizerNames, UnknownNameError, type LossName } from '@overparam/core';
 import { dataSetNames, parseDataOptions } from '@overparam/data';
 import { metricListSchema } from '@overparam/metrics';
 import { z } from 'zod';
@@ -40,18 +40,31 @@ const optimizerSchema = z.discriminatedUnion(
     z.strictObject({ name: z.literal('adam'), beta1: probability.optional(), beta2: probability.optional(), epsilon: z.number().positive().optional() }),
     z.strictObject({ name: z.literal('adagrad'), initialAccumulatorValue: z.number().positive().optional() }),
     z.strictObject({ name: z.literal('adadelta'), rho: probability.optional(), epsilon: z.number().positive().optional() }),
+    // Seed 003's end-to-end update rule on a single matrix (deep-linear with depth 1): GD on a virtual depth-N net.
+    z.strictObject({ name: z.literal('end-to-end'), virtualDepth: z.number().int().min(1), weightDecay: z.number().min(0).optional() }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? oneOf('optimizer', optimizerNames)({ input: (issue.input as { name?: unknown } | undefined)?.name }) : undefined) },
 );
 
-const scheduleSchema = z.strictObject({
-  kind: z.literal('step'),
-  /** The learning rate is multiplied by this at every milestone (0.1 in the WRN recipe). */
-  factor: z.number().positive(),
-  milestones: z.array(z.number().int().min(0)),
-  /** Milestones count optimizer steps unless said otherwise, like `steps` does. */
-  unit: z.enum(['step', 'epoch']).default('step'),
-});
+const scheduleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('step'),
+    /** The learning rate is multiplied by this at every milestone (0.1 in the WRN recipe). */
+    factor: z.number().positive(),
+    milestones: z.array(z.number().int().min(0)),
+    /** Milestones count optimizer steps unless said otherwise, like `steps` does. */
+    unit: z.enum(['step', 'epoch']).default('step'),
+  }),
+  z.strictObject({
+    kind: z.literal('exponential'),
+    /** lr · decayRate^(t / decaySteps): the TensorFlow MNIST tutorial decays by 0.95 per epoch. */
+    decayRate: z.number().gt(0).max(1),
+    decaySteps: z.number().int().min(1),
+    unit: z.enum(['step', 'epoch']).default('step'),
+    /** Decay in whole periods (t / decaySteps rounded down); needed with unit 'epoch'. */
+    staircase: z.boolean().default(false),
+  }),
+]);
 
 const baseSchema = z.strictObject({
   /** Registry name of the architecture (see `architectureNames()` of @overparam/architectures); the papers' MLP by default. */
@@ -72,6 +85,8 @@ const baseSchema = z.strictObject({
   augment: z.enum(['none', 'wrn'], { error: oneOf('augmentation', ['none', 'wrn']) }).default('none'),
   /** The loss of the gradient-confusion experiments; 'square' uses one-hot targets for class labels. */
   loss: z.enum(lossNames as [LossName, ...LossName[]], { error: oneOf('loss', lossNames) }).default('softmax-cross-entropy'),
+  /** The exponent of loss 'lp' (an even integer ≥ 2; seed 003 uses 2 and 4); only with that loss. */
+  p: z.number().int().optional(),
   /** Plain SGD, as in the papers. */
   optimizer: optimizerSchema.default({ name: 'sgd' }),
   /** Initial (or constant) learning rate; 0.05 trains MLP-3-100 on MNIST with SGD. */
@@ -126,6 +141,13 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
   }
   const archOptions: Record<string, unknown> = { ...parsed.data };
   for (const key of Object.keys(dataDerived)) delete archOptions[key];
+  try {
+    lossSpec(config.loss, config.p);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    ctx.addIssue({ code: 'custom', path: [e.field], message: e.message.slice(e.field.length + 2), input: config.p });
+    return z.NEVER;
+  }
   let dataOptions: Record<string, unknown>;
   try {
     dataOptions = parseDataOptions(config.data, config.dataOptions);

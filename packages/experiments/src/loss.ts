@@ -1,12 +1,13 @@
-import { ConfigError, resolveLoss, tf, type Dataset, type Loss, type LossName } from '@overparam/core';
+import { ConfigError, lossLabel, resolveLoss, tf, type Dataset, type Loss, type LossSpec } from '@overparam/core';
 
 /**
  * Pairs a loss with a data set: which targets it sees and how many outputs the model needs.
  * The square loss on class labels regresses onto one-hot vectors (as in Du et al.'s experiments),
  * so every classification set also works with it, and accuracy is still measured on the labels.
  */
-export function lossForData(name: LossName, data: Dataset): { loss: Loss; outputDim: number } {
-  const loss = resolveLoss(name);
+export function lossForData(spec: LossSpec, data: Dataset): { loss: Loss; outputDim: number } {
+  const loss = resolveLoss(spec);
+  const name = lossLabel(loss);
   if (data.task === 'regression') {
     if (loss.targets === 'real') return { loss, outputDim: data.targetDim ?? 1 };
     throw new ConfigError('loss', `'${name}' needs class labels, but data set '${data.name}' is a regression task; use 'square'`);
@@ -20,7 +21,8 @@ export function lossForData(name: LossName, data: Dataset): { loss: Loss; output
 
 function oneHotTargets(loss: Loss, classes: number): Loss {
   return {
-    name: loss.name,
+    // Everything the loss says of itself (its name, lp's exponent) stays as it is.
+    ...loss,
     // It consumes class labels, which is what the training loop and `evaluate` check for.
     targets: 'class',
     perExample: (output, labels) => loss.perExample(output, tf.cast(tf.oneHot(tf.cast(labels, 'int32'), classes), 'float32')),

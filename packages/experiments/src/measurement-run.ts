@@ -1,4 +1,4 @@
-import { ConfigError, flattenTree, tf, type NamedArray } from '@overparam/core';
+import { ConfigError, flattenTree, lossLabel, tf, type NamedArray } from '@overparam/core';
 import { z } from 'zod';
 import { encodeCheckpoint } from './checkpoint-format';
 import { parseRunConfig, type RunConfig } from './config';
@@ -136,7 +136,7 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
       metric: spec.metric,
       model: { arch: config.arch, name: run.model.name, paramCount: run.model.paramCount, options: run.modelOptions },
       data: run.data.name,
-      loss: config.loss,
+      loss: lossLabel(run.loss),
       n: spec.metric === 'minibatch-confusion' ? undefined : spec.n,
       seed: config.seed,
       backend: run.backend.name,

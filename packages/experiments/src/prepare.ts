@@ -1,5 +1,5 @@
 import { buildModel, getArchitecture, optionsFromData } from '@overparam/architectures';
-import { ConfigError, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig } from '@overparam/core';
+import { ConfigError, lossSpec, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig } from '@overparam/core';
 import { loadDataSet, wrnAugment } from '@overparam/data';
 import { checkMetricSpecs, metricHooks } from '@overparam/metrics';
 import { parseRunConfig, type RunConfig } from './config';
@@ -52,7 +52,7 @@ export async function prepareRun(input: unknown): Promise<PreparedRun> {
   if (config.augment === 'wrn' && data.inputShape.length !== 3) {
     throw new ConfigError('augment', `'wrn' crops and flips images [height, width, channels], but '${data.name}' has examples of shape [${data.inputShape.join(', ')}]`);
   }
-  const { loss, outputDim } = lossForData(config.loss, data);
+  const { loss, outputDim } = lossForData(lossSpec(config.loss, config.p), data);
   // Before the model exists: a metric that needs more examples than the data set has fails here.
   checkMetricSpecs(config.metrics, data);
   if (config.batchSize > data.train.n) {

@@ -1,4 +1,4 @@
-import { OverparamError, train, evaluate, isOverparamError, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
+import { OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
 import { parseRunConfig, type RunConfig } from './config';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { RunInfo, RunStatus, RunStore } from './store/types';
@@ -157,6 +157,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
       lastBatchLoss: finiteOrNull(result.lastBatchLoss),
       testAccuracy: finiteOrNull(testEval?.accuracy),
       testLoss: finiteOrNull(testEval?.loss),
+      loss: lossLabel(loss),
       paramCount: model.paramCount,
       modelName: model.name,
       backend: backend.name,
@@ -178,6 +179,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
       lastBatchLoss: null,
       testAccuracy: null,
       testLoss: null,
+      loss: lossLabel(loss),
       paramCount: model.paramCount,
       modelName: model.name,
       backend: backend.name,

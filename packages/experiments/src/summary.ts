@@ -19,6 +19,8 @@ export interface RunSummary {
   readonly lastBatchLoss: number | null;
   readonly testAccuracy: number | null;
   readonly testLoss: number | null;
+  /** The loss as trained, its parameters included: `softmax-cross-entropy`, `lp(p=4)`. */
+  readonly loss: string;
   readonly paramCount: number;
   readonly modelName: string;
   readonly backend: string;

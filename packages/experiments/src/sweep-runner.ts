@@ -1,4 +1,4 @@
-import { OverparamError } from '@overparam/core';
+import { lossLabel, lossSpec, OverparamError } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -204,6 +204,7 @@ async function recordUnstarted(store: RunStore, cell: SweepCell, message: string
     lastBatchLoss: null,
     testAccuracy: null,
     testLoss: null,
+    loss: lossLabel(lossSpec(cell.config.loss, cell.config.p)),
     paramCount: 0,
     modelName: 'not built',
     backend: 'none',

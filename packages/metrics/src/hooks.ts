@@ -1,8 +1,10 @@
 import { ConfigError, createRng, gatherBatch, type Dataset, type Hook, type HookContext, type HookSchedule, type Rng } from '@overparam/core';
+import { balancednessHook } from './balancedness';
 import { gradientConfusion, type CosineSummary } from './confusion';
 import { gradientGram } from './gram/engine';
 import type { MetricSpec } from './metric-spec';
 import { minibatchConfusion } from './minibatch';
+import { optimalLossHook } from './optimal-loss';
 import { spectrum } from './spectrum';
 import { weightMovementHook } from './weight-movement';
 
@@ -145,6 +147,10 @@ function buildHook(spec: MetricSpec): Hook {
       };
     case 'weight-movement':
       return weightMovementHook({ schedule: { everySteps: spec.every, everyEpochs: spec.epochs, atEnd: spec.end } });
+    case 'balancedness':
+      return balancednessHook({ schedule, matrix: spec.matrix });
+    case 'optimal-loss':
+      return { ...optimalLossHook(), schedule };
   }
 }
 

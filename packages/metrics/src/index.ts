@@ -34,3 +34,15 @@ export {
   type LayerMovement,
   type WeightMovementHookOptions,
 } from './weight-movement';
+export {
+  balancedness,
+  endToEnd,
+  linearChain,
+  balancednessHook,
+  NotLinearChainError,
+  type Balancedness,
+  type BalancednessPair,
+  type EndToEnd,
+  type BalancednessHookOptions,
+} from './balancedness';
+export { optimalLinearLoss, excessLoss, optimalLossHook, type OptimalLoss, type OptimalLossOptions } from './optimal-loss';

@@ -64,9 +64,21 @@ const spectrumSchema = z.strictObject({
 
 const movementSchema = z.strictObject({ name: z.literal('weight-movement'), ...schedule });
 
-export const metricHookNames = ['confusion', 'minibatch-confusion', 'spectrum', 'weight-movement'] as const;
+const balancednessSchema = z.strictObject({
+  name: z.literal('balancedness'),
+  ...schedule,
+  /** At initialization too, by default: the start is where eq. 7 is imposed, and a model that is not a linear chain fails before training. */
+  start: z.boolean().default(true),
+  /** Write W_e's entries as well as its singular values. */
+  matrix: z.boolean().default(true),
+});
 
-export const metricSpecSchema = z.discriminatedUnion('name', [confusionSchema, minibatchSchema, spectrumSchema, movementSchema], {
+/** Once, at the start: the run's loss is not needed before that, and the optimum does not change. */
+const optimalLossSchema = z.strictObject({ name: z.literal('optimal-loss'), ...schedule, start: z.boolean().default(true), end: z.boolean().default(false) });
+
+export const metricHookNames = ['confusion', 'minibatch-confusion', 'spectrum', 'weight-movement', 'balancedness', 'optimal-loss'] as const;
+
+export const metricSpecSchema = z.discriminatedUnion('name', [confusionSchema, minibatchSchema, spectrumSchema, movementSchema, balancednessSchema, optimalLossSchema], {
   error: (issue) =>
     issue.code === 'invalid_union' ? `unknown metric '${String((issue.input as { name?: unknown } | undefined)?.name)}'; expected one of: ${metricHookNames.join(', ')}` : undefined,
 });

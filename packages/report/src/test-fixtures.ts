@@ -64,6 +64,7 @@ export async function writeFixtureSweep(root: string, options: { hostile?: strin
         lastBatchLoss: lastLoss,
         testAccuracy: 0.8 + 0.01 * depth + 0.001 * seed,
         testLoss: 0.5,
+        loss: 'softmax-cross-entropy',
         paramCount: model.paramCount,
         modelName: model.name,
         backend: 'cpu',

@@ -15,4 +15,4 @@ export {
 } from './conformance';
 export { batchCouplingReport, runningStatisticsReport, type BatchCouplingReport, type RunningStatisticsReport } from './conformance-state';
 export { describeArchitectureConformance, type ConformanceOptions } from './describe-conformance';
-export { referenceConv2d, referenceConvOutputShape, referenceBatchNorm, type ReferenceConvSpec, type ReferenceBatchNorm } from './reference-conv';
+export { referenceConv2d, referenceConvOutputShape, referenceBatchNorm, referenceMaxPool2d, type ReferenceConvSpec, type ReferenceBatchNorm, type ReferencePoolSpec } from './reference-conv';

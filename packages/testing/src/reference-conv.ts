@@ -94,3 +94,38 @@ export function referenceBatchNorm(
   const runningVariance = Float64Array.from({ length: channels }, (_, ch) => params.momentum * running.variance[ch]! + (1 - params.momentum) * variance[ch]! * unbias);
   return { y, mean: useMean, variance: useVar, runningMean, runningVariance };
 }
+
+export interface ReferencePoolSpec {
+  /** [batch, height, width, channels]. */
+  readonly inputShape: readonly [number, number, number, number];
+  readonly size: number;
+  readonly stride: number;
+  readonly padding: 'same' | 'valid';
+}
+
+/** y[n,i,j,c] = max over the window's positions inside x (TensorFlow: padding never wins). */
+export function referenceMaxPool2d(spec: ReferencePoolSpec, x: ArrayLike<number>): { y: Float64Array; shape: [number, number, number, number] } {
+  const [n, h, wd, c] = spec.inputShape;
+  const rows = axis(h, spec.size, spec.stride, spec.padding);
+  const cols = axis(wd, spec.size, spec.stride, spec.padding);
+  const y = new Float64Array(n * rows.out * cols.out * c);
+  for (let e = 0; e < n; e++) {
+    for (let i = 0; i < rows.out; i++) {
+      for (let j = 0; j < cols.out; j++) {
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          for (let a = 0; a < spec.size; a++) {
+            const r = i * spec.stride + a - rows.before;
+            if (r < 0 || r >= h) continue;
+            for (let b = 0; b < spec.size; b++) {
+              const q = j * spec.stride + b - cols.before;
+              if (q >= 0 && q < wd) best = Math.max(best, x[((e * h + r) * wd + q) * c + ch]!);
+            }
+          }
+          y[((e * rows.out + i) * cols.out + j) * c + ch] = best;
+        }
+      }
+    }
+  }
+  return { y, shape: [n, rows.out, cols.out, c] };
+}

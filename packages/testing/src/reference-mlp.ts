@@ -3,7 +3,7 @@
  * come as [w0 (in×out, row-major), b0, w1, b1, …] in the same [in, out] layout as core's dense.
  */
 export type ReferenceActivation = 'identity' | 'tanh' | 'relu' | 'sigmoid' | 'softplus';
-export type ReferenceLoss = 'softmax-cross-entropy' | 'square' | 'logistic';
+export type ReferenceLoss = 'softmax-cross-entropy' | 'square' | 'logistic' | { readonly name: 'lp'; readonly p: number };
 
 const act: Record<ReferenceActivation, (v: number) => number> = {
   identity: (v) => v,
@@ -53,6 +53,10 @@ export function referenceLoss(
     } else if (loss === 'square') {
       const y = t as Float64Array;
       total += 0.5 * g.reduce((s, v, k) => s + (v - y[k]!) ** 2, 0);
+    } else if (typeof loss === 'object') {
+      // Seed 003's ℓp: (1/p)(ŷ − y)^p per output, summed over outputs.
+      const y = t as Float64Array;
+      total += g.reduce((s, v, k) => s + (v - y[k]!) ** loss.p, 0) / loss.p;
     } else {
       const z = -(t as number) * g[0]!;
       total += z > 30 ? z : Math.log1p(Math.exp(z));

@@ -45,6 +45,12 @@ export interface BackendTraits {
   readonly gramProducts: 'device' | 'host-float64';
   /** Bits of the kernels' floating point: 32, or 16 where a GPU computes in half precision. */
   readonly floatBits: 32 | 16;
+  /**
+   * How max pooling is differentiated. `views`: its input gradient written with plain ops over the
+   * strided views of the input, for backends whose MaxPoolGrad kernel is wrong (wasm in tfjs 4.22
+   * drops the gradient of windows whose maximum is negative).
+   */
+  readonly maxPoolGradient: 'native' | 'views';
 }
 
 /** The traits of a backend that declares none: tfjs's own routes are fast and float32. */
@@ -53,6 +59,7 @@ export const defaultBackendTraits: BackendTraits = {
   convGradient: 'native',
   gramProducts: 'device',
   floatBits: 32,
+  maxPoolGradient: 'native',
 };
 
 export interface BackendSelection {

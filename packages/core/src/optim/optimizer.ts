@@ -1,6 +1,7 @@
 import { ConfigError, ShapeError, UnknownNameError } from '../errors';
 import { tf, type Tensor, type Variable } from '../tf';
 import { toNamedArray, type NamedArray } from '../named-array';
+import { endToEnd } from './end-to-end';
 
 /**
  * One optimizer interface for our SGD and TF.js's adaptive methods. `step` receives the gradient
@@ -23,9 +24,10 @@ export type OptimizerSpec =
   | { readonly name: 'sgd'; readonly momentum?: number; readonly nesterov?: boolean; readonly weightDecay?: number }
   | { readonly name: 'adam'; readonly beta1?: number; readonly beta2?: number; readonly epsilon?: number }
   | { readonly name: 'adagrad'; readonly initialAccumulatorValue?: number }
-  | { readonly name: 'adadelta'; readonly rho?: number; readonly epsilon?: number };
+  | { readonly name: 'adadelta'; readonly rho?: number; readonly epsilon?: number }
+  | { readonly name: 'end-to-end'; readonly virtualDepth: number; readonly weightDecay?: number };
 
-export const optimizerNames = ['sgd', 'adam', 'adagrad', 'adadelta'] as const;
+export const optimizerNames = ['sgd', 'adam', 'adagrad', 'adadelta', 'end-to-end'] as const;
 
 /**
  * SGD, w ← w − α·v with v = g + λw (weight decay λ, default 0) or, with momentum μ > 0 (default 0),
@@ -149,6 +151,11 @@ export function createOptimizer(spec: OptimizerSpec | { name: string }): Optimiz
     case 'adadelta': {
       const s = spec as Extract<OptimizerSpec, { name: 'adadelta' }>;
       return wrapTfOptimizer('adadelta', () => tf.train.adadelta(1, s.rho, s.epsilon));
+    }
+    case 'end-to-end': {
+      const s = spec as Partial<Extract<OptimizerSpec, { name: 'end-to-end' }>>;
+      if (s.virtualDepth === undefined) throw new ConfigError('optimizer.virtualDepth', 'end-to-end needs the depth N it stands in for (seed 003 eq. 10), e.g. { name: "end-to-end", virtualDepth: 3 }');
+      return endToEnd({ virtualDepth: s.virtualDepth, weightDecay: s.weightDecay });
     }
     default:
       throw new UnknownNameError('OPTIMIZER_UNKNOWN', 'optimizer', spec.name, optimizerNames);

@@ -13,7 +13,23 @@ describe('learning-rate schedules', () => {
     expect(learningRateAt({ kind: 'constant', lr: 0.3 }, { step: 1e6, epoch: 1e3 })).toBe(0.3);
   });
 
+  it('decays exponentially, smoothly or in stairs, as tf.train.exponential_decay', () => {
+    const tutorial = { kind: 'exponential', lr: 0.01, decayRate: 0.95, decaySteps: 1, unit: 'epoch', staircase: true } as const;
+    expect(validateSchedule(tutorial)).toBe(tutorial);
+    expect(learningRateAt(tutorial, { step: 900, epoch: 0 })).toBe(0.01);
+    expect(learningRateAt(tutorial, { step: 0, epoch: 1 })).toBeCloseTo(0.0095, 15);
+    expect(learningRateAt(tutorial, { step: 0, epoch: 10 })).toBeCloseTo(0.01 * 0.95 ** 10, 15);
+    const smooth = { kind: 'exponential', lr: 1, decayRate: 0.5, decaySteps: 100, unit: 'step', staircase: false } as const;
+    expect(learningRateAt(smooth, { step: 50, epoch: 0 })).toBeCloseTo(Math.SQRT1_2, 15);
+    expect(learningRateAt(smooth, { step: 200, epoch: 0 })).toBeCloseTo(0.25, 15);
+    expect(learningRateAt({ ...smooth, staircase: true }, { step: 199, epoch: 0 })).toBe(0.5);
+  });
+
   it('names the field of a bad schedule', () => {
+    const exp = { kind: 'exponential', lr: 1, decayRate: 0.9, decaySteps: 10, unit: 'step', staircase: false } as const;
+    expect(() => validateSchedule({ ...exp, decayRate: 0 })).toThrow(expect.objectContaining({ field: 'schedule.decayRate' }));
+    expect(() => validateSchedule({ ...exp, decaySteps: -1 })).toThrow(expect.objectContaining({ field: 'schedule.decaySteps' }));
+    expect(() => validateSchedule({ ...exp, unit: 'epoch' })).toThrow(expect.objectContaining({ field: 'schedule.staircase' }));
     expect(() => validateSchedule({ kind: 'constant', lr: -1 })).toThrow(expect.objectContaining({ field: 'lr' }));
     expect(() => validateSchedule({ kind: 'step', lr: 1, factor: 0, milestones: [], unit: 'step' })).toThrow(expect.objectContaining({ field: 'schedule.factor' }));
   });
