@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import { browserProjects } from './test/browser/projects';
+import { browserProjects } from './test/browser/projects.ts';
 
 /**
  * One suite, many backends: `test/` runs once per available backend as its own vitest project

@@ -22,11 +22,15 @@ export function setWasmPathPrefix(prefixOrUrls: string | WasmBinaryUrls): void {
   browserLocation = prefixOrUrls;
 }
 
-async function installedBinaryDirectory(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const { dirname } = await import('node:path');
-  const require = createRequire(import.meta.url);
-  return `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`;
+/**
+ * The installed package's folder. Node's built-ins are reached through `process`, not imported, so
+ * that a browser bundle of this package holds no `node:*` import for the bundler to trip on.
+ */
+function installedBinaryDirectory(): string {
+  const proc = (globalThis as { process: NodeJS.Process }).process;
+  const { createRequire } = proc.getBuiltinModule('node:module');
+  const { dirname } = proc.getBuiltinModule('node:path');
+  return `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`;
 }
 
 /** The page's folder: where a bundler's static assets land unless configured otherwise. */
@@ -53,7 +57,7 @@ export const wasmBackend: BackendPlugin = {
   traits: { matMulGradient: 'explicit-transpose', convGradient: 'forward-rewrite' },
   async load() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const location = currentPlatform() === 'node' ? await installedBinaryDirectory() : (browserLocation ?? pageDirectory());
+    const location = currentPlatform() === 'node' ? installedBinaryDirectory() : (browserLocation ?? pageDirectory());
     // tfjs accepts the paths only before its first initialization attempt.
     if (tf.findBackend('wasm') === null) wasm.setWasmPaths(location as string | Record<string, string>);
     if (!(await tf.setBackend('wasm'))) {
