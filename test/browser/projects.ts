@@ -1,33 +1,15 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { chromiumArgs, chromiumPath } from '../../tools/browser/chromium.ts';
 
 /**
  * The cross-backend suite in headless Chromium: one vitest browser project per browser backend
  * (`browser:webgpu`, `browser:webgl`, `browser:wasm`, `browser:cpu`), each in its own browser.
  *
- * The browser is the system's Chromium (Debian's `chromium` package; `.ci/run` installs it), driven
- * by Playwright's library: nothing is ever downloaded (`playwright install` is never needed).
- * OVERPARAM_CHROMIUM names another Chromium binary.
+ * The browser, its path and flags: tools/browser/chromium.ts (shared with the browser benchmark).
  */
 export const browserBackends = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-
-export const chromiumPath = process.env.OVERPARAM_CHROMIUM ?? '/usr/bin/chromium';
-
-const chromiumArgs = [
-  '--no-sandbox',
-  // No traffic of the browser's own: a test run must not reach the network.
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  // WebGPU on the SwiftShader software adapter: without these Chromium offers no adapter on a
-  // machine without a GPU, and tfjs-webgpu crashes on the null adapter.
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -58,18 +40,8 @@ export const browserProjects: TestProjectInlineConfiguration[] = browserBackends
       enabled: true,
       headless: true,
       screenshotFailures: false,
-      provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+      provider: playwright({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs] } }),
       instances: [{ browser: 'chromium' }],
     },
   },
 }));
-
-/** Fails the run, rather than skipping, when the browser is missing. */
-export function chromiumMissingMessage(): string | undefined {
-  if (existsSync(chromiumPath)) return undefined;
-  return (
-    `[overparam] Chromium is not installed at ${chromiumPath}: the browser test projects (browser:*) need it. ` +
-    'Install it with `apt-get install -y chromium` (Debian/Ubuntu), or point OVERPARAM_CHROMIUM at a Chromium binary. ' +
-    'Never `playwright install`: the harness drives the system browser.'
-  );
-}

@@ -1,4 +1,4 @@
-import { chromiumMissingMessage } from './projects';
+import { chromiumMissingMessage } from '../../tools/browser/chromium.ts';
 
 /** Global setup of the browser projects: stop with instructions when Chromium is absent. */
 export default function requireChromium(): void {
