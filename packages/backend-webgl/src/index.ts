@@ -48,5 +48,8 @@ export const webglBackend: BackendPlugin = {
     if (!(await tf.setBackend('webgl'))) throw new Error('tfjs could not initialize the webgl backend (see the console for the shader or context error)');
     await tf.ready();
     detected = detectCapabilities();
+    if (detected.floatBits === 16) {
+      console.warn('[overparam] webgl: this GPU cannot render to float32 textures, so tfjs computes in float16 (about 3 significant digits); activeBackendTraits().floatBits is 16');
+    }
   },
 };
