@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { browserProjects } from './test/browser/projects.ts';
 
 /**
  * One suite, many backends: `test/` runs once per available backend as its own vitest project
@@ -27,6 +28,7 @@ const backendProjects: TestProjectInlineConfiguration[] = backends.map((backend)
   test: {
     name: `backend:${backend}`,
     include: ['test/**/*.test.ts'],
+    exclude: ['test/browser/**'],
     env: { OVERPARAM_TEST_BACKEND: backend },
   },
 }));
@@ -45,6 +47,7 @@ export default defineConfig({
         test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'tools/**/*.test.ts'], env: { OVERPARAM_TEST_BACKEND: 'cpu' } },
       },
       ...backendProjects,
+      ...browserProjects,
     ],
   },
 });

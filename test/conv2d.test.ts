@@ -31,7 +31,7 @@ describe(`conv2d vs a float64 reference (${testBackend})`, () => {
   for (const spec of cases) {
     const [n, h, w, c] = spec.inputShape;
     const label = `${spec.kernelSize}×${spec.kernelSize}, stride ${spec.stride}, ${spec.padding}, ${h}×${w}×${c} → ${spec.filters}${spec.bias ? ', bias' : ''}`;
-    it(label, () => {
+    it(label, async () => {
       const before = tf.memory().numTensors;
       const layer = conv2d({ filters: spec.filters, kernelSize: spec.kernelSize, stride: spec.stride, padding: spec.padding, bias: spec.bias, biasInit: { name: 'normal', std: 0.5 } });
       const init = layer.init(createRng('conv'), [h, w, c]);
@@ -42,21 +42,23 @@ describe(`conv2d vs a float64 reference (${testBackend})`, () => {
       const rs = normals('r', size(outShape));
       const wv = init.params.w as Tensor;
       const bv = init.params.b as Tensor | undefined;
-      const wValues = Float64Array.from(wv.dataSync());
-      const bValues = bv === undefined ? undefined : Float64Array.from(bv.dataSync());
+      const wValues = Float64Array.from(await wv.data());
+      const bValues = bv === undefined ? undefined : Float64Array.from(await bv.data());
       const x = tf.tensor4d(xs, spec.inputShape as [number, number, number, number]);
       const r = tf.tensor(rs, outShape);
       const ctx = { training: true, path: '', state: {} };
       const lossOf = (xx: Tensor, ww: Tensor, bb?: Tensor) => tf.sum(tf.mul(layer.apply(bb === undefined ? { w: ww } : { w: ww, b: bb }, xx, ctx), r));
 
       // Forward: float32 sums of at most k·k·c products of N(0,1)-sized terms, ~1e-6 relative.
-      const y = tf.tidy(() => layer.apply(init.params, x, ctx).dataSync());
+      const yTensor = tf.tidy(() => layer.apply(init.params, x, ctx));
+      const y = await yTensor.data();
+      yTensor.dispose();
       const yRef = referenceConv2d(spec, xs, wValues, bValues);
       expect(maxRelativeError(y, yRef)).toBeLessThan(1e-5);
 
       const inputs = bv === undefined ? [x, wv] : [x, wv, bv];
       const grads = tf.grads((...t: Tensor[]) => lossOf(t[0]!, t[1]!, t[2]))(inputs);
-      const autodiff = grads.map((g) => Float64Array.from(g.dataSync()));
+      const autodiff = await Promise.all(grads.map(async (g) => Float64Array.from(await g.data())));
 
       // L is linear in each of x, w, b, so the differences are exact up to float64 rounding.
       const dot = (out: Float64Array) => out.reduce((s, v, i) => s + v * rs[i]!, 0);

@@ -20,7 +20,7 @@ const cases: Array<{ loss: LossSpec & ReferenceLoss; outputDim: number }> = [
 const realTargets = (loss: LossSpec): boolean => loss === 'square' || typeof loss === 'object';
 const caseName = (loss: LossSpec): string => (typeof loss === 'object' ? `lp(p=${loss.p})` : loss);
 
-function toReference(weights: ReturnType<ReturnType<typeof buildModel>['readWeights']>, theta: Float64Array): ReferenceLayer[] {
+function toReference(weights: ReadonlyArray<{ readonly shape: readonly number[] }>, theta: Float64Array): ReferenceLayer[] {
   const layers: ReferenceLayer[] = [];
   let offset = 0;
   for (let i = 0; i < weights.length; i += 2) {
@@ -38,7 +38,7 @@ describe(`MLP gradients vs float64 finite differences (${testBackend})`, () => {
   const tol = tolerancesFor(testBackend).gradientRelative;
   for (const activation of activations) {
     for (const { loss, outputDim } of cases) {
-      it(`${activation} with ${caseName(loss)}`, () => {
+      it(`${activation} with ${caseName(loss)}`, async () => {
         const model = buildModel('mlp', { depth: 2, width: 6, inputDim: 5, outputDim, activation, init: 'glorot-normal' }, 7);
         const n = 4;
         const xs = tf.randomNormal([n, 5], 0, 1, 'float32', 3);
@@ -50,18 +50,21 @@ describe(`MLP gradients vs float64 finite differences (${testBackend})`, () => {
               : tf.tensor1d([1, -1, -1, 1]);
         const vars = model.parameters.map((p) => p.variable);
         const { value, grads } = tf.variableGrads(() => computeLoss(loss, model.apply(xs), ys) as tf.Scalar, vars);
-        const autodiff = Float64Array.from(model.parameters.flatMap((p) => Array.from(grads[p.variable.name]!.dataSync())));
+        const autodiffParts = await Promise.all(model.parameters.map(async (p) => Array.from(await grads[p.variable.name]!.data())));
+        const autodiff = Float64Array.from(autodiffParts.flat());
 
-        const weights = model.readWeights();
+        // Read asynchronously (not model.readWeights()): synchronous readback is unusable on webgpu in headless Chromium.
+        const weights = await Promise.all(model.parameters.map(async (p) => ({ shape: p.variable.shape, values: await p.variable.data() })));
         const theta = Float64Array.from(weights.flatMap((w) => Array.from(w.values)));
-        const xRows = Array.from({ length: n }, (_, i) => Float64Array.from(xs.dataSync().slice(i * 5, (i + 1) * 5)));
-        const yData = Array.from(ys.dataSync());
+        const xData = await xs.data();
+        const xRows = Array.from({ length: n }, (_, i) => Float64Array.from(xData.slice(i * 5, (i + 1) * 5)));
+        const yData = Array.from(await ys.data());
         const targets = realTargets(loss) ? Array.from({ length: n }, (_, i) => Float64Array.from(yData.slice(i * outputDim, (i + 1) * outputDim))) : yData;
         const f = (t: Float64Array) => referenceLoss(toReference(weights, t), activation, loss, xRows, targets);
         const reference = finiteDifferenceGradient(f, theta);
 
         // The forward values must agree too, or the gradient comparison would be meaningless.
-        expect(Math.abs(value.dataSync()[0]! - f(theta))).toBeLessThan(1e-5 * Math.max(1, Math.abs(f(theta))));
+        expect(Math.abs((await value.data())[0]! - f(theta))).toBeLessThan(1e-5 * Math.max(1, Math.abs(f(theta))));
         expect(maxRelativeError(autodiff, reference)).toBeLessThan(tol);
         tf.dispose([xs, ys, value, ...Object.values(grads)]);
         model.dispose();

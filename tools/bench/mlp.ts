@@ -3,19 +3,14 @@
  * tanh, Glorot normal, softmax cross-entropy, plain SGD at 0.01) with our `train()` loop and with
  * tfjs-layers `model.fit`, on the same backend, plus the ratio of the two.
  */
-import { buildModel } from '@overparam/architectures';
-import { tf, train, type Dataset, type Model } from '@overparam/core';
+import { tf } from '@overparam/core';
 import { emitError, emitMeasurement, log } from './emit';
 import { calibrateSteps, measureRate, type Summary } from './measure';
 import type { Suite, SuiteContext } from './suite';
-import { syntheticClassification } from './synthetic';
+import { BATCH, benchData, benchMlp, CLASSES, INPUT_DIM, LR, mlpParameters, trainSteps } from './mlp-workload';
 import { fitData, fitOnce, tfjsMlp, type MlpShape } from './tfjs-layers';
 
 const SUITE = 'mlp-train';
-const BATCH = 128;
-const INPUT_DIM = 784;
-const CLASSES = 10;
-const LR = 0.01;
 /** Below this many steps per repetition the per-call overhead shows in the rate; say so. */
 const FEW_STEPS = 10;
 
@@ -27,32 +22,13 @@ export const mlpShapes: ReadonlyArray<{ depth: number; width: number }> = [
   { depth: 10, width: 1000 },
 ];
 
-let dataset: Dataset | undefined;
-function benchData(): Dataset {
-  dataset ??= syntheticClassification(16 * BATCH, INPUT_DIM, CLASSES);
-  return dataset;
-}
-
-async function trainSteps(model: Model, data: Dataset, steps: number): Promise<void> {
-  // `train` reads every step's loss back, so the work is finished when it resolves.
-  const result = await train(model, data, {
-    steps,
-    batchSize: BATCH,
-    loss: 'softmax-cross-entropy',
-    schedule: { kind: 'constant', lr: LR },
-    seed: 0,
-    logEvery: steps,
-  });
-  if (result.steps !== steps) throw new Error(`train stopped after ${result.steps} of ${steps} steps (${result.outcome})`);
-}
-
 function noteFor(steps: number): string | null {
   return steps < FEW_STEPS ? `small K: ${steps} step${steps === 1 ? '' : 's'} per repetition, so per-call overhead is included and the rate is noisier` : null;
 }
 
 async function measureOurs(shape: MlpShape, context: SuiteContext, parameters: Record<string, unknown>): Promise<Summary & { steps: number }> {
   const { settings } = context;
-  const model = buildModel('mlp', { depth: shape.depth, width: shape.width, inputDim: INPUT_DIM, outputDim: CLASSES, activation: 'tanh', init: 'glorot-normal' }, 0);
+  const model = benchMlp(shape.depth, shape.width);
   try {
     const data = benchData();
     const run = (steps: number) => trainSteps(model, data, steps);
@@ -108,19 +84,7 @@ export const mlpTrainSuite: Suite = {
   async run(context) {
     for (const { depth, width } of mlpShapes) {
       const shape: MlpShape = { depth, width, inputDim: INPUT_DIM, numClasses: CLASSES };
-      const parameters = {
-        model: `MLP-${depth}-${width}`,
-        depth,
-        width,
-        batchSize: BATCH,
-        inputDim: INPUT_DIM,
-        numClasses: CLASSES,
-        activation: 'tanh',
-        init: 'glorot-normal',
-        loss: 'softmax-cross-entropy',
-        optimizer: 'sgd',
-        lr: LR,
-      };
+      const parameters = mlpParameters(depth, width);
       log(`${SUITE} ${parameters.model} on ${context.backend}: overparam train()`);
       let ours: (Summary & { steps: number }) | undefined;
       try {

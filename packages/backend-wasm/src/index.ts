@@ -1,21 +1,46 @@
 import { currentPlatform, tf, type BackendPlugin } from '@overparam/core';
 
-let wasmPathPrefix: string | undefined;
+/** The binaries tfjs-backend-wasm may fetch; which one depends on the browser's SIMD and thread support. */
+export const wasmBinaryNames = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
+export type WasmBinaryName = (typeof wasmBinaryNames)[number];
+/** A URL for each binary, as a bundler's asset imports give them (hashed names, any folder). */
+export type WasmBinaryUrls = Readonly<Record<WasmBinaryName, string>>;
+
+let browserLocation: string | WasmBinaryUrls | undefined;
 
 /**
- * Where the browser should fetch the `.wasm` binaries from (a URL prefix ending in `/`).
- * Call before the backend loads. In Node the binaries are always read from the installed
- * `@tensorflow/tfjs-backend-wasm` package, never fetched.
+ * Where a browser fetches the `.wasm` binaries: a URL prefix ending in `/` under which all of
+ * `wasmBinaryNames` are served, or one URL per binary (what `?url` imports in Vite or the `file`
+ * loader in esbuild return). Call before the backend loads. Unset, the binaries are fetched from
+ * the page's own folder, next to the bundle, never from a CDN. In Node the binaries are always
+ * read from the installed `@tensorflow/tfjs-backend-wasm` package and this setting is ignored.
  */
-export function setWasmPathPrefix(prefix: string): void {
-  wasmPathPrefix = prefix;
+export function setWasmPathPrefix(prefixOrUrls: string | WasmBinaryUrls): void {
+  if (typeof prefixOrUrls === 'string' && !prefixOrUrls.endsWith('/')) {
+    throw new TypeError(`setWasmPathPrefix('${prefixOrUrls}'): a prefix must end in '/' (the binaries' names are appended to it)`);
+  }
+  browserLocation = prefixOrUrls;
 }
 
-async function installedBinaryDirectory(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const { dirname } = await import('node:path');
-  const require = createRequire(import.meta.url);
-  return `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`;
+/**
+ * The installed package's folder. Node's built-ins are reached through `process`, not imported, so
+ * that a browser bundle of this package holds no `node:*` import for the bundler to trip on.
+ */
+function installedBinaryDirectory(): string {
+  const proc = (globalThis as { process: NodeJS.Process }).process;
+  const { createRequire } = proc.getBuiltinModule('node:module');
+  const { dirname } = proc.getBuiltinModule('node:path');
+  return `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))}/`;
+}
+
+/** The page's folder: where a bundler's static assets land unless configured otherwise. */
+function pageDirectory(): string {
+  const base = (globalThis as { document?: { baseURI?: string } }).document?.baseURI ?? (globalThis as { location?: { href: string } }).location?.href;
+  return base === undefined ? './' : new URL('./', base).href;
+}
+
+function describeLocation(location: string | WasmBinaryUrls): string {
+  return typeof location === 'string' ? `${location}{${wasmBinaryNames.join(',')}}` : Object.values(location).join(', ');
 }
 
 /**
@@ -33,9 +58,15 @@ export const wasmBackend: BackendPlugin = {
   traits: { matMulGradient: 'explicit-transpose', convGradient: 'forward-rewrite', maxPoolGradient: 'views' },
   async load() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const prefix = currentPlatform() === 'node' ? await installedBinaryDirectory() : wasmPathPrefix;
-    if (prefix !== undefined && tf.findBackend('wasm') === null) wasm.setWasmPaths(prefix);
-    if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not initialize the wasm backend (see the console for the loader error)');
+    const location = currentPlatform() === 'node' ? installedBinaryDirectory() : (browserLocation ?? pageDirectory());
+    // tfjs accepts the paths only before its first initialization attempt.
+    if (tf.findBackend('wasm') === null) wasm.setWasmPaths(location as string | Record<string, string>);
+    if (!(await tf.setBackend('wasm'))) {
+      throw new Error(
+        `tfjs could not initialize the wasm backend from ${describeLocation(location)}; serve the .wasm files of ` +
+          '@tensorflow/tfjs-backend-wasm/dist there, or call setWasmPathPrefix() with their URLs (see the console for the loader error)',
+      );
+    }
     await tf.ready();
   },
 };

@@ -1,6 +1,6 @@
-import { parse, CsvError } from 'csv-parse/sync';
+import type * as CsvParseSync from 'csv-parse/sync';
 import { DataCorruptError } from './errors';
-import { readText } from './node-io';
+import { nodeBuiltins, readText } from './node-io';
 
 /**
  * Numeric regression tables in CSV (RFC 4180), such as the UCI gas-sensor "Ethanol" task once its
@@ -41,7 +41,18 @@ function isNumber(cell: string): boolean {
   return cell.trim() !== '' && Number.isFinite(Number(cell));
 }
 
+/**
+ * csv-parse, loaded on first use rather than imported: its Node build evaluates `Buffer.from` when
+ * loaded, which would stop this package's main entry from loading in a browser at all.
+ */
+function csvParse(): typeof CsvParseSync {
+  nodeBuiltins('parsing CSV');
+  const { createRequire } = (globalThis as { process: NodeJS.Process }).process.getBuiltinModule('node:module');
+  return createRequire(import.meta.url)('csv-parse/sync') as typeof CsvParseSync;
+}
+
 export function parseCsvRegression(text: string, file: string, options: CsvRegressionOptions = {}): CsvRegressionTable {
+  const { parse, CsvError } = csvParse();
   let rows: Row[];
   try {
     rows = parse(text, { info: true, bom: true, trim: true, skip_empty_lines: true, comment: '#' }) as unknown as Row[];

@@ -1,4 +1,4 @@
-export { loadMnist, mnistPackageAvailable } from './mnist';
+export { assembleMnist, loadMnist, mnistPackageAvailable } from './mnist';
 export {
   teacherClassification,
   teacherClassificationWithTeacher,

@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { chromiumArgs, chromiumPath } from '../../tools/browser/chromium.ts';
+
+/**
+ * The cross-backend suite in headless Chromium: one vitest browser project per browser backend
+ * (`browser:webgpu`, `browser:webgl`, `browser:wasm`, `browser:cpu`), each in its own browser.
+ *
+ * The browser, its path and flags: tools/browser/chromium.ts (shared with the browser benchmark).
+ */
+export const browserBackends = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Files of test/ that run unchanged in a page. The others read files, test Node-only backends, or
+ * train for thousands of steps: WebGPU on SwiftShader waits ~0.1 s for every readback, so the
+ * training and MNIST checks run here in short versions (test/browser/).
+ */
+const sharedSuite = ['test/smoke.test.ts', 'test/mlp-gradients.test.ts', 'test/conv2d.test.ts'];
+
+// Our source condition first, then Vite's default client conditions.
+const conditions = ['@overparam/source', 'module', 'browser', 'development|production'];
+
+// Not `extends: true`: the root's Node setup file and fork pool do not apply in a page.
+export const browserProjects: TestProjectInlineConfiguration[] = browserBackends.map((backend) => ({
+  // The shared files import `testBackend` from './setup-backend' (the Node setup); in a page it
+  // is the browser setup, which registers the browser plugins and activates this project's backend.
+  resolve: { conditions, alias: [{ find: /^\.\/setup-backend$/, replacement: here('./setup-browser-backend.ts') }] },
+  test: {
+    name: `browser:${backend}`,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // test/browser/<backend>/ holds what only that backend can check (webgl's float16 path).
+    include: [...sharedSuite, 'test/browser/*.test.ts', `test/browser/${backend}/**/*.test.ts`],
+    setupFiles: [here('./setup-browser-backend.ts')],
+    globalSetup: [here('./require-chromium.ts')],
+    provide: { testBackend: backend },
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs] } }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+}));

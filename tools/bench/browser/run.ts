@@ -1,0 +1,118 @@
+/**
+ * `npm run bench:browser`: MLP training steps/s on each browser backend (webgpu, webgl, wasm, cpu)
+ * in headless Chromium, one JSON line per measurement on stdout (suite `browser-mlp-train`; the
+ * fields of tools/bench/README.md). The page is bundled with esbuild from the workspace sources,
+ * served from 127.0.0.1, and every request that would leave the machine is refused.
+ *
+ *   npm run -s bench:browser -- [--quick] [--backend webgl,wasm]
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumMissingMessage, chromiumPath } from '../../browser/chromium';
+import { emitError, emitMeasurement, emitSkipped, log } from '../emit';
+import { mlpParameters } from '../mlp-workload';
+import { fullSettings, quickSettings } from '../suite';
+import type { BrowserMlpResult } from './page';
+
+const SUITE = 'browser-mlp-train';
+const backends = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/** Shapes measured: SwiftShader makes the GPU backends slow, so the small and the deep MLP only. */
+const shapes = [
+  { depth: 3, width: 100 },
+  { depth: 10, width: 100 },
+];
+/** Longest one measurement may take before it is reported as an error (no run hangs). */
+const MEASUREMENT_TIMEOUT_MS = 300_000;
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, backend: { type: 'string' } }, strict: true });
+const chosen = values.backend === undefined ? [...backends] : values.backend.split(',').map((s) => s.trim());
+const unknown = chosen.filter((b) => !(backends as readonly string[]).includes(b));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown backend ${unknown.join(', ')}; choose from ${backends.join(', ')}\n`);
+  process.exit(2);
+}
+const missing = chromiumMissingMessage();
+if (missing !== undefined) {
+  process.stderr.write(`${missing}\n`);
+  process.exit(1);
+}
+const settings = values.quick ? quickSettings : fullSettings;
+
+const contentTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
+
+async function bundlePage(dir: string): Promise<void> {
+  await build({
+    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    conditions: ['@overparam/source'],
+    loader: { '.wasm': 'file' },
+    outdir: dir,
+    entryNames: 'page',
+    logLevel: 'error',
+  });
+  await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>overparam bench</title><script type="module" src="./page.js"></script>');
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'overparam-bench-browser-'));
+const server = createServer(async (request, response) => {
+  const requested = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)).replace(/^(\.\.[/\\])+/, '');
+  const file = requested === '/' ? 'index.html' : requested;
+  try {
+    const body = await readFile(join(dir, file));
+    response.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    response.writeHead(404).end();
+  }
+});
+try {
+  log('bundling the page');
+  await bundlePage(dir);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs], headless: true });
+  const browserVersion = browser.version();
+  try {
+    for (const backend of chosen) {
+      for (const { depth, width } of shapes) {
+        const parameters = { ...mlpParameters(depth, width), platform: 'browser', browser: `chromium ${browserVersion} headless` };
+        const page = await browser.newPage();
+        const refused: string[] = [];
+        await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : (refused.push(route.request().url()), route.abort())));
+        try {
+          await page.goto(`${origin}/`);
+          await page.waitForFunction(() => 'overparamBench' in globalThis, undefined, { timeout: 60_000 });
+          log(`${SUITE} ${parameters.model} on ${backend}`);
+          const measurement = page.evaluate(
+            ([b, d, w, s]) => (globalThis as unknown as { overparamBench: { benchmarkMlp: (...a: unknown[]) => Promise<BrowserMlpResult> } }).overparamBench.benchmarkMlp(b, d, w, s),
+            [backend, depth, width, settings] as const,
+          );
+          const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result after ${MEASUREMENT_TIMEOUT_MS / 1000} s`)), MEASUREMENT_TIMEOUT_MS).unref());
+          const result = await Promise.race([measurement, timeout]);
+          log(`${SUITE} ${parameters.model} on ${backend}: ${result.median.toFixed(2)} steps/s (K=${result.steps})`);
+          emitMeasurement({ suite: SUITE, name: 'overparam-train', backend, unit: 'steps/s', ...result, ...parameters, refusedRequests: refused.length });
+        } catch (e) {
+          const message = (e as Error).message;
+          if (/could not|no WebGPU|no adapter|does not run/.test(message)) emitSkipped(SUITE, backend, message);
+          else emitError(SUITE, 'overparam-train', backend, e, parameters);
+        } finally {
+          await page.close();
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+} finally {
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+}
