@@ -14,5 +14,8 @@ export const cpuBackend: BackendPlugin = {
     await import('@tensorflow/tfjs-backend-cpu');
     if (!(await tf.setBackend('cpu'))) throw new Error('tfjs refused to initialize the cpu backend');
     await tf.ready();
+    // Its first write prints a banner urging tfjs-node in Node; our CLI names the node backend itself.
+    const backend = tf.backend() as { firstUse?: boolean };
+    if (backend.firstUse === true) backend.firstUse = false;
   },
 };

@@ -1,10 +1,16 @@
 import { BackendUnavailableError, tf, type BackendPlugin } from '@overparam/core';
+import { quietTensorflowEnv, TFJS_NODE, tfjsNodeVersion } from './tfjs-node';
 
-const TFJS_NODE = '@tensorflow/tfjs-node';
+export { TFJS_NODE, tfjsNodeVersion } from './tfjs-node';
 
 export const installHint =
-  `install the optional peer dependency with \`npm install ${TFJS_NODE}\` ` +
-  '(its install script downloads libtensorflow, so it needs network access at install time)';
+  'set it up with `npx overparam setup node-backend` (installs ' +
+  `${TFJS_NODE}@${tfjsNodeVersion} without its install script and builds it against TensorFlow from PyPI)`;
+
+/** What the tfjs-node binding exposes that we read: the version of the libtensorflow it loaded. */
+interface TensorflowBinding {
+  readonly TF_Version?: string;
+}
 
 /**
  * Native TensorFlow through `@tensorflow/tfjs-node`: the fastest in Node where it can be
@@ -20,14 +26,20 @@ export const nodeBackend: BackendPlugin = {
   async load() {
     // Resolve before importing, so "not installed" is told apart from "installed but broken".
     if (!(await isTfjsNodeInstalled())) throw new BackendUnavailableError('node', `${TFJS_NODE} is not installed; ${installHint}`);
+    // libtensorflow reads these once, when it loads.
+    Object.assign(process.env, quietTensorflowEnv(process.env));
     const id = TFJS_NODE;
     try {
       await import(/* @vite-ignore */ id);
     } catch (e) {
-      throw new BackendUnavailableError('node', `${TFJS_NODE} is installed but failed to load: ${(e as Error).message}`, { cause: e });
+      throw new BackendUnavailableError('node', `${TFJS_NODE} is installed but failed to load (${(e as Error).message.split('\n')[0]}); ${installHint}`, { cause: e });
     }
     if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError('node', 'tfjs could not initialize the tensorflow backend');
     await tf.ready();
+  },
+  describe() {
+    const binding = (tf.findBackend('tensorflow') as { binding?: TensorflowBinding } | null)?.binding;
+    return `TensorFlow ${binding?.TF_Version ?? 'of unknown version'} through ${TFJS_NODE}`;
   },
 };
 

@@ -7,6 +7,7 @@ import { describeError, EXIT_USAGE } from './errors';
 import type { CliIo } from './io';
 import { addMeasureCommand } from './measure-command';
 import { registerShippedBackends } from './register-backends';
+import { addSetupCommand } from './setup-command';
 import { addTrainCommand } from './train-command';
 import { flagForField, trainFlags } from './train-flags';
 
@@ -47,6 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   addMeasureCommand(program, specs, io, done);
   addDescribeCommand(program, io, done);
   addDataCommand(program, io, done);
+  addSetupCommand(program, io, done);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
