@@ -8,59 +8,119 @@
  * (tred2/tql2): ~3× the flops, with column-order access. This one does (2/3)·n³ multiply-adds.
  */
 
-/** Reduces the symmetric `a` (row-major n×n, only its upper triangle read; overwritten) to tridiagonal `d` (diagonal) and `e` (e[i] couples i and i+1). */
+/**
+ * Householder reflector H = I − τ·v·vᵀ (v[i+1] = 1) that maps row i right of its diagonal,
+ * a[i][i+1..n), onto its first entry; writes v into `v`, returns τ and the new e[i] (β).
+ */
+function reflector(n: number, a: Float64Array, i: number, v: Float64Array): { tau: number; beta: number } {
+  const row = i * n;
+  const alpha = a[row + i + 1]!;
+  let xnorm2 = 0;
+  for (let c = i + 2; c < n; c++) xnorm2 += a[row + c]! * a[row + c]!;
+  if (xnorm2 === 0) return { tau: 0, beta: alpha };
+  const beta = -Math.sign(alpha || 1) * Math.sqrt(alpha * alpha + xnorm2);
+  const scale = 1 / (alpha - beta);
+  v[i + 1] = 1;
+  for (let c = i + 2; c < n; c++) v[c] = a[row + c]! * scale;
+  return { tau: (beta - alpha) / beta, beta };
+}
+
+/**
+ * Reduces the symmetric `a` (row-major n×n, only its upper triangle read; overwritten) to
+ * tridiagonal `d` (diagonal) and `e` (e[i] couples i and i+1).
+ *
+ * Step i needs p = τ·A₂₂·v and then the rank-2 update A₂₂ ← A₂₂ − v·wᵀ − w·vᵀ. Both sweep the
+ * trailing matrix (8 MB at n = 1024, beyond the caches), so the update of step i is fused with the
+ * product of step i + 1: each row is updated and at once multiplied by the next reflector, one
+ * sweep per step instead of two.
+ */
 export function householderTridiagonal(n: number, a: Float64Array): { d: Float64Array; e: Float64Array } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  const v = new Float64Array(n);
-  const w = new Float64Array(n);
+  let v = new Float64Array(n);
+  let p = new Float64Array(n);
+  let vNext = new Float64Array(n);
+  let pNext = new Float64Array(n);
+  if (n === 0) return { d, e };
+  // Step 0's product on its own; later products ride along with the previous update.
+  let { tau, beta } = n > 1 ? reflector(n, a, 0, v) : { tau: 0, beta: 0 };
+  if (tau !== 0) symmetricProduct(n, a, 1, v, p);
   for (let i = 0; i < n - 1; i++) {
-    const row = i * n;
-    d[i] = a[row + i]!;
-    // Reflector H = I − τ·v·vᵀ (v[i+1] = 1) that maps the row right of the diagonal onto its first entry.
-    const alpha = a[row + i + 1]!;
-    let xnorm2 = 0;
-    for (let c = i + 2; c < n; c++) xnorm2 += a[row + c]! * a[row + c]!;
-    if (xnorm2 === 0) {
-      e[i] = alpha;
-      continue;
-    }
-    const beta = -Math.sign(alpha || 1) * Math.sqrt(alpha * alpha + xnorm2);
-    const tau = (beta - alpha) / beta;
-    const scale = 1 / (alpha - beta);
+    d[i] = a[i * n + i]!;
     e[i] = beta;
-    v[i + 1] = 1;
-    for (let c = i + 2; c < n; c++) v[c] = a[row + c]! * scale;
-    // p = τ·A₂₂·v from the upper triangle of A₂₂ (each stored entry serves (r, c) and (c, r)).
-    w.fill(0, i + 1);
-    for (let r = i + 1; r < n; r++) {
-      const base = r * n;
-      const vr = v[r]!;
-      let sum = a[base + r]! * vr;
-      for (let c = r + 1; c < n; c++) {
-        const arc = a[base + c]!;
-        sum += arc * v[c]!;
-        w[c] += arc * vr;
+    // w = τ·p − (τ/2)(τ·pᵀv)·v, kept in p.
+    if (tau !== 0) {
+      let pv = 0;
+      for (let r = i + 1; r < n; r++) {
+        p[r]! *= tau;
+        pv += p[r]! * v[r]!;
       }
-      w[r] += sum;
+      const k = -0.5 * tau * pv;
+      for (let r = i + 1; r < n; r++) p[r]! += k * v[r]!;
     }
-    let pv = 0;
-    for (let r = i + 1; r < n; r++) {
-      w[r] *= tau;
-      pv += w[r]! * v[r]!;
+    const w = p;
+    // Row i + 1 first: the next reflector is made from it.
+    const first = (i + 1) * n;
+    if (tau !== 0) {
+      const vr = v[i + 1]!;
+      const wr = w[i + 1]!;
+      for (let c = i + 1; c < n; c++) a[first + c]! -= vr * w[c]! + wr * v[c]!;
     }
-    // w = p − (τ/2)(pᵀv)·v, then A₂₂ ← A₂₂ − v·wᵀ − w·vᵀ (upper triangle only).
-    const k = -0.5 * tau * pv;
-    for (let r = i + 1; r < n; r++) w[r] += k * v[r]!;
-    for (let r = i + 1; r < n; r++) {
+    let next = { tau: 0, beta: 0 };
+    if (i + 1 < n - 1) next = reflector(n, a, i + 1, vNext);
+    const multiply = next.tau !== 0;
+    if (multiply) pNext.fill(0, i + 2);
+    for (let r = i + 2; r < n; r++) {
       const base = r * n;
       const vr = v[r]!;
       const wr = w[r]!;
-      for (let c = r; c < n; c++) a[base + c] -= vr * w[c]! + wr * v[c]!;
+      const update = tau !== 0;
+      if (multiply) {
+        const ur = vNext[r]!;
+        let sum = 0;
+        let arr = a[base + r]!;
+        if (update) {
+          arr -= vr * w[r]! + wr * v[r]!;
+          a[base + r] = arr;
+        }
+        sum += arr * ur;
+        for (let c = r + 1; c < n; c++) {
+          let arc = a[base + c]!;
+          if (update) {
+            arc -= vr * w[c]! + wr * v[c]!;
+            a[base + c] = arc;
+          }
+          sum += arc * vNext[c]!;
+          pNext[c]! += arc * ur;
+        }
+        pNext[r]! += sum;
+      } else if (update) {
+        for (let c = r; c < n; c++) a[base + c]! -= vr * w[c]! + wr * v[c]!;
+      }
     }
+    [v, vNext] = [vNext, v];
+    [p, pNext] = [pNext, p];
+    tau = next.tau;
+    beta = next.beta;
   }
-  if (n > 0) d[n - 1] = a[(n - 1) * n + n - 1]!;
+  d[n - 1] = a[(n - 1) * n + n - 1]!;
   return { d, e };
+}
+
+/** out[r] = Σ_c A[r][c]·v[c] for r, c ≥ from, A symmetric and stored in its upper triangle. */
+function symmetricProduct(n: number, a: Float64Array, from: number, v: Float64Array, out: Float64Array): void {
+  out.fill(0, from);
+  for (let r = from; r < n; r++) {
+    const base = r * n;
+    const vr = v[r]!;
+    let sum = a[base + r]! * vr;
+    for (let c = r + 1; c < n; c++) {
+      const arc = a[base + c]!;
+      sum += arc * v[c]!;
+      out[c]! += arc * vr;
+    }
+    out[r]! += sum;
+  }
 }
 
 /**
