@@ -14,8 +14,11 @@ export const cpuBackend: BackendPlugin = {
     await import('@tensorflow/tfjs-backend-cpu');
     if (!(await tf.setBackend('cpu'))) throw new Error('tfjs refused to initialize the cpu backend');
     await tf.ready();
-    // Its first write prints a banner urging tfjs-node in Node; our CLI names the node backend itself.
-    const backend = tf.backend() as { firstUse?: boolean };
-    if (backend.firstUse === true) backend.firstUse = false;
+    // Its first tensor prints a banner urging Node users to install tfjs-node; `overparam
+    // backends` says what is available and why, so that first write happens with warnings off.
+    const quiet = tf.env().getBool('PROD');
+    tf.env().set('PROD', true);
+    tf.tensor1d([0]).dispose();
+    tf.env().set('PROD', quiet);
   },
 };

@@ -1,4 +1,4 @@
-import { architectureNames, getArchitecture } from '@overparam/architectures';
+import { architectureNames, defaultDataShape, getArchitecture, optionsFromData } from '@overparam/architectures';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from './errors';
@@ -57,11 +57,15 @@ function accepts(s: PropertySchema): string {
  * gets both --x and --no-x (neither given: the schema's default). Derived from the zod schemas
  * through zod's JSON Schema export, so a new architecture needs no CLI change.
  */
-export function architectureFlags(): ArchFlag[] {
+export function architectureFlags(options: { withDataSizes?: boolean } = {}): ArchFlag[] {
   const byField = new Map<string, { schemas: Map<string, PropertySchema>; description: string }>();
   for (const arch of architectureNames()) {
+    // Sizes the data set fixes (inputDim, outputDim, …) are the user's to give only where there is
+    // no data set (`describe`); `train` and `measure` take them from the data.
+    const entry = getArchitecture(arch);
+    const fromData = new Set(options.withDataSizes === true ? [] : Object.keys(optionsFromData(entry, defaultDataShape(entry))));
     for (const [field, schema] of Object.entries(properties(arch))) {
-      if (RESERVED.has(field)) continue;
+      if (RESERVED.has(field) || fromData.has(field)) continue;
       const entry = byField.get(field) ?? { schemas: new Map<string, PropertySchema>(), description: schema.description ?? field };
       entry.schemas.set(arch, schema);
       byField.set(field, entry);

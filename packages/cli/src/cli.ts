@@ -5,9 +5,10 @@ import { addDescribeCommand } from './describe-command';
 import { addDataCommand } from './data-command';
 import { describeError, EXIT_USAGE } from './errors';
 import type { CliIo } from './io';
-import { addMeasureCommand } from './measure-command';
+import { addMeasureCommand, measureFieldFlag } from './measure-command';
 import { registerShippedBackends } from './register-backends';
 import { addSetupCommand } from './setup-command';
+import { addSweepCommand } from './sweep-command';
 import { addTrainCommand } from './train-command';
 import { flagForField, trainFlags } from './train-flags';
 
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   addMeasureCommand(program, specs, io, done);
   addDescribeCommand(program, io, done);
   addDataCommand(program, io, done);
+  addSweepCommand(program, io, done);
   addSetupCommand(program, io, done);
 
   try {
@@ -60,7 +62,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`${commanderLine(e)}\n`);
       return EXIT_USAGE;
     }
-    const described = describeError(e, flagForField(specs), argv.includes('--verbose'));
+    const trainFlagOf = flagForField(specs);
+    const described = describeError(e, (field) => trainFlagOf(field) ?? measureFieldFlag(field), argv.includes('--verbose'));
     io.stderr.write(`${described.lines.join('\n')}\n`);
     return described.code;
   }

@@ -12,7 +12,7 @@ import type { CliIo } from './io';
  * each architecture assumes (CIFAR-like for image nets, MNIST for flat ones) and can be overridden.
  */
 export function addDescribeCommand(program: Command, io: CliIo, done: (code: number) => void): void {
-  const flags = architectureFlags();
+  const flags = architectureFlags({ withDataSizes: true });
   const command = program
     .command('describe')
     .description('print an architecture\'s name, parameter counts and parameter shapes as JSON, without training')

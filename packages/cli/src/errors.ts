@@ -15,8 +15,15 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** A run that ended `diverged`: it ran as asked, but its result is not a trained model. */
+export const EXIT_DIVERGED = 3;
 /** 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C. */
 export const EXIT_INTERRUPTED = 130;
+/** 128 + SIGTERM, for a run stopped by `kill` or a scheduler. */
+export const EXIT_TERMINATED = 143;
+
+/** Errors about the run directory, by the field (or flag) that chose it. */
+const RUN_DIRECTORY_ERRORS: Partial<Record<string, string>> = { RUN_EXISTS: 'outDir', RUN_MISMATCH: 'outDir', RUN_ABSENT: '--resume' };
 
 /** Maps a config field (`archOptions.depth`) to the flag that sets it (`--depth`), if any. */
 export type FieldToFlag = (field: string) => string | undefined;
@@ -31,6 +38,9 @@ export function describeError(e: unknown, flagOf: FieldToFlag, verbose: boolean)
   }
   // The user asked for a backend this machine cannot load: fixable by a flag or an install.
   if (e instanceof BackendUnavailableError) return { lines: [`overparam: --backend: ${e.message}`], code: EXIT_USAGE };
+  // A run directory that holds another run, or none to resume: the directory flag was wrong.
+  const directoryFlag = isOverparamError(e) ? RUN_DIRECTORY_ERRORS[e.code] : undefined;
+  if (directoryFlag !== undefined) return { lines: [`overparam: ${flagOf(directoryFlag) ?? directoryFlag}: ${(e as Error).message}`], code: EXIT_USAGE };
   if (isOverparamError(e)) return { lines: [`overparam: ${e.message}`, ...(verbose && e.stack !== undefined ? [e.stack] : [])], code: EXIT_FAILURE };
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   if (verbose) return { lines: [`overparam: unexpected error: ${text}`, e instanceof Error && e.stack !== undefined ? e.stack : ''], code: EXIT_FAILURE };

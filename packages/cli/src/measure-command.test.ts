@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ interface Manifest {
 
 /** The checkpoint read by hand: little-endian float32 tensors, concatenated in manifest order. */
 async function readWeights(dir: string): Promise<Map<string, { shape: number[]; values: Float64Array }>> {
-  const manifest = JSON.parse(await readFile(join(dir, 'weights.json'), 'utf8')) as Manifest;
+  const manifest = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as Manifest;
   const bin = await readFile(join(dir, manifest.weightsManifest[0]!.paths[0]!));
   const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
   const out = new Map<string, { shape: number[]; values: Float64Array }>();
@@ -72,8 +73,8 @@ describe('overparam measure', () => {
     const gram = Float64Array.from({ length: n * n }, (_, k) => gramBytes.readDoubleLE(8 * k));
 
     const layers = ['0', '2', '4'].map((p) => {
-      const w = weights.get(`${p}.w`)!;
-      return { w: w.values, b: weights.get(`${p}.b`)!.values, inDim: w.shape[0]!, outDim: w.shape[1]! };
+      const w = weights.get(`param/${p}.w`)!;
+      return { w: w.values, b: weights.get(`param/${p}.b`)!.values, inDim: w.shape[0]!, outDim: w.shape[1]! };
     });
     const grads = examples.inputs.map((x, i) => exampleGradient(layers, x, examples.labels[i]!));
     const dot = (u: Float64Array, v: Float64Array) => u.reduce((s, a, k) => s + a * v[k]!, 0);
@@ -101,7 +102,7 @@ describe('overparam measure', () => {
     expect((await cli('measure', '--metric', 'ntk-gram', '--n', '4', ...common, '--seed', '1', '--out', first)).code).toBe(0);
     const r = await cli('measure', '--metric', 'spectrum', '--n', '4', ...common, '--seed', '2', '--checkpoint', join(first, 'checkpoint'), '--out', second);
     expect(r.code).toBe(0);
-    expect(await readFile(join(second, 'checkpoint', 'weights.bin'))).toEqual(await readFile(join(first, 'checkpoint', 'weights.bin')));
+    expect(await readFile(join(second, 'checkpoint', 'tensors-000000000.bin'))).toEqual(await readFile(join(first, 'checkpoint', 'tensors-000000000.bin')));
     const summary = JSON.parse(r.stdout) as { lambdaMin: number; lambdaMax: number };
     expect(summary.lambdaMin).toBeGreaterThan(0);
     expect(summary.lambdaMax).toBeGreaterThanOrEqual(summary.lambdaMin);
@@ -118,10 +119,34 @@ describe('overparam measure', () => {
     expect(summary.size).toBe(3);
   });
 
+  it("measures any run directory's checkpoint, and leaves no file of an earlier measurement behind", async () => {
+    const run = join(root, 'trained');
+    expect((await cli('train', '--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--steps', '5', '--backend', 'cpu', '--out', run)).code).toBe(0);
+    const out = join(root, 'reused');
+    const gram = await cli('measure', '--metric', 'loss-gram', '--n', '4', '--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', run, '--out', out);
+    expect(gram.stderr).toBe('');
+    expect(JSON.parse(gram.stdout)).toMatchObject({ weights: { checkpoint: run } });
+    expect(existsSync(join(out, 'gram.f64'))).toBe(true);
+    // The minibatch protocol has no Gram: the earlier gram.f64 must not stay beside its summary.
+    const pairs = await cli('measure', '--metric', 'minibatch-confusion', '--pairs', '2', '--batch-size', '4', '--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--backend', 'cpu', '--out', out);
+    expect(pairs.code).toBe(0);
+    expect(existsSync(join(out, 'gram.f64'))).toBe(false);
+    const mismatch = await cli('measure', '--metric', 'loss-gram', '--n', '4', '--arch', 'mlp', '--depth', '1', '--width', '7', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', run, '--out', join(root, 'mismatch'));
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/^overparam: --checkpoint: .*has shape \[784, 6\], MLP-1-7 needs \[784, 7\]/);
+  });
+
+  it('refuses the population Gram for a network it is not defined for', async () => {
+    const r = await cli('measure', '--metric', 'population-gram', '--arch', 'deep-linear', '--depth', '2', '--data', 'synthetic', '--n', '4', '--backend', 'cpu', '--out', join(root, 'pop'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^overparam: --arch: population-gram .* not defined for 'deep-linear', use --arch du-mlp/);
+  });
+
   it('says what is wrong with bad input', async () => {
     const bad = await cli('measure', '--metric', 'vibes', '--data', 'synthetic', '--backend', 'cpu', '--out', join(root, 'bad'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--metric: expected one of: loss-gram, ntk-gram, confusion/);
+    expect(bad.stderr).toMatch(/--metric: unknown metric 'vibes'; expected one of: loss-gram, ntk-gram, confusion/);
     const missing = await cli('measure', '--metric', 'loss-gram', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', join(root, 'nowhere'), '--out', join(root, 'bad2'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read the checkpoint's manifest/);

@@ -1,9 +1,12 @@
-import { runExperiment, type RunStart, type RunSummary } from '@overparam/experiments/node';
+import { run, type RunResult, type RunStart, type RunSummary } from '@overparam/experiments';
+import { runDirectory } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
 import { addArchitectureOptions } from './arch-flags';
-import { EXIT_INTERRUPTED, EXIT_OK } from './errors';
+import { parseSets, readConfigFile } from './config-file';
+import { EXIT_DIVERGED, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
+import { stopOnSignals } from './run-signals';
 import { helpText, toRunConfig, type FlagSpec } from './train-flags';
 
 /** Why `auto` passed a backend over, short: the full reason and install hint are in `overparam backends`. */
@@ -16,59 +19,103 @@ function startLine(start: RunStart): string {
     start.backendSkipped.length > 0
       ? ` (skipped ${start.backendSkipped.map((s) => `${s.name}: ${shortReason(s.name, s.reason)}`).join('; ')}; see \`overparam backends\`)`
       : '';
-  return `overparam: training ${start.modelName} (${start.paramCount.toLocaleString('en-US')} parameters) on ${start.data} with the ${start.backend} backend${skipped} into ${start.outDir}\n`;
+  const verb = start.fromStep > 0 ? `resuming ${start.modelName} from step ${start.fromStep}` : `training ${start.modelName}`;
+  return `overparam: ${verb} (${start.paramCount.toLocaleString('en-US')} parameters) on ${start.data} with the ${start.backend} backend${skipped} into ${start.where}\n`;
 }
 
 function round(value: number | null): string {
   return value === null ? 'n/a' : value.toPrecision(4);
 }
 
-function endLine(summary: RunSummary, outDir: string): string {
+function endLine(summary: RunSummary, where: string, alreadyEnded: boolean): string {
+  const epochs = `${summary.epochs.toFixed(2)} epochs`;
   const result =
     summary.outcome === 'diverged'
-      ? `diverged at step ${summary.divergedAtStep}`
+      ? `diverged at step ${summary.divergedAtStep}: ${summary.divergence?.reason ?? 'loss not finite'}`
       : summary.outcome === 'aborted'
-        ? `interrupted after ${summary.steps} steps`
-        : `completed ${summary.steps} steps, test accuracy ${round(summary.testAccuracy)}, final train loss ${round(summary.finalTrainLoss)}`;
-  return `overparam: ${result} in ${summary.seconds.toFixed(1)} s; see ${outDir}/summary.json\n`;
+        ? `stopped after ${summary.steps} of ${summary.requestedSteps} steps (${epochs}); continue with \`overparam train --resume ${where}\``
+        : `completed ${summary.steps} steps (${epochs}), test accuracy ${round(summary.testAccuracy)}, final train loss ${round(summary.finalTrainLoss)}`;
+  return `overparam: ${alreadyEnded ? 'this run had already ended: ' : ''}${result}${alreadyEnded ? '' : ` in ${summary.seconds.toFixed(1)} s`}; see ${where}/summary.json\n`;
+}
+
+/** Exit codes by outcome: a diverged run did what was asked but produced no trained model. */
+function exitCodeOf(result: RunResult, interrupted: number | undefined): number {
+  if (result.summary.outcome === 'aborted') return interrupted ?? EXIT_FAILURE;
+  if (result.summary.outcome === 'diverged') return EXIT_DIVERGED;
+  return EXIT_OK;
 }
 
 /**
- * `overparam train`: flags → validated config → run directory. Every flag is checked before the
- * backend loads or a file is written; the summary goes to stdout as JSON, everything else to stderr.
+ * `overparam train`: flags (or `--config` plus flags and `--set`) → validated config → run
+ * directory; or `--resume DIR` to continue a run. Everything is checked before the backend loads
+ * or a file is written; the summary goes to stdout as JSON, everything else to stderr.
  */
 export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io: CliIo, done: (code: number) => void): void {
-  const command = program.command('train').description('train one configured run into a run directory (config.json, metrics.jsonl, summary.json)');
+  const command = program.command('train').description('train one configured run into a run directory (config.json, metrics.jsonl, summary.json, checkpoint/)');
   for (const spec of specs) command.addOption(new Option(spec.flags, helpText(spec)));
   // Options of the other architectures (--width-factor, --no-skip, --hidden-widths, …), from their schemas.
   const archOptionsOf = addArchitectureOptions(command, specs.map((s) => s.flags));
-  command.option('--verbose', 'print stack traces of unexpected errors');
-  command.addHelpText('after', '\nThe summary is printed to stdout as JSON; progress goes to stderr. Ctrl-C stops after the current step and still writes summary.json.');
+  command
+    .option('--config <file>', "start from a run config in JSON (a run's config.json replays that run); flags given override its keys")
+    .option('--set <key=value...>', 'override any config key by its dotted path, after the flags (repeatable), e.g. --set optimizer.momentum=0.9')
+    .option('--resume <dir>', 'continue the run in DIR (killed, stopped or failed) from its last checkpoint; takes no config flags')
+    .option('--verbose', 'print stack traces of unexpected errors');
+  command.addHelpText(
+    'after',
+    [
+      '',
+      'The summary is printed to stdout as JSON; progress goes to stderr.',
+      'Ctrl-C (or SIGTERM) stops after the current step, writes a checkpoint and summary.json (aborted), and exits 130 (143).',
+      'Exit codes: 0 completed, 1 failed, 2 bad usage, 3 diverged, 130/143 stopped.',
+      '',
+      'Examples:',
+      '  overparam train --data synthetic --depth 1 --width 16 --steps 200 --out runs/tiny',
+      '  overparam train --config runs/tiny/config.json --set lr=0.1 --out runs/tiny-lr0.1',
+      '  overparam train --resume runs/tiny',
+    ].join('\n'),
+  );
 
   command.action(async (options: Record<string, unknown>) => {
-    const { config, outDir } = toRunConfig(specs, options, archOptionsOf(options));
-    const controller = new AbortController();
-    const interrupt = () => controller.abort();
-    // The first Ctrl-C ends the run cleanly; a second one, with this listener gone, kills it.
-    process.once('SIGINT', interrupt);
+    const sets = parseSets(options.set as string[] | undefined);
+    let config;
+    let outDir: string;
+    if (typeof options.resume === 'string') {
+      const given = specs.filter((s) => options[s.key] !== undefined && s.key !== 'bias' && s.key !== 'out').map((s) => s.flags.split(' ')[0]);
+      if (given.length > 0 || typeof options.config === 'string' || sets.length > 0) {
+        throw new UsageError('--resume', `continues a run with its own config; leave out ${[...given, ...(options.config ? ['--config'] : []), ...(sets.length ? ['--set'] : [])].join(', ')}`);
+      }
+      outDir = options.resume;
+      const { store, id } = runDirectory(outDir);
+      const stored = await store.readConfig(id);
+      if (stored === undefined) throw new UsageError('--resume', `${outDir} holds no run (no config.json)`);
+      config = stored;
+    } else {
+      const base = typeof options.config === 'string' ? await readConfigFile(options.config) : undefined;
+      ({ config, outDir } = toRunConfig(specs, options, archOptionsOf(options), base, sets));
+    }
+
+    const { store, id } = runDirectory(outDir);
+    const signals = stopOnSignals(io, 'the run');
     let progress: ProgressReporter | undefined;
     try {
-      const summary = await runExperiment(config, {
-        outDir,
-        signal: controller.signal,
+      const result = await run(config, {
+        store,
+        id,
+        resume: typeof options.resume === 'string' ? 'require' : 'never',
+        signal: signals.signal,
         onStart: (start) => {
           io.stderr.write(startLine(start));
-          progress = progressReporter(io.stderr, config.steps);
+          progress = progressReporter(io.stderr, config.steps, start.fromStep);
         },
         onProgress: (p) => progress?.update(p),
       });
       progress?.stop();
-      io.stderr.write(endLine(summary, outDir));
-      io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      done(summary.outcome === 'aborted' ? EXIT_INTERRUPTED : EXIT_OK);
+      io.stderr.write(endLine(result.summary, outDir, result.alreadyEnded));
+      io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+      done(exitCodeOf(result, signals.exitCode()));
     } finally {
       progress?.stop();
-      process.off('SIGINT', interrupt);
+      signals.dispose();
     }
   });
 }

@@ -1,7 +1,7 @@
 import { architectureNames } from '@overparam/architectures';
 import { activationNames, initializerNames, lossNames, optimizerNames, registeredBackends } from '@overparam/core';
 import { dataSetNames } from '@overparam/data';
-import { parseRunConfig, type RunConfig } from '@overparam/experiments';
+import { parseRunConfig, setAtPath, type RunConfig } from '@overparam/experiments';
 import { metricHookNames, parseMetricFlags } from '@overparam/metrics';
 import { parseDataOptionPairs } from './data-options';
 import { architectureFlags } from './arch-flags';
@@ -94,6 +94,23 @@ export function trainFlags(): FlagSpec[] {
     { flags: '--backend <name>', key: 'backend', field: 'backend', description: 'tensor backend', default: d.backend, choices: { kind: 'backend', names: backends } },
     { flags: '--log-every <n>', key: 'logEvery', field: 'logEvery', description: 'steps per metrics.jsonl train record', default: String(d.logEvery), number: int(1) },
     {
+      flags: '--divergence-factor <x>',
+      key: 'divergenceFactor',
+      field: 'divergenceFactor',
+      description: 'a minibatch loss above x × the first one ends the run as diverged (a non-finite loss always does)',
+      default: String(d.divergenceFactor),
+      number: { integer: false, above: 1 },
+    },
+    { flags: '--checkpoint-every-steps <n>', key: 'checkpointEverySteps', field: 'checkpointEverySteps', description: 'also checkpoint after every n steps', number: int(1) },
+    {
+      flags: '--checkpoint-every-seconds <s>',
+      key: 'checkpointEverySeconds',
+      field: 'checkpointEverySeconds',
+      description: 'checkpoint when s seconds have passed since the last one (a kill loses at most that much)',
+      default: String(d.checkpointEverySeconds),
+      number: { integer: false, above: 0 },
+    },
+    {
       flags: '--metric <name:key=value...>',
       key: 'metric',
       field: 'metrics',
@@ -134,6 +151,10 @@ export function toRunConfig(
   options: Record<string, unknown>,
   /** Options of the chosen architecture set by its own flags (see arch-flags.ts). */
   extraArchOptions: Record<string, unknown> = {},
+  /** A config to start from (`--config`): flags given override its keys, and no CLI defaults apply. */
+  base?: Record<string, unknown>,
+  /** `--set key=value` overrides, applied last, by dotted path. */
+  sets: ReadonlyArray<{ path: string; value: unknown }> = [],
 ): { config: RunConfig; outDir: string } {
   const values: Record<string, string | number | boolean> = {};
   for (const spec of specs) {
@@ -146,20 +167,24 @@ export function toRunConfig(
     } else values[spec.key] = raw;
   }
 
-  const init = values.init ?? 'glorot-normal';
+  const baseArchOptions = (base?.archOptions ?? {}) as Record<string, unknown>;
+  const baseInit = baseArchOptions.init;
+  const init = values.init ?? (typeof baseInit === 'string' ? baseInit : ((baseInit as { name?: string } | undefined)?.name ?? 'glorot-normal'));
   if (values.kappa !== undefined && init !== 'strategy-4.1') throw new UsageError('--kappa', `only applies to --init strategy-4.1, not '${init}'`);
-  const optimizer = values.optimizer ?? 'sgd';
+  const baseOptimizer = base?.optimizer as { name?: string } | undefined;
+  const optimizer = values.optimizer ?? baseOptimizer?.name ?? 'sgd';
   for (const [key, flag] of [['momentum', '--momentum'], ['weightDecay', '--weight-decay']] as const) {
     if (values[key] !== undefined && optimizer !== 'sgd') throw new UsageError(flag, `only applies to --optimizer sgd, not '${optimizer}'`);
   }
 
   const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
-  const arch = typeof values.arch === 'string' ? values.arch : CLI_DEFAULTS.arch;
+  const arch = typeof values.arch === 'string' ? values.arch : typeof base?.arch === 'string' ? base.arch : CLI_DEFAULTS.arch;
   // κ is part of core's init spec for mlp; an architecture with its own `kappa` option takes it there.
   const ownKappa = architectureFlags().some((f) => f.field === 'kappa' && f.schemas.has(arch));
   const archOptions = {
-    // MLP-3-100 is the default network; other architectures get only what is given.
-    ...(arch === CLI_DEFAULTS.arch ? { depth: CLI_DEFAULTS.depth, width: CLI_DEFAULTS.width } : {}),
+    // MLP-3-100 is the default network; other architectures, and a given config, get only what is given.
+    ...(base === undefined && arch === CLI_DEFAULTS.arch ? { depth: CLI_DEFAULTS.depth, width: CLI_DEFAULTS.width } : {}),
+    ...(base !== undefined && base.arch === arch ? baseArchOptions : {}),
     ...pick('depth', 'width', 'activation'),
     // commander sets bias to true unless --no-bias is given; only the explicit false is an option.
     ...(values.bias === false ? { bias: false } : {}),
@@ -174,16 +199,23 @@ export function toRunConfig(
   const pairs = options.dataOption as string[] | undefined;
   // Repeated --metric flags arrive as one array (a variadic option), each parsed on its own.
   const metricFlags = options.metric as string[] | undefined;
-  const config = parseRunConfig({
+  const sameData = values.data === undefined || values.data === base?.data;
+  let input: Record<string, unknown> = {
+    ...base,
     arch,
     archOptions,
     ...pick('data', 'dataSeed', 'dataDir', 'dataFile', 'augment', 'loss', 'lr', 'steps', 'batchSize', 'sampling', 'seed', 'backend', 'logEvery'),
-    ...(pairs === undefined ? {} : { dataOptions: parseDataOptionPairs(pairs) }),
+    ...pick('divergenceFactor', 'checkpointEverySteps', 'checkpointEverySeconds'),
+    // Another data set's options would not fit; the same one's are overridden key by key.
+    ...(base !== undefined && !sameData ? { dataOptions: {} } : {}),
+    ...(pairs === undefined ? {} : { dataOptions: { ...(sameData ? ((base?.dataOptions ?? {}) as object) : {}), ...parseDataOptionPairs(pairs) } }),
     ...(metricFlags === undefined ? {} : { metrics: parseMetricFlags(metricFlags) }),
     ...(values.optimizer !== undefined || values.momentum !== undefined || values.weightDecay !== undefined
-      ? { optimizer: { name: optimizer, ...pick('momentum', 'weightDecay') } }
+      ? { optimizer: { ...(values.optimizer === undefined || values.optimizer === baseOptimizer?.name ? baseOptimizer : {}), name: optimizer, ...pick('momentum', 'weightDecay') } }
       : {}),
-  });
+  };
+  for (const { path, value } of sets) input = setAtPath(input, path, value);
+  const config = parseRunConfig(input);
   const outDir = typeof values.out === 'string' ? values.out : `runs/${new Date().toISOString().replace(/[:.]/g, '-')}`;
   return { config, outDir };
 }

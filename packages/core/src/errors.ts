@@ -19,7 +19,12 @@ export type ErrorCode =
   | 'DATA_CORRUPT'
   | 'SHAPE_MISMATCH'
   | 'METRIC_UNSUPPORTED'
-  | 'RUN_IO';
+  | 'RUN_IO'
+  | 'RUN_EXISTS'
+  | 'RUN_ABSENT'
+  | 'RUN_MISMATCH'
+  | 'CHECKPOINT_CORRUPT'
+  | 'SWEEP_INVALID';
 
 export class OverparamError extends Error {
   readonly code: ErrorCode;

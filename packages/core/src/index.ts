@@ -39,9 +39,13 @@ export { sgd, createOptimizer, optimizerNames, type Optimizer, type OptimizerSpe
 export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
 
 export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform } from './data/dataset';
-export { BatchSampler, type Sampling, type BatchDraw } from './data/sampler';
+export { BatchSampler, type Sampling, type BatchDraw, type SamplerState } from './data/sampler';
 
 export { train } from './train/loop';
+export { yieldToEventLoop } from './yield';
+export type { TrainCheckpoint, CheckpointPolicy } from './train/checkpoint';
+export { DEFAULT_DIVERGENCE_FACTOR, divergenceOf, type Divergence } from './train/divergence';
+export { toNamedArray, type NamedArray } from './named-array';
 export { evaluate, type Evaluation } from './train/evaluate';
 export { MemorySink } from './train/sinks';
 export type {

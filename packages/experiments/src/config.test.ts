@@ -33,6 +33,8 @@ describe('parseRunConfig', () => {
       backend: 'auto',
       logEvery: 50,
       metrics: [],
+      divergenceFactor: 1000,
+      checkpointEverySeconds: 60,
     });
   });
 
@@ -53,7 +55,7 @@ describe('parseRunConfig', () => {
       logEvery: 5,
     };
     const parsed = parseRunConfig(input);
-    expect(parsed).toEqual({ ...input, dataSeed: 0, dataOptions: {}, augment: 'none', metrics: [] });
+    expect(parsed).toEqual({ ...input, dataSeed: 0, dataOptions: {}, augment: 'none', metrics: [], divergenceFactor: 1000, checkpointEverySeconds: 60 });
     expect(parseRunConfig(parsed)).toEqual(parsed);
   });
 

@@ -1,5 +1,5 @@
 import { defaultDataShape, getArchitecture, optionsFromData } from '@overparam/architectures';
-import { ConfigError, lossNames, optimizerNames, UnknownNameError, type LossName } from '@overparam/core';
+import { ConfigError, DEFAULT_DIVERGENCE_FACTOR, lossNames, optimizerNames, UnknownNameError, type LossName } from '@overparam/core';
 import { dataSetNames, parseDataOptions } from '@overparam/data';
 import { metricListSchema } from '@overparam/metrics';
 import { z } from 'zod';
@@ -84,6 +84,12 @@ const baseSchema = z.strictObject({
   logEvery: z.number().int().min(1).default(50),
   /** Measurements taken during training (gradient confusion, spectra, …), each a record kind in metrics.jsonl; see @overparam/metrics. */
   metrics: metricListSchema.default([]),
+  /** A minibatch loss above this many times the first one ends the run as diverged; null: only a non-finite loss does. */
+  divergenceFactor: z.number().gt(1).nullable().default(DEFAULT_DIVERGENCE_FACTOR),
+  /** Checkpoint after every this many steps (besides the time-based ones); absent: by time only. */
+  checkpointEverySteps: z.number().int().min(1).optional(),
+  /** Checkpoint when this many seconds have passed since the last one: a kill loses at most this much work. */
+  checkpointEverySeconds: z.number().positive().default(60),
 });
 
 export const runConfigSchema = baseSchema.transform((config, ctx) => {

@@ -1,5 +1,22 @@
 export { runConfigSchema, parseRunConfig, type RunConfig, type RunConfigInput } from './config';
 export { lossForData } from './loss';
 export { prepareRun, type PreparedRun } from './prepare';
-export { trainAndEvaluate, type RunSummary, type ExecuteOptions } from './execute';
-export { runInMemory, type InMemoryRun } from './memory';
+export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode } from './run';
+export { finiteOrNull, type RunSummary, type RunOutcome } from './summary';
+export { memoryStore } from './store/memory';
+export { runStatuses, type RunStore, type RunStatus, type RunInfo, type RecordWriter } from './store/types';
+export {
+  CHECKPOINT_FORMAT,
+  encodeCheckpoint,
+  parseManifest,
+  decodeTensors,
+  toTrainCheckpoint,
+  type CheckpointManifest,
+} from './checkpoint-format';
+export { setAtPath, getAtPath, parseAssignment } from './dotted-path';
+export { measure, measureMetrics, populationGramArchitectures, type MeasureMetric, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure';
+export { measureRun, measureSpecSchema, parseMeasureSpec, MEASUREMENT_FILES, type MeasureSpec, type MeasureRunOptions } from './measurement-run';
+export { parseSweep, sweepCells, sweepSchema, stableHash, canonicalJson, type SweepSpec, type SweepCell } from './sweep';
+export { parseShard, shardFromEnvironment, inShard, type Shard } from './shard';
+export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickLearningRate, type LrSearch, type LrRule, type LrPick, type LrCandidate } from './lr-search';
+export { slurmScript, kubernetesJob, type EmitOptions } from './emit';

@@ -70,6 +70,7 @@ export async function prepareRun(input: unknown): Promise<PreparedRun> {
     schedule: config.schedule === undefined ? { kind: 'constant', lr: config.lr } : { ...config.schedule, lr: config.lr },
     seed: config.seed,
     logEvery: config.logEvery,
+    divergenceFactor: config.divergenceFactor,
     ...(config.augment === 'wrn' ? { augment: wrnAugment() } : {}),
   };
   return { config, backend, data, loss, modelOptions, model, trainConfig, hooks: metricHooks(config.metrics) };

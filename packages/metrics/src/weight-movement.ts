@@ -118,5 +118,18 @@ export function weightMovementHook(options: WeightMovementHookOptions = {}): Hoo
         layers: Object.fromEntries(m.layers.map((l) => [l.layer, { distance: l.distance, ratio: l.ratio, initialNorm: l.initialNorm }])),
       };
     },
+    // W(0) travels with the run's checkpoints, so a resumed run measures from the true start.
+    async saveState(model) {
+      const initial = snapshots.get(model);
+      if (initial === undefined) return [];
+      return initial.map((w) => ({ name: `initial/${w.path}`, shape: [...w.shape], dtype: 'float32' as const, values: w.values }));
+    },
+    loadState(model, state) {
+      if (state.length === 0) return;
+      snapshots.set(
+        model,
+        state.map((a) => ({ path: a.name.replace(/^initial\//, ''), shape: a.shape, values: a.values as Float32Array })),
+      );
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import type { Rng } from '../rng';
+import { restoreRng, type Rng, type RngState } from '../rng';
 
 /**
  * How minibatches are drawn. `with-replacement`: every example of every batch uniform over the
@@ -17,8 +17,22 @@ export interface BatchDraw {
   readonly endsEpoch: boolean;
 }
 
+/**
+ * Where a sampler is in its stream, as plain data a checkpoint can hold. The current epoch's
+ * permutation is not stored: `permutationRng` is the stream as it was just before drawing it, so
+ * restoring redraws the same permutation (a few bytes instead of n integers).
+ */
+export interface SamplerState {
+  readonly rng: RngState;
+  readonly permutationRng: RngState | null;
+  readonly cursor: number;
+  readonly seen: number;
+  readonly epoch: number;
+}
+
 export class BatchSampler {
   private permutation: Int32Array | null = null;
+  private permutationRng: RngState | null = null;
   private cursor = 0;
   private seen = 0;
   private epoch = 0;
@@ -27,7 +41,7 @@ export class BatchSampler {
     private readonly n: number,
     private readonly batchSize: number,
     private readonly mode: Sampling,
-    private readonly rng: Rng,
+    private rng: Rng,
   ) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError('batchSize', `must be a positive integer, got ${batchSize}`);
     if (batchSize > n) throw new ConfigError('batchSize', `${batchSize} exceeds the ${n} training examples`);
@@ -49,15 +63,40 @@ export class BatchSampler {
       if (endsEpoch) this.epoch++;
       return { indices, epoch, endsEpoch };
     }
-    if (this.permutation === null) this.permutation = this.rng.permutation(this.n);
+    if (this.permutation === null) {
+      this.permutationRng = this.rng.state();
+      this.permutation = this.rng.permutation(this.n);
+    }
     indices = this.permutation.slice(this.cursor, this.cursor + this.batchSize);
     this.cursor += this.batchSize;
     const endsEpoch = this.cursor + this.batchSize > this.n;
     if (endsEpoch) {
       this.permutation = null;
+      this.permutationRng = null;
       this.cursor = 0;
       this.epoch++;
     }
     return { indices, epoch, endsEpoch };
+  }
+
+  state(): SamplerState {
+    return { rng: this.rng.state(), permutationRng: this.permutationRng, cursor: this.cursor, seen: this.seen, epoch: this.epoch };
+  }
+
+  /** Continues exactly where `state` was taken (same n, batch size and mode). */
+  restore(state: SamplerState): void {
+    if (state.permutationRng === null) {
+      this.permutation = null;
+      this.permutationRng = null;
+      this.rng = restoreRng(state.rng);
+    } else {
+      const rng = restoreRng(state.permutationRng);
+      this.permutationRng = state.permutationRng;
+      this.permutation = rng.permutation(this.n);
+      this.rng = rng;
+    }
+    this.cursor = state.cursor;
+    this.seen = state.seen;
+    this.epoch = state.epoch;
   }
 }

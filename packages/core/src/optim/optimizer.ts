@@ -1,5 +1,6 @@
-import { ConfigError, UnknownNameError } from '../errors';
+import { ConfigError, ShapeError, UnknownNameError } from '../errors';
 import { tf, type Tensor, type Variable } from '../tf';
+import { toNamedArray, type NamedArray } from '../named-array';
 
 /**
  * One optimizer interface for our SGD and TF.js's adaptive methods. `step` receives the gradient
@@ -8,6 +9,13 @@ import { tf, type Tensor, type Variable } from '../tf';
 export interface Optimizer {
   readonly name: string;
   step(variables: readonly Variable[], grads: readonly Tensor[], learningRate: number): void;
+  /**
+   * Its state (momentum buffers, moments, step counts) as named arrays a checkpoint can hold;
+   * `variables` are the ones `step` receives, in the same order. Stateless optimizers return [].
+   */
+  saveSlots(variables: readonly Variable[]): Promise<NamedArray[]>;
+  /** Restores what `saveSlots` returned, for the same variables in the same order. */
+  loadSlots(variables: readonly Variable[], slots: readonly NamedArray[]): Promise<void>;
   dispose(): void;
 }
 
@@ -63,6 +71,26 @@ export function sgd(options: { momentum?: number; nesterov?: boolean; weightDeca
         });
       });
     },
+    // Slot i is the velocity of variables[i]; variables without one (never stepped) are left out.
+    async saveSlots(variables) {
+      const out: NamedArray[] = [];
+      for (const [i, v] of variables.entries()) {
+        const buf = velocity.get(v);
+        if (buf !== undefined) out.push(await toNamedArray(`velocity/${i}`, buf));
+      }
+      return out;
+    },
+    async loadSlots(variables, slots) {
+      for (const slot of slots) {
+        const i = Number(slot.name.replace(/^velocity\//, ''));
+        const v = variables[i];
+        if (!slot.name.startsWith('velocity/') || v === undefined || v.shape.join(',') !== slot.shape.join(',')) {
+          throw new ShapeError(`sgd: checkpoint slot '${slot.name}' [${slot.shape.join(', ')}] matches no variable of this model`);
+        }
+        velocity.get(v)?.dispose();
+        velocity.set(v, tf.tidy(() => tf.variable(tf.tensor(slot.values, slot.shape as number[], slot.dtype), false)));
+      }
+    },
     dispose() {
       for (const buf of velocity.values()) buf.dispose();
       velocity.clear();
@@ -74,6 +102,16 @@ export function sgd(options: { momentum?: number; nesterov?: boolean; weightDeca
 
 type TfOptimizer = tf.Optimizer & { learningRate: number };
 
+/**
+ * Adam's β₁ᵗ and β₂ᵗ, which tfjs accumulates by multiplying once per step but rebuilds with
+ * `pow` in setWeights: the two differ in the last float32 bit, enough to make a resumed run's
+ * losses drift from an uninterrupted one. Checkpoints carry them as they are.
+ */
+function powerAccumulators(inner: tf.Optimizer): Array<[string, Variable]> {
+  const fields = inner as unknown as Record<string, unknown>;
+  return ['accBeta1', 'accBeta2'].filter((k) => fields[k] instanceof tf.Variable).map((k) => [k, fields[k] as Variable]);
+}
+
 /** Wraps a TF.js optimizer so the learning rate can follow our schedule step by step. */
 function wrapTfOptimizer(name: string, make: () => tf.Optimizer): Optimizer {
   const inner = make() as TfOptimizer;
@@ -84,6 +122,29 @@ function wrapTfOptimizer(name: string, make: () => tf.Optimizer): Optimizer {
       const named: Record<string, Tensor> = {};
       variables.forEach((v, i) => (named[v.name] = grads[i]!));
       inner.applyGradients(named);
+    },
+    // tfjs keeps its slots by position (the order of applyGradients' variables), with the step
+    // count first; the names it gives them embed global variable names, so ours are positional.
+    async saveSlots() {
+      const weights = await inner.getWeights();
+      const slots = await Promise.all(weights.map((w, i) => toNamedArray(`${name}/${i}`, w.tensor)));
+      // The first is a fresh scalar holding the step count; the rest are the optimizer's own variables.
+      weights[0]?.tensor.dispose();
+      for (const [key, v] of powerAccumulators(inner)) slots.push(await toNamedArray(`${name}/${key}`, v));
+      return slots;
+    },
+    async loadSlots(_variables, slots) {
+      if (slots.length === 0) return;
+      const accumulators = new Map(powerAccumulators(inner));
+      const isAccumulator = (s: NamedArray) => accumulators.has(s.name.slice(name.length + 1));
+      const weights = slots.filter((s) => !isAccumulator(s)).map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape as number[], s.dtype) }));
+      try {
+        await inner.setWeights(weights);
+      } finally {
+        // setWeights makes variables of them, which keep the data alive.
+        for (const w of weights) w.tensor.dispose();
+      }
+      for (const s of slots.filter(isAccumulator)) tf.tidy(() => accumulators.get(s.name.slice(name.length + 1))!.assign(tf.tensor(s.values, s.shape as number[], s.dtype)));
     },
     dispose: () => inner.dispose(),
   };

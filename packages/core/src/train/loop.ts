@@ -1,12 +1,17 @@
 import { gatherBatch, type Dataset } from '../data/dataset';
 import { BatchSampler } from '../data/sampler';
-import { ConfigError } from '../errors';
+import { ConfigError, ShapeError } from '../errors';
+import { flattenTree } from '../layers/context';
 import type { Model } from '../layers/model';
 import { resolveLoss } from '../losses';
+import { toNamedArray, type NamedArray } from '../named-array';
 import { createOptimizer } from '../optim/optimizer';
 import { learningRateAt, validateSchedule } from '../optim/schedule';
-import { createRng } from '../rng';
+import { createRng, restoreRng } from '../rng';
+import { yieldToEventLoop } from '../yield';
 import { tf, type Tensor } from '../tf';
+import type { TrainCheckpoint } from './checkpoint';
+import { divergenceOf, DEFAULT_DIVERGENCE_FACTOR, type Divergence } from './divergence';
 import type { Hook, RunRecord, TrainCallbacks, TrainConfig, TrainResult } from './types';
 
 function validate(config: TrainConfig, data: Dataset): void {
@@ -14,6 +19,8 @@ function validate(config: TrainConfig, data: Dataset): void {
   if (!Number.isInteger(config.seed)) throw new ConfigError('seed', `must be an integer, got ${config.seed}`);
   const logEvery = config.logEvery ?? 10;
   if (!Number.isInteger(logEvery) || logEvery < 1) throw new ConfigError('logEvery', `must be a positive integer, got ${logEvery}`);
+  const factor = config.divergenceFactor;
+  if (factor !== undefined && factor !== null && !(factor > 1)) throw new ConfigError('divergenceFactor', `must be a number > 1 (or null for no bound), got ${factor}`);
   validateSchedule(config.schedule);
   const loss = resolveLoss(config.loss);
   if (loss.targets === 'class' && data.task !== 'classification') {
@@ -27,31 +34,39 @@ function isDue(hook: Hook, stepsDone: number, epochEnded: boolean, epochsDone: n
   return epochEnded && s.everyEpochs !== undefined && epochsDone % s.everyEpochs === 0;
 }
 
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
 /**
  * Trains `model` on `data` with minibatch SGD (or another optimizer) and returns how it ended.
- * Reads top to bottom: sample, step, record, call hooks. A non-finite loss ends the run with
- * outcome `diverged`, written to the sinks; it is a result, not an exception.
+ * Reads top to bottom: restore, sample, step, record, call hooks, checkpoint. A loss that is not
+ * finite or leaves the divergence bound ends the run with outcome `diverged`, written to the
+ * sinks; it is a result, not an exception. A run stopped by its signal ends `aborted` after the
+ * current step, with a checkpoint to resume from.
  */
 export async function train(model: Model, data: Dataset, config: TrainConfig, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
   validate(config, data);
   const started = Date.now();
   const loss = resolveLoss(config.loss);
   const logEvery = config.logEvery ?? 10;
+  const divergenceFactor = config.divergenceFactor === undefined ? DEFAULT_DIVERGENCE_FACTOR : config.divergenceFactor;
   const hooks = callbacks.hooks ?? [];
   const sinks = callbacks.sinks ?? [];
+  const policy = callbacks.checkpoint;
   const rng = createRng(config.seed);
   const sampler = new BatchSampler(data.train.n, config.batchSize, config.sampling ?? 'shuffled-epochs', rng.fork('batches'));
   // Its own stream, so that switching augmentation on leaves the minibatch order as it was.
-  const augmentRng = rng.fork('augment');
+  let augmentRng = rng.fork('augment');
   const augment = config.augment === undefined ? undefined : (x: Float32Array, shape: readonly number[]) => config.augment!(x, shape, augmentRng);
   // Dropout masks get their own stream too; layers without randomness never draw from it.
-  const dropoutRng = rng.fork('dropout');
+  let dropoutRng = rng.fork('dropout');
   const layerRng = { seed: () => dropoutRng.int(2 ** 31 - 1) };
   const optimizer = createOptimizer(config.optimizer ?? { name: 'sgd' });
   const trainable = model.parameters.filter((p) => p.trainable).map((p) => p.variable);
 
+  let records = 0;
   const emit = async (record: RunRecord) => {
     for (const sink of sinks) await sink.write(record);
+    records++;
   };
   const runHook = async (hook: Hook, step: number, epoch: number, learningRate: number) => {
     const values = await hook.run({ model, data, loss, step, epoch, learningRate, rng: rng.fork(`hook:${hook.name}`).fork(step) });
@@ -64,11 +79,54 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
   let windowSum = 0;
   let windowCount = 0;
   let lastBatchLoss = Number.NaN;
-  let divergedAtStep: number | undefined;
+  let initialLoss: number | null = null;
+  let divergence: Divergence | undefined;
+  let secondsBefore = 0;
+  const seconds = () => secondsBefore + (Date.now() - started) / 1000;
 
-  for (const hook of hooks) if (hook.schedule.atStart === true) await runHook(hook, 0, 0, learningRate);
+  // A checkpoint holds the loop's whole state; `loopDone` says whether any step is left.
+  const snapshot = async (loopDone: boolean): Promise<TrainCheckpoint> => {
+    const tensors: NamedArray[] = [];
+    for (const p of model.parameters) tensors.push(await toNamedArray(`param/${p.path}`, p.variable));
+    for (const [path, v] of flattenTree(model.state)) tensors.push(await toNamedArray(`state/${path}`, v));
+    for (const slot of await optimizer.saveSlots(trainable)) tensors.push({ ...slot, name: `optimizer/${slot.name}` });
+    for (const hook of hooks) for (const a of (await hook.saveState?.(model)) ?? []) tensors.push({ ...a, name: `hook/${hook.name}/${a.name}` });
+    return {
+      step: stepsDone,
+      epoch,
+      records,
+      seconds: seconds(),
+      loopDone,
+      initialLoss,
+      window: { sum: windowSum, count: windowCount },
+      lastBatchLoss: finiteOrNull(lastBatchLoss),
+      sampler: sampler.state(),
+      rngs: { augment: augmentRng.state(), dropout: dropoutRng.state() },
+      tensors,
+    };
+  };
+  let lastCheckpointAt = Date.now();
+  const checkpoint = async (loopDone: boolean) => {
+    if (policy === undefined) return;
+    await policy.save(await snapshot(loopDone));
+    lastCheckpointAt = Date.now();
+  };
 
-  while (stepsDone < config.steps && callbacks.signal?.aborted !== true) {
+  // 0. Continue from a checkpoint, or start: hooks that measure the initialization run here.
+  const resume = callbacks.resume;
+  if (resume !== undefined) {
+    await restore(resume);
+  } else {
+    for (const hook of hooks) if (hook.schedule.atStart === true) await runHook(hook, 0, 0, learningRate);
+  }
+  const loopDone = resume?.loopDone ?? false;
+
+  while (!loopDone && stepsDone < config.steps) {
+    // Let signal handlers and UI events run: on cpu and wasm every await below settles as a
+    // microtask, so without this a Ctrl-C would wait for the next file write.
+    await yieldToEventLoop();
+    if (callbacks.signal?.aborted === true) break;
+
     // 1. Sample a minibatch with the run's RNG and pick this step's learning rate.
     const draw = sampler.next();
     epoch = draw.epoch;
@@ -89,10 +147,12 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
     const batchLoss = (await lossTensor.data())[0]!;
     lossTensor.dispose();
 
-    // 3. A non-finite loss ends the run; the parameters are already poisoned, so stop here.
-    if (!Number.isFinite(batchLoss)) {
-      divergedAtStep = stepsDone;
-      await emit({ kind: 'diverged', step: stepsDone, epoch, loss: String(batchLoss), lr: learningRate });
+    // 3. A loss that is not finite, or far above where it started, ends the run: the
+    //    parameters are poisoned or racing off, so stop here.
+    initialLoss ??= batchLoss;
+    divergence = divergenceOf(batchLoss, initialLoss, divergenceFactor, stepsDone);
+    if (divergence !== undefined) {
+      await emit({ kind: 'diverged', step: stepsDone, epoch, loss: divergence.loss, reason: divergence.reason, lr: learningRate });
       break;
     }
     stepsDone++;
@@ -102,8 +162,8 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
     // 4. Record the mean minibatch loss every `logEvery` steps and report progress.
     if (stepsDone % logEvery === 0 || stepsDone === config.steps) {
       lastBatchLoss = windowSum / windowCount;
-      await emit({ kind: 'train', step: stepsDone, epoch, loss: lastBatchLoss, lr: learningRate, seconds: (Date.now() - started) / 1000 });
-      callbacks.onProgress?.({ step: stepsDone, steps: config.steps, epoch, loss: lastBatchLoss, learningRate });
+      await emit({ kind: 'train', step: stepsDone, epoch, loss: lastBatchLoss, lr: learningRate, seconds: seconds() });
+      callbacks.onProgress?.({ step: stepsDone, steps: config.steps, epoch, epochs: stepsDone / sampler.stepsPerEpoch, loss: lastBatchLoss, learningRate });
       windowSum = 0;
       windowCount = 0;
     }
@@ -111,18 +171,67 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
     // 5. Hooks whose schedule is due after this step.
     const epochsDone = draw.endsEpoch ? epoch + 1 : epoch;
     for (const hook of hooks) if (isDue(hook, stepsDone, draw.endsEpoch, epochsDone)) await runHook(hook, stepsDone, epochsDone, learningRate);
+
+    // 6. A checkpoint on schedule (the last step's comes below, with loopDone set).
+    if (policy !== undefined && stepsDone < config.steps) {
+      const bySteps = policy.everySteps !== undefined && stepsDone % policy.everySteps === 0;
+      const bySeconds = policy.everySeconds !== undefined && Date.now() - lastCheckpointAt >= policy.everySeconds * 1000;
+      if (bySteps || bySeconds) await checkpoint(false);
+    }
   }
 
   if (windowCount > 0) lastBatchLoss = windowSum / windowCount;
-  for (const hook of hooks) if (hook.schedule.atEnd === true) await runHook(hook, stepsDone, epoch, learningRate);
+  const aborted = divergence === undefined && !loopDone && stepsDone < config.steps;
+  if (aborted) {
+    // Stopped by the signal: checkpoint so that a resume continues from this very step. The
+    // end-of-run hooks belong to the run's real end, which has not come.
+    await checkpoint(false);
+  } else {
+    if (divergence === undefined && !loopDone) await checkpoint(true);
+    for (const hook of hooks) if (hook.schedule.atEnd === true) await runHook(hook, stepsDone, epoch, learningRate);
+  }
   optimizer.dispose();
 
   return {
-    outcome: divergedAtStep === undefined ? 'completed' : 'diverged',
+    outcome: divergence !== undefined ? 'diverged' : aborted ? 'aborted' : 'completed',
     steps: stepsDone,
     epochs: stepsDone / sampler.stepsPerEpoch,
     lastBatchLoss,
-    ...(divergedAtStep === undefined ? {} : { divergedAtStep }),
-    seconds: (Date.now() - started) / 1000,
+    ...(divergence === undefined ? {} : { divergedAtStep: divergence.step, divergence }),
+    seconds: seconds(),
   };
+
+  async function restore(c: TrainCheckpoint): Promise<void> {
+    const byName = new Map(c.tensors.map((t) => [t.name, t]));
+    const take = (name: string, shape: readonly number[]): NamedArray => {
+      const t = byName.get(name);
+      if (t === undefined) throw new ShapeError(`the checkpoint has no '${name}'; was it written for another model or config?`);
+      if (t.shape.join(',') !== shape.join(',')) throw new ShapeError(`checkpoint tensor '${name}' has shape [${t.shape.join(', ')}], the model [${shape.join(', ')}]`);
+      return t;
+    };
+    model.writeWeights(model.parameters.map((p) => ({ path: p.path, shape: p.shape, values: take(`param/${p.path}`, p.shape).values as Float32Array })));
+    for (const [path, v] of flattenTree(model.state)) {
+      const t = take(`state/${path}`, v.shape);
+      tf.tidy(() => v.assign(tf.tensor(t.values, v.shape, t.dtype)));
+    }
+    const slots = c.tensors.filter((t) => t.name.startsWith('optimizer/')).map((t) => ({ ...t, name: t.name.slice('optimizer/'.length) }));
+    await optimizer.loadSlots(trainable, slots);
+    for (const hook of hooks) {
+      const prefix = `hook/${hook.name}/`;
+      const own = c.tensors.filter((t) => t.name.startsWith(prefix)).map((t) => ({ ...t, name: t.name.slice(prefix.length) }));
+      if (hook.loadState !== undefined) hook.loadState(model, own);
+    }
+    sampler.restore(c.sampler);
+    augmentRng = restoreRng(c.rngs.augment);
+    dropoutRng = restoreRng(c.rngs.dropout);
+    stepsDone = c.step;
+    epoch = c.epoch;
+    records = c.records;
+    secondsBefore = c.seconds;
+    initialLoss = c.initialLoss;
+    windowSum = c.window.sum;
+    windowCount = c.window.count;
+    lastBatchLoss = c.lastBatchLoss ?? Number.NaN;
+    learningRate = learningRateAt(config.schedule, { step: stepsDone, epoch });
+  }
 }

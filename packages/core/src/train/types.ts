@@ -4,7 +4,10 @@ import type { Model } from '../layers/model';
 import type { Loss, LossName } from '../losses';
 import type { OptimizerSpec } from '../optim/optimizer';
 import type { LrSchedule } from '../optim/schedule';
+import type { NamedArray } from '../named-array';
 import type { Rng } from '../rng';
+import type { CheckpointPolicy, TrainCheckpoint } from './checkpoint';
+import type { Divergence } from './divergence';
 
 export interface TrainConfig {
   /** Optimizer steps to take. */
@@ -23,6 +26,11 @@ export interface TrainConfig {
   readonly logEvery?: number;
   /** Applied to every training batch's inputs (data augmentation), with its own stream of the run's RNG. */
   readonly augment?: BatchTransform;
+  /**
+   * A minibatch loss above this many times the first one ends the run as diverged; null: no
+   * bound (a non-finite loss still ends it). Default `DEFAULT_DIVERGENCE_FACTOR` (1e3).
+   */
+  readonly divergenceFactor?: number | null;
 }
 
 /** One line of metrics.jsonl. `kind` is `train`, `diverged`, or the name of the hook that wrote it. */
@@ -68,26 +76,35 @@ export interface Hook {
   readonly name: string;
   readonly schedule: HookSchedule;
   run(ctx: HookContext): Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  /** What the hook remembers between calls (a snapshot of W(0), say), for checkpoints. */
+  saveState?(model: Model): Promise<NamedArray[]>;
+  /** Restores what `saveState` returned, before a resumed run's first step. */
+  loadState?(model: Model, state: readonly NamedArray[]): void;
 }
 
 export interface TrainProgress {
   readonly step: number;
   readonly steps: number;
+  /** 0-based index of the epoch the step belongs to, as in the records. */
   readonly epoch: number;
+  /** Epochs completed, fractional (steps / steps per epoch), as in the summary. */
+  readonly epochs: number;
   /** Mean minibatch loss over the last logging window. */
   readonly loss: number;
   readonly learningRate: number;
 }
 
 export interface TrainResult {
-  readonly outcome: 'completed' | 'diverged';
+  /** `aborted`: stopped by the signal before the last step (a checkpoint, if asked for, was taken). */
+  readonly outcome: 'completed' | 'diverged' | 'aborted';
   /** Steps completed (the diverging step is not counted). */
   readonly steps: number;
   readonly epochs: number;
   /** Mean minibatch loss over the last logging window before the end. */
   readonly lastBatchLoss: number;
-  /** The step whose loss was not finite, when diverged. */
+  /** The step whose loss diverged, when diverged. */
   readonly divergedAtStep?: number;
+  readonly divergence?: Divergence;
   readonly seconds: number;
 }
 
@@ -95,6 +112,10 @@ export interface TrainCallbacks {
   readonly hooks?: readonly Hook[];
   readonly sinks?: readonly RecordSink[];
   readonly onProgress?: (progress: TrainProgress) => void;
-  /** Stops after the current step; the run ends as completed with the steps taken so far. */
+  /** Stops after the current step; the run ends `aborted` with the steps taken so far. */
   readonly signal?: AbortSignal;
+  /** Checkpoints on this schedule, at the end of the loop and when stopped. */
+  readonly checkpoint?: CheckpointPolicy;
+  /** Continues from a checkpoint of a run with the same model, data and config. */
+  readonly resume?: TrainCheckpoint;
 }

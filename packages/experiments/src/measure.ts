@@ -1,5 +1,5 @@
 import { createRng, gatherBatch, ConfigError, type Dataset } from '@overparam/core';
-import type { PreparedRun } from '@overparam/experiments';
+import type { PreparedRun } from './prepare';
 import {
   cosineFields,
   gradientConfusion,
@@ -73,7 +73,19 @@ function gramSummary(g: GramResult): Record<string, unknown> {
   return { size: g.size, trace, minEntry: min, maxEntry: max, method: g.method, training: g.training, params: g.params.length, ...(g.fallbackReason ? { fallbackReason: g.fallbackReason } : {}) };
 }
 
+/**
+ * The architectures the population Gram K⁽ᴴ⁾ is defined for: Du et al.'s scaled fully connected
+ * net (seed 004, eqs. 21–25). Any other network would silently get that net's kernel.
+ */
+export const populationGramArchitectures = ['du-mlp'] as const;
+
 function populationSettings(run: PreparedRun): { activation: PopulationActivation; depth: number } {
+  if (!(populationGramArchitectures as readonly string[]).includes(run.config.arch)) {
+    throw new ConfigError(
+      'arch',
+      `population-gram is the limit kernel of Du et al.'s scaled net (${populationGramArchitectures.join(', ')}); it is not defined for '${run.config.arch}', use --arch ${populationGramArchitectures[0]}`,
+    );
+  }
   const o = run.modelOptions as { activation?: unknown; depth?: unknown };
   const activation = String(o.activation ?? 'relu');
   if (!(populationActivations as readonly string[]).includes(activation)) throw new ConfigError('archOptions.activation', `population-gram needs one of ${populationActivations.join(', ')}, got '${activation}'`);

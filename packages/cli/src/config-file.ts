@@ -1,0 +1,32 @@
+import { parseAssignment } from '@overparam/experiments';
+import { readFile } from 'node:fs/promises';
+import { UsageError } from './errors';
+
+/** A JSON run config from disk (a run's config.json, or one written by hand), for `--config`. */
+export async function readConfigFile(path: string, flag = '--config'): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(flag, `cannot read ${path}: ${(e as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(flag, `${path} is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(flag, `${path} holds ${Array.isArray(value) ? 'an array' : typeof value}, not a run config object`);
+  return value as Record<string, unknown>;
+}
+
+/** `--set key=value` flags, by dotted path. */
+export function parseSets(values: readonly string[] | undefined): Array<{ path: string; value: unknown }> {
+  return (values ?? []).map((text) => {
+    try {
+      return parseAssignment(text);
+    } catch (e) {
+      throw new UsageError('--set', (e as Error).message.replace(/^set: /, ''));
+    }
+  });
+}

@@ -1,0 +1,203 @@
+import { OverparamError, train, evaluate, isOverparamError, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
+import { parseRunConfig, type RunConfig } from './config';
+import { prepareRun, type PreparedRun } from './prepare';
+import type { RunInfo, RunStatus, RunStore } from './store/types';
+import { finiteOrNull, type RunSummary } from './summary';
+
+/** What `run` tells its caller once everything is checked and the run is about to train. */
+export interface RunStart {
+  readonly id: string;
+  readonly where: string;
+  readonly backend: string;
+  readonly backendSkipped: RunInfo['backendSkipped'];
+  readonly modelName: string;
+  readonly paramCount: number;
+  readonly data: string;
+  /** The step it starts from: 0, or where a resumed run's checkpoint was taken. */
+  readonly fromStep: number;
+}
+
+/**
+ * What to do with a run that already exists: `never` refuses it (RUN_EXISTS), `if-unfinished`
+ * continues a killed, stopped or failed run and returns a finished one's summary as it is,
+ * `require` is `if-unfinished` that also refuses to start a run that does not exist.
+ */
+export type ResumeMode = 'never' | 'if-unfinished' | 'require';
+
+export interface RunOptions {
+  readonly store: RunStore;
+  readonly id: string;
+  readonly resume?: ResumeMode;
+  /** Stops after the current step, checkpoints, and ends the run `aborted`. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: TrainProgress) => void;
+  readonly onStart?: (start: RunStart) => void;
+}
+
+export interface RunResult {
+  readonly id: string;
+  readonly config: RunConfig;
+  readonly summary: RunSummary;
+  /** True when the run had already ended and nothing was done. */
+  readonly alreadyEnded: boolean;
+}
+
+const ENDED: readonly RunStatus[] = ['completed', 'diverged'];
+
+/** The differing top-level keys of two configs, for "this is not the run you stored" errors. */
+function differingKeys(a: RunConfig, b: RunConfig): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]));
+}
+
+/**
+ * A run: validated config → store. Checks everything (config, backend, data, model) before a
+ * byte is written; trains with checkpoints on the config's schedule; evaluates; writes the
+ * summary. Resumes a run that was killed or stopped from its last checkpoint, so that its records
+ * and summary equal those of a run never interrupted (on the same backend, timings aside).
+ *
+ * A diverged run is a result (`diverged`, with the reason); an error is recorded as `failed`
+ * in the summary, when the store still takes writes, and then thrown.
+ */
+export async function run(input: unknown, options: RunOptions): Promise<RunResult> {
+  const { store, id } = options;
+  const mode = options.resume ?? 'never';
+  const config = parseRunConfig(input);
+  const status = await store.status(id);
+  if (status !== 'absent' && mode === 'never') {
+    throw new OverparamError('RUN_EXISTS', `${store.where(id)} already holds a run (${status}); continue it with --resume, or choose another directory`);
+  }
+  if (status === 'absent' && mode === 'require') throw new OverparamError('RUN_ABSENT', `${store.where(id)} holds no run to resume`);
+  const resuming = status !== 'absent';
+  if (resuming) {
+    const stored = await store.readConfig(id);
+    const differing = stored === undefined ? ['config'] : differingKeys(stored, config);
+    if (differing.length > 0) {
+      throw new OverparamError('RUN_MISMATCH', `${store.where(id)} holds a run with another config (${differing.join(', ')} differ); resume it with its own config, or choose another directory`);
+    }
+    if (ENDED.includes(status)) {
+      const summary = await store.readSummary(id);
+      if (summary !== undefined) return { id, config, summary, alreadyEnded: true };
+    }
+  }
+
+  const prepared = await prepareRun(config);
+  try {
+    return await trainPrepared(prepared, options, resuming);
+  } finally {
+    prepared.model.dispose();
+  }
+}
+
+async function trainPrepared(prepared: PreparedRun, options: RunOptions, resuming: boolean): Promise<RunResult> {
+  const { store, id } = options;
+  const { config, model, data, loss, backend } = prepared;
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+
+  let checkpoint: TrainCheckpoint | undefined;
+  if (resuming) {
+    checkpoint = await store.loadCheckpoint(id);
+    // Records after the checkpoint (or all of them, with none) are written again as the run redoes those steps.
+    await store.truncateRecords(id, checkpoint?.records ?? 0);
+    await store.clearSummary(id);
+    const info = await store.readInfo(id);
+    await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), { startedAt, fromStep: checkpoint?.step ?? 0 }] });
+  } else {
+    await store.create(id, config, { ...runInfo(prepared, []), attempts: [{ startedAt, fromStep: 0 }] });
+  }
+  options.onStart?.({
+    id,
+    where: store.where(id),
+    backend: backend.name,
+    backendSkipped: backend.skipped,
+    modelName: model.name,
+    paramCount: model.paramCount,
+    data: data.name,
+    fromStep: checkpoint?.step ?? 0,
+  });
+
+  const records = await store.records(id);
+  let trainSeconds = checkpoint?.seconds ?? 0;
+  let steps = checkpoint?.step ?? 0;
+  try {
+    const result = await train(model, data, prepared.trainConfig, {
+      hooks: prepared.hooks,
+      sinks: [records],
+      onProgress: (p) => {
+        steps = p.step;
+        options.onProgress?.(p);
+      },
+      signal: options.signal,
+      resume: checkpoint,
+      checkpoint: {
+        everySteps: config.checkpointEverySteps,
+        everySeconds: config.checkpointEverySeconds,
+        // The records a checkpoint counts must be on disk before the checkpoint is.
+        save: async (c) => {
+          await records.sync();
+          await store.saveCheckpoint(id, c, model.name);
+        },
+      },
+    });
+    trainSeconds = result.seconds;
+    steps = result.steps;
+
+    // A run that did not reach its end is not evaluated: its parameters are poisoned, or its caller is leaving.
+    const finished = result.outcome === 'completed';
+    const trainEval = finished ? await evaluate(model, data, data.train, loss) : undefined;
+    const testEval = finished && data.test !== undefined ? await evaluate(model, data, data.test, loss) : undefined;
+    const summary: RunSummary = {
+      outcome: result.outcome,
+      steps: result.steps,
+      requestedSteps: config.steps,
+      epochs: result.epochs,
+      finalTrainLoss: finiteOrNull(trainEval?.loss),
+      trainAccuracy: finiteOrNull(trainEval?.accuracy),
+      lastBatchLoss: finiteOrNull(result.lastBatchLoss),
+      testAccuracy: finiteOrNull(testEval?.accuracy),
+      testLoss: finiteOrNull(testEval?.loss),
+      paramCount: model.paramCount,
+      modelName: model.name,
+      backend: backend.name,
+      seconds: (Date.now() - started) / 1000,
+      trainSeconds: result.seconds,
+      ...(result.divergence === undefined ? {} : { divergedAtStep: result.divergence.step, divergence: result.divergence }),
+    };
+    await records.sync();
+    await store.writeSummary(id, summary);
+    return { id, config, summary, alreadyEnded: false };
+  } catch (e) {
+    const failed: RunSummary = {
+      outcome: 'failed',
+      steps,
+      requestedSteps: config.steps,
+      epochs: steps / Math.max(1, Math.floor(data.train.n / config.batchSize)),
+      finalTrainLoss: null,
+      trainAccuracy: null,
+      lastBatchLoss: null,
+      testAccuracy: null,
+      testLoss: null,
+      paramCount: model.paramCount,
+      modelName: model.name,
+      backend: backend.name,
+      seconds: (Date.now() - started) / 1000,
+      trainSeconds,
+      error: { code: isOverparamError(e) ? e.code : null, message: e instanceof Error ? e.message : String(e) },
+    };
+    // The store may be what failed (a full disk); the error itself matters more than its record.
+    await store.writeSummary(id, failed).catch(() => {});
+    throw e;
+  } finally {
+    await records.close().catch(() => {});
+  }
+}
+
+function runInfo(prepared: PreparedRun, attempts: RunInfo['attempts']): RunInfo {
+  return {
+    backend: prepared.backend.name,
+    backendSkipped: prepared.backend.skipped,
+    model: { name: prepared.model.name, paramCount: prepared.model.paramCount, options: prepared.modelOptions },
+    attempts,
+  };
+}

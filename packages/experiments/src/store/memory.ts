@@ -1,0 +1,77 @@
+import { OverparamError, type RunRecord, type TrainCheckpoint } from '@overparam/core';
+import type { RunConfig } from '../config';
+import type { RunSummary } from '../summary';
+import type { RecordWriter, RunInfo, RunStatus, RunStore } from './types';
+
+interface MemoryRun {
+  config: RunConfig;
+  info: RunInfo;
+  records: RunRecord[];
+  checkpoint?: TrainCheckpoint;
+  summary?: RunSummary;
+  artifacts: Map<string, Uint8Array | string>;
+}
+
+/**
+ * Runs kept in memory: browsers, notebooks and tests. Same contract as the directory store;
+ * values are copied in and out (through JSON for records), so callers cannot alter a stored run.
+ */
+export function memoryStore(): RunStore & { artifact(id: string, name: string): Uint8Array | string | undefined } {
+  const runs = new Map<string, MemoryRun>();
+  const get = (id: string): MemoryRun => {
+    const run = runs.get(id);
+    if (run === undefined) throw new OverparamError('RUN_ABSENT', `no run '${id}' in memory`);
+    return run;
+  };
+  const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  return {
+    location: 'memory',
+    where: (id) => `memory:${id}`,
+    async create(id, config, info) {
+      if (runs.has(id)) throw new OverparamError('RUN_EXISTS', `memory:${id} already holds a run`);
+      runs.set(id, { config: copy(config), info: copy(info), records: [], artifacts: new Map() });
+    },
+    async updateInfo(id, info) {
+      get(id).info = copy(info);
+    },
+    async records(id): Promise<RecordWriter> {
+      const run = get(id);
+      return { write: async (r) => void run.records.push(copy(r)), sync: async () => {}, close: async () => {} };
+    },
+    async truncateRecords(id, count) {
+      const run = get(id);
+      if (run.records.length < count) throw new OverparamError('CHECKPOINT_CORRUPT', `memory:${id} has ${run.records.length} records, its checkpoint counts ${count}`);
+      run.records.length = count;
+    },
+    async saveCheckpoint(id, checkpoint) {
+      get(id).checkpoint = { ...checkpoint, tensors: checkpoint.tensors.map((t) => ({ ...t, values: t.values.slice() })) };
+    },
+    async loadCheckpoint(id) {
+      return get(id).checkpoint;
+    },
+    async writeSummary(id, summary) {
+      get(id).summary = copy(summary);
+    },
+    async clearSummary(id) {
+      delete get(id).summary;
+    },
+    async writeArtifact(id, name, data) {
+      get(id).artifacts.set(name, typeof data === 'string' ? data : data.slice());
+    },
+    async clearArtifacts(id, names) {
+      const run = runs.get(id);
+      for (const name of names) run?.artifacts.delete(name);
+    },
+    artifact: (id, name) => runs.get(id)?.artifacts.get(name),
+    async status(id): Promise<RunStatus> {
+      const run = runs.get(id);
+      if (run === undefined) return 'absent';
+      return run.summary?.outcome ?? 'running';
+    },
+    readConfig: async (id) => (runs.has(id) ? copy(get(id).config) : undefined),
+    readInfo: async (id) => (runs.has(id) ? copy(get(id).info) : undefined),
+    readSummary: async (id) => (runs.get(id)?.summary === undefined ? undefined : copy(get(id).summary)),
+    readRecords: async (id) => (runs.has(id) ? copy(get(id).records) : []),
+    list: async () => [...runs.keys()].sort(),
+  };
+}

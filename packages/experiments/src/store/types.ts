@@ -1,0 +1,63 @@
+import type { RunRecord, TrainCheckpoint } from '@overparam/core';
+import type { RunConfig } from '../config';
+import type { RunSummary } from '../summary';
+
+/**
+ * Where a run stands. `running`: started and not ended — still going, or killed (SIGKILL, power
+ * loss), in which case `--resume` continues it from its last checkpoint. The others are the
+ * summary's `outcome`.
+ */
+export type RunStatus = 'absent' | 'running' | 'completed' | 'diverged' | 'aborted' | 'failed';
+export const runStatuses: readonly RunStatus[] = ['absent', 'running', 'completed', 'diverged', 'aborted', 'failed'];
+
+/** What a run was given beyond its config: the backend it got, the model built, each start. */
+export interface RunInfo {
+  readonly backend: string;
+  readonly backendSkipped: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
+  readonly model: { readonly name: string; readonly paramCount: number; readonly options: Readonly<Record<string, unknown>> };
+  /** One entry per start: the first, then every resume (ISO time and the step it resumed from). */
+  readonly attempts: ReadonlyArray<{ readonly startedAt: string; readonly fromStep: number }>;
+}
+
+/** Appends a run's records (metrics.jsonl); `sync` makes what was written durable. */
+export interface RecordWriter {
+  write(record: RunRecord): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything runs are written to and read from. Two implementations: a directory per run in
+ * Node (`directoryStore`, @overparam/experiments/node) and memory (`memoryStore`, anywhere,
+ * browsers included). A run is known by an id: a name within the store.
+ */
+export interface RunStore {
+  /** Where the store is, for messages: a directory, or "memory". */
+  readonly location: string;
+  /** Where run `id` is, for messages. */
+  where(id: string): string;
+  /** Starts a run: config and info written, no records. Fails with RUN_EXISTS when `id` holds one. */
+  create(id: string, config: RunConfig, info: RunInfo): Promise<void>;
+  updateInfo(id: string, info: RunInfo): Promise<void>;
+  /** Appends to the run's records from the end (after `truncateRecords` on a resume). */
+  records(id: string): Promise<RecordWriter>;
+  /** Keeps the first `count` complete records and drops the rest, a torn last line included. */
+  truncateRecords(id: string, count: number): Promise<void>;
+  saveCheckpoint(id: string, checkpoint: TrainCheckpoint, modelName: string): Promise<void>;
+  loadCheckpoint(id: string): Promise<TrainCheckpoint | undefined>;
+  writeSummary(id: string, summary: RunSummary): Promise<void>;
+  /** Removes the summary, so that a resumed aborted or failed run reads as running again. */
+  clearSummary(id: string): Promise<void>;
+  /** Extra files of a run (a measurement's gram.f64, examples.json, …). */
+  writeArtifact(id: string, name: string, data: Uint8Array | string): Promise<void>;
+  /** Removes the artifacts a store holds for `id`, so a new measurement leaves nothing of an old one. */
+  clearArtifacts(id: string, names: readonly string[]): Promise<void>;
+
+  status(id: string): Promise<RunStatus>;
+  readConfig(id: string): Promise<RunConfig | undefined>;
+  readInfo(id: string): Promise<RunInfo | undefined>;
+  readSummary(id: string): Promise<RunSummary | undefined>;
+  readRecords(id: string): Promise<RunRecord[]>;
+  /** The ids of the runs it holds, sorted. */
+  list(): Promise<string[]>;
+}

@@ -1,0 +1,40 @@
+import type { Divergence } from '@overparam/core';
+
+/** How a run ended and what it reached; this is summary.json. */
+export interface RunSummary {
+  /**
+   * `aborted`: stopped by its signal (Ctrl-C, SIGTERM), resumable. `diverged`: the loss stopped
+   * being finite or left its bound (`divergence` says which). `failed`: an error ended it (`error`
+   * says which); resumable once the cause is fixed.
+   */
+  readonly outcome: 'completed' | 'diverged' | 'aborted' | 'failed';
+  /** Steps completed (a diverging step is not counted). */
+  readonly steps: number;
+  readonly requestedSteps: number;
+  readonly epochs: number;
+  /** Mean loss over the whole training split after the last step; null when not measured or not finite. */
+  readonly finalTrainLoss: number | null;
+  readonly trainAccuracy: number | null;
+  /** Mean minibatch loss over the last logging window. */
+  readonly lastBatchLoss: number | null;
+  readonly testAccuracy: number | null;
+  readonly testLoss: number | null;
+  readonly paramCount: number;
+  readonly modelName: string;
+  readonly backend: string;
+  /** Wall-clock seconds of this attempt: training (from its start or resume) and the final evaluations. */
+  readonly seconds: number;
+  /** Training seconds over every attempt. */
+  readonly trainSeconds: number;
+  readonly divergedAtStep?: number;
+  readonly divergence?: Divergence;
+  /** Why a `failed` run failed: the error's code (when it has one) and message. */
+  readonly error?: { readonly code: string | null; readonly message: string };
+}
+
+export type RunOutcome = RunSummary['outcome'];
+
+/** JSON has no NaN or Infinity (JSON.stringify would silently write null); say so in the type. */
+export function finiteOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
+}

@@ -1,0 +1,256 @@
+import { OverparamError } from '@overparam/core';
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pickLearningRate, type LrPick } from './lr-search';
+import { run } from './run';
+import { inShard, type Shard } from './shard';
+import { directoryStore } from './store/directory';
+import { makeDirectory, writeFileAtomic } from './store/files';
+import type { RunStatus, RunStore } from './store/types';
+import { canonicalJson, parseSweep, sweepCells, type SweepCell, type SweepSpec } from './sweep';
+
+/**
+ * A sweep directory: `sweep.json` (the sweep as given, and its cells: id, grid values, seed),
+ * `runs/<cell id>/` (each a run directory), and, once every cell has ended, `lr-search.json`
+ * when the sweep searches learning rates.
+ */
+export const SWEEP_FILES = { spec: 'sweep.json', runs: 'runs', lrSearch: 'lr-search.json' } as const;
+
+export interface SweepProgress {
+  readonly total: number;
+  /** Cells that have ended (completed, diverged or failed), this time or before. */
+  readonly done: number;
+  readonly running: number;
+  readonly failed: number;
+  readonly diverged: number;
+  /** Seconds left at the pace of the cells run so far; null before the first. */
+  readonly etaSeconds: number | null;
+  /** The cell that just ended, and how. */
+  readonly cell?: { readonly id: string; readonly status: RunStatus; readonly overrides: SweepCell['overrides']; readonly seed: number };
+}
+
+export interface SweepOptions {
+  readonly outDir: string;
+  /** Cells run at once, each in its own process (`spawnCell`); 1 runs them here, one by one. */
+  readonly jobs?: number;
+  readonly shard?: Shard;
+  /** Run failed cells again; without it they stay failed and are reported. */
+  readonly retryFailed?: boolean;
+  /** Stops: no new cells; running ones stop after their current step, with a checkpoint. */
+  readonly signal?: AbortSignal;
+  /** Starts `overparam sweep cell DIR ID` (or equivalent) as a child process with an IPC channel. */
+  readonly spawnCell?: (sweepDir: string, cellId: string) => ChildProcess;
+  readonly onProgress?: (progress: SweepProgress) => void;
+}
+
+export interface SweepReport {
+  readonly name: string;
+  readonly outDir: string;
+  readonly shard: Shard | null;
+  /** Cells of this shard (of the whole sweep without one). */
+  readonly cells: number;
+  /** How many cells ended in each way, and how many this call ran (the rest had ended before). */
+  readonly outcomes: Readonly<Record<RunStatus, number>>;
+  readonly ran: number;
+  readonly failedCells: ReadonlyArray<{ readonly id: string; readonly error: string | null }>;
+  readonly lrPicks?: readonly LrPick[];
+}
+
+/** The sweep file's record of itself: the spec as given and its cells. */
+interface SweepRecord extends SweepSpec {
+  readonly cells: ReadonlyArray<{ readonly id: string; readonly overrides: SweepCell['overrides']; readonly seed: number }>;
+}
+
+export function sweepStore(outDir: string): RunStore {
+  return directoryStore(join(outDir, SWEEP_FILES.runs));
+}
+
+/** Writes sweep.json, or checks that the directory holds this very sweep. */
+async function claimDirectory(outDir: string, spec: SweepSpec, cells: readonly SweepCell[]): Promise<void> {
+  await makeDirectory(join(outDir, SWEEP_FILES.runs));
+  const path = join(outDir, SWEEP_FILES.spec);
+  const record: SweepRecord = { ...spec, cells: cells.map(({ id, overrides, seed }) => ({ id, overrides, seed })) };
+  let existing: SweepRecord | undefined;
+  try {
+    existing = JSON.parse(await readFile(path, 'utf8')) as SweepRecord;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new OverparamError('RUN_IO', `${path} cannot be read (${(e as Error).message}); delete it or choose another --out`);
+  }
+  if (existing !== undefined) {
+    const ids = (r: SweepRecord) => canonicalJson(r.cells.map((c) => c.id).sort());
+    if (ids(existing) !== ids(record)) {
+      throw new OverparamError('SWEEP_INVALID', `${outDir} holds another sweep ('${existing.name}', ${existing.cells.length} cells); choose another --out, or run that sweep's file`);
+    }
+    return;
+  }
+  await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** Reads a sweep directory's spec and cells (for `sweep cell`, merge and reports). */
+export async function readSweepDirectory(outDir: string): Promise<{ spec: SweepSpec; cells: SweepCell[] }> {
+  const path = join(outDir, SWEEP_FILES.spec);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new OverparamError('RUN_IO', `${outDir} is not a sweep directory (cannot read ${path}: ${(e as Error).message})`);
+  }
+  const { cells: _cells, ...given } = JSON.parse(text) as SweepRecord;
+  const spec = parseSweep(given);
+  return { spec, cells: sweepCells(spec) };
+}
+
+/** Runs one cell of a sweep directory here (what a worker process does). */
+export async function runSweepCell(outDir: string, cellId: string, signal?: AbortSignal): Promise<RunStatus> {
+  const { cells } = await readSweepDirectory(outDir);
+  const cell = cells.find((c) => c.id === cellId);
+  if (cell === undefined) throw new OverparamError('SWEEP_INVALID', `${outDir} has no cell '${cellId}'`);
+  const result = await run(cell.config, { store: sweepStore(outDir), id: cell.id, resume: 'if-unfinished', signal });
+  return result.summary.outcome;
+}
+
+const ENDED: readonly RunStatus[] = ['completed', 'diverged', 'failed'];
+
+/**
+ * Runs a sweep (or one shard of it) into `outDir`. Finished cells are skipped; cells that were
+ * killed or stopped resume from their checkpoints; failed cells are reported, and run again
+ * only with `retryFailed`. A failed or diverged cell never stops the others.
+ */
+export async function runSweep(input: unknown, options: SweepOptions): Promise<SweepReport> {
+  const spec = parseSweep(input);
+  const allCells = sweepCells(spec);
+  const jobs = options.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new OverparamError('SWEEP_INVALID', `--jobs: expected an integer ≥ 1, got ${jobs}`);
+  if (jobs > 1 && options.spawnCell === undefined) throw new OverparamError('SWEEP_INVALID', 'running cells in parallel needs a way to start worker processes (spawnCell)');
+  await claimDirectory(options.outDir, spec, allCells);
+  const store = sweepStore(options.outDir);
+  const cells = inShard(allCells, options.shard);
+
+  const outcomes: Record<RunStatus, number> = { absent: 0, running: 0, completed: 0, diverged: 0, aborted: 0, failed: 0 };
+  const pending: SweepCell[] = [];
+  for (const cell of cells) {
+    const status = await store.status(cell.id);
+    if (ENDED.includes(status) && !(status === 'failed' && options.retryFailed === true)) outcomes[status]++;
+    else pending.push(cell);
+  }
+
+  let ran = 0;
+  let running = 0;
+  const started = Date.now();
+  const report = (cell?: SweepProgress['cell']) => {
+    const done = outcomes.completed + outcomes.diverged + outcomes.failed;
+    const remaining = cells.length - done;
+    const perCell = ran > 0 ? (Date.now() - started) / 1000 / ran : null;
+    options.onProgress?.({ total: cells.length, done, running, failed: outcomes.failed, diverged: outcomes.diverged, etaSeconds: perCell === null ? null : (perCell * remaining) / jobs, cell });
+  };
+  report();
+
+  const runOne = async (cell: SweepCell): Promise<void> => {
+    running++;
+    let error: string | undefined;
+    try {
+      if (jobs === 1) {
+        // A failure is recorded in the run's summary (or below, if it never started); the sweep goes on.
+        await run(cell.config, { store, id: cell.id, resume: 'if-unfinished', signal: options.signal }).catch((e: unknown) => {
+          error = e instanceof Error ? e.message : String(e);
+        });
+      } else {
+        const exit = await inChildProcess(options.spawnCell!(options.outDir, cell.id), options.signal);
+        if (exit !== 0) error = `its worker process exited with ${exit}`;
+      }
+    } finally {
+      running--;
+    }
+    let status = await store.status(cell.id);
+    if (status === 'absent' && options.signal?.aborted !== true) {
+      // Kept as a failed run, so a rerun reports it instead of silently trying again.
+      status = 'failed';
+      await recordUnstarted(store, cell, `did not start: ${error ?? 'no reason given'}`);
+    }
+    outcomes[status]++;
+    ran++;
+    report({ id: cell.id, status, overrides: cell.overrides, seed: cell.seed });
+  };
+
+  // A pool of `jobs` lanes pulling cells in sweep order.
+  let next = 0;
+  const lane = async () => {
+    while (next < pending.length && options.signal?.aborted !== true) await runOne(pending[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, pending.length) }, lane));
+
+  const failedCells = [];
+  for (const cell of cells) {
+    if ((await store.status(cell.id)) === 'failed') failedCells.push({ id: cell.id, error: (await store.readSummary(cell.id))?.error?.message ?? null });
+  }
+  const lrPicks = spec.lrSearch !== undefined && options.shard === undefined ? await pickRates(options.outDir, spec, allCells) : undefined;
+  return { name: spec.name, outDir: options.outDir, shard: options.shard ?? null, cells: cells.length, outcomes, ran, failedCells, ...(lrPicks ? { lrPicks } : {}) };
+}
+
+/**
+ * A cell that failed before its run could start (a data file missing, a batch larger than the
+ * data set): a run directory with its config and a `failed` summary saying why.
+ */
+async function recordUnstarted(store: RunStore, cell: SweepCell, message: string): Promise<void> {
+  await store.create(cell.id, cell.config, { backend: 'none', backendSkipped: [], model: { name: 'not built', paramCount: 0, options: {} }, attempts: [] });
+  await store.writeSummary(cell.id, {
+    outcome: 'failed',
+    steps: 0,
+    requestedSteps: cell.config.steps,
+    epochs: 0,
+    finalTrainLoss: null,
+    trainAccuracy: null,
+    lastBatchLoss: null,
+    testAccuracy: null,
+    testLoss: null,
+    paramCount: 0,
+    modelName: 'not built',
+    backend: 'none',
+    seconds: 0,
+    trainSeconds: 0,
+    error: { code: null, message },
+  });
+}
+
+/** Waits for a worker and says how it exited; on abort asks it to stop (SIGTERM: it checkpoints and exits). */
+function inChildProcess(child: ChildProcess, signal?: AbortSignal): Promise<number | string> {
+  return new Promise((resolve) => {
+    const stop = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', stop, { once: true });
+    child.on('error', (e) => resolve(e.message));
+    child.on('exit', (code, name) => {
+      signal?.removeEventListener('abort', stop);
+      resolve(code ?? `signal ${name}`);
+    });
+  });
+}
+
+/**
+ * The learning rate each grid point's rule picks, once every cell has ended; written to
+ * lr-search.json. Undefined while cells are missing.
+ */
+export async function pickRates(outDir: string, spec: SweepSpec, cells: readonly SweepCell[]): Promise<LrPick[] | undefined> {
+  if (spec.lrSearch === undefined) return undefined;
+  const store = sweepStore(outDir);
+  const groups = new Map<string, { point: Record<string, unknown>; cells: SweepCell[] }>();
+  for (const cell of cells) {
+    const { lr: _lr, ...point } = cell.overrides;
+    const key = canonicalJson(point);
+    const group = groups.get(key) ?? { point, cells: [] };
+    group.cells.push(cell);
+    groups.set(key, group);
+  }
+  const picks: LrPick[] = [];
+  for (const group of groups.values()) {
+    const results = [];
+    for (const cell of group.cells) {
+      const status = await store.status(cell.id);
+      if (!ENDED.includes(status)) return undefined;
+      results.push({ lr: cell.overrides.lr as number, summary: await store.readSummary(cell.id), records: spec.lrSearch.rule === 'arora-c1' ? await store.readRecords(cell.id) : [] });
+    }
+    picks.push(pickLearningRate(spec.lrSearch, group.point, results));
+  }
+  await writeFileAtomic(join(outDir, SWEEP_FILES.lrSearch), `${JSON.stringify(picks, null, 2)}\n`);
+  return picks;
+}
