@@ -15,7 +15,7 @@ describe(`backend selection (suite running on ${testBackend})`, () => {
     expect((error as Error).message).toMatch(/'tpu'.*auto.*cpu.*wasm.*node/s);
   });
 
-  it('reports node as unavailable with an install hint when tfjs-node is absent, and auto falls back', async () => {
+  it('reports node as unavailable with the setup command when tfjs-node is absent (and auto falls back), or which TensorFlow it loaded', async () => {
     const installed = await isTfjsNodeInstalled();
     const statuses = await backendStatuses();
     const node = statuses.find((s) => s.name === 'node')!;
@@ -25,11 +25,14 @@ describe(`backend selection (suite running on ${testBackend})`, () => {
     if (installed) {
       console.info('[overparam] @tensorflow/tfjs-node is installed: checking that it loads');
       expect(node.available).toBe(true);
+      // The plugin says which TensorFlow it loaded (the setup builds against 2.x).
+      expect(node.detail).toMatch(/^TensorFlow 2\.\d+\.\d+ /);
       expect(selection.name).toBe('node');
     } else {
       console.info('[overparam] @tensorflow/tfjs-node is not installed: checking the typed error and the fallback');
       expect(node.available).toBe(false);
-      expect(node.reason).toMatch(/npm install @tensorflow\/tfjs-node/);
+      expect(node.reason).toMatch(/npx overparam setup node-backend/);
+      expect(node.detail).toBeUndefined();
       const error = await selectBackend('node').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendUnavailableError);
       expect((error as OverparamError).code).toBe('BACKEND_UNAVAILABLE');

@@ -7,12 +7,15 @@ export interface BenchArgs {
   readonly suites: readonly string[] | undefined;
   readonly quick: boolean;
   readonly help: boolean;
+  /** `pytorch`: run the side-by-side comparison (vs-pytorch.ts) instead of the suites. */
+  readonly vs: 'pytorch' | undefined;
 }
 
-export const usage = `usage: npm run bench -- [--backend cpu,wasm,node] [--suite mlp] [--quick]
+export const usage = `usage: npm run bench -- [--backend cpu,wasm,node] [--suite mlp] [--quick] [--vs pytorch]
   --backend  comma-separated backends to run (default: cpu,wasm,node; one that cannot load is reported as skipped)
   --suite    comma-separated suite filters; a suite runs if its name contains any of them (default: all)
   --quick    smoke run: shorter and fewer repetitions; numbers are not comparable with a full run
+  --vs       pytorch: the same workloads in PyTorch side by side, with ratio lines (ours / PyTorch) and targets
 JSON lines go to stdout, progress to stderr.`;
 
 function list(value: string | undefined): string[] | undefined {
@@ -28,10 +31,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       backend: { type: 'string' },
       suite: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      vs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
-  return { backends: list(values.backend), suites: list(values.suite), quick: values.quick === true, help: values.help === true };
+  if (values.vs !== undefined && values.vs !== 'pytorch') throw new Error(`--vs: only 'pytorch' is known, got '${values.vs}'`);
+  return { backends: list(values.backend), suites: list(values.suite), quick: values.quick === true, help: values.help === true, vs: values.vs };
 }

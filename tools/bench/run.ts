@@ -11,6 +11,7 @@ import { mlpTrainSuite } from './mlp';
 import { fullSettings, quickSettings, type Suite } from './suite';
 import { spectrumSuite } from './spectrum';
 import { sweepSuite } from './sweep';
+import { runVsPytorch } from './vs-pytorch';
 import { wrnTrainSuite } from './wrn';
 
 const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite];
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
   registerBenchBackends();
 
   const started = performance.now();
+  if (args.vs === 'pytorch') {
+    await runVsPytorch(backends, settings);
+    log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return;
+  }
   for (const backend of backends) {
     const reason = await activate(backend);
     if (reason !== undefined) {

@@ -13,7 +13,7 @@ const SUITE = 'spectrum';
 let measured = false;
 
 /** A random positive semi-definite Gram A·Aᵀ with A of size n×(n + 8), like a Gram of n gradients. */
-function randomGram(n: number): Float64Array {
+export function randomGram(n: number): Float64Array {
   const k = n + 8;
   const rng = createRng(`spectrum-${n}`);
   const a = new Float64Array(n * k);

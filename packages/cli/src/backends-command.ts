@@ -7,7 +7,7 @@ function line(status: BackendStatus, width: number, autoPick: string | undefined
   const name = status.name.padEnd(width);
   // The registry's reason repeats "backend 'x' is not available"; the line already says so.
   if (!status.available) return `${name}  unavailable  ${(status.reason ?? '').replace(`backend '${status.name}' is not available: `, '')}`;
-  return `${name}  available    priority ${status.priority}${status.name === autoPick ? ', chosen by --backend auto' : ''}`;
+  return `${name}  available    priority ${status.priority}${status.detail !== undefined ? `, ${status.detail}` : ''}${status.name === autoPick ? ', chosen by --backend auto' : ''}`;
 }
 
 /** `overparam backends`: every registered backend, whether it loads here, and why not. */

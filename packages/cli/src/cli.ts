@@ -7,6 +7,7 @@ import { describeError, EXIT_USAGE } from './errors';
 import type { CliIo } from './io';
 import { addMeasureCommand, measureFieldFlag } from './measure-command';
 import { registerShippedBackends } from './register-backends';
+import { addSetupCommand } from './setup-command';
 import { addSweepCommand } from './sweep-command';
 import { addReportCommand } from './report-command';
 import { addTrainCommand } from './train-command';
@@ -52,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   addDataCommand(program, io, done);
   addSweepCommand(program, io, done);
   addReportCommand(program, io, done);
+  addSetupCommand(program, io, done);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

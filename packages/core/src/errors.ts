@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'BACKEND_UNKNOWN'
   | 'BACKEND_UNAVAILABLE'
+  | 'BACKEND_SETUP'
   | 'NO_BACKEND'
   | 'ARCH_UNKNOWN'
   | 'INIT_UNKNOWN'

@@ -5,7 +5,7 @@ import { gradientGram } from './gram/engine';
 import type { MetricSpec } from './metric-spec';
 import { minibatchConfusion } from './minibatch';
 import { optimalLossHook } from './optimal-loss';
-import { spectrum } from './spectrum';
+import { spectrum, spectrumExtremes } from './spectrum';
 import { weightMovementHook } from './weight-movement';
 
 /**
@@ -126,7 +126,8 @@ function buildHook(spec: MetricSpec): Hook {
           const batch = gatherBatch(ctx.data, ctx.data.train, sampleRows(ctx.data, spec.n, rngFor(ctx, spec.seed, spec.name), spec.name));
           try {
             const g = await gradientGram(ctx.model, batch, { of: spec.of, loss: ctx.loss, perLayer: spec.layers });
-            const s = spectrum(g, { layerEigenvalues: false });
+            // Only λ_min and λ_max are recorded unless every eigenvalue is asked for: Lanczos then.
+            const s = spec.eigenvalues ? spectrum(g, { layerEigenvalues: false }) : { ...spectrumExtremes(g, { layerEigenvalues: false }), eigenvalues: undefined };
             return {
               n: spec.n,
               of: spec.of,
@@ -135,7 +136,7 @@ function buildHook(spec: MetricSpec): Hook {
               condition: finite(s.condition),
               trace: s.trace,
               ...(s.layers !== undefined ? { layers: Object.fromEntries(s.layers.map((l) => [l.path, { trace: l.trace, traceShare: l.traceShare }])) } : {}),
-              ...(spec.eigenvalues ? { eigenvalues: Array.from(s.eigenvalues) } : {}),
+              ...(s.eigenvalues !== undefined ? { eigenvalues: Array.from(s.eigenvalues) } : {}),
               method: g.method,
               seconds: (Date.now() - started) / 1000,
             };

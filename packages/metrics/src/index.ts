@@ -22,7 +22,7 @@ export { metricSpecSchema, metricListSchema, parseMetricSpecs, parseMetricFlag, 
 
 export { gaussianKde, kdeBandwidth, poolValues, bandwidthRules, type Kde, type KdeOptions, type BandwidthRule } from './kde';
 export { histogram, binRules, type Histogram, type HistogramOptions, type BinRule } from './histogram';
-export { spectrum, symmetricEigenvalues, type Spectrum, type SpectrumOptions, type LayerSpectrum, type SymmetricMatrix } from './spectrum';
+export { spectrum, spectrumExtremes, symmetricEigenvalues, symmetricExtremeEigenvalues, type Spectrum, type SpectrumOptions, type LayerSpectrum, type SymmetricMatrix } from './spectrum';
 export { populationGram, populationActivations, type PopulationGram, type PopulationGramOptions, type PopulationActivation } from './population-gram';
 export {
   weightMovement,

@@ -1,6 +1,7 @@
 import { ConfigError, ShapeError } from '@overparam/core';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { GramResult, LayerGram } from './gram/types';
+import { extremeEigenvalues } from './lanczos';
+import { symmetricEigenvaluesOf } from './symmetric-eigenvalues';
 
 /**
  * A symmetric size×size matrix, row-major float64, with optional per-layer parts: the shape of
@@ -43,7 +44,8 @@ export interface SpectrumOptions {
 // off than this (relative to the largest entry) is a wrong layout, not rounding.
 const SYMMETRY_TOLERANCE = 1e-6;
 
-function symmetrized(n: number, values: Float64Array, what: string): Matrix {
+/** Checks shape, finiteness and symmetry, and returns the exactly symmetric average ½(G + Gᵀ). */
+function symmetrized(n: number, values: Float64Array, what: string): Float64Array {
   if (!Number.isInteger(n) || n < 1) throw new ShapeError(`${what}: size must be a positive integer, got ${n}`);
   if (values.length !== n * n) throw new ShapeError(`${what}: expected size² = ${n * n} values (row-major), got ${values.length}`);
   let scale = 0;
@@ -52,7 +54,7 @@ function symmetrized(n: number, values: Float64Array, what: string): Matrix {
     if (!Number.isFinite(v)) throw new ConfigError(what, `entry (${Math.floor(k / n)}, ${k % n}) is ${v}; the Gram has non-finite values (diverged weights?)`);
     scale = Math.max(scale, Math.abs(v));
   }
-  const m = new Matrix(n, n);
+  const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       const a = values[i * n + j]!;
@@ -61,22 +63,25 @@ function symmetrized(n: number, values: Float64Array, what: string): Matrix {
         throw new ShapeError(`${what}: not symmetric at (${i}, ${j}): ${a} vs ${b}; pass a Gram matrix (row-major size×size)`);
       }
       const s = 0.5 * (a + b);
-      m.set(i, j, s);
-      m.set(j, i, s);
+      m[i * n + j] = s;
+      m[j * n + i] = s;
     }
   }
   return m;
 }
 
 /**
- * Eigenvalues of a symmetric matrix in float64, ascending, by ml-matrix's
- * EigenvalueDecomposition (Householder tridiagonalisation + implicit QL, the JAMA/EISPACK
- * tred2/tql2 pair). It also forms eigenvectors we do not need, so n = 1024 takes ~10 s here;
- * see the README for the measurements and the alternatives we tried.
+ * Eigenvalues of a symmetric matrix in float64, ascending: Householder tridiagonalisation and
+ * implicit QL without eigenvectors (`symmetric-eigenvalues.ts`), (2/3)·n³ multiply-adds. ml-matrix's
+ * EigenvalueDecomposition, which always forms eigenvectors, is its reference in the tests.
  */
 export function symmetricEigenvalues(g: Pick<SymmetricMatrix, 'size' | 'matrix'>, what = 'gram'): Float64Array {
-  const evd = new EigenvalueDecomposition(symmetrized(g.size, g.matrix, what), { assumeSymmetric: true });
-  return Float64Array.from(evd.realEigenvalues).sort();
+  return symmetricEigenvaluesOf(g.size, symmetrized(g.size, g.matrix, what));
+}
+
+/** λ_min and λ_max only, by Lanczos (`lanczos.ts`), falling back to the full solver when it converges slowly. */
+export function symmetricExtremeEigenvalues(g: Pick<SymmetricMatrix, 'size' | 'matrix'>, what = 'gram'): { lambdaMin: number; lambdaMax: number; method: 'lanczos' | 'full'; iterations: number } {
+  return extremeEigenvalues(g.size, symmetrized(g.size, g.matrix, what));
 }
 
 function trace(n: number, values: Float64Array): number {
@@ -88,10 +93,21 @@ function trace(n: number, values: Float64Array): number {
 /** λ_min, λ_max, κ and the full spectrum of a Gram, and each layer's part when it has `layers`. */
 export function spectrum(g: SymmetricMatrix, options: SpectrumOptions = {}): Spectrum {
   const eigenvalues = symmetricEigenvalues(g);
-  const lambdaMin = eigenvalues[0]!;
-  const lambdaMax = eigenvalues[eigenvalues.length - 1]!;
+  return { ...summary(g, eigenvalues[0]!, eigenvalues[eigenvalues.length - 1]!, options), eigenvalues };
+}
+
+/**
+ * What `spectrum` gives except the full list of eigenvalues, from λ_min and λ_max alone (Lanczos):
+ * what the training hooks record, far cheaper than every eigenvalue at large n.
+ */
+export function spectrumExtremes(g: SymmetricMatrix, options: SpectrumOptions = {}): Omit<Spectrum, 'eigenvalues'> {
+  const { lambdaMin, lambdaMax } = symmetricExtremeEigenvalues(g);
+  return summary(g, lambdaMin, lambdaMax, options);
+}
+
+function summary(g: SymmetricMatrix, lambdaMin: number, lambdaMax: number, options: SpectrumOptions): Omit<Spectrum, 'eigenvalues'> {
   const total = trace(g.size, g.matrix);
-  const result = { size: g.size, eigenvalues, lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, trace: total };
+  const result = { size: g.size, lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, trace: total };
   if (g.layers === undefined) return result;
 
   const layers = g.layers.map((layer): LayerSpectrum => {
@@ -101,8 +117,8 @@ export function spectrum(g: SymmetricMatrix, options: SpectrumOptions = {}): Spe
     const t = trace(g.size, layer.matrix);
     const part = { path: layer.path, trace: t, traceShare: total === 0 ? 0 : t / total };
     if (options.layerEigenvalues === false) return part;
-    const ev = symmetricEigenvalues({ size: g.size, matrix: layer.matrix }, `layers[${layer.path}]`);
-    return { ...part, lambdaMin: ev[0]!, lambdaMax: ev[ev.length - 1]! };
+    const ev = symmetricExtremeEigenvalues({ size: g.size, matrix: layer.matrix }, `layers[${layer.path}]`);
+    return { ...part, lambdaMin: ev.lambdaMin, lambdaMax: ev.lambdaMax };
   });
   return { ...result, layers };
 }

@@ -92,7 +92,8 @@ export async function backendStatuses(): Promise<BackendStatus[]> {
     }
     try {
       await activate(plugin);
-      out.push({ ...base, available: true });
+      const detail = plugin.describe?.();
+      out.push({ ...base, available: true, ...(detail === undefined ? {} : { detail }) });
     } catch (e) {
       out.push({ ...base, available: false, reason: reasonOf(e) });
     }

@@ -20,6 +20,8 @@ export interface BackendPlugin {
   readonly traits?: Partial<BackendTraits>;
   /** Loads the tfjs backend, registers it with tfjs and makes it active. */
   load(): Promise<void>;
+  /** What exactly was loaded (a library and its version), once `load()` succeeded; shown by status listings. */
+  describe?(): string;
 }
 
 /**
@@ -79,4 +81,6 @@ export interface BackendStatus {
   readonly available: boolean;
   /** Why it is unavailable; absent when available. */
   readonly reason?: string;
+  /** What was loaded, from the plugin's `describe()`; absent when unavailable or not described. */
+  readonly detail?: string;
 }
