@@ -258,3 +258,15 @@ describe('overparam train: seed 003 pieces', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+test('train --report keeps an HTML report of the run', async () => {
+  const out = join(root, 'reported');
+  const reportDir = join(root, 'reported-report');
+  const r = await cli('train', '--arch', 'mlp', '--depth', '1', '--width', '8', '--data', 'synthetic', '--backend', 'cpu', '--steps', '20', '--log-every', '5', '--out', out, '--report', reportDir);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain(`report written to ${join(reportDir, 'index.html')}`);
+  const html = await readFile(join(reportDir, 'index.html'), 'utf8');
+  expect(html).toContain('<svg');
+  // The final page is not the live one: it no longer reloads itself.
+  expect(html).not.toContain('http-equiv="refresh"');
+});

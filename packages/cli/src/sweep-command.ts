@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
+import { REPORT_FLAG, REPORT_HELP, startLiveReport } from './live-report-option';
 import { stopOnSignals } from './run-signals';
 
 /** The example `overparam sweep --help` shows: the smallest useful sweep file. */
@@ -76,6 +77,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
     .option('--shard <i/n>', 'run only shard i of n (cells k with k mod n = i); default: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX')
     .option('--shard-count <n>', 'the number of shards when JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) gives the index')
     .option('--retry-failed', 'run failed cells again (by default they stay failed and are reported)')
+    .option(REPORT_FLAG, REPORT_HELP)
     .option('--emit <engine>', 'print a job script instead of running: slurm (a job array) or k8s (an Indexed Job)')
     .option('--tasks <n>', 'array tasks (shards) for --emit (default: one per cell, at most 100)')
     .option('--command <cmd>', "how the cluster's nodes run overparam, for --emit", 'npx overparam')
@@ -114,6 +116,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
       if (shardCount !== undefined && (!Number.isInteger(shardCount) || shardCount < 1)) throw new UsageError('--shard-count', `expected an integer ≥ 1, got '${String(options.shardCount)}'`);
       const shard = typeof options.shard === 'string' ? parseShard(options.shard) : shardFromEnvironment(process.env, shardCount);
       const signals = stopOnSignals(io, 'the sweep');
+      const live = startLiveReport(options.report, options.out, io);
       try {
         const report = await runSweep(spec, {
           outDir: options.out,
@@ -122,8 +125,12 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
           retryFailed: options.retryFailed === true,
           signal: signals.signal,
           spawnCell,
-          onProgress: (p) => io.stderr.write(progressLine(spec.name, p)),
+          onProgress: (p) => {
+            io.stderr.write(progressLine(spec.name, p));
+            live?.notify();
+          },
         });
+        if (live !== undefined) io.stderr.write(`overparam: report written to ${(await live.close()).html}\n`);
         io.stderr.write(summaryLines(report));
         io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         done(signals.exitCode() ?? (report.failedCells.length > 0 ? EXIT_FAILURE : EXIT_OK));

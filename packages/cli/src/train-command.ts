@@ -6,6 +6,7 @@ import { parseSets, readConfigFile } from './config-file';
 import { EXIT_DIVERGED, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
+import { REPORT_FLAG, REPORT_HELP, startLiveReport } from './live-report-option';
 import { stopOnSignals } from './run-signals';
 import { helpText, toRunConfig, type FlagSpec } from './train-flags';
 
@@ -59,6 +60,7 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
     .option('--config <file>', "start from a run config in JSON (a run's config.json replays that run); flags given override its keys")
     .option('--set <key=value...>', 'override any config key by its dotted path, after the flags (repeatable), e.g. --set optimizer.momentum=0.9')
     .option('--resume <dir>', 'continue the run in DIR (killed, stopped or failed) from its last checkpoint; takes no config flags')
+    .option(REPORT_FLAG, REPORT_HELP)
     .option('--verbose', 'print stack traces of unexpected errors');
   command.addHelpText(
     'after',
@@ -96,6 +98,7 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
 
     const { store, id } = runDirectory(outDir);
     const signals = stopOnSignals(io, 'the run');
+    const live = startLiveReport(options.report, outDir, io);
     let progress: ProgressReporter | undefined;
     try {
       const result = await run(config, {
@@ -107,9 +110,13 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
           io.stderr.write(startLine(start));
           progress = progressReporter(io.stderr, config.steps, start.fromStep);
         },
-        onProgress: (p) => progress?.update(p),
+        onProgress: (p) => {
+          progress?.update(p);
+          live?.notify();
+        },
       });
       progress?.stop();
+      if (live !== undefined) io.stderr.write(`overparam: report written to ${(await live.close()).html}\n`);
       io.stderr.write(endLine(result.summary, outDir, result.alreadyEnded));
       io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
       done(exitCodeOf(result, signals.exitCode()));
