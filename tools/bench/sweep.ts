@@ -2,7 +2,8 @@
  * Suite `sweep`: cells per hour of `overparam sweep` at `--jobs 1` and `--jobs 2` on the active
  * backend, with the real command (worker processes and all), on a sweep of 8 small MLP cells.
  * What `--jobs` buys is the ratio: a wasm worker is single-threaded, so on 2 cores `--jobs 2`
- * should approach 2×. Process start-up (loading TensorFlow.js) is part of every cell's cost.
+ * should approach 2×. Each worker process loads TensorFlow.js once (a few seconds), which the
+ * cells must be long enough to amortize.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +20,7 @@ export const sweepSuite: Suite = {
   name: SUITE,
   description: 'sweep throughput (cells per hour) at --jobs 1 and 2, 8 cells of MLP-2-64 on synthetic data',
   async run(context) {
-    const steps = context.settings.quick ? 50 : 400;
+    const steps = context.settings.quick ? 50 : 2000;
     const spec = {
       name: 'bench',
       base: { arch: 'mlp', archOptions: { depth: 2, width: 64 }, data: 'synthetic', steps, batchSize: 64, backend: context.backend },

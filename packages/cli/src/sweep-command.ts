@@ -1,6 +1,6 @@
 import { OverparamError } from '@overparam/core';
 import { kubernetesJob, parseShard, parseSweep, shardFromEnvironment, slurmScript, sweepCells } from '@overparam/experiments';
-import { mergeSweeps, runSweep, runSweepCell, type SweepProgress, type SweepReport } from '@overparam/experiments/node';
+import { mergeSweeps, runSweep, runSweepCell, type FromWorker, type SweepProgress, type SweepReport, type ToWorker } from '@overparam/experiments/node';
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -45,14 +45,14 @@ function progressLine(name: string, p: SweepProgress): string {
 }
 
 /**
- * The command a worker process runs: this very program (the built bin, or the sources under
- * tsx in development) with Node's own flags, through `fork`, whose IPC channel lets a worker
- * notice when the sweep process is gone and stop (its run resumes on the next sweep).
+ * A worker process of `--jobs N`: this very program (the built bin, or the sources under tsx in
+ * development) with Node's own flags, through `fork`, whose IPC channel carries the cells and
+ * lets a worker notice when the sweep process is gone and stop (its cell resumes next time).
  */
-function spawnCell(dir: string, id: string) {
+function spawnWorker(dir: string) {
   const entry = process.argv[1];
   if (entry === undefined) throw new OverparamError('SWEEP_INVALID', '--jobs: cannot tell how this program was started, so cannot start workers; run with --jobs 1');
-  return fork(entry, ['sweep', 'cell', dir, id], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return fork(entry, ['sweep', 'worker', dir], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 }
 
 function summaryLines(report: SweepReport): string {
@@ -124,7 +124,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
           shard,
           retryFailed: options.retryFailed === true,
           signal: signals.signal,
-          spawnCell,
+          spawnWorker,
           onProgress: (p) => {
             io.stderr.write(progressLine(spec.name, p));
             live?.notify();
@@ -155,22 +155,32 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
       done(report.missing.length > 0 ? EXIT_FAILURE : EXIT_OK);
     });
 
-  // A worker process of `--jobs N`: one cell of a sweep directory. Not for people, so not in --help.
+  // A worker process of `--jobs N`: runs the cells the sweep sends it. Not for people, so not in --help.
   sweep
-    .command('cell', { hidden: true })
+    .command('worker', { hidden: true })
     .argument('<dir>')
-    .argument('<id>')
-    .action(async (dir: string, id: string) => {
-      // The sweep process is gone (killed): stop at once; the run resumes from its checkpoint next time.
-      process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
-      // The channel must not keep this process alive once its cell is done.
-      process.channel?.unref();
-      const signals = stopOnSignals(io, `cell ${id}`);
+    .action(async (dir: string) => {
+      // The sweep process is gone (killed): stop at once; the cell resumes from its checkpoint next time.
+      const orphaned = () => process.kill(process.pid, 'SIGKILL');
+      process.on('disconnect', orphaned);
+      const signals = stopOnSignals(io, 'the current cell');
+      const reply = (message: FromWorker) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
       try {
-        const status = await runSweepCell(dir, id, signals.signal);
-        done(signals.exitCode() ?? (status === 'failed' ? EXIT_FAILURE : EXIT_OK));
+        await new Promise<void>((resolve) => {
+          process.on('message', (message: ToWorker) => {
+            if ('stop' in message) return resolve();
+            void runSweepCell(dir, message.run, signals.signal)
+              .then((status) => reply({ ended: message.run, status }))
+              .catch((e: unknown) => reply({ ended: message.run, error: e instanceof Error ? e.message : String(e) }))
+              // Stopped by a signal: the sweep is stopping too; this worker is done.
+              .then(() => signals.signal.aborted && resolve());
+          });
+        });
       } finally {
         signals.dispose();
+        process.off('disconnect', orphaned);
+        process.disconnect?.();
       }
+      done(signals.exitCode() ?? EXIT_OK);
     });
 }

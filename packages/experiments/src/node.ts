@@ -6,3 +6,4 @@ export { directoryStore, runDirectory, readCheckpointDirectory, RUN_FILES } from
 export { makeDirectory, writeFileAtomic } from './store/files';
 export { runSweep, runSweepCell, readSweepDirectory, sweepStore, pickRates, SWEEP_FILES, type SweepOptions, type SweepProgress, type SweepReport } from './sweep-runner';
 export { mergeSweeps, type MergeReport } from './sweep-merge';
+export { SweepWorker, type ToWorker, type FromWorker } from './sweep-worker';

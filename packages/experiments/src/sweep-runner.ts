@@ -1,5 +1,6 @@
 import { lossLabel, lossSpec, OverparamError } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
+import { SweepWorker } from './sweep-worker';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pickLearningRate, type LrPick } from './lr-search';
@@ -32,15 +33,18 @@ export interface SweepProgress {
 
 export interface SweepOptions {
   readonly outDir: string;
-  /** Cells run at once, each in its own process (`spawnCell`); 1 runs them here, one by one. */
+  /** Cells run at once, in that many worker processes (`spawnWorker`); 1 runs them here, one by one. */
   readonly jobs?: number;
   readonly shard?: Shard;
   /** Run failed cells again; without it they stay failed and are reported. */
   readonly retryFailed?: boolean;
   /** Stops: no new cells; running ones stop after their current step, with a checkpoint. */
   readonly signal?: AbortSignal;
-  /** Starts `overparam sweep cell DIR ID` (or equivalent) as a child process with an IPC channel. */
-  readonly spawnCell?: (sweepDir: string, cellId: string) => ChildProcess;
+  /**
+   * Starts a worker process for the sweep directory (the CLI forks `overparam sweep worker DIR`),
+   * with an IPC channel speaking sweep-worker.ts's messages. Needed for jobs > 1.
+   */
+  readonly spawnWorker?: (sweepDir: string) => ChildProcess;
   readonly onProgress?: (progress: SweepProgress) => void;
 }
 
@@ -112,6 +116,11 @@ export async function runSweepCell(outDir: string, cellId: string, signal?: Abor
 
 const ENDED: readonly RunStatus[] = ['completed', 'diverged', 'failed'];
 
+/** One of `jobs` lanes: cells run here (jobs = 1) or in its worker process. */
+interface Lane {
+  worker: SweepWorker | undefined;
+}
+
 /**
  * Runs a sweep (or one shard of it) into `outDir`. Finished cells are skipped; cells that were
  * killed or stopped resume from their checkpoints; failed cells are reported, and run again
@@ -122,7 +131,7 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
   const allCells = sweepCells(spec);
   const jobs = options.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new OverparamError('SWEEP_INVALID', `--jobs: expected an integer ≥ 1, got ${jobs}`);
-  if (jobs > 1 && options.spawnCell === undefined) throw new OverparamError('SWEEP_INVALID', 'running cells in parallel needs a way to start worker processes (spawnCell)');
+  if (jobs > 1 && options.spawnWorker === undefined) throw new OverparamError('SWEEP_INVALID', 'running cells in parallel needs a way to start worker processes (spawnWorker)');
   await claimDirectory(options.outDir, spec, allCells);
   const store = sweepStore(options.outDir);
   const cells = inShard(allCells, options.shard);
@@ -146,18 +155,19 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
   };
   report();
 
-  const runOne = async (cell: SweepCell): Promise<void> => {
+  const runOne = async (cell: SweepCell, lane: Lane): Promise<void> => {
     running++;
     let error: string | undefined;
     try {
-      if (jobs === 1) {
+      if (lane.worker === undefined) {
         // A failure is recorded in the run's summary (or below, if it never started); the sweep goes on.
         await run(cell.config, { store, id: cell.id, resume: 'if-unfinished', signal: options.signal }).catch((e: unknown) => {
           error = e instanceof Error ? e.message : String(e);
         });
       } else {
-        const exit = await inChildProcess(options.spawnCell!(options.outDir, cell.id), options.signal);
-        if (exit !== 0) error = `its worker process exited with ${exit}`;
+        // A worker that died (out of memory, killed) is replaced for the next cell.
+        if (!lane.worker.alive) lane.worker = new SweepWorker(options.spawnWorker!(options.outDir));
+        error = (await lane.worker.run(cell.id)).error;
       }
     } finally {
       running--;
@@ -173,12 +183,23 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
     report({ id: cell.id, status, overrides: cell.overrides, seed: cell.seed });
   };
 
-  // A pool of `jobs` lanes pulling cells in sweep order.
+  // A pool of `jobs` lanes pulling cells in sweep order; with jobs > 1 each lane has its own worker process.
   let next = 0;
-  const lane = async () => {
-    while (next < pending.length && options.signal?.aborted !== true) await runOne(pending[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, pending.length) }, lane));
+  const lanes: Lane[] = Array.from({ length: Math.min(jobs, pending.length) }, () => ({
+    worker: jobs > 1 ? new SweepWorker(options.spawnWorker!(options.outDir)) : undefined,
+  }));
+  const interrupt = () => lanes.forEach((l) => l.worker?.interrupt());
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+  try {
+    await Promise.all(
+      lanes.map(async (lane) => {
+        while (next < pending.length && options.signal?.aborted !== true) await runOne(pending[next++]!, lane);
+      }),
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', interrupt);
+    await Promise.all(lanes.map((l) => l.worker?.stop()));
+  }
 
   const failedCells = [];
   for (const cell of cells) {
@@ -211,19 +232,6 @@ async function recordUnstarted(store: RunStore, cell: SweepCell, message: string
     seconds: 0,
     trainSeconds: 0,
     error: { code: null, message },
-  });
-}
-
-/** Waits for a worker and says how it exited; on abort asks it to stop (SIGTERM: it checkpoints and exits). */
-function inChildProcess(child: ChildProcess, signal?: AbortSignal): Promise<number | string> {
-  return new Promise((resolve) => {
-    const stop = () => child.kill('SIGTERM');
-    signal?.addEventListener('abort', stop, { once: true });
-    child.on('error', (e) => resolve(e.message));
-    child.on('exit', (code, name) => {
-      signal?.removeEventListener('abort', stop);
-      resolve(code ?? `signal ${name}`);
-    });
   });
 }
 
