@@ -1,4 +1,4 @@
-import { tf, type Model, type Tensor } from '@overparam/core';
+import { tf, yieldToEventLoop, type Model, type Tensor } from '@overparam/core';
 import type { LayerRows, TapHandler, TapInfo } from './handlers';
 import { chunkRuns, type GramLayout } from './layout';
 import { runChunk, type ChunkTensors, type PassInputs } from './pass';
@@ -56,6 +56,8 @@ function place(targets: Float64Array[], size: number, block: Float64Array, p: Pi
  * memory stays at two pieces' features, at the price of recomputation.
  */
 async function layerGram(handler: TapHandler, info: TapInfo, layer: number, pieces: Piece[], targets: Float64Array[], size: number, fitsAll: boolean): Promise<void> {
+  // A large Gram takes seconds per layer: let signal handlers (Ctrl-C's "stopping…") and UI events run between layers.
+  await yieldToEventLoop();
   if (fitsAll) {
     const all = pieces.map((p) => features(handler, info, p, layer));
     try {
@@ -66,6 +68,7 @@ async function layerGram(handler: TapHandler, info: TapInfo, layer: number, piec
     return;
   }
   for (let a = 0; a < pieces.length; a++) {
+    await yieldToEventLoop();
     const fa = features(handler, info, pieces[a]!, layer);
     try {
       for (let b = a; b < pieces.length; b++) {
