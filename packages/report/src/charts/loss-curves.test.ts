@@ -44,3 +44,14 @@ describe('lossCurvesSpec', () => {
     expectCompilesCleanly(spec);
   });
 });
+
+describe('runs that logged once', () => {
+  it('show their points, since a line of one point draws nothing', () => {
+    const once = (run: string, loss: number) => ({ run, setting: 'lr=0.1', seed: Number(run.at(-1)), records: [{ kind: 'train', step: 50, epoch: 0, loss }] });
+    const spec = lossCurvesSpec([once('a0', 2), once('a1', 3)] as never) as unknown as { layer: Array<{ mark: { type: string; point?: boolean } }> };
+    expect(spec.layer.filter((l) => l.mark.type === 'line').every((l) => l.mark.point === true)).toBe(true);
+    // Many logged steps: plain lines, as before.
+    const many = lossCurvesSpec(runs) as unknown as { layer: Array<{ mark: { type: string; point?: boolean } }> };
+    expect(many.layer.filter((l) => l.mark.type === 'line').every((l) => l.mark.point === false)).toBe(true);
+  });
+});

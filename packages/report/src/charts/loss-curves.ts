@@ -63,12 +63,17 @@ export function lossCurveData(runs: readonly LabelledRun[]): { points: LossPoint
 /** Training loss against step on a log axis: one thin line per run, and per setting with several seeds the geometric mean and its band. */
 export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string } = {}): TopLevelSpec {
   const { points, bands } = lossCurveData(runs);
-  const x = { field: 'step', type: 'quantitative', title: 'step' };
+  // Steps are whole numbers: no fractional ticks ("50.000000" when every run logged once).
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: ',d', tickMinStep: 1 } };
+  // A line needs two points: runs that logged once or twice show their points, or nothing would show.
+  const perRun = new Map<string, number>();
+  for (const p of points) perRun.set(p.run, (perRun.get(p.run) ?? 0) + 1);
+  const showPoints = [...perRun.values()].some((n) => n < 3);
   const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
   const layer: object[] = [
     {
       data: { name: 'points' },
-      mark: { type: 'line', strokeWidth: 1, opacity: bands.length > 0 ? 0.35 : 0.9 },
+      mark: { type: 'line', strokeWidth: 1, opacity: bands.length > 0 ? 0.35 : 0.9, point: showPoints },
       encoding: { x, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'training loss (minibatch mean)' }, color, detail: { field: 'run', type: 'nominal' } },
     },
   ];
@@ -78,7 +83,7 @@ export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: 
       mark: { type: 'area', opacity: 0.18 },
       encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'upper' }, color },
     });
-    layer.push({ data: { name: 'bands' }, mark: { type: 'line', strokeWidth: 2.2 }, encoding: { x, y: { field: 'center', type: 'quantitative' }, color } });
+    layer.push({ data: { name: 'bands' }, mark: { type: 'line', strokeWidth: 2.2, point: showPoints }, encoding: { x, y: { field: 'center', type: 'quantitative' }, color } });
   }
   return figureSpec(
     { points, bands },
