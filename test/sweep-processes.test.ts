@@ -14,7 +14,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 // The issue's 2×2×2 sweep, long enough per cell that a kill lands mid-run.
 const sweep = {
   name: 'depth',
-  base: { arch: 'mlp', archOptions: { width: 16 }, data: 'synthetic', steps: 150, logEvery: 5, checkpointEverySteps: 10, backend: testBackend },
+  base: { arch: 'mlp', archOptions: { width: 16 }, data: 'synthetic', steps: 300, logEvery: 5, checkpointEverySteps: 10, backend: testBackend },
   grid: { 'archOptions.depth': [1, 2], lr: [0.1, 0.01] },
   seeds: [0, 1],
 };
@@ -48,14 +48,15 @@ describe(`sweeps as real processes (${testBackend})`, () => {
   it('survives a SIGKILL of the whole sweep: the rerun resumes the cells in flight and ends equal to the uninterrupted sweep', async () => {
     const killed = join(root, 'killed');
     const { child, done } = startCli(['sweep', sweepFile, '--out', killed, '--jobs', '2']);
-    // Kill once some cell has ended and two are mid-run.
+    // Kill once some cell has ended and another is early in its run (it logs 60 records), so the
+    // kill lands mid-run however fast the backend is.
     const runs = join(killed, 'runs');
     await (async () => {
       const deadline = Date.now() + 180_000;
       for (;;) {
         const ids = existsSync(runs) ? await readdir(runs) : [];
         const ended = ids.filter((id) => existsSync(join(runs, id, 'summary.json'))).length;
-        const inFlight = (await Promise.all(ids.map((id) => completeLines(join(runs, id, 'metrics.jsonl'))))).filter((n, i) => n > 3 && !existsSync(join(runs, ids[i]!, 'summary.json'))).length;
+        const inFlight = (await Promise.all(ids.map((id) => completeLines(join(runs, id, 'metrics.jsonl'))))).filter((n, i) => n > 3 && n < 30 && !existsSync(join(runs, ids[i]!, 'summary.json'))).length;
         if (ended >= 1 && inFlight >= 1) return;
         if (Date.now() > deadline || child.exitCode !== null) throw new Error('the sweep ended before it could be killed mid-run');
         await new Promise((r) => setTimeout(r, 20));
