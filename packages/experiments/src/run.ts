@@ -2,7 +2,7 @@ import { OverparamError, train, evaluate, isOverparamError, lossLabel, type Trai
 import { parseRunConfig, type RunConfig } from './config';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { RunInfo, RunStatus, RunStore } from './store/types';
-import { finiteOrNull, type RunSummary } from './summary';
+import { failedSummary, finiteOrNull, type RunSummary } from './summary';
 
 /** What `run` tells its caller once everything is checked and the run is about to train. */
 export interface RunStart {
@@ -169,16 +169,10 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
     await store.writeSummary(id, summary);
     return { id, config, summary, alreadyEnded: false };
   } catch (e) {
-    const failed: RunSummary = {
-      outcome: 'failed',
+    const failed = failedSummary({
       steps,
       requestedSteps: config.steps,
       epochs: steps / Math.max(1, Math.floor(data.train.n / config.batchSize)),
-      finalTrainLoss: null,
-      trainAccuracy: null,
-      lastBatchLoss: null,
-      testAccuracy: null,
-      testLoss: null,
       loss: lossLabel(loss),
       paramCount: model.paramCount,
       modelName: model.name,
@@ -186,7 +180,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
       seconds: (Date.now() - started) / 1000,
       trainSeconds,
       error: { code: isOverparamError(e) ? e.code : null, message: e instanceof Error ? e.message : String(e) },
-    };
+    });
     // The store may be what failed (a full disk); the error itself matters more than its record.
     await store.writeSummary(id, failed).catch(() => {});
     throw e;

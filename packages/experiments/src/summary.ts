@@ -40,3 +40,22 @@ export type RunOutcome = RunSummary['outcome'];
 export function finiteOrNull(value: number | undefined): number | null {
   return value !== undefined && Number.isFinite(value) ? value : null;
 }
+
+/**
+ * The summary of a run an error ended: nothing measured (every number null), what it had done,
+ * and the error. One shape for a run that failed while training and a sweep cell that never started.
+ */
+export function failedSummary(run: {
+  steps: number;
+  requestedSteps: number;
+  epochs: number;
+  loss: string;
+  paramCount: number;
+  modelName: string;
+  backend: string;
+  seconds: number;
+  trainSeconds: number;
+  error: { code: string | null; message: string };
+}): RunSummary {
+  return { outcome: 'failed', finalTrainLoss: null, trainAccuracy: null, lastBatchLoss: null, testAccuracy: null, testLoss: null, ...run };
+}

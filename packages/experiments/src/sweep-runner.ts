@@ -1,5 +1,6 @@
 import { lossLabel, lossSpec, OverparamError } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
+import { failedSummary } from './summary';
 import { SweepWorker } from './sweep-worker';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -215,24 +216,21 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
  */
 async function recordUnstarted(store: RunStore, cell: SweepCell, message: string): Promise<void> {
   await store.create(cell.id, cell.config, { backend: 'none', backendSkipped: [], model: { name: 'not built', paramCount: 0, options: {} }, attempts: [] });
-  await store.writeSummary(cell.id, {
-    outcome: 'failed',
-    steps: 0,
-    requestedSteps: cell.config.steps,
-    epochs: 0,
-    finalTrainLoss: null,
-    trainAccuracy: null,
-    lastBatchLoss: null,
-    testAccuracy: null,
-    testLoss: null,
-    loss: lossLabel(lossSpec(cell.config.loss, cell.config.p)),
-    paramCount: 0,
-    modelName: 'not built',
-    backend: 'none',
-    seconds: 0,
-    trainSeconds: 0,
-    error: { code: null, message },
-  });
+  await store.writeSummary(
+    cell.id,
+    failedSummary({
+      steps: 0,
+      requestedSteps: cell.config.steps,
+      epochs: 0,
+      loss: lossLabel(lossSpec(cell.config.loss, cell.config.p)),
+      paramCount: 0,
+      modelName: 'not built',
+      backend: 'none',
+      seconds: 0,
+      trainSeconds: 0,
+      error: { code: null, message },
+    }),
+  );
 }
 
 /**
