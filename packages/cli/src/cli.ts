@@ -10,6 +10,7 @@ import { registerShippedBackends } from './register-backends';
 import { addSetupCommand } from './setup-command';
 import { addSweepCommand } from './sweep-command';
 import { addReportCommand } from './report-command';
+import { addReproduceCommand } from './reproduce-command';
 import { addTrainCommand } from './train-command';
 import { flagForField, trainFlags } from './train-flags';
 
@@ -44,7 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   program.addHelpText(
     'after',
-    '\nExamples:\n  overparam backends\n  overparam data list\n  overparam data inspect --data fashion-mnist\n  overparam train --data synthetic --depth 1 --width 16 --steps 200 --out runs/tiny\n  overparam train --help\n  overparam measure --data synthetic --metric confusion --n 256 --out runs/confusion',
+    '\nExamples:\n  overparam reproduce --list\n  overparam backends\n  overparam data list\n  overparam data inspect --data fashion-mnist\n  overparam train --data synthetic --depth 1 --width 16 --steps 200 --out runs/tiny\n  overparam train --help\n  overparam measure --data synthetic --metric confusion --n 256 --out runs/confusion',
   );
   addBackendsCommand(program, io, done);
   addTrainCommand(program, specs, io, done);
@@ -53,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   addDataCommand(program, io, done);
   addSweepCommand(program, io, done);
   addReportCommand(program, io, done);
+  addReproduceCommand(program, io, done);
   addSetupCommand(program, io, done);
 
   try {

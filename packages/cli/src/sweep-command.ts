@@ -33,13 +33,13 @@ async function readSweepFile(path: string): Promise<unknown> {
   }
 }
 
-function clock(seconds: number | null): string {
+export function clock(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '…';
   const s = Math.round(seconds);
   return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function progressLine(name: string, p: SweepProgress): string {
+export function progressLine(name: string, p: SweepProgress): string {
   const cell = p.cell === undefined ? '' : ` (${p.cell.status}: ${Object.entries(p.cell.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}${Object.keys(p.cell.overrides).length ? ', ' : ''}seed ${p.cell.seed})`;
   return `overparam: sweep ${name}: ${p.done}/${p.total} done, ${p.running} running, ${p.failed} failed, ${p.diverged} diverged, ETA ${clock(p.etaSeconds)}${cell}\n`;
 }
@@ -49,7 +49,7 @@ function progressLine(name: string, p: SweepProgress): string {
  * development) with Node's own flags, through `fork`, whose IPC channel carries the cells and
  * lets a worker notice when the sweep process is gone and stop (its cell resumes next time).
  */
-function spawnWorker(dir: string) {
+export function spawnWorker(dir: string) {
   const entry = process.argv[1];
   if (entry === undefined) throw new OverparamError('SWEEP_INVALID', '--jobs: cannot tell how this program was started, so cannot start workers; run with --jobs 1');
   return fork(entry, ['sweep', 'worker', dir], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });

@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'RUN_ABSENT'
   | 'RUN_MISMATCH'
   | 'CHECKPOINT_CORRUPT'
-  | 'SWEEP_INVALID';
+  | 'SWEEP_INVALID'
+  | 'PRESET_UNKNOWN';
 
 export class OverparamError extends Error {
   readonly code: ErrorCode;

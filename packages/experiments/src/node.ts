@@ -7,3 +7,4 @@ export { makeDirectory, writeFileAtomic } from './store/files';
 export { runSweep, runSweepCell, readSweepDirectory, sweepStore, pickRates, SWEEP_FILES, type SweepOptions, type SweepProgress, type SweepReport } from './sweep-runner';
 export { mergeSweeps, type MergeReport } from './sweep-merge';
 export { SweepWorker, type ToWorker, type FromWorker } from './sweep-worker';
+export { reproducePreset, writePresetSweepFiles, PRESET_FILES, type ReproduceOptions, type Reproduction } from './preset-runner';

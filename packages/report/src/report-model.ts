@@ -1,3 +1,4 @@
+import type { CriterionResult as ExperimentsCriterion } from '@overparam/experiments';
 import type { TopLevelSpec } from 'vega-lite';
 import { cosineDensitySpec, type CosineSample } from './charts/cosine-density';
 import { gramSpectrumSpec, maxSpectrumReferences } from './charts/gram-spectrum';
@@ -40,22 +41,13 @@ export interface RunRow {
   readonly error: string | null;
 }
 
-/**
- * A pass/fail criterion of a run or preset, with the value measured: the report shows them as a
- * table. Presets (experiments) compute them; the report only displays.
- */
-export interface CriterionResult {
-  /** What is claimed, e.g. `min cosine rises with width (seed 000, fig. 3)`. */
-  readonly name: string;
-  readonly passed: boolean;
-  /** The measured value(s), as the criterion reports them. */
-  readonly measured: string | number | null;
-  /** The threshold or expectation, in words, e.g. `> −0.2`. */
-  readonly expected?: string;
-}
+/** A preset's criterion with what was measured (defined by @overparam/experiments, which computes them); the report only displays. */
+export type CriterionResult = ExperimentsCriterion;
 
 export interface ReportModel {
   readonly title: string;
+  /** Paragraphs under the title: what the report is about (a preset's claim and how to read it). */
+  readonly intro: readonly string[];
   readonly criteria: readonly CriterionResult[];
   /** Measurement directories: measure.json as rows. */
   readonly measurements: ReadonlyArray<{ readonly id: string; readonly rows: ReadonlyArray<[string, string | number | boolean | null]> }>;
@@ -159,7 +151,7 @@ function cosineSamples(runs: readonly ReportRun[]): CosineSample[] {
  */
 export function buildReport(
   runs: readonly ReportRun[],
-  options: { title: string; sweep?: SweepManifest; criteria?: readonly CriterionResult[]; measurements?: readonly MeasurementView[] },
+  options: { title: string; intro?: readonly string[]; sweep?: SweepManifest; criteria?: readonly CriterionResult[]; measurements?: readonly MeasurementView[] },
 ): ReportModel {
   const withRecords = runs.filter((r) => r.records.length > 0 || r.summary !== null);
   const figures: Figure[] = [];
@@ -217,6 +209,7 @@ export function buildReport(
   const sweep = options.sweep;
   return {
     title: options.title,
+    intro: options.intro ?? [],
     criteria: options.criteria ?? [],
     measurements: measurements.map((m) => ({ id: m.id, rows: measurementRows(m.summary) })),
     sweep: sweep === undefined ? null : { name: sweep.name, grid: sweep.grid ?? {}, seeds: sweep.seeds ?? [...new Set(sweep.cells.map((c) => c.seed))] },

@@ -17,6 +17,8 @@ export interface WriteReportOptions {
   readonly scale?: number;
   /** Pass/fail criteria (a preset's) to show with their measured values. */
   readonly criteria?: readonly CriterionResult[];
+  /** Paragraphs shown under the title (a preset's claim, source, scale and how to read the figures). */
+  readonly intro?: readonly string[];
   /** Make the page reload itself this often (a live report of runs still going). */
   readonly refreshSeconds?: number;
 }
@@ -44,14 +46,19 @@ function generator(): string {
 }
 
 /** Runs from several directories; ids are prefixed with their directory's name where two would collide. */
-async function readInputs(dirs: readonly string[]): Promise<ReportInput> {
+async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sections?: ReadonlyArray<{ name: string; runs: ReportInput['runs'] }> }> {
   if (dirs.length === 0) throw new OverparamError('RUN_IO', 'no directory given; pass a run or sweep directory, e.g. overparam report runs/first --out report/');
   const inputs = await Promise.all(dirs.map(readReportInput));
   if (inputs.length === 1) return inputs[0]!;
   const seen = new Set<string>();
   const collide = inputs.some((input) => input.runs.some((r) => (seen.has(r.id) ? true : (seen.add(r.id), false))));
   const runs = inputs.flatMap((input) => (collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs));
-  return { runs, measurements: inputs.flatMap((i) => i.measurements ?? []), name: inputs.map((i) => i.name).join(' + ') };
+  return {
+    runs,
+    measurements: inputs.flatMap((i) => i.measurements ?? []),
+    name: inputs.map((i) => i.name).join(' + '),
+    sections: inputs.map((input) => ({ name: input.name, runs: collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs })),
+  };
 }
 
 /**
@@ -60,12 +67,25 @@ async function readInputs(dirs: readonly string[]): Promise<ReportInput> {
  */
 export async function writeReport(dirs: readonly string[], options: WriteReportOptions): Promise<WrittenReport> {
   const input = await readInputs(dirs);
-  const model = buildReport(input.runs, {
+  const built = buildReport(input.runs, {
     title: options.title ?? `overparam report: ${input.name}`,
     ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
     ...(options.criteria !== undefined ? { criteria: options.criteria } : {}),
     ...(input.measurements !== undefined ? { measurements: input.measurements } : {}),
+    ...(options.intro !== undefined ? { intro: options.intro } : {}),
   });
+  // Several sweeps (a preset's depth and width sweeps, say) each get their own figures: their
+  // swept keys differ, so figures across them would have nothing in common on the x axis.
+  const sections = input.sections ?? [];
+  const model =
+    sections.length > 1
+      ? {
+          ...built,
+          figures: sections.flatMap((section) =>
+            buildReport(section.runs, { title: section.name }).figures.map((f) => ({ ...f, id: `${section.name}-${f.id}`.replace(/[^a-z0-9-]+/gi, '-'), title: `${section.name}: ${f.title}` })),
+          ),
+        }
+      : built;
   const out = resolve(options.out);
   const htmlPath = out.endsWith('.html') ? out : join(out, 'index.html');
   const folder = dirname(htmlPath);
@@ -94,6 +114,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     generatedAt,
     generator: generator(),
     sweep: model.sweep,
+    intro: model.intro,
     criteria: model.criteria,
     measurements: model.measurements,
     runs: model.runs,

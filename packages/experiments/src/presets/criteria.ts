@@ -1,0 +1,127 @@
+import type { RunRecord } from '@overparam/core';
+import { linearRegression, mean as ssMean, sampleRankCorrelation } from 'simple-statistics';
+import { getAtPath } from '../dotted-path';
+import type { CellResult, CriterionResult, PresetResults, SweepResult } from './preset';
+
+/**
+ * Small, tested pieces the presets' criteria are made of: reading a number out of a run, grouping
+ * runs by a swept key, trends (Spearman's rank correlation, least-squares slopes), and a
+ * criterion that fails plainly when the runs it needs are missing.
+ */
+
+/** The sweep of `key`, or an error naming the keys there are (a preset bug, not a user's). */
+export function sweepOf(results: PresetResults, key: string): SweepResult {
+  const sweep = results[key];
+  if (sweep === undefined) throw new Error(`preset criteria ask for sweep '${key}', but the results hold ${Object.keys(results).join(', ')}`);
+  return sweep;
+}
+
+export function recordsOf(cell: CellResult, kind: string): RunRecord[] {
+  return cell.records.filter((r) => r.kind === kind);
+}
+
+/** A finite number of a record, or undefined. */
+export function numberField(record: RunRecord | undefined, field: string): number | undefined {
+  const v = record?.[field];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** `field` of the last record of `kind` (the hooks measure at the end of training by default). */
+export function lastValue(cell: CellResult, kind: string, field: string): number | undefined {
+  return numberField(recordsOf(cell, kind).at(-1), field);
+}
+
+/** `field` of the first record of `kind` (with `start: true`, the initialization). */
+export function firstValue(cell: CellResult, kind: string, field: string): number | undefined {
+  return numberField(recordsOf(cell, kind)[0], field);
+}
+
+/** The value a cell has at a config path (what it was swept to, or the base's). */
+export function settingOf(cell: CellResult, path: string): unknown {
+  return path in cell.overrides ? cell.overrides[path] : getAtPath(cell.config, path);
+}
+
+/** Cells that ran to the end (diverged and failed ones are left out of trends). */
+export function completed(cells: readonly CellResult[]): CellResult[] {
+  return cells.filter((c) => c.status === 'completed');
+}
+
+/** Groups cells by their value at `path`, in first-seen order. */
+export function groupBy(cells: readonly CellResult[], path: string): Map<unknown, CellResult[]> {
+  const groups = new Map<unknown, CellResult[]>();
+  for (const cell of cells) {
+    const key = settingOf(cell, path);
+    groups.set(key, [...(groups.get(key) ?? []), cell]);
+  }
+  return groups;
+}
+
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : ssMean([...values]);
+}
+
+/** Spearman's rank correlation; NaN with fewer than 3 points or a constant side. */
+export function rankCorrelation(xs: readonly number[], ys: readonly number[]): number {
+  if (xs.length !== ys.length) throw new RangeError(`rank correlation of ${xs.length} x values and ${ys.length} y values`);
+  if (xs.length < 3 || new Set(xs).size < 2 || new Set(ys).size < 2) return Number.NaN;
+  return sampleRankCorrelation([...xs], [...ys]);
+}
+
+/** Least-squares line through (x, y). */
+export function fitLine(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number } {
+  if (xs.length < 2) return { slope: Number.NaN, intercept: Number.NaN };
+  const { m, b } = linearRegression(xs.map((x, i) => [x, ys[i]!]));
+  return { slope: m, intercept: b };
+}
+
+/** Per value of `path`, the mean of `read` over the cells that give a number; sorted by the (numeric) value. */
+export function trend(cells: readonly CellResult[], path: string, read: (cell: CellResult) => number | undefined): Array<{ x: number; y: number; runs: number }> {
+  const points: Array<{ x: number; y: number; runs: number }> = [];
+  for (const [x, group] of groupBy(cells, path)) {
+    const values = group.map(read).filter((v): v is number => v !== undefined);
+    if (typeof x === 'number' && values.length > 0) points.push({ x, y: mean(values), runs: values.length });
+  }
+  return points.sort((a, b) => a.x - b.x);
+}
+
+/** Three significant digits, in the way the report's tables print numbers. */
+export function fmt(value: number | undefined | null): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return 'n/a';
+  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(2) : String(Number(value.toPrecision(3)));
+}
+
+/** `x₁: y₁, x₂: y₂, …` for a criterion's measured column. */
+export function describeTrend(points: ReadonlyArray<{ x: number; y: number }>, label: string): string {
+  return `${label} ${points.map((p) => `${p.x}: ${fmt(p.y)}`).join(', ')}`;
+}
+
+/**
+ * A trend criterion: Spearman's ρ of `read` against the value at `path` must have the claimed
+ * sign (and at least `minimum` in size). Fails, saying so, when fewer than three settings have numbers.
+ */
+export function trendCriterion(options: {
+  name: string;
+  cells: readonly CellResult[];
+  path: string;
+  read: (cell: CellResult) => number | undefined;
+  direction: 'rises' | 'falls';
+  label: string;
+  minimum?: number;
+}): CriterionResult {
+  const points = trend(options.cells, options.path, options.read);
+  const rho = rankCorrelation(
+    points.map((p) => p.x),
+    points.map((p) => p.y),
+  );
+  const minimum = options.minimum ?? 0;
+  const expected = options.direction === 'rises' ? `Spearman ρ > ${minimum}` : `Spearman ρ < ${-minimum}`;
+  if (points.length < 3) return { name: options.name, passed: false, measured: `only ${points.length} settings have ${options.label}; a trend needs 3`, expected };
+  const passed = options.direction === 'rises' ? rho > minimum : rho < -minimum;
+  return { name: options.name, passed, measured: `ρ = ${fmt(rho)} (${describeTrend(points, options.label)})`, expected };
+}
+
+/** A criterion about a single number; fails with `missing` as its measurement when there is none. */
+export function valueCriterion(name: string, value: number | undefined, expected: string, test: (v: number) => boolean, missing = 'not measured'): CriterionResult {
+  if (value === undefined || !Number.isFinite(value)) return { name, passed: false, measured: missing, expected };
+  return { name, passed: test(value), measured: fmt(value), expected };
+}

@@ -1,0 +1,78 @@
+import type { RunRecord } from '@overparam/core';
+import type { RunConfig } from '../config';
+import type { LrPick } from '../lr-search';
+import type { RunStatus } from '../store/types';
+import type { RunSummary } from '../summary';
+
+/**
+ * A preset is one claim of the papers as data: what is claimed and where, the sweeps that test it
+ * at each scale, and criteria that judge the results. `overparam reproduce <id>` runs the sweeps
+ * of one scale, evaluates the criteria and writes the report.
+ */
+
+/** How big a reproduction is: `smoke` runs in CI (≤ 30 s), `laptop` on 2 cores (≤ 15 min), `paper` on a cluster. */
+export const presetScales = ['smoke', 'laptop', 'paper'] as const;
+export type PresetScale = (typeof presetScales)[number];
+/** What `reproduce` runs when no --scale is given: the one that finishes on the machine at hand. */
+export const DEFAULT_PRESET_SCALE: PresetScale = 'laptop';
+
+/** A sweep file's content without its name (the preset names it `<preset id>-<key>`). */
+export type PresetSweep = Readonly<Record<string, unknown>> & { readonly base: Readonly<Record<string, unknown>> };
+
+export interface PresetScaleSpec {
+  /** The sweeps, by a short key that names their directory under --out (`depth`, `width`, …). */
+  readonly sweeps: Readonly<Record<string, PresetSweep>>;
+  /** What this scale leaves out of the paper's protocol and why (smaller grid, fewer steps, stand-in data). */
+  readonly scaledDown: string;
+}
+
+/** One run of a preset's sweep as the criteria see it. */
+export interface CellResult {
+  readonly id: string;
+  /** The grid values of this cell by dotted path (lr included when searched). */
+  readonly overrides: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly config: RunConfig;
+  readonly status: RunStatus;
+  readonly summary: RunSummary | undefined;
+  readonly records: readonly RunRecord[];
+}
+
+export interface SweepResult {
+  readonly key: string;
+  readonly cells: readonly CellResult[];
+  /** The learning rate each grid point's rule picked, when the sweep searches rates. */
+  readonly lrPicks?: readonly LrPick[];
+}
+
+/** The results of every sweep of one scale, by sweep key. */
+export type PresetResults = Readonly<Record<string, SweepResult>>;
+
+/**
+ * A claim checked against the results, with what was measured. `passed: null` marks a quantity
+ * the papers state but that is reported rather than asserted (it is known to be fragile, e.g. a
+ * sign that flips with the learning rate); `--check` ignores it.
+ */
+export interface CriterionResult {
+  /** What is claimed, e.g. `min cosine falls with depth (seed 001, fig. 5)`. */
+  readonly name: string;
+  readonly passed: boolean | null;
+  /** The measured value(s), as the criterion reports them. */
+  readonly measured: string | number | null;
+  /** The threshold or expectation, in words, e.g. `< 0`. */
+  readonly expected?: string;
+}
+
+export interface Preset {
+  /** Lower-case, hyphenated, the claim's number first: `c1-linear-regression`. */
+  readonly id: string;
+  /** The claim in one sentence. */
+  readonly claim: string;
+  /** Seed file and figure/theorem, e.g. `seed 000 fig. 1; seed 002`. */
+  readonly source: string;
+  /** What the report's figures show and how to read them. */
+  readonly reading: string;
+  readonly scales: Readonly<Record<PresetScale, PresetScaleSpec>>;
+  /** Judges one scale's results; the same criteria at every scale unless `scale` says otherwise. */
+  criteria(results: PresetResults, scale: PresetScale): CriterionResult[];
+}

@@ -1,0 +1,30 @@
+import { OverparamError, UnknownNameError } from '@overparam/core';
+import { parseSweep, type SweepSpec } from '../sweep';
+import { linearRegressionPreset } from './c1-linear-regression';
+import type { Preset, PresetScale } from './preset';
+
+/**
+ * Every preset, in the order `overparam reproduce --list` shows them: Sankararaman et al.'s claims
+ * (C1–C7), Arora et al.'s (C8–C11 and fig. 5), Du et al.'s (C12). A new preset is one file and one
+ * line here.
+ */
+export const presets: readonly Preset[] = [linearRegressionPreset];
+
+export const presetIds: readonly string[] = presets.map((p) => p.id);
+
+export function getPreset(id: string): Preset {
+  const preset = presets.find((p) => p.id === id);
+  if (preset === undefined) throw new UnknownNameError('PRESET_UNKNOWN', 'preset', id, presetIds);
+  return preset;
+}
+
+/** The sweep key → validated sweep spec of one scale, each named `<preset id>-<key>`. */
+export function presetSweeps(preset: Preset, scale: PresetScale): Array<{ key: string; spec: SweepSpec }> {
+  return Object.entries(preset.scales[scale].sweeps).map(([key, sweep]) => {
+    try {
+      return { key, spec: parseSweep({ ...sweep, name: `${preset.id}-${key}` }) };
+    } catch (e) {
+      throw new OverparamError('SWEEP_INVALID', `preset ${preset.id}, scale ${scale}, sweep ${key}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  });
+}

@@ -1,0 +1,40 @@
+import type { LrPick } from '../lr-search';
+import type { RunStore } from '../store/types';
+import type { SweepCell } from '../sweep';
+import type { CellResult, CriterionResult, Preset, PresetResults, PresetScale, SweepResult } from './preset';
+
+/** Reads what a sweep's cells produced from the store they ran into (a cell that never ran reads as `absent`). */
+export async function readSweepResult(key: string, cells: readonly SweepCell[], store: RunStore, lrPicks?: readonly LrPick[]): Promise<SweepResult> {
+  const results: CellResult[] = [];
+  for (const cell of cells) {
+    const status = await store.status(cell.id);
+    const known = status !== 'absent';
+    results.push({
+      id: cell.id,
+      overrides: cell.overrides,
+      seed: cell.seed,
+      config: cell.config,
+      status,
+      summary: known ? await store.readSummary(cell.id) : undefined,
+      records: known ? await store.readRecords(cell.id) : [],
+    });
+  }
+  return { key, cells: results, ...(lrPicks !== undefined ? { lrPicks } : {}) };
+}
+
+/**
+ * A preset's criteria on its results. A criterion that throws (a bug, or results it cannot read)
+ * becomes a failed criterion saying why, so the report still shows every other one.
+ */
+export function evaluateCriteria(preset: Preset, results: PresetResults, scale: PresetScale): CriterionResult[] {
+  try {
+    return preset.criteria(results, scale);
+  } catch (e) {
+    return [{ name: `${preset.id} criteria`, passed: false, measured: `could not be evaluated: ${e instanceof Error ? e.message : String(e)}` }];
+  }
+}
+
+/** True when no criterion failed (reported-only ones, `passed: null`, do not count). */
+export function criteriaPass(criteria: readonly CriterionResult[]): boolean {
+  return criteria.every((c) => c.passed !== false);
+}
