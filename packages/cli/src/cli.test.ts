@@ -40,6 +40,7 @@ describe('overparam train: bad input', () => {
     [['--optimizer', 'adam', '--weight-decay', '0.1'], '--weight-decay', "only applies to --optimizer sgd or end-to-end, not 'adam'"],
     // Caught by the config and data checks rather than by flag parsing, and still named by flag.
     [['--batch-size', '5000'], '--batch-size', "5000 exceeds the 2000 training examples of 'synthetic'"],
+    [['--full-batch', '--batch-size', '8'], '--full-batch', 'give either --full-batch or --batch-size, not both'],
     [['--loss', 'logistic'], '--loss', "'logistic' needs ±1 targets"],
   ])('%j → exit 2, one line naming %s', async (bad, flag, expected) => {
     const outDir = join(root, `bad-${flag}-${bad.join('_')}`);
@@ -135,7 +136,7 @@ describe('overparam backends', () => {
 describe('overparam --help', () => {
   const everyFlag = [
     '--arch', '--depth', '--width', '--activation', '--init', '--kappa', '--no-bias', '--data', '--data-seed', '--loss', '--optimizer',
-    '--momentum', '--weight-decay', '--lr', '--steps', '--batch-size', '--sampling', '--seed', '--backend', '--log-every', '--out', '--verbose',
+    '--momentum', '--weight-decay', '--lr', '--steps', '--batch-size', '--full-batch', '--sampling', '--seed', '--backend', '--log-every', '--out', '--verbose',
   ];
 
   test('train --help documents every flag with its default and allowed values', async () => {

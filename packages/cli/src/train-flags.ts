@@ -1,7 +1,7 @@
 import { architectureNames } from '@overparam/architectures';
 import { activationNames, initializerNames, lossNames, optimizerNames, registeredBackends } from '@overparam/core';
 import { dataSetNames } from '@overparam/data';
-import { DEFAULT_ARCH, parseRunConfig, setAtPath, type RunConfig } from '@overparam/experiments';
+import { DEFAULT_ARCH, FULL_BATCH, parseRunConfig, setAtPath, type RunConfig } from '@overparam/experiments';
 import { metricSpecSchema, parseMetricFlags } from '@overparam/metrics';
 import { z } from 'zod';
 import { parseDataOptionPairs } from './data-options';
@@ -105,6 +105,7 @@ export function trainFlags(): FlagSpec[] {
     { flags: '--lr <α>', key: 'lr', field: 'lr', description: 'learning rate', default: String(d.lr), number: { integer: false, above: 0 } },
     { flags: '--steps <n>', key: 'steps', field: 'steps', description: 'optimizer steps', default: String(d.steps), number: int(0) },
     { flags: '--batch-size <n>', key: 'batchSize', field: 'batchSize', description: 'examples per minibatch', default: String(d.batchSize), number: int(1) },
+    { flags: '--full-batch', key: 'fullBatch', field: 'batchSize', description: `full-batch gradient descent: every step uses the whole training split (batchSize '${FULL_BATCH}')` },
     { flags: '--sampling <mode>', key: 'sampling', field: 'sampling', description: 'how minibatches are drawn', default: d.sampling, choices: { kind: 'sampling mode', names: ['shuffled-epochs', 'with-replacement'] } },
     { flags: '--seed <n>', key: 'seed', field: 'seed', description: 'seed of the initial weights and the minibatch order', default: String(d.seed), number: int() },
     { flags: '--backend <name>', key: 'backend', field: 'backend', description: 'tensor backend', default: d.backend, choices: { kind: 'backend', names: backends } },
@@ -195,6 +196,8 @@ export function toRunConfig(
   if (values.weightDecay !== undefined && optimizer !== 'sgd' && optimizer !== 'end-to-end') throw new UsageError('--weight-decay', `only applies to --optimizer sgd or end-to-end, not '${optimizer}'`);
   if (values.virtualDepth !== undefined && optimizer !== 'end-to-end') throw new UsageError('--virtual-depth', `only applies to --optimizer end-to-end, not '${optimizer}'`);
 
+  if (values.fullBatch === true && values.batchSize !== undefined) throw new UsageError('--full-batch', 'give either --full-batch or --batch-size, not both');
+  if (values.fullBatch === true) values.batchSize = FULL_BATCH;
   const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => values[k] !== undefined).map((k) => [k, values[k]]));
   const arch = typeof values.arch === 'string' ? values.arch : typeof base?.arch === 'string' ? base.arch : DEFAULT_ARCH;
   // κ is part of core's init spec for mlp; an architecture with its own `kappa` option takes it there.

@@ -17,6 +17,16 @@ function oneOf(kind: string, allowed: readonly string[]) {
 
 const probability = z.number().gt(0).lt(1);
 
+/** The batch size that means full-batch gradient descent. */
+export const FULL_BATCH = 'full';
+
+const batchSizeError = `expected a positive integer or '${FULL_BATCH}' (full-batch gradient descent)`;
+
+/** The examples per step a config asks for, on a training split of `n` examples. */
+export function stepBatchSize(config: { readonly batchSize: number | typeof FULL_BATCH }, n: number): number {
+  return config.batchSize === FULL_BATCH ? n : config.batchSize;
+}
+
 /** The network a run gets when it names none: MLP-3-100, the MNIST baseline of Sankararaman et al. */
 export const DEFAULT_ARCH = 'mlp';
 /**
@@ -95,8 +105,8 @@ const baseSchema = z.strictObject({
   schedule: scheduleSchema.optional(),
   /** Optimizer steps; 0 evaluates the initialization only. */
   steps: z.number().int().min(0).default(2000),
-  /** The papers' minibatch size. */
-  batchSize: z.number().int().min(1).default(128),
+  /** The papers' minibatch size; 'full' is full-batch gradient descent (every step sees the whole training split, as in Du et al.). */
+  batchSize: z.union([z.number({ error: batchSizeError }).int({ error: batchSizeError }).min(1, { error: batchSizeError }), z.literal(FULL_BATCH, { error: batchSizeError })]).default(128),
   /** Fresh permutation per epoch, as the experiments do; 'with-replacement' matches the theory. */
   sampling: z.enum(['shuffled-epochs', 'with-replacement'], { error: oneOf('sampling', ['shuffled-epochs', 'with-replacement']) }).default('shuffled-epochs'),
   /** Seeds the initial weights and the minibatch stream. */

@@ -1,4 +1,4 @@
-export { runConfigSchema, parseRunConfig, archOptionsWithDefaults, DEFAULT_ARCH, ARCH_OPTION_DEFAULTS, type RunConfig, type RunConfigInput } from './config';
+export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptionsWithDefaults, DEFAULT_ARCH, ARCH_OPTION_DEFAULTS, type RunConfig, type RunConfigInput } from './config';
 export { lossForData } from './loss';
 export { prepareRun, type PreparedRun } from './prepare';
 export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode } from './run';

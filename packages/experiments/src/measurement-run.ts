@@ -115,7 +115,7 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
   const run = await prepareRun(config);
   try {
     if (options.weights !== undefined) loadWeights(run, options.weights.tensors, options.weights.source);
-    const m = await measure(run, { ...spec, batchSize: config.batchSize, seed: config.seed });
+    const m = await measure(run, { ...spec, batchSize: run.trainConfig.batchSize, seed: config.seed });
     const { store, id } = options;
     await store.clearArtifacts(id, MEASUREMENT_FILES);
     const files: string[] = ['measure.json'];

@@ -2,7 +2,7 @@ import { buildModel, getArchitecture, optionsFromData } from '@overparam/archite
 import { ConfigError, lossSpec, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig } from '@overparam/core';
 import { loadDataSet, wrnAugment } from '@overparam/data';
 import { checkMetricSpecs, metricHooks } from '@overparam/metrics';
-import { parseRunConfig, type RunConfig } from './config';
+import { FULL_BATCH, parseRunConfig, stepBatchSize, type RunConfig } from './config';
 import { lossForData } from './loss';
 
 /** Everything a run needs, checked and built, before a single step is taken or a file written. */
@@ -55,15 +55,16 @@ export async function prepareRun(input: unknown): Promise<PreparedRun> {
   const { loss, outputDim } = lossForData(lossSpec(config.loss, config.p), data);
   // Before the model exists: a metric that needs more examples than the data set has fails here.
   checkMetricSpecs(config.metrics, data);
-  if (config.batchSize > data.train.n) {
-    throw new ConfigError('batchSize', `${config.batchSize} exceeds the ${data.train.n} training examples of '${data.name}'`);
+  const batchSize = stepBatchSize(config, data.train.n);
+  if (batchSize > data.train.n) {
+    throw new ConfigError('batchSize', `${batchSize} exceeds the ${data.train.n} training examples of '${data.name}'; use '${FULL_BATCH}' for full-batch gradient descent`);
   }
   // Each architecture says which of its options the data set fixes (flat nets: inputDim/outputDim).
   const modelOptions = { ...config.archOptions, ...optionsFromData(getArchitecture(config.arch), { inputShape: data.inputShape, outputDim }) };
   const model = build(config, modelOptions);
   const trainConfig: TrainConfig = {
     steps: config.steps,
-    batchSize: config.batchSize,
+    batchSize,
     sampling: config.sampling,
     loss,
     optimizer: config.optimizer,

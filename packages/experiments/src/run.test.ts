@@ -201,3 +201,25 @@ test('a memory store gives the numbers a directory store does', async () => {
   expect(withoutTimes(a.summary)).toEqual(withoutTimes(b!));
   expect(timeless(await memory.readRecords('tiny'))).toEqual(timeless(await store.readRecords('tiny')));
 });
+
+describe('full-batch gradient descent', () => {
+  test("batchSize 'full' takes every training example each step: the same losses as a batch of exactly n, and config.json says 'full'", async () => {
+    const regression = { arch: 'deep-linear', archOptions: { depth: 1 }, data: 'gaussian-regression', dataOptions: { n: 40, d: 12 }, loss: 'square', steps: 5, lr: 0.05, logEvery: 1, backend: 'cpu' };
+    const full = await run({ ...regression, batchSize: 'full' }, { store: memoryStore(), id: 'full' });
+    const exact = memoryStore();
+    await run({ ...regression, batchSize: 40 }, { store: exact, id: 'n' });
+    expect(full.config.batchSize).toBe('full');
+    expect(full.summary.epochs).toBe(5);
+    const losses = (records: readonly RunRecord[]) => records.filter((r) => r.kind === 'train').map((r) => r['loss'] as number);
+    const fullStore = memoryStore();
+    await run({ ...regression, batchSize: 'full' }, { store: fullStore, id: 'full' });
+    const a = losses(await fullStore.readRecords('full'));
+    const b = losses(await exact.readRecords('n'));
+    expect(a).toHaveLength(5);
+    // The same examples in a different order (each epoch is a permutation): float32 sums agree to rounding.
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
+    // Gradient descent on a convex quadratic with a small step: the loss falls every step.
+    for (let i = 1; i < a.length; i++) expect(a[i]!).toBeLessThan(a[i - 1]!);
+  });
+});
+

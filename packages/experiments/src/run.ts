@@ -1,5 +1,5 @@
 import { OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
-import { parseRunConfig, type RunConfig } from './config';
+import { parseRunConfig, stepBatchSize, type RunConfig } from './config';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { RunInfo, RunStatus, RunStore } from './store/types';
 import { failedSummary, finiteOrNull, type RunSummary } from './summary';
@@ -172,7 +172,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
     const failed = failedSummary({
       steps,
       requestedSteps: config.steps,
-      epochs: steps / Math.max(1, Math.floor(data.train.n / config.batchSize)),
+      epochs: steps / Math.max(1, Math.floor(data.train.n / stepBatchSize(config, data.train.n))),
       loss: lossLabel(loss),
       paramCount: model.paramCount,
       modelName: model.name,

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { sweepCells } from '../sweep';
+import { presetScales } from './preset';
+import { getPreset, presetIds, presets, presetSweeps } from './registry';
+
+describe('the preset registry', () => {
+  it('has unique ids of the form c<number>-<words>', () => {
+    expect(new Set(presetIds).size).toBe(presetIds.length);
+    for (const id of presetIds) expect(id).toMatch(/^(c\d+|fig\d+)[a-z0-9-]*$/);
+  });
+
+  it.each(presets.map((p) => [p.id, p] as const))('%s: every scale holds valid sweeps, and says what it scaled down', (_id, preset) => {
+    expect(preset.claim.length).toBeGreaterThan(20);
+    expect(preset.source).toMatch(/seed 00\d/);
+    for (const scale of presetScales) {
+      const sweeps = presetSweeps(preset, scale);
+      expect(sweeps.length).toBeGreaterThan(0);
+      for (const { spec } of sweeps) expect(sweepCells(spec).length).toBeGreaterThan(0);
+      expect(preset.scales[scale].scaledDown.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('names the presets there are when asked for one that is not', () => {
+    expect(() => getPreset('c99-nothing')).toThrow(expect.objectContaining({ code: 'PRESET_UNKNOWN', message: expect.stringContaining(presetIds[0]!) }));
+  });
+});
