@@ -145,7 +145,9 @@ export function helpText(spec: FlagSpec): string {
 
 /** The flag that sets `field`, or that sets the nearest enclosing field (`optimizer.name` for `optimizer`). */
 export function flagForField(specs: readonly FlagSpec[]): FieldToFlag {
-  const byField = new Map(specs.map((s) => [s.field, s.flags.split(' ')[0]!]));
+  // The first flag of a field names it (--batch-size, not --full-batch, for batchSize).
+  const byField = new Map<string, string>();
+  for (const s of specs) if (!byField.has(s.field)) byField.set(s.field, s.flags.split(' ')[0]!);
   return (field) => {
     for (let parts = field.split('.'); parts.length > 0; parts = parts.slice(0, -1)) {
       const flag = byField.get(parts.join('.')) ?? byField.get(`${parts.join('.')}.name`);
