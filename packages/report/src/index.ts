@@ -3,7 +3,8 @@
  * HTML report. Rendering to SVG/PNG and reading run directories are in `@overparam/report/node`.
  */
 export type { RunSource, RunStatus, SweepCell, SweepManifest } from './source';
-export { lossCurvesSpec, lossCurveData, type LabelledRun, type LossPoint, type LossBand } from './charts/loss-curves';
+export { lossCurvesSpec, lossCurveData, type LabelledRun, type LossPoint, type LossBand, type LossRecordKind } from './charts/loss-curves';
+export { recordCurvesSpec, recordCurveData, type RecordPoint } from './charts/record-curves';
 export { sweptStatisticSpec, sweptAggregates, type SweptValue, type SweptAggregate, type SweptStatisticOptions } from './charts/swept-statistic';
 export { cosineDensitySpec, densitySteps, type CosineSample } from './charts/cosine-density';
 export { gramSpectrumSpec, gramSpectrumData, type EigenPoint, type ConditionPoint, type SpectrumReference } from './charts/gram-spectrum';

@@ -3,6 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { cosineDensitySpec, type CosineSample } from './charts/cosine-density';
 import { gramSpectrumSpec, maxSpectrumReferences } from './charts/gram-spectrum';
 import { lossCurvesSpec, type LabelledRun } from './charts/loss-curves';
+import { recordCurvesSpec } from './charts/record-curves';
 import { sweptStatisticSpec, type SweptValue } from './charts/swept-statistic';
 import { weightMovementSpec } from './charts/weight-movement';
 import { measurementFigure, measurementRows, type MeasurementView } from './measurement';
@@ -164,6 +165,30 @@ export function buildReport(
       title: 'Training loss',
       caption: `Mean minibatch loss over each logging window${logEvery !== null ? ` of ${logEvery} steps` : ''} against the optimizer step, on a log axis. Thin lines: one run each. Where a setting has several seeds, the thick line is the geometric mean over seeds and the band exp(mean ± std) of ln loss (a log axis has no room for an arithmetic mean − std below zero).`,
       spec: lossCurvesSpec(labelled(withRecords)),
+    });
+  }
+  if (any('full-loss')) {
+    figures.push({
+      id: 'full-training-loss',
+      title: 'Full training loss',
+      caption:
+        'The loss on the whole training split (or its fixed subset), measured on a schedule in evaluation mode, against the step, on a log axis: unlike the minibatch loss it has no sampling noise, so a straight falling line is linear convergence and a flat tail a plateau. Thin lines: one run each; thick line and band: geometric mean and exp(mean ± std) of ln loss over seeds.',
+      spec: lossCurvesSpec(labelled(withRecords), { kind: 'full-loss' }),
+    });
+  }
+  // Cosines measured more than once per run are a curve over training (the paper's fig. 1, right).
+  const overTraining = (kind: string) => withRecords.some((r) => recordsOfKind(r.records, kind).length >= 2);
+  for (const [kind, field, what] of [
+    ['confusion', 'meanCos', 'mean pairwise cosine of per-example gradients'],
+    ['confusion', 'minCos', 'min pairwise cosine of per-example gradients'],
+    ['minibatch-confusion', 'minCos', 'min cosine over minibatch-gradient pairs'],
+  ] as const) {
+    if (!overTraining(kind)) continue;
+    figures.push({
+      id: `${kind}-${field}-over-training`.toLowerCase(),
+      title: `${what[0]!.toUpperCase()}${what.slice(1)} over training`,
+      caption: `The ${what} at every \`${kind}\` measurement, against the step; one line per run. Below the dashed line at 0 the gradients disagree: gradient confusion.`,
+      spec: recordCurvesSpec(labelled(withRecords), { kind, field, yTitle: what, rule: 0 }),
     });
   }
   figures.push(...sweptFigures(withRecords));

@@ -71,3 +71,29 @@ describe('writeReport on a sweep directory', () => {
     await expect(writeReport([empty], { out: join(empty, 'out') })).rejects.toThrow(/holds no run: expected a run directory/);
   });
 });
+
+describe('writeReport on several sweeps (a preset with a depth and a width sweep)', () => {
+  it('gives each sweep its own figures, named after its directory, and shows the intro and reported-only criteria', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overparam-report-sections-'));
+    await writeFixtureSweep(join(dir, 'depth'));
+    await writeFixtureSweep(join(dir, 'width'));
+    const written = await writeReport([join(dir, 'depth'), join(dir, 'width')], {
+      out: join(dir, 'out'),
+      png: false,
+      intro: ['Claim: depth hurts.'],
+      criteria: [
+        { name: 'falls with depth', passed: true, measured: 'ρ = −1' },
+        { name: 'sign of the mean cosine', passed: null, measured: '0.01' },
+      ],
+    });
+    const json = JSON.parse(await readFile(written.json, 'utf8')) as { figures: Array<{ id: string }>; intro: string[] };
+    const ids = json.figures.map((f) => f.id);
+    expect(ids).toEqual(expect.arrayContaining(['depth-training-loss', 'width-training-loss', 'depth-min-cosine-vs-depth', 'width-min-cosine-vs-depth']));
+    expect(ids.filter((id) => !id.startsWith('depth-') && !id.startsWith('width-'))).toEqual([]);
+    expect(json.intro).toEqual(['Claim: depth hurts.']);
+    const html = await readFile(written.html, 'utf8');
+    expect(html).toContain('<p class="intro">Claim: depth hurts.</p>');
+    expect(html).toContain('Criteria: 1 of 1 pass (1 reported, not judged)');
+    expect(html).toContain('<td class="reported">reported</td>');
+  });
+});

@@ -57,7 +57,8 @@ async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sect
     runs,
     measurements: inputs.flatMap((i) => i.measurements ?? []),
     name: inputs.map((i) => i.name).join(' + '),
-    sections: inputs.map((input) => ({ name: input.name, runs: collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs })),
+    // Sections are named by their directory (a preset's sweep key: depth, width), which is unique where sweep names may not be.
+    sections: inputs.map((input, i) => ({ name: basename(resolve(dirs[i]!)), runs: collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs })),
   };
 }
 

@@ -32,14 +32,22 @@ export interface LossBand {
 }
 
 /**
+ * Records with a `loss` field: `train` (the mean minibatch loss of each logging window) and
+ * `full-loss` (the loss on the whole training split, measured on a schedule).
+ */
+export type LossRecordKind = 'train' | 'full-loss';
+
+const lossAxisTitle: Record<LossRecordKind, string> = { train: 'training loss (minibatch mean)', 'full-loss': 'training loss (whole training split)' };
+
+/**
  * The logged minibatch losses of every run (`train` records with a finite positive loss: a log
  * axis has no place for 0), and per setting and step, over the seeds that reached it, the
  * geometric mean with the band exp(mean ± std) of ln(loss). Bands need two seeds.
  */
-export function lossCurveData(runs: readonly LabelledRun[]): { points: LossPoint[]; bands: LossBand[] } {
+export function lossCurveData(runs: readonly LabelledRun[], kind: LossRecordKind = 'train'): { points: LossPoint[]; bands: LossBand[] } {
   const points: LossPoint[] = [];
   for (const r of runs) {
-    for (const rec of recordsOfKind(r.records, 'train')) {
+    for (const rec of recordsOfKind(r.records, kind)) {
       const loss = finiteField(rec, 'loss');
       if (loss !== undefined && loss > 0) points.push({ run: r.run, setting: r.setting, seed: r.seed, step: rec.step, loss });
     }
@@ -61,8 +69,9 @@ export function lossCurveData(runs: readonly LabelledRun[]): { points: LossPoint
 }
 
 /** Training loss against step on a log axis: one thin line per run, and per setting with several seeds the geometric mean and its band. */
-export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string } = {}): TopLevelSpec {
-  const { points, bands } = lossCurveData(runs);
+export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string; kind?: LossRecordKind } = {}): TopLevelSpec {
+  const kind = options.kind ?? 'train';
+  const { points, bands } = lossCurveData(runs, kind);
   // Steps are whole numbers: no fractional ticks ("50.000000" when every run logged once).
   const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: ',d', tickMinStep: 1 } };
   // A line needs two points: runs that logged once or twice show their points, or nothing would show.
@@ -74,7 +83,7 @@ export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: 
     {
       data: { name: 'points' },
       mark: { type: 'line', strokeWidth: 1, opacity: bands.length > 0 ? 0.35 : 0.9, point: showPoints },
-      encoding: { x, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'training loss (minibatch mean)' }, color, detail: { field: 'run', type: 'nominal' } },
+      encoding: { x, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: lossAxisTitle[kind] }, color, detail: { field: 'run', type: 'nominal' } },
     },
   ];
   if (bands.length > 0) {

@@ -1,0 +1,46 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { firstSeenOrder } from '../order';
+import { finiteField, recordsOfKind } from '../records';
+import { figureSize, figureSpec } from '../theme';
+import type { LabelledRun } from './loss-curves';
+
+export interface RecordPoint {
+  readonly run: string;
+  readonly setting: string;
+  readonly seed: number;
+  readonly step: number;
+  readonly value: number;
+}
+
+/** `field` of every record of `kind`, per run, against the step (records without a finite value are left out). */
+export function recordCurveData(runs: readonly LabelledRun[], kind: string, field: string): RecordPoint[] {
+  return runs.flatMap((r) =>
+    recordsOfKind(r.records, kind).flatMap((rec) => {
+      const value = finiteField(rec, field);
+      return value === undefined ? [] : [{ run: r.run, setting: r.setting, seed: r.seed, step: rec.step, value }];
+    }),
+  );
+}
+
+/**
+ * A measurement over training on a linear axis (cosines can be negative, so no log axis and no
+ * geometric band): one line per run, coloured by setting, and a dashed rule at `rule` when given
+ * (0 for cosines: below it is gradient confusion).
+ */
+export function recordCurvesSpec(runs: readonly LabelledRun[], options: { kind: string; field: string; yTitle: string; rule?: number }): TopLevelSpec {
+  const points = recordCurveData(runs, options.kind, options.field);
+  const perRun = new Map<string, number>();
+  for (const p of points) perRun.set(p.run, (perRun.get(p.run) ?? 0) + 1);
+  const showPoints = [...perRun.values()].some((n) => n < 3);
+  const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: ',d', tickMinStep: 1 } };
+  const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
+  const layer: object[] = [
+    {
+      data: { name: 'points' },
+      mark: { type: 'line', strokeWidth: 1.2, opacity: 0.8, point: showPoints },
+      encoding: { x, y: { field: 'value', type: 'quantitative', title: options.yTitle }, color, detail: { field: 'run', type: 'nominal' } },
+    },
+  ];
+  if (options.rule !== undefined) layer.push({ data: { values: [{ y: options.rule }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });
+  return figureSpec({ points }, { ...figureSize, layer });
+}
