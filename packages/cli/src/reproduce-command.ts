@@ -1,6 +1,7 @@
 import { DEFAULT_PRESET_SCALE, getPreset, parseShard, presets, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type Preset, type PresetScale } from '@overparam/experiments';
 import { reproducePreset, writePresetSweepFiles } from '@overparam/experiments/node';
 import { writeReport } from '@overparam/report/node';
+import { UnknownNameError } from '@overparam/core';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
@@ -64,7 +65,14 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
         return;
       }
       if (id === undefined) throw new UsageError('PRESET', 'name a preset (overparam reproduce --list shows them)');
-      const preset = getPreset(id);
+      let preset: Preset;
+      try {
+        preset = getPreset(id);
+      } catch (e) {
+        // A mistyped id is a usage error: say which ids there are.
+        if (e instanceof UnknownNameError) throw new UsageError('preset', `${e.message} (overparam reproduce --list describes them)`);
+        throw e;
+      }
       const scale = String(options.scale);
       if (!(presetScales as readonly string[]).includes(scale)) throw new UsageError('--scale', `expected one of ${presetScales.join(', ')}, got '${scale}'`);
       const jobs = Number(options.jobs);

@@ -1,6 +1,7 @@
 import { OverparamError, UnknownNameError } from '@overparam/core';
 import { parseSweep, type SweepSpec } from '../sweep';
 import { linearRegressionPreset } from './c1-linear-regression';
+import { nearOrthogonalityPreset } from './c7-near-orthogonality';
 import type { Preset, PresetScale } from './preset';
 
 /**
@@ -8,7 +9,7 @@ import type { Preset, PresetScale } from './preset';
  * (C1–C7), Arora et al.'s (C8–C11 and fig. 5), Du et al.'s (C12). A new preset is one file and one
  * line here.
  */
-export const presets: readonly Preset[] = [linearRegressionPreset];
+export const presets: readonly Preset[] = [linearRegressionPreset, nearOrthogonalityPreset];
 
 export const presetIds: readonly string[] = presets.map((p) => p.id);
 

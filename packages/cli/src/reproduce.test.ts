@@ -1,0 +1,62 @@
+import { presetIds, presets } from '@overparam/experiments';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startCli } from '../../../test/helpers/cli-process';
+import { cli, temporaryRoot } from './test-cli';
+
+const root = await temporaryRoot('overparam-reproduce-');
+
+describe('overparam reproduce --list', () => {
+  it('shows one line per preset, id first, with its claim and source', async () => {
+    const { code, stdout } = await cli('reproduce', '--list');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual([...presetIds]);
+    lines.forEach((line, i) => expect(line).toContain(presets[i]!.source));
+  });
+
+  it('--json gives every preset with what each scale scales down', async () => {
+    const { code, stdout } = await cli('reproduce', '--list', '--json');
+    expect(code).toBe(0);
+    const listed = JSON.parse(stdout) as Array<{ id: string; scales: Record<string, string> }>;
+    expect(listed.map((p) => p.id)).toEqual([...presetIds]);
+    for (const p of listed) expect(Object.keys(p.scales)).toEqual(['smoke', 'laptop', 'paper']);
+  });
+
+  it.each([
+    [['reproduce', 'c0-nothing'], `unknown preset 'c0-nothing'; expected one of: ${presetIds.join(', ')}`],
+    [['reproduce', presetIds[0]!, '--scale', 'huge'], "--scale: expected one of smoke, laptop, paper, got 'huge'"],
+    [['reproduce', presetIds[0]!, '--jobs', '0'], "--jobs: expected an integer ≥ 1, got '0'"],
+    [['reproduce'], 'name a preset'],
+  ])('%j → exit 2 with one line saying what to do', async (argv, message) => {
+    const { code, stderr } = await cli(...argv, '--out', join(root, 'never'));
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(existsSync(join(root, 'never'))).toBe(false);
+  });
+});
+
+/**
+ * Every preset at smoke scale, as a user runs it: a real process on the fastest backend here
+ * (`auto`), `--check` so a failed criterion fails the test. Smoke scale is sized to finish in
+ * about 30 s each on the node backend.
+ */
+describe.each(presetIds.map((id) => [id]))('overparam reproduce %s --scale smoke --check', (id) => {
+  it('passes its criteria and writes preset.json and the report', { timeout: 240_000 }, async () => {
+    const out = join(root, id);
+    const { done } = startCli(['reproduce', id, '--scale', 'smoke', '--out', out, '--check']);
+    const { code, stdout, stderr } = await done;
+    expect(stderr).toContain(`criteria of ${id} at scale smoke`);
+    expect({ code, criteria: stderr.split('\n').filter((l) => /^overparam: {3}(FAIL|pass|REPORTED)/.test(l)) }).toMatchObject({ code: 0 });
+    const result = JSON.parse(stdout) as { passed: boolean; criteria: Array<{ passed: boolean | null }>; report: string };
+    expect(result.passed).toBe(true);
+    expect(result.criteria.filter((c) => c.passed !== null).length).toBeGreaterThan(0);
+    const written = JSON.parse(await readFile(join(out, 'preset.json'), 'utf8')) as { id: string; scale: string; criteria: unknown[] };
+    expect(written).toMatchObject({ id, scale: 'smoke', criteria: result.criteria });
+    expect(existsSync(result.report)).toBe(true);
+    expect(await readFile(result.report, 'utf8')).toContain('Criteria: ');
+  });
+});
