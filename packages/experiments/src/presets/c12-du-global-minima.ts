@@ -24,6 +24,8 @@ function base(width: number | undefined, extra: Record<string, unknown>): Record
     data: 'sphere',
     dataOptions: { n: EXAMPLES, d: INPUT_DIM, testN: 1 },
     loss: 'square',
+    // Du et al.'s analysis is of full-batch gradient descent (and n is small).
+    batchSize: 'full',
     ...extra,
   };
 }
@@ -37,7 +39,6 @@ function atInitialization(widths: readonly number[], seeds: readonly number[]): 
 function training(widths: readonly number[], steps: number, every: number, seeds: readonly number[]): PresetSweep {
   return {
     base: base(undefined, {
-      batchSize: 'full',
       steps,
       lr: LR,
       logEvery: every,
@@ -84,8 +85,8 @@ export const duGlobalMinimaPreset: Preset = {
     'Initialization section: λ_min(G⁽ᴴ⁾(0)) / λ₀ against the width approaches 1, and max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| falls like 1/√m (a slope of −1/2 on log–log axes). Training section: the full training loss on a log axis falls along a straight line; the spectrum panel shows λ_min of the Gram; weight movement (‖W(k) − W(0)‖ / ‖W(0)‖) is smaller for wider nets. The rate bound uses η_Du = lr / n, since our loss is the mean and theirs the sum.',
   scales: {
     smoke: {
-      sweeps: { init: atInitialization([64, 256, 1024, 4096], [0, 1]), training: training([256, 1024, 4096], 60, 10, [0]) },
-      scaledDown: `H = ${DEPTH}, n = ${EXAMPLES} unit inputs in d = ${INPUT_DIM}; widths up to 4,096 with 2 nets each at initialization; 60 full-batch steps.`,
+      sweeps: { init: atInitialization([64, 256, 1024, 4096], [0, 1]), training: training([256, 1024, 2048], 40, 10, [0]) },
+      scaledDown: `H = ${DEPTH}, n = ${EXAMPLES} unit inputs in d = ${INPUT_DIM}; widths up to 4,096 with 2 nets each at initialization; 40 full-batch steps at widths up to 2,048.`,
     },
     laptop: {
       sweeps: { init: atInitialization([64, 256, 1024, 4096, 8192], [0, 1, 2, 3]), training: training([256, 1024, 4096], 300, 10, [0, 1]) },

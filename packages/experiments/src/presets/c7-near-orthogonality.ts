@@ -22,6 +22,8 @@ function sweep(n: number, dims: readonly number[], dataSeeds: readonly number[])
       dataOptions: { n, testN: 1 },
       loss: 'square',
       steps: 0,
+      // Nothing is trained; a full batch keeps the minibatch size from exceeding a small N.
+      batchSize: 'full',
       metrics: [{ name: 'data-geometry', n, delta: DELTA }],
     },
     // The data set is drawn from dataSeed (the run seed only seeds the model).
