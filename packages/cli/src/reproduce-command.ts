@@ -1,9 +1,10 @@
-import { DEFAULT_PRESET_SCALE, getPreset, parseShard, presets, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type Preset, type PresetScale } from '@overparam/experiments';
+import { DEFAULT_PRESET_SCALE, getPreset, presetSweeps, sweepCells, parseShard, presets, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type Preset, type PresetScale } from '@overparam/experiments';
 import { reproducePreset, writePresetSweepFiles } from '@overparam/experiments/node';
 import { writeReport } from '@overparam/report/node';
-import { UnknownNameError } from '@overparam/core';
+import { isOverparamError, UnknownNameError } from '@overparam/core';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parseSets } from './config-file';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
 import { stopOnSignals } from './run-signals';
@@ -36,6 +37,8 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
     .option('--json', 'with --list: the presets as JSON (ids, claims, sources, scales)')
     .option('--scale <scale>', `${presetScales.join(' | ')}: smoke ≤ 30 s, laptop ≤ 15 min on 2 cores, paper = the seed's protocol (a cluster)`, DEFAULT_PRESET_SCALE)
     .option('--out <dir>', 'the reproduction directory (default runs/<preset>-<scale>): one sweep directory per sweep, preset.json, report/')
+    .option('--backend <name>', "run every cell on this backend (default: each config's, 'auto')")
+    .option('--set <key=value...>', "override a key of every sweep's base config by dotted path (repeatable), e.g. --set steps=100; grid keys keep their grid values")
     .option('--jobs <n>', 'cells at once, each in its own worker process', '1')
     .option('--shard <i/n>', 'run only shard i of n of every sweep (default: from SLURM_ARRAY_TASK_ID/COUNT)')
     .option('--retry-failed', 'run failed cells again')
@@ -78,10 +81,18 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
       const jobs = Number(options.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs', `expected an integer ≥ 1, got '${String(options.jobs)}'`);
       const outDir = typeof options.out === 'string' ? options.out : join('runs', `${preset.id}-${scale}`);
+      const overrides = [...(typeof options.backend === 'string' ? [{ path: 'backend', value: options.backend }] : []), ...parseSets(options.set as string[] | undefined)];
+      try {
+        for (const { spec } of presetSweeps(preset, scale as PresetScale, overrides)) sweepCells(spec);
+      } catch (e) {
+        // The preset's own sweeps are tested; a bad cell now comes from --backend or --set.
+        if (overrides.length > 0 && isOverparamError(e)) throw new UsageError(typeof options.backend === 'string' && options.set === undefined ? '--backend' : '--set', e.message);
+        throw e;
+      }
 
       if (options.emit !== undefined) {
         if (options.emit !== 'slurm' && options.emit !== 'k8s') throw new UsageError('--emit', `expected slurm or k8s, got '${String(options.emit)}'`);
-        for (const sweep of await writePresetSweepFiles(preset, scale as PresetScale, outDir)) {
+        for (const sweep of await writePresetSweepFiles(preset, scale as PresetScale, outDir, overrides)) {
           const emitOptions = { sweepFile: resolve(sweep.file), outDir: resolve(sweep.dir), name: sweep.name, tasks: Math.min(sweep.cells, 100), command: String(options.command), jobs };
           io.stdout.write(options.emit === 'slurm' ? slurmScript(emitOptions) : kubernetesJob(emitOptions));
         }
@@ -97,6 +108,7 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
         const result = await reproducePreset(preset, {
           scale: scale as PresetScale,
           outDir,
+          overrides,
           jobs,
           ...(shard !== undefined ? { shard } : {}),
           retryFailed: options.retryFailed === true,

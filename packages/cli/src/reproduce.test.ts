@@ -30,6 +30,8 @@ describe('overparam reproduce --list', () => {
     [['reproduce', presetIds[0]!, '--scale', 'huge'], "--scale: expected one of smoke, laptop, paper, got 'huge'"],
     [['reproduce', presetIds[0]!, '--jobs', '0'], "--jobs: expected an integer ≥ 1, got '0'"],
     [['reproduce'], 'name a preset'],
+    [['reproduce', presetIds[0]!, '--set', 'steps=-1'], '--set: sweep cell (dataOptions.d=80, lr=0.01, seed=0): steps: Too small'],
+    [['reproduce', presetIds[0]!, '--set', 'stepz=5'], 'stepz: is not a known field'],
   ])('%j → exit 2 with one line saying what to do', async (argv, message) => {
     const { code, stderr } = await cli(...argv, '--out', join(root, 'never'));
     expect(code).toBe(2);

@@ -1,6 +1,6 @@
 import { OverparamError } from '@overparam/core';
 import { join } from 'node:path';
-import { presetSweeps } from './presets/registry';
+import { presetSweeps, type PresetOverride } from './presets/registry';
 import { criteriaPass, evaluateCriteria, readSweepResult } from './presets/results';
 import type { CriterionResult, Preset, PresetResults, PresetScale } from './presets/preset';
 import { makeDirectory, writeFileAtomic } from './store/files';
@@ -18,6 +18,8 @@ export const PRESET_FILES = { preset: 'preset.json', sweepFile: (key: string) =>
 export interface ReproduceOptions extends Omit<SweepOptions, 'outDir' | 'onProgress'> {
   readonly scale: PresetScale;
   readonly outDir: string;
+  /** Changes to every sweep's base config (`--backend`, `--set`). */
+  readonly overrides?: readonly PresetOverride[];
   readonly onProgress?: (key: string, progress: SweepProgress) => void;
 }
 
@@ -36,10 +38,17 @@ export interface Reproduction {
 }
 
 /** Writes each sweep of the scale as a sweep file under `outDir` (for `overparam sweep --emit slurm`), returning their paths. */
-export async function writePresetSweepFiles(preset: Preset, scale: PresetScale, outDir: string): Promise<Array<{ key: string; file: string; dir: string; name: string; cells: number }>> {
+export async function writePresetSweepFiles(
+  preset: Preset,
+  scale: PresetScale,
+  outDir: string,
+  overrides: readonly PresetOverride[] = [],
+): Promise<Array<{ key: string; file: string; dir: string; name: string; cells: number }>> {
+  // Every sweep is checked before any file is written.
+  const sweeps = presetSweeps(preset, scale, overrides);
   await makeDirectory(outDir);
   const written = [];
-  for (const { key, spec } of presetSweeps(preset, scale)) {
+  for (const { key, spec } of sweeps) {
     const file = join(outDir, PRESET_FILES.sweepFile(key));
     await writeFileAtomic(file, `${JSON.stringify(spec, null, 2)}\n`);
     written.push({ key, file, dir: join(outDir, key), name: spec.name, cells: sweepCells(spec).length });
@@ -53,12 +62,12 @@ export async function writePresetSweepFiles(preset: Preset, scale: PresetScale, 
  * (the CLI renders it with @overparam/report).
  */
 export async function reproducePreset(preset: Preset, options: ReproduceOptions): Promise<Reproduction> {
-  const { scale, outDir, onProgress, ...sweepOptions } = options;
-  const files = await writePresetSweepFiles(preset, scale, outDir);
+  const { scale, outDir, onProgress, overrides = [], ...sweepOptions } = options;
+  const files = await writePresetSweepFiles(preset, scale, outDir, overrides);
   const sweeps: SweepReport[] = [];
   const results: Record<string, PresetResults[string]> = {};
   let unfinished = 0;
-  for (const { key, spec } of presetSweeps(preset, scale)) {
+  for (const { key, spec } of presetSweeps(preset, scale, overrides)) {
     if (options.signal?.aborted === true) break;
     const dir = join(outDir, key);
     const report = await runSweep(spec, { ...sweepOptions, outDir: dir, ...(onProgress !== undefined ? { onProgress: (p) => onProgress(key, p) } : {}) });

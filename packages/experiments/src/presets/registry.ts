@@ -1,4 +1,5 @@
 import { OverparamError, UnknownNameError } from '@overparam/core';
+import { setAtPath } from '../dotted-path';
 import { parseSweep, type SweepSpec } from '../sweep';
 import { linearRegressionPreset } from './c1-linear-regression';
 import { nearOrthogonalityPreset } from './c7-near-orthogonality';
@@ -20,11 +21,19 @@ export function getPreset(id: string): Preset {
   return preset;
 }
 
+/** A change to every sweep's base config by dotted path (`backend` = `wasm`); the grid still sets its own keys. */
+export interface PresetOverride {
+  readonly path: string;
+  readonly value: unknown;
+}
+
 /** The sweep key → validated sweep spec of one scale, each named `<preset id>-<key>`. */
-export function presetSweeps(preset: Preset, scale: PresetScale): Array<{ key: string; spec: SweepSpec }> {
+export function presetSweeps(preset: Preset, scale: PresetScale, overrides: readonly PresetOverride[] = []): Array<{ key: string; spec: SweepSpec }> {
   return Object.entries(preset.scales[scale].sweeps).map(([key, sweep]) => {
     try {
-      return { key, spec: parseSweep({ ...sweep, name: `${preset.id}-${key}` }) };
+      let base: Record<string, unknown> = { ...sweep.base };
+      for (const { path, value } of overrides) base = setAtPath(base, path, value);
+      return { key, spec: parseSweep({ ...sweep, base, name: `${preset.id}-${key}` }) };
     } catch (e) {
       throw new OverparamError('SWEEP_INVALID', `preset ${preset.id}, scale ${scale}, sweep ${key}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
