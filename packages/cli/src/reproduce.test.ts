@@ -3,10 +3,21 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCli } from '../../../test/helpers/cli-process';
+import { spawn } from 'node:child_process';
 import { cli, temporaryRoot } from './test-cli';
 
 const root = await temporaryRoot('overparam-reproduce-');
+
+/** `overparam` as a real process from the sources, so each preset runs on the backend `auto` picks here. */
+function overparamProcess(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const main = join(import.meta.dirname, 'main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@overparam/source', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
 
 describe('overparam reproduce --list', () => {
   it('shows one line per preset, id first, with its claim and source', async () => {
@@ -49,8 +60,7 @@ describe('overparam reproduce --list', () => {
 describe.each(presetIds.map((id) => [id]))('overparam reproduce %s --scale smoke --check', (id) => {
   it('passes its criteria and writes preset.json and the report', { timeout: 240_000 }, async () => {
     const out = join(root, id);
-    const { done } = startCli(['reproduce', id, '--scale', 'smoke', '--out', out, '--check']);
-    const { code, stdout, stderr } = await done;
+    const { code, stdout, stderr } = await overparamProcess(['reproduce', id, '--scale', 'smoke', '--out', out, '--check']);
     expect(stderr).toContain(`criteria of ${id} at scale smoke`);
     expect({ code, criteria: stderr.split('\n').filter((l) => /^overparam: {3}(FAIL|pass|REPORTED)/.test(l)) }).toMatchObject({ code: 0 });
     const result = JSON.parse(stdout) as { passed: boolean; criteria: Array<{ passed: boolean | null }>; report: string };
