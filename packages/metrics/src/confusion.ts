@@ -117,3 +117,20 @@ export function gradientConfusion(gram: { readonly size: number; readonly matrix
     undefinedPairs: cos.length - summary.count,
   };
 }
+
+/** JSON has no NaN or Infinity: an undefined statistic is written as null. */
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** minCos, meanCos, medianCos, maxCos, fractionNegative, cosP05 … (the names records and measure.json use). */
+export function cosineFields(s: CosineSummary): Record<string, number | null> {
+  const out: Record<string, number | null> = {
+    cosines: s.count,
+    minCos: finiteOrNull(s.min),
+    meanCos: finiteOrNull(s.mean),
+    medianCos: finiteOrNull(s.median),
+    maxCos: finiteOrNull(s.max),
+    fractionNegative: finiteOrNull(s.fractionNegative),
+  };
+  for (const [k, v] of Object.entries(s.quantiles)) out[`cos${k.toUpperCase()}`] = finiteOrNull(v);
+  return out;
+}

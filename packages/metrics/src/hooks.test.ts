@@ -69,7 +69,8 @@ describe('metric hooks in the training loop', () => {
     const s = sink.ofKind('spectrum')[0]!;
     expect(s.lambdaMin as number).toBeGreaterThan(0);
     expect(s.lambdaMax as number).toBeGreaterThanOrEqual(s.lambdaMin as number);
-    expect(Object.keys(s.layers as object)).toEqual(['0', '2']);
+    expect(Object.keys(s.layers as object)).toEqual(['W(1)', 'W(2)']);
+    expect(Object.values(s.layers as Record<string, { path: string }>).map((l) => l.path)).toEqual(['0', '2']);
     const m = sink.ofKind('minibatch-confusion')[0]!;
     expect(m.cosines).toBe(3);
     expect(Math.min(...(m.cosineValues as number[]))).toBe(m.minCos);

@@ -13,16 +13,30 @@ export {
   summarizeCosines,
   quantileKey,
   defaultQuantiles,
+  cosineFields,
   type Confusion,
   type CosineSummary,
 } from './confusion';
 export { minibatchConfusion, type MinibatchConfusion, type MinibatchConfusionOptions } from './minibatch';
-export { metricHook, metricHooks, checkMetricSpecs, cosineFields } from './hooks';
+export { metricHook, metricHooks, checkMetricSpecs } from './hooks';
+export { metricDefinitions, metricDefinition, metricNeedsLoss, type MetricName } from './registry';
+export { defineMetric, scheduleKeys, type MetricDefinition, type MetricSchema, type ScheduleSpec } from './metric-definition';
 export { metricSpecSchema, metricListSchema, parseMetricSpecs, parseMetricFlag, parseMetricFlags, metricHookNames, type MetricSpec, type MetricSpecInput } from './metric-spec';
 
 export { gaussianKde, kdeBandwidth, poolValues, bandwidthRules, type Kde, type KdeOptions, type BandwidthRule } from './kde';
 export { histogram, binRules, type Histogram, type HistogramOptions, type BinRule } from './histogram';
-export { spectrum, spectrumExtremes, symmetricEigenvalues, symmetricExtremeEigenvalues, type Spectrum, type SpectrumOptions, type LayerSpectrum, type SymmetricMatrix } from './spectrum';
+export {
+  spectrum,
+  spectrumExtremes,
+  symmetricEigenvalues,
+  symmetricExtremeEigenvalues,
+  paperLayerSpectra,
+  type Spectrum,
+  type SpectrumOptions,
+  type LayerSpectrum,
+  type NamedLayerSpectrum,
+  type SymmetricMatrix,
+} from './spectrum';
 export { populationGram, populationActivations, type PopulationGram, type PopulationGramOptions, type PopulationActivation } from './population-gram';
 export {
   weightMovement,
@@ -46,3 +60,5 @@ export {
   type BalancednessHookOptions,
 } from './balancedness';
 export { optimalLinearLoss, excessLoss, optimalLossHook, type OptimalLoss, type OptimalLossOptions } from './optimal-loss';
+export { fullLoss, type FullLossOptions } from './metrics/full-loss';
+export { dataGeometry, trainingInputs, type DataGeometry } from './metrics/data-geometry';

@@ -1,84 +1,23 @@
 import { ConfigError } from '@overparam/core';
 import { z } from 'zod';
+import { metricDefinitions } from './registry';
 
 /**
  * Metrics as a run config names them: `{ name: 'confusion', every: 500, pairs: 100 }`, or on the
- * command line `confusion:every=500,pairs=100`. The schedule keys are shared; the rest belong to
- * the metric. Defaults are filled in here, so a run's config.json shows what was measured.
+ * command line `confusion:every=500,pairs=100`. Each metric's schema is in its own file under
+ * `src/metrics/`; this union is derived from the registry. Defaults are filled in by the schemas,
+ * so a run's config.json shows what was measured.
  */
-const positiveInt = z.number().int().min(1);
+// Mapped over a type parameter, so that a tuple maps to a tuple.
+type SchemasOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { readonly schema: infer S } ? S : never };
+type NamesOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { readonly name: infer N } ? N : never };
+type Schemas = SchemasOf<typeof metricDefinitions>;
+type Names = NamesOf<typeof metricDefinitions>;
 
-const schedule = {
-  /** Every this many optimizer steps. */
-  every: positiveInt.optional(),
-  /** At the end of every this many epochs (the paper measures at the end of every epoch). */
-  epochs: positiveInt.optional(),
-  /** Also at initialization, before the first step. */
-  start: z.boolean().default(false),
-  /** Also after the last step (the papers' "at the end of training"). */
-  end: z.boolean().default(true),
-};
+// The casts keep each entry's own type (a tuple), which the union needs to type its output.
+export const metricHookNames = metricDefinitions.map((d) => d.name) as unknown as Readonly<Names>;
 
-const confusionSchema = z
-  .strictObject({
-    name: z.literal('confusion'),
-    ...schedule,
-    /** Per-example confusion from the loss Gram of `n` training examples (default 256) … */
-    n: z.number().int().min(2).optional(),
-    /** … or, with `pairs`, the paper's protocol: that many pairs of minibatches (see minibatch-confusion). */
-    pairs: positiveInt.optional(),
-    batchSize: positiveInt.optional(),
-    /** Fix the examples across measurements (drawn once from this seed); default fresh ones each time. */
-    seed: z.number().int().optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.n !== undefined && v.pairs !== undefined) ctx.addIssue({ code: 'custom', path: ['pairs'], message: 'give either n (per-example confusion) or pairs (minibatch pairs), not both' });
-    if (v.batchSize !== undefined && v.pairs === undefined) ctx.addIssue({ code: 'custom', path: ['batchSize'], message: 'only applies with pairs (the minibatch-pair protocol)' });
-  })
-  .transform((v) => (v.pairs !== undefined ? { ...v, batchSize: v.batchSize ?? 128 } : { ...v, n: v.n ?? 256 }));
-
-const minibatchSchema = z.strictObject({
-  name: z.literal('minibatch-confusion'),
-  ...schedule,
-  pairs: positiveInt.default(100),
-  batchSize: positiveInt.default(128),
-  method: z.enum(['direct', 'gram']).default('direct'),
-  seed: z.number().int().optional(),
-  /** Also write every pair's cosine (`cosineValues`), e.g. for the KDE the paper pools over runs. */
-  values: z.boolean().default(false),
-});
-
-const spectrumSchema = z.strictObject({
-  name: z.literal('spectrum'),
-  ...schedule,
-  n: z.number().int().min(1).default(256),
-  /** `output`: the empirical NTK (Du et al.'s G); `loss`: the loss Gram. */
-  of: z.enum(['output', 'loss']).default('output'),
-  /** Per-layer trace shares. */
-  layers: z.boolean().default(false),
-  /** Write every eigenvalue into the record, not only λ_min, λ_max, κ. */
-  eigenvalues: z.boolean().default(false),
-  /** The examples are fixed across measurements, drawn once from this seed, so G(k) is comparable over k. */
-  seed: z.number().int().default(0),
-});
-
-const movementSchema = z.strictObject({ name: z.literal('weight-movement'), ...schedule });
-
-const balancednessSchema = z.strictObject({
-  name: z.literal('balancedness'),
-  ...schedule,
-  /** At initialization too, by default: the start is where eq. 7 is imposed, and a model that is not a linear chain fails before training. */
-  start: z.boolean().default(true),
-  /** Write W_e's entries as well as its singular values. */
-  matrix: z.boolean().default(true),
-});
-
-/** Once, at the start: the run's loss is not needed before that, and the optimum does not change. */
-const optimalLossSchema = z.strictObject({ name: z.literal('optimal-loss'), ...schedule, start: z.boolean().default(true), end: z.boolean().default(false) });
-
-export const metricHookNames = ['confusion', 'minibatch-confusion', 'spectrum', 'weight-movement', 'balancedness', 'optimal-loss'] as const;
-
-export const metricSpecSchema = z.discriminatedUnion('name', [confusionSchema, minibatchSchema, spectrumSchema, movementSchema, balancednessSchema, optimalLossSchema], {
+export const metricSpecSchema = z.discriminatedUnion('name', metricDefinitions.map((d) => d.schema) as unknown as Schemas, {
   error: (issue) =>
     issue.code === 'invalid_union' ? `unknown metric '${String((issue.input as { name?: unknown } | undefined)?.name)}'; expected one of: ${metricHookNames.join(', ')}` : undefined,
 });

@@ -122,3 +122,29 @@ function summary(g: SymmetricMatrix, lambdaMin: number, lambdaMax: number, optio
   });
   return { ...result, layers };
 }
+
+/** One layer's part of a spectrum record, under its name in the papers' notation. */
+export interface NamedLayerSpectrum {
+  /** The layer's parameter path in the model (its weights and bias together). */
+  readonly path: string;
+  readonly trace: number;
+  readonly traceShare: number;
+  readonly lambdaMin?: number;
+  readonly lambdaMax?: number;
+}
+
+/**
+ * Per-layer spectra keyed as the papers name the layers: `W(1)` … `W(H)` in order of depth
+ * (Du et al.'s W⁽¹⁾ … W⁽ᴴ⁾, whose Theorem 5.1 bounds λ_min of the last one's Gram G⁽ᴴ⁾). The
+ * order is the Gram's layer order, which is the forward order of the parametrised primitives;
+ * each primitive (a dense or conv layer with its bias, a batch-norm) is one layer, and frozen
+ * parameters (Du et al.'s output layer a) are not in the Gram, so they get no name.
+ */
+export function paperLayerSpectra(layers: readonly LayerSpectrum[]): Record<string, NamedLayerSpectrum> {
+  return Object.fromEntries(
+    layers.map((l, i) => [
+      `W(${i + 1})`,
+      { path: l.path, trace: l.trace, traceShare: l.traceShare, ...(l.lambdaMin !== undefined ? { lambdaMin: l.lambdaMin, lambdaMax: l.lambdaMax } : {}) },
+    ]),
+  );
+}

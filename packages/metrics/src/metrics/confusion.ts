@@ -1,0 +1,64 @@
+import { ConfigError, type HookContext, type Rng } from '@overparam/core';
+import { z } from 'zod';
+import { cosineFields, gradientConfusion } from '../confusion';
+import { gradientGram } from '../gram/engine';
+import { defineMetric, finite, positiveInt, rngFor, sampleRows, scheduleKeys, scheduleOf, withBatch } from '../metric-definition';
+import { checkPairSize, DEFAULT_PAIR_BATCH_SIZE, pairConfusion } from './minibatch-confusion';
+
+async function exampleConfusion(ctx: HookContext, n: number, rng: Rng) {
+  const started = Date.now();
+  return withBatch(ctx.data, sampleRows(ctx.data, n, rng, 'confusion'), async (batch) => {
+    const g = await gradientGram(ctx.model, batch, { loss: ctx.loss });
+    const c = gradientConfusion(g);
+    return {
+      n,
+      eta: c.eta,
+      minInner: c.minInner,
+      averagedInner: c.averagedInner,
+      etaNormalized: finite(c.etaNormalized),
+      ...cosineFields(c.cosines),
+      method: g.method,
+      training: g.training,
+      seconds: (Date.now() - started) / 1000,
+    };
+  });
+}
+
+export const confusionMetric = defineMetric({
+  name: 'confusion',
+  schema: z
+    .strictObject({
+      name: z.literal('confusion'),
+      ...scheduleKeys,
+      /** Per-example confusion from the loss Gram of `n` training examples (default 256) … */
+      n: z.number().int().min(2).optional(),
+      /** … or, with `pairs`, the paper's protocol: that many pairs of minibatches (see minibatch-confusion). */
+      pairs: positiveInt.optional(),
+      batchSize: positiveInt.optional(),
+      /** Fix the examples across measurements (drawn once from this seed); default fresh ones each time. */
+      seed: z.number().int().optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.n !== undefined && v.pairs !== undefined) ctx.addIssue({ code: 'custom', path: ['pairs'], message: 'give either n (per-example confusion) or pairs (minibatch pairs), not both' });
+      if (v.batchSize !== undefined && v.pairs === undefined) ctx.addIssue({ code: 'custom', path: ['batchSize'], message: 'only applies with pairs (the minibatch-pair protocol)' });
+    })
+    .transform((v) => (v.pairs !== undefined ? { ...v, batchSize: v.batchSize ?? DEFAULT_PAIR_BATCH_SIZE } : { ...v, n: v.n ?? 256 })),
+  hook: (spec) => ({
+    name: spec.name,
+    schedule: scheduleOf(spec),
+    run: (ctx) => {
+      const rng = rngFor(ctx, spec.seed, spec.name);
+      return spec.pairs !== undefined ? pairConfusion(ctx, spec.pairs, spec.batchSize ?? DEFAULT_PAIR_BATCH_SIZE, rng, 'direct') : exampleConfusion(ctx, spec.n ?? 256, rng);
+    },
+  }),
+  requirements: (spec, data) => {
+    if (spec.pairs !== undefined) return checkPairSize(spec.batchSize ?? DEFAULT_PAIR_BATCH_SIZE, data);
+    if (spec.n !== undefined && spec.n > data.train.n) throw new ConfigError('n', `${spec.n} exceeds the ${data.train.n} training examples of '${data.name}'`);
+  },
+  needsLoss: true,
+  doc: {
+    measures: 'gradient confusion (seed 000 Definition 2.1) from the loss Gram of n training examples, or by the minibatch-pair protocol',
+    options: '`n` (256): per-example confusion of n fresh training examples; or `pairs` (+ `batchSize`, 128): the minibatch protocol; `seed` fixes the examples',
+    record: '`n`, `eta`, `minInner`, `averagedInner`, `etaNormalized`, `cosines`, `minCos`, `meanCos`, `medianCos`, `maxCos`, `fractionNegative`, `cosP05`…`cosP95`, `method`, `training`, `seconds` (with `pairs`: as minibatch-confusion)',
+  },
+});

@@ -1,0 +1,53 @@
+import { ConfigError, type Dataset, type HookContext, type Rng } from '@overparam/core';
+import { z } from 'zod';
+import { cosineFields } from '../confusion';
+import { defineMetric, finite, positiveInt, rngFor, scheduleKeys, scheduleOf } from '../metric-definition';
+import { minibatchConfusion } from '../minibatch';
+
+/** The paper's minibatch size (seed 000 §7), shared with `confusion:pairs=…`. */
+export const DEFAULT_PAIR_BATCH_SIZE = 128;
+
+/** The protocol of seed 000 §7: `pairs` pairs of disjoint minibatches, each pair's gradient cosine. */
+export async function pairConfusion(ctx: HookContext, pairs: number, batchSize: number, rng: Rng, method: 'direct' | 'gram', values = false) {
+  const started = Date.now();
+  const m = await minibatchConfusion(ctx.model, ctx.data, { pairs, batchSize, loss: ctx.loss, rng, method });
+  return {
+    pairs,
+    batchSize,
+    eta: m.eta,
+    etaNormalized: finite(m.etaNormalized),
+    ...cosineFields(m.summary),
+    ...(values ? { cosineValues: Array.from(m.cosines, finite) } : {}),
+    method,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** A pair of minibatches needs 2·batchSize distinct examples. */
+export function checkPairSize(batchSize: number, data: Dataset): void {
+  if (2 * batchSize > data.train.n) {
+    throw new ConfigError('batchSize', `a pair of minibatches of ${batchSize} needs ${2 * batchSize} distinct examples, but '${data.name}' has ${data.train.n}`);
+  }
+}
+
+export const minibatchConfusionMetric = defineMetric({
+  name: 'minibatch-confusion',
+  schema: z.strictObject({
+    name: z.literal('minibatch-confusion'),
+    ...scheduleKeys,
+    pairs: positiveInt.default(100),
+    batchSize: positiveInt.default(DEFAULT_PAIR_BATCH_SIZE),
+    method: z.enum(['direct', 'gram']).default('direct'),
+    seed: z.number().int().optional(),
+    /** Also write every pair's cosine (`cosineValues`), e.g. for the KDE the paper pools over runs. */
+    values: z.boolean().default(false),
+  }),
+  hook: (spec) => ({ name: spec.name, schedule: scheduleOf(spec), run: (ctx) => pairConfusion(ctx, spec.pairs, spec.batchSize, rngFor(ctx, spec.seed, spec.name), spec.method, spec.values) }),
+  requirements: (spec, data) => checkPairSize(spec.batchSize, data),
+  needsLoss: true,
+  doc: {
+    measures: "seed 000 §7's protocol: the cosine of the mean-loss gradients of `pairs` pairs of disjoint minibatches",
+    options: '`pairs` (100), `batchSize` (128), `method` (`direct`; or `gram`), `seed`, `values` (false: also write every pair\'s cosine, `cosineValues`, for a pooled KDE)',
+    record: '`pairs`, `batchSize`, `eta`, `etaNormalized`, `cosines`, `minCos`, `meanCos`, `medianCos`, `maxCos`, `fractionNegative`, `cosP05`…`cosP95`, `method`, `seconds`',
+  },
+});

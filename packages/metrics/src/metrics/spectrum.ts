@@ -1,0 +1,57 @@
+import { ConfigError } from '@overparam/core';
+import { z } from 'zod';
+import { gradientGram } from '../gram/engine';
+import { defineMetric, finite, rngFor, sampleRows, scheduleKeys, scheduleOf, withBatch } from '../metric-definition';
+import { paperLayerSpectra, spectrum, spectrumExtremes } from '../spectrum';
+
+export const spectrumMetric = defineMetric({
+  name: 'spectrum',
+  schema: z.strictObject({
+    name: z.literal('spectrum'),
+    ...scheduleKeys,
+    n: z.number().int().min(1).default(256),
+    /** `output`: the empirical NTK (Du et al.'s G); `loss`: the loss Gram. */
+    of: z.enum(['output', 'loss']).default('output'),
+    /** Per-layer Grams too: each layer's trace share and its own λ_min, λ_max, named W(1) … W(H). */
+    layers: z.boolean().default(false),
+    /** Write every eigenvalue into the record, not only λ_min, λ_max, κ. */
+    eigenvalues: z.boolean().default(false),
+    /** The examples are fixed across measurements, drawn once from this seed, so G(k) is comparable over k. */
+    seed: z.number().int().default(0),
+  }),
+  hook: (spec) => ({
+    name: spec.name,
+    schedule: scheduleOf(spec),
+    run(ctx) {
+      const started = Date.now();
+      return withBatch(ctx.data, sampleRows(ctx.data, spec.n, rngFor(ctx, spec.seed, spec.name), spec.name), async (batch) => {
+        const g = await gradientGram(ctx.model, batch, { of: spec.of, loss: ctx.loss, perLayer: spec.layers });
+        // Only λ_min and λ_max are recorded unless every eigenvalue is asked for: Lanczos then.
+        const s = spec.eigenvalues ? spectrum(g) : { ...spectrumExtremes(g), eigenvalues: undefined };
+        return {
+          n: spec.n,
+          of: spec.of,
+          lambdaMin: s.lambdaMin,
+          lambdaMax: s.lambdaMax,
+          condition: finite(s.condition),
+          trace: s.trace,
+          ...(s.layers !== undefined ? { layers: paperLayerSpectra(s.layers) } : {}),
+          ...(s.eigenvalues !== undefined ? { eigenvalues: Array.from(s.eigenvalues) } : {}),
+          method: g.method,
+          seconds: (Date.now() - started) / 1000,
+        };
+      });
+    },
+  }),
+  requirements: (spec, data) => {
+    if (spec.n > data.train.n) throw new ConfigError('n', `${spec.n} exceeds the ${data.train.n} training examples of '${data.name}'`);
+  },
+  // The NTK is the Gram of the network's outputs; only the loss Gram involves the loss.
+  needsLoss: (spec) => spec.of === 'loss',
+  doc: {
+    measures: "the spectrum of the Gram of n fixed training examples: the empirical NTK (Du et al.'s G(k)) or the loss Gram; per layer with `layers`",
+    options: '`n` (256), `of` (`output`: the NTK; or `loss`), `layers` (false), `eigenvalues` (false), `seed` (0; examples fixed so G(k) is comparable over k)',
+    record:
+      '`n`, `of`, `lambdaMin`, `lambdaMax`, `condition`, `trace`, `method`, `seconds`; with `layers`: `layers: { "W(1)": { path, trace, traceShare, lambdaMin, lambdaMax }, … }` (W(1) … W(H) in order of depth, each a parametrised layer with its bias; `path` is its parameter path); with `eigenvalues`: `eigenvalues`',
+  },
+});
