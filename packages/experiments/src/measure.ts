@@ -79,7 +79,7 @@ function gramSummary(g: GramResult): Record<string, unknown> {
  */
 export const populationGramArchitectures = ['du-mlp'] as const;
 
-function populationSettings(run: PreparedRun): { activation: PopulationActivation; depth: number } {
+export function populationSettings(run: Pick<PreparedRun, 'config' | 'modelOptions'>): { activation: PopulationActivation; depth: number } {
   if (!(populationGramArchitectures as readonly string[]).includes(run.config.arch)) {
     throw new ConfigError(
       'arch',

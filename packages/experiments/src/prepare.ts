@@ -2,6 +2,7 @@ import { buildModel, getArchitecture, optionsFromData } from '@overparam/archite
 import { ConfigError, lossSpec, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig } from '@overparam/core';
 import { loadDataSet, wrnAugment } from '@overparam/data';
 import { checkMetricSpecs, metricHooks } from '@overparam/metrics';
+import { populationSettings } from './measure';
 import { FULL_BATCH, parseRunConfig, stepBatchSize, type RunConfig } from './config';
 import { lossForData } from './loss';
 
@@ -74,5 +75,7 @@ export async function prepareRun(input: unknown): Promise<PreparedRun> {
     divergenceFactor: config.divergenceFactor,
     ...(config.augment === 'wrn' ? { augment: wrnAugment() } : {}),
   };
-  return { config, backend, data, loss, modelOptions, model, trainConfig, hooks: metricHooks(config.metrics) };
+  // The population Gram is defined by the scaled net's activation and depth: the architecture supplies them.
+  const metrics = config.metrics.map((spec) => (spec.name === 'population-gram' ? { ...spec, ...populationSettings({ config, modelOptions }) } : spec));
+  return { config, backend, data, loss, modelOptions, model, trainConfig, hooks: metricHooks(metrics) };
 }

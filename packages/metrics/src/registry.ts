@@ -5,6 +5,7 @@ import { dataGeometryMetric } from './metrics/data-geometry';
 import { fullLossMetric } from './metrics/full-loss';
 import { minibatchConfusionMetric } from './metrics/minibatch-confusion';
 import { optimalLossMetric } from './metrics/optimal-loss';
+import { populationGramMetric } from './metrics/population-gram';
 import { spectrumMetric } from './metrics/spectrum';
 import { weightMovementMetric } from './metrics/weight-movement';
 
@@ -23,6 +24,7 @@ export const metricDefinitions = [
   optimalLossMetric,
   fullLossMetric,
   dataGeometryMetric,
+  populationGramMetric,
 ] as const;
 
 export type MetricName = (typeof metricDefinitions)[number]['name'];

@@ -1,0 +1,80 @@
+import { ConfigError, createRng } from '@overparam/core';
+import { z } from 'zod';
+import { gradientGram } from '../gram/engine';
+import { defineMetric, scheduleKeys, scheduleOf, withBatch } from '../metric-definition';
+import { populationActivations, populationGram } from '../population-gram';
+import { symmetricEigenvalues } from '../spectrum';
+
+/**
+ * Du et al.'s population Gram K⁽ᴴ⁾ (seed 004, eqs. 21–25) on n fixed training inputs, next to the
+ * network's own last-layer Gram G⁽ᴴ⁾ = ⟨∂uᵢ/∂W⁽ᴴ⁾, ∂uⱼ/∂W⁽ᴴ⁾⟩ on the same inputs: λ₀ = λ_min(K⁽ᴴ⁾),
+ * λ_min(G⁽ᴴ⁾), and the largest entry of |G⁽ᴴ⁾ − K⁽ᴴ⁾|. At initialization the analysis has
+ * G⁽ᴴ⁾(0) → K⁽ᴴ⁾ entrywise at rate 1/√m. K⁽ᴴ⁾ depends on the activation and the depth H of the
+ * scaled net; @overparam/experiments fills both in from a du-mlp run's architecture, as metrics
+ * cannot know architectures.
+ */
+export const populationGramMetric = defineMetric({
+  name: 'population-gram',
+  schema: z.strictObject({
+    name: z.literal('population-gram'),
+    ...scheduleKeys,
+    // K⁽ᴴ⁾ is fixed by the data; G⁽ᴴ⁾ against it matters most at initialization.
+    start: z.boolean().default(true),
+    end: z.boolean().default(false),
+    /** Training inputs compared (K⁽ᴴ⁾ is n × n). */
+    n: z.number().int().min(2).default(64),
+    /** Draws the n inputs once, so every measurement compares the same ones. */
+    seed: z.number().int().default(0),
+    /** σ of the net (filled in by experiments for du-mlp). */
+    activation: z.enum(populationActivations).optional(),
+    /** H, the net's number of hidden layers (filled in by experiments for du-mlp). */
+    depth: z.number().int().min(1).optional(),
+  }),
+  hook: (spec) => ({
+    name: spec.name,
+    schedule: scheduleOf(spec),
+    run(ctx) {
+      const { activation, depth } = spec;
+      if (activation === undefined || depth === undefined) throw new ConfigError('activation', 'population-gram needs the activation and depth H of the scaled net; run it on --arch du-mlp, which supplies both');
+      const started = Date.now();
+      const rows = createRng(`population-gram/${spec.seed}`).sampleWithoutReplacement(ctx.data.train.n, spec.n);
+      const size = ctx.data.train.x.length / ctx.data.train.n;
+      const inputs = Array.from(rows, (r) => ctx.data.train.x.subarray(r * size, (r + 1) * size));
+      const k = populationGram(inputs, { activation, depth });
+      return withBatch(ctx.data, rows, async (batch) => {
+        const g = await gradientGram(ctx.model, batch, { of: 'output', loss: ctx.loss, perLayer: true });
+        const last = g.layers?.at(-1);
+        if (last === undefined) throw new ConfigError('metrics', 'population-gram found no parametrised layer in the model');
+        let maxAbsDiff = 0;
+        let maxAbsK = 0;
+        for (let i = 0; i < k.matrix.length; i++) {
+          maxAbsDiff = Math.max(maxAbsDiff, Math.abs(last.matrix[i]! - k.matrix[i]!));
+          maxAbsK = Math.max(maxAbsK, Math.abs(k.matrix[i]!));
+        }
+        const lambdaMinLast = symmetricEigenvalues({ size: g.size, matrix: last.matrix }, 'last-layer Gram')[0]!;
+        return {
+          n: spec.n,
+          activation,
+          depth,
+          lambda0: k.lambda0,
+          lambdaMinLast,
+          lambdaRatio: lambdaMinLast / k.lambda0,
+          maxAbsDiff,
+          relativeMaxAbsDiff: maxAbsDiff / maxAbsK,
+          layer: `W(${g.layers!.length})`,
+          path: last.path,
+          seconds: (Date.now() - started) / 1000,
+        };
+      });
+    },
+  }),
+  requirements: (spec, data) => {
+    if (spec.n > data.train.n) throw new ConfigError('n', `${spec.n} exceeds the ${data.train.n} training examples of '${data.name}'`);
+  },
+  needsLoss: false,
+  doc: {
+    measures: "Du et al.'s population Gram K⁽ᴴ⁾ of n fixed inputs and λ₀ = λ_min(K⁽ᴴ⁾), against the net's last-layer Gram G⁽ᴴ⁾ on the same inputs (du-mlp runs)",
+    options: '`n` (64), `seed` (0), `start` (default **true**), `end` (default false); `activation` and `depth` come from the du-mlp architecture',
+    record: '`n`, `activation`, `depth`, `lambda0`, `lambdaMinLast` (λ_min of G⁽ᴴ⁾), `lambdaRatio`, `maxAbsDiff` (max |G⁽ᴴ⁾ − K⁽ᴴ⁾|), `relativeMaxAbsDiff`, `layer`, `path`, `seconds`',
+  },
+});
