@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config';
-import { fitLine, groupBy, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
-import type { CellResult } from './preset';
+import { atPickedRates, fitLine, groupBy, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
+import type { LrPick } from '../lr-search';
+import type { CellResult, SweepResult } from './preset';
 
 /** A completed cell whose last `confusion` record says `minCos`, at depth `depth`. */
 function cell(depth: number, minCos: number, seed = 0): CellResult {
@@ -60,6 +61,21 @@ describe('criteria helpers', () => {
     const two = trendCriterion({ name: 'x', cells: falling.slice(0, 2), path: 'archOptions.depth', read, direction: 'falls', label: 'min cos' });
     expect(two.passed).toBe(false);
     expect(two.measured).toMatch(/only 2 settings/);
+  });
+
+  it('keeps, per grid point, the completed runs at the rate the rule picked', () => {
+    const at = (depth: number, lr: number, seed: number, status: CellResult['status'] = 'completed'): CellResult => ({
+      ...cell(depth, -0.1, seed),
+      id: `d${depth}lr${lr}s${seed}`,
+      overrides: { 'archOptions.depth': depth, lr },
+      status,
+    });
+    const pick = (depth: number, lr: number | null): LrPick => ({ point: { 'archOptions.depth': depth }, rule: 'sankararaman-a1', lr, reason: '', onEdge: false, candidates: [] });
+    const cells = [at(2, 0.1, 0), at(2, 0.1, 1, 'diverged'), at(2, 0.01, 0), at(4, 0.1, 0), at(4, 0.01, 0), at(4, 0.01, 1), at(8, 0.1, 0)];
+    const searched: SweepResult = { key: 'k', cells, lrPicks: [pick(2, 0.1), pick(4, 0.01), pick(8, null)] };
+    expect(atPickedRates(searched).map((c) => c.id)).toEqual(['d2lr0.1s0', 'd4lr0.01s0', 'd4lr0.01s1']);
+    // Without a search every completed cell counts.
+    expect(atPickedRates({ key: 'k', cells }).map((c) => c.id)).toEqual(cells.filter((c) => c.status === 'completed').map((c) => c.id));
   });
 
   it('fails a value criterion that has nothing to judge', () => {

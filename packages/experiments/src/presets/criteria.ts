@@ -46,6 +46,21 @@ export function completed(cells: readonly CellResult[]): CellResult[] {
   return cells.filter((c) => c.status === 'completed');
 }
 
+/**
+ * The completed cells of a sweep that searched its learning rate, at the rate its rule picked for
+ * each grid point (the runs a paper plots); every completed cell when the sweep fixed the rate. A
+ * grid point whose rule picked nothing (no rate was eligible) contributes no cells.
+ */
+export function atPickedRates(sweep: SweepResult): CellResult[] {
+  const cells = completed(sweep.cells);
+  const picks = sweep.lrPicks;
+  if (picks === undefined) return cells;
+  return cells.filter((cell) => {
+    const pick = picks.find((p) => Object.entries(p.point).every(([path, value]) => settingOf(cell, path) === value));
+    return pick !== undefined && pick.lr !== null && settingOf(cell, 'lr') === pick.lr;
+  });
+}
+
 /** Groups cells by their value at `path`, in first-seen order. */
 export function groupBy(cells: readonly CellResult[], path: string): Map<unknown, CellResult[]> {
   const groups = new Map<unknown, CellResult[]>();
