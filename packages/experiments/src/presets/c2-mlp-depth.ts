@@ -1,0 +1,43 @@
+import { mlpCriteria, mlpSweep, PAPER_CONFUSION } from './mlp-sweeps';
+import type { CriterionResult, Preset } from './preset';
+
+/**
+ * Seed 001, appendix A.1, fig. 5, and Theorem 4.1 of seed 000: MLP-β-100 on MNIST with tanh or
+ * identity activations under Glorot or LeCun normal initialization. The deeper the net, the more
+ * its gradients conflict: the smallest cosine between two gradients falls, at initialization and
+ * at the end of training, and the final training loss rises.
+ */
+const WIDTH = 100;
+const SMOKE_STEPS = 10;
+const SMOKE_DEPTHS = [3, 10, 30, 60];
+
+export const mlpDepthPreset: Preset = {
+  id: 'c2-mlp-depth',
+  claim: 'At a fixed width of 100, deeper MLPs on MNIST have more gradient confusion (a lower minimum cosine between gradients) at initialization and at the end of training, and end training at a higher loss.',
+  source: 'seed 001 A.1 fig. 5; seed 000 Theorem 4.1',
+  reading:
+    'One point per network (activation, initializer, depth β). The min cosine is the smallest cosine between the loss gradients of two examples (laptop and smoke: all pairs of a fixed set of training examples; paper: 1000 pairs of minibatches of 128); lower means more confusion. It should fall with β in every family, at initialization and after training, while the final training loss rises. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why).',
+  scales: {
+    smoke: {
+      sweeps: { depth: mlpSweep({ axis: 'depth', values: SMOKE_DEPTHS, fixed: WIDTH, data: { data: 'mnist' }, steps: SMOKE_STEPS, lr: 0.01, confusion: { n: 50 } }) },
+      scaledDown: `the 10,000 shipped MNIST digits; depths {${SMOKE_DEPTHS.join(', ')}}; ${SMOKE_STEPS} steps at a fixed lr 0.01 (no learning-rate search), one run each; confusion over all pairs of 50 fixed training examples (per-example, Definition 2.1) instead of 1000 minibatch pairs. Only the trend at initialization is judged: ${SMOKE_STEPS} steps are not the end of training.`,
+    },
+    laptop: {
+      sweeps: {
+        depth: mlpSweep({ axis: 'depth', values: [3, 10, 30, 100], fixed: WIDTH, data: { data: 'mnist' }, steps: 500, lr: { rule: 'sankararaman-a1', grid: [1, 0.1, 0.01], runs: 1, minCompleted: 1 }, confusion: { n: 100 } }),
+      },
+      scaledDown:
+        'the 10,000 shipped MNIST digits (7,996 for training); depths {3, 10, 30, 100} instead of up to 1000; 500 steps (8 epochs) instead of 40,000; the paper’s rule (lowest final training loss) over lr {1, 0.1, 0.01} with one run per rate instead of 10 runs over {1, …, 1e-6}; confusion over all pairs of 100 fixed training examples (per-example, Definition 2.1) instead of 1000 minibatch pairs. Sized to about 15 min on 2 cores.',
+    },
+    paper: {
+      sweeps: {
+        depth: mlpSweep({ axis: 'depth', values: [3, 10, 30, 100, 300, 1000], fixed: WIDTH, data: { data: 'mnist-full' }, steps: 40_000, lr: { rule: 'sankararaman-a1' }, confusion: PAPER_CONFUSION }),
+      },
+      scaledDown:
+        'nothing: full MNIST (pass the IDX files with --set dataDir=DIR) in the 40,000/10,000/10,000 split, depths {3, 10, 30, 100, 300, 1000} at width 100, batch 128, 40,000 steps, the paper’s rule (10 runs per rate over {1, …, 1e-6}, at least 8 completed, lowest mean final training loss), 1000 minibatch pairs of 128 for the min cosine.',
+    },
+  },
+  criteria(results, scale): CriterionResult[] {
+    return mlpCriteria(results, 'depth', { axis: 'depth', cosine: 'falls', ...(scale === 'smoke' ? { trainingNotJudged: `${SMOKE_STEPS} steps at smoke scale` } : {}) });
+  },
+};
