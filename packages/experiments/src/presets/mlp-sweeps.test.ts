@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { LrPick } from '../lr-search';
+import { parseSweep, sweepCells } from '../sweep';
+import { MLP_ACTIVATIONS, MLP_INITS, mlpCriteria, mlpSweep } from './mlp-sweeps';
+import type { CellResult, PresetResults } from './preset';
+import type { RunSummary } from '../summary';
+
+const DEPTHS = [2, 4, 8];
+
+/** A completed depth-sweep cell whose confusion records say `initCos` then `endCos`, with `loss` as its final training loss. */
+function cell(activation: string, init: string, depth: number, lr: number, values: { initCos: number; endCos: number; loss: number }): CellResult {
+  const spec = parseSweep({ ...mlpSweep({ axis: 'depth', values: [depth], fixed: 5, data: { data: 'synthetic' }, steps: 4, lr, confusion: { n: 4 } }), name: 't' });
+  const config = sweepCells(spec).find((c) => c.config.archOptions['activation'] === activation && c.config.archOptions['init'] === init)!.config;
+  return {
+    id: `${activation}-${init}-${depth}-${lr}`,
+    overrides: { 'archOptions.activation': activation, 'archOptions.init': init, 'archOptions.depth': depth, lr },
+    seed: 0,
+    config,
+    status: 'completed',
+    summary: { outcome: 'completed', finalTrainLoss: values.loss } as RunSummary,
+    records: [
+      { kind: 'confusion', step: 0, epoch: 0, minCos: values.initCos },
+      { kind: 'confusion', step: 4, epoch: 0, minCos: values.endCos },
+    ],
+  };
+}
+
+/** Every family at every depth: cosines fall and the loss rises with depth, except where `twist` says otherwise. */
+function depthSweep(lr: number, twist: (activation: string, depth: number) => number = () => 1): CellResult[] {
+  return MLP_ACTIVATIONS.flatMap((activation) =>
+    MLP_INITS.flatMap((init) => DEPTHS.map((depth) => cell(activation, init, depth, lr, { initCos: -depth / 10, endCos: (-depth / 10) * twist(activation, depth), loss: depth }))),
+  );
+}
+
+describe('the MLP depth and width sweeps', () => {
+  it('grid the four families of seed 001 A.1 over the swept size, measuring confusion at initialization and at the end', () => {
+    const spec = parseSweep({ ...mlpSweep({ axis: 'width', values: [10, 30], fixed: 7, data: { data: 'synthetic' }, steps: 20, lr: { rule: 'sankararaman-a1', grid: [0.1, 0.01], runs: 2 }, confusion: { n: 8 } }), name: 'w' });
+    const cells = sweepCells(spec);
+    // 2 activations × 2 initializers × 2 widths × 2 rates × 2 runs.
+    expect(cells).toHaveLength(32);
+    expect(new Set(cells.map((c) => `${c.config.archOptions['activation']}/${c.config.archOptions['init']}`))).toEqual(new Set(['tanh/glorot-normal', 'tanh/lecun-normal', 'identity/glorot-normal', 'identity/lecun-normal']));
+    expect(cells.every((c) => c.config.archOptions['depth'] === 7 && c.config.batchSize === 128)).toBe(true);
+    expect(cells[0]!.config.metrics).toEqual([expect.objectContaining({ name: 'confusion', n: 8, start: true, end: true, seed: 0 })]);
+  });
+
+  it('judge each family’s trend with the swept size, at initialization, after training and in the final loss', () => {
+    const criteria = mlpCriteria({ depth: { key: 'depth', cells: depthSweep(0.1) } }, 'depth', { axis: 'depth', cosine: 'falls' });
+    expect(criteria).toHaveLength(12);
+    expect(criteria.every((c) => c.passed === true)).toBe(true);
+    // Identity nets whose end-of-training cosine rises with depth fail that criterion only.
+    const twisted = mlpCriteria({ depth: { key: 'depth', cells: depthSweep(0.1, (a, d) => (a === 'identity' ? -1 / d : 1)) } }, 'depth', { axis: 'depth', cosine: 'falls' });
+    const failed = twisted.filter((c) => c.passed === false).map((c) => c.name);
+    expect(failed).toEqual([
+      'identity / glorot-normal: min gradient cosine at the end of training falls with depth β',
+      'identity / lecun-normal: min gradient cosine at the end of training falls with depth β',
+    ]);
+  });
+
+  it('report the end-of-training criteria without judging them when told why', () => {
+    const results: PresetResults = { depth: { key: 'depth', cells: depthSweep(0.1, () => -1) } };
+    const criteria = mlpCriteria(results, 'depth', { axis: 'depth', cosine: 'falls', trainingNotJudged: '10 steps' });
+    expect(criteria.filter((c) => c.passed === true)).toHaveLength(4);
+    expect(criteria.filter((c) => c.passed === null).every((c) => c.name.includes('(reported, not judged: 10 steps)'))).toBe(true);
+    expect(criteria.filter((c) => c.passed === false)).toHaveLength(0);
+  });
+
+  it('use only the runs at the rate the rule picked, and list the picks', () => {
+    // At lr 0.01 every trend is reversed; the rule picked 0.1.
+    const reversed = depthSweep(0.01).map((c) => ({ ...c, summary: { ...c.summary!, finalTrainLoss: -c.summary!.finalTrainLoss! }, records: c.records.map((r) => ({ ...r, minCos: -(r['minCos'] as number) })) }));
+    const cells = [...depthSweep(0.1), ...reversed];
+    const points = MLP_ACTIVATIONS.flatMap((activation) => MLP_INITS.flatMap((init) => DEPTHS.map((depth) => ({ 'archOptions.activation': activation, 'archOptions.init': init, 'archOptions.depth': depth }))));
+    const picked = (lrAt: (depth: number) => number | null): LrPick[] =>
+      points.map((point) => ({ point, rule: 'sankararaman-a1', lr: lrAt(point['archOptions.depth']), reason: '', onEdge: point['archOptions.depth'] === 2, candidates: [] }));
+    const criteria = mlpCriteria({ depth: { key: 'depth', cells, lrPicks: picked(() => 0.1) } }, 'depth', { axis: 'depth', cosine: 'falls' });
+    expect(criteria.filter((c) => c.passed === true)).toHaveLength(12);
+    const picks = criteria.at(-1)!;
+    expect(picks).toMatchObject({ passed: null, measured: expect.stringContaining("4 of 12 on the grid's edge") });
+    // Where no rate was eligible the grid point has no run: two depths are left, too few for a trend.
+    const partial = mlpCriteria({ depth: { key: 'depth', cells, lrPicks: picked((d) => (d === 8 ? null : 0.1)) } }, 'depth', { axis: 'depth', cosine: 'falls' });
+    expect(partial.filter((c) => c.passed === false)).toHaveLength(12);
+    expect(partial[0]!.measured).toMatch(/only 2 settings/);
+    expect(partial.at(-1)!.measured).toContain('tanh glorot-normal 8: none eligible');
+  });
+});
