@@ -16,7 +16,7 @@ export const mlpDepthPreset: Preset = {
   claim: 'At a fixed width of 100, deeper MLPs on MNIST have more gradient confusion (a lower minimum cosine between gradients) at initialization and at the end of training, and end training at a higher loss.',
   source: 'seed 001 A.1 fig. 5; seed 000 Theorem 4.1',
   reading:
-    'One point per network (activation, initializer, depth β). The min cosine is the smallest cosine between the loss gradients of two examples (laptop and smoke: all pairs of a fixed set of training examples; paper: 1000 pairs of minibatches of 128); lower means more confusion. It should fall with β in every family, at initialization and after training, while the final training loss rises. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why).',
+    'One point per network (activation, initializer, depth β). The min cosine is the smallest cosine between the loss gradients of two examples (laptop and smoke: all pairs of a fixed set of training examples; paper: 1000 pairs of minibatches of 128); lower means more confusion. It should fall with β in every family, at initialization and after training, while the final training loss rises. The figure against the size shows the last measurement (the end of training); the over-training figures start at initialization, and the criteria table gives both. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), while the figures show every rate tried.',
   scales: {
     smoke: {
       sweeps: { depth: mlpSweep({ axis: 'depth', values: SMOKE_DEPTHS, fixed: WIDTH, data: { data: 'mnist' }, steps: SMOKE_STEPS, lr: 0.01, confusion: { n: 50 } }) },

@@ -17,7 +17,7 @@ export const mlpWidthPreset: Preset = {
   claim: 'At a fixed large depth, wider MLPs on MNIST have less gradient confusion (a higher minimum cosine between gradients) at initialization and at the end of training, and end training at a lower loss.',
   source: 'seed 001 A.1 fig. 6; seed 000 Theorem 4.1',
   reading:
-    'One point per network (activation, initializer, width ℓ). The min cosine is the smallest cosine between the loss gradients of two examples (laptop and smoke: all pairs of a fixed set of training examples; paper: 1000 pairs of minibatches of 128); higher means less confusion. It should rise with ℓ in every family, at initialization and after training, while the final training loss falls. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why).',
+    'One point per network (activation, initializer, width ℓ). The min cosine is the smallest cosine between the loss gradients of two examples (laptop and smoke: all pairs of a fixed set of training examples; paper: 1000 pairs of minibatches of 128); higher means less confusion. It should rise with ℓ in every family, at initialization and after training, while the final training loss falls. The figure against the size shows the last measurement (the end of training); the over-training figures start at initialization, and the criteria table gives both. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), while the figures show every rate tried.',
   scales: {
     smoke: {
       sweeps: { width: mlpSweep({ axis: 'width', values: [10, 30, 100, 300], fixed: SMOKE_DEPTH, data: { data: 'mnist' }, steps: SMOKE_STEPS, lr: 0.01, confusion: { n: 50 } }) },
