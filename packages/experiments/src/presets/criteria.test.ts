@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config';
-import { fitLine, groupBy, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
+import { atPickedRates, fitLine, groupBy, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
+import type { LrPick } from '../lr-search';
 import type { CellResult } from './preset';
 
 /** A completed cell whose last `confusion` record says `minCos`, at depth `depth`. */
@@ -25,6 +26,16 @@ describe('criteria helpers', () => {
     expect(rankCorrelation([1, 2, 3, 4], [2, 1, 4, 3])).toBeCloseTo(0.6, 12);
     expect(rankCorrelation([1, 2], [1, 2])).toBeNaN();
     expect(rankCorrelation([1, 2, 3], [7, 7, 7])).toBeNaN();
+  });
+
+  it('keeps, per grid point, the runs at the rate the LR search picked', () => {
+    const at = (depth: number, lr: number, seed: number): CellResult => ({ ...cell(depth, -0.1, seed), id: `d${depth}lr${lr}s${seed}`, overrides: { 'archOptions.depth': depth, lr } });
+    const cells = [at(2, 0.1, 0), at(2, 0.1, 1), at(2, 0.01, 0), at(2, 0.01, 1), at(4, 0.1, 0), at(4, 0.01, 0)];
+    const pick = (depth: number, lr: number | null): LrPick => ({ point: { 'archOptions.depth': depth }, rule: 'sankararaman-a1', lr, reason: '', onEdge: false, candidates: [] });
+    expect(atPickedRates({ key: 'k', cells, lrPicks: [pick(2, 0.01), pick(4, 0.1)] }).map((c) => c.id)).toEqual(['d2lr0.01s0', 'd2lr0.01s1', 'd4lr0.1s0']);
+    // No eligible rate at depth 4: none of its runs stands for it.
+    expect(atPickedRates({ key: 'k', cells, lrPicks: [pick(2, 0.1), pick(4, null)] }).map((c) => c.id)).toEqual(['d2lr0.1s0', 'd2lr0.1s1']);
+    expect(atPickedRates({ key: 'k', cells })).toHaveLength(cells.length);
   });
 
   it('fits a line by least squares', () => {

@@ -41,6 +41,17 @@ export function settingOf(cell: CellResult, path: string): unknown {
   return path in cell.overrides ? cell.overrides[path] : getAtPath(cell.config, path);
 }
 
+/**
+ * The cells of a sweep that the papers' figures show: with an LR search, only each grid point's
+ * runs at the rate its rule picked (none where it picked none); without one, every cell.
+ */
+export function atPickedRates(sweep: SweepResult): CellResult[] {
+  if (sweep.lrPicks === undefined) return [...sweep.cells];
+  return sweep.cells.filter((cell) =>
+    sweep.lrPicks!.some((pick) => pick.lr !== null && cell.overrides['lr'] === pick.lr && Object.entries(pick.point).every(([path, value]) => cell.overrides[path] === value)),
+  );
+}
+
 /** Cells that ran to the end (diverged and failed ones are left out of trends). */
 export function completed(cells: readonly CellResult[]): CellResult[] {
   return cells.filter((c) => c.status === 'completed');
