@@ -1,7 +1,7 @@
 export { mlp, mlpName, type MlpOptions } from './mlp';
 export { wideResNet, wideResNetName, wideResNetDepthProblem, type WideResNetOptions } from './wide-resnet';
 export { wrnEntry, cnnEntry } from './wide-resnet-entry';
-export { mnistConvnet, mnistConvnetName, mnistConvnetEntry, convnetImageShape, type MnistConvnetOptions } from './mnist-convnet';
+export { mnistConvnet, mnistConvnetName, mnistConvnetEntry, type MnistConvnetOptions } from './mnist-convnet';
 export {
   registerArchitecture,
   architectureNames,
@@ -28,3 +28,4 @@ export { cSigma } from './c-sigma';
 export { constantScale } from './scale';
 export { overparameterize, overparameterizeLayer, type OverparameterizeOptions } from './overparameterize';
 export { describeArchitecture, type ArchitectureDescription, type ParameterShape } from './describe';
+export { imageShape } from './image-shape';

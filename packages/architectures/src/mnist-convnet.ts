@@ -1,5 +1,6 @@
-import { activation, conv2d, dense, dropout, flatten, maxPool2d, reshape, ShapeError, serial, type Layer, type Shape } from '@overparam/core';
+import { activation, conv2d, dense, dropout, flatten, maxPool2d, reshape, serial, type Layer, type Shape } from '@overparam/core';
 import { z } from 'zod';
+import { imageShape } from './image-shape';
 import type { ArchitectureEntry, DataShape } from './registry';
 
 export interface MnistConvnetOptions {
@@ -17,15 +18,6 @@ export interface MnistConvnetOptions {
   readonly initStd?: number;
 }
 
-/** [h, w, c] for image inputs; a flat input of s² values is an s × s single-channel image. */
-export function convnetImageShape(inputShape: Shape): [number, number, number] {
-  if (inputShape.length === 3) return inputShape as [number, number, number];
-  const size = inputShape.reduce((a, b) => a * b, 1);
-  const side = Math.round(Math.sqrt(size));
-  if (inputShape.length === 1 && side * side === size) return [side, side, 1];
-  throw new ShapeError(`mnist-convnet takes images [height, width, channels] or flat square images, got [${inputShape.join(', ')}]`);
-}
-
 /**
  * The convolutional network of TensorFlow's MNIST tutorial (tensorflow/models,
  * tutorials/image/mnist/convolutional.py), which seed 003 §8 overparameterizes (figure 5 right,
@@ -39,7 +31,7 @@ export function convnetImageShape(inputShape: Shape): [number, number, number] {
  * 5e-4·½‖·‖² on the two dense layers' weights and biases only.
  */
 export function mnistConvnet(options: MnistConvnetOptions): Layer {
-  const image = convnetImageShape(options.inputShape);
+  const image = imageShape(options.inputShape, 'mnist-convnet');
   const init = { name: 'truncated-normal', std: options.initStd ?? 0.1 } as const;
   const bias = { name: 'constant', value: 0.1 } as const;
   const layers: Layer[] = [];
@@ -78,7 +70,7 @@ const mnistConvnetSchema = z
   })
   .superRefine((o, ctx) => {
     try {
-      convnetImageShape(o.inputShape);
+      imageShape(o.inputShape, 'mnist-convnet');
     } catch (e) {
       ctx.addIssue({ code: 'custom', path: ['inputShape'], message: (e as Error).message });
     }

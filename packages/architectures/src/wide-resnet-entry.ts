@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageShape } from './image-shape';
 import type { ArchitectureEntry, DataShape } from './registry';
 import { wideResNet, wideResNetDepthProblem, wideResNetName, type WideResNetOptions } from './wide-resnet';
 
@@ -8,18 +9,23 @@ const fields = {
   depth: positiveInt.describe('β = 6n + 4 (10, 16, 22, 28, …): the number of weight layers'),
   widthFactor: positiveInt.describe('ℓ: the groups have 16ℓ, 32ℓ and 64ℓ channels'),
   batchNorm: z.boolean().default(true).describe('pre-activation batch norm; off removes every BN and gives every conv a bias'),
-  inputShape: z.array(positiveInt).length(3, 'must be [height, width, channels]: wrn and cnn take image data').default([32, 32, 3]).describe('[height, width, channels] of one input'),
+  inputShape: z.array(positiveInt).min(1).max(3).default([32, 32, 3]).describe('[height, width, channels] of one input, or a flat square grey image such as [784]'),
   classes: positiveInt.default(10).describe('outputs of the linear classifier'),
   dropout: z.number().min(0).lt(1).default(0).describe('dropout rate between the two convs of a block (seed 001 uses 0)'),
 };
 
-function checkDepth(o: { depth: number }, ctx: z.RefinementCtx): void {
+function checkDepthAndImage(o: { depth: number; inputShape: number[] }, ctx: z.RefinementCtx): void {
   const problem = wideResNetDepthProblem(o.depth);
   if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['depth'], message: problem });
+  try {
+    imageShape(o.inputShape, 'wrn and cnn');
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', path: ['inputShape'], message: (e as Error).message });
+  }
 }
 
-const wrnSchema = z.strictObject({ ...fields, skip: z.boolean().default(true).describe('shortcut connections; off gives CNN-β-ℓ') }).superRefine(checkDepth);
-const cnnSchema = z.strictObject(fields).superRefine(checkDepth);
+const wrnSchema = z.strictObject({ ...fields, skip: z.boolean().default(true).describe('shortcut connections; off gives CNN-β-ℓ') }).superRefine(checkDepthAndImage);
+const cnnSchema = z.strictObject(fields).superRefine(checkDepthAndImage);
 
 const fromData = (data: DataShape) => ({ inputShape: [...data.inputShape], classes: data.outputDim });
 const cifarShape: DataShape = { inputShape: [32, 32, 3], outputDim: 10 };

@@ -144,8 +144,28 @@ describe('wideResNet', () => {
     expect(() => buildModel('cnn', { depth: 12, widthFactor: 1 })).toThrow(ConfigError);
   });
 
-  it('takes its input shape and classes from a data set, and refuses flat data', () => {
+  it('takes its input shape and classes from a data set, and refuses flat data that is not a square image', () => {
     expect(optionsFromData(getArchitecture('wrn'), { inputShape: [28, 28, 1], outputDim: 10 })).toEqual({ inputShape: [28, 28, 1], classes: 10 });
-    expect(() => parseArchitectureOptions('wrn', { depth: 10, widthFactor: 1, inputShape: [784] })).toThrow(/height, width, channels/);
+    expect(() => parseArchitectureOptions('wrn', { depth: 10, widthFactor: 1, inputShape: [780] })).toThrow(/height, width, channels/);
+    expect(() => parseArchitectureOptions('cnn', { depth: 10, widthFactor: 1, inputShape: [8, 98] })).toThrow(ConfigError);
+  });
+
+  it('sees a flat square input (MNIST-format data) as a one-channel image: the same net as on [h, w, 1]', () => {
+    for (const arch of ['wrn', 'cnn']) {
+      const options = { depth: 10, widthFactor: 1, batchNorm: false, classes: 3 };
+      const flat = buildModel(arch, { ...options, inputShape: [36] }, 7);
+      const image = buildModel(arch, { ...options, inputShape: [6, 6, 1] }, 7);
+      expect(flat.paramCount).toBe(image.paramCount);
+      // The flat net has a reshape in front (its parameter paths shift by one): give it the image net's weights, in layer order.
+      const weights = image.readWeights();
+      flat.writeWeights(flat.readWeights().map((w, i) => ({ ...w, values: weights[i]!.values })));
+      const x = Float32Array.from({ length: 2 * 36 }, (_, i) => Math.cos(i));
+      const before = tf.memory().numTensors;
+      const [a, b] = tf.tidy(() => [Array.from(flat.apply(tf.tensor2d(x, [2, 36])).dataSync()), Array.from(image.apply(tf.tensor4d(x, [2, 6, 6, 1])).dataSync())]);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(a).toEqual(b);
+      flat.dispose();
+      image.dispose();
+    }
   });
 });

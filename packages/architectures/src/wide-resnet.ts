@@ -1,4 +1,5 @@
-import { activation, batchNorm, conv2d, ConfigError, dense, dropout, globalAvgPool, residual, serial, type Layer, type Shape } from '@overparam/core';
+import { activation, batchNorm, conv2d, ConfigError, dense, dropout, globalAvgPool, reshape, residual, serial, type Layer, type Shape } from '@overparam/core';
+import { imageShape } from './image-shape';
 
 export interface WideResNetOptions {
   /** β = 6n + 4: n blocks per group, two 3×3 convs per block, plus the stem conv and the classifier. */
@@ -9,7 +10,7 @@ export interface WideResNetOptions {
   readonly batchNorm?: boolean;
   /** Shortcut connections around every block. Off: the paper's CNN-β-ℓ. Default true. */
   readonly skip?: boolean;
-  /** [height, width, channels] of one input. Default [32, 32, 3] (CIFAR). */
+  /** [height, width, channels] of one input, or a flat square grey image ([784] for Fashion-MNIST). Default [32, 32, 3] (CIFAR). */
   readonly inputShape?: Shape;
   /** Outputs of the linear classifier. Default 10. */
   readonly classes?: number;
@@ -60,7 +61,9 @@ export function wideResNet(options: WideResNetOptions): Layer {
     return serial(...preActivation(), residual(serial(...body()), conv(outC, 1, stride)));
   };
 
-  const layers: Layer[] = [conv(16, 3)];
+  const inputShape = options.inputShape ?? [32, 32, 3];
+  const layers: Layer[] = inputShape.length === 3 ? [] : [reshape(imageShape(inputShape, wideResNetName(options)))];
+  layers.push(conv(16, 3));
   let channels = 16;
   [16, 32, 64].forEach((base, group) => {
     const width = base * options.widthFactor;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { cifarHowToGet, loadCifar, locateCifar } from './cifar-sets';
 import { DataUnavailableError } from './errors';
 import { GAS_SENSOR_BATCHES, GAS_SENSOR_HOW_TO, gasNames, loadGasSensor, locateGasSensor } from './gas-sensor';
-import { IDX_SET_INFO, loadIdxSet, locateIdxSet, type IdxSetName } from './idx-sets';
+import { IDX_DOWNSCALE_FACTORS, IDX_SET_INFO, loadIdxSet, locateIdxSet, type IdxSetName } from './idx-sets';
 import { readCsvRegression } from './csv';
 import { lpRegression } from './lp-regression';
 import { loadMnist, mnistPackageAvailable } from './mnist';
@@ -41,6 +41,7 @@ const split = {
   split: z.enum(['paper', 'official']).default('paper'),
   trainSize: count.default(40_000),
   validationSize: z.number().int().min(0).default(10_000),
+  testSize: count.optional(),
 };
 
 function idxEntry(name: IdxSetName): DataSetEntry {
@@ -49,7 +50,14 @@ function idxEntry(name: IdxSetName): DataSetEntry {
     name,
     source: 'files',
     description: `${info.title}; IDX files from ${info.defaultDir === undefined ? '--data-dir' : `--data-dir or ${info.defaultDir}`}; papers' 40,000/10,000/10,000 split by default`,
-    options: z.strictObject(split),
+    options: z.strictObject({
+      ...split,
+      downscale: z
+        .union(IDX_DOWNSCALE_FACTORS.map((f) => z.literal(f)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>, ...Array<z.ZodLiteral<number>>], {
+          error: `expected one of ${IDX_DOWNSCALE_FACTORS.join(', ')} (a divisor of 28)`,
+        })
+        .default(1),
+    }),
     availability: ({ dataDir }) => {
       const located = locateIdxSet(name, dataDir);
       return 'missing' in located ? { available: false, reason: `${located.missing}. ${info.howToGet}` } : { available: true };

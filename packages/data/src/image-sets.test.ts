@@ -58,6 +58,40 @@ describe('MNIST-format sets from IDX files', () => {
   });
 });
 
+describe('MNIST-format sets at laptop size', () => {
+  /** One test image per class; pixel (r, c) of image e holds (3r + 5c + e) mod 256, so every block differs. */
+  function gradientDir(): string {
+    const dir = join(root, 'gradient');
+    mkdirSync(dir);
+    for (const [prefix, n] of [['train', 20], ['t10k', 10]] as const) {
+      const pixels = Array.from({ length: n * 784 }, (_, p) => (3 * Math.floor((p % 784) / 28) + 5 * (p % 28) + Math.floor(p / 784)) % 256);
+      writeFileSync(join(dir, `${prefix}-images-idx3-ubyte`), encodeIdx('uint8', [n, 28, 28], pixels));
+      writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), encodeIdx('uint8', [n], Array.from({ length: n }, (_, i) => i % 10)));
+    }
+    return dir;
+  }
+
+  it('downscales by averaging f × f blocks, and tests on a class-balanced part of the test file', () => {
+    const dir = gradientDir();
+    const full = loadIdxSet('fashion-mnist', dir, { split: 'official' });
+    for (const f of [2, 4, 7]) {
+      const small = loadIdxSet('fashion-mnist', dir, { split: 'official', downscale: f });
+      const side = 28 / f;
+      expect(small.inputShape).toEqual([side * side]);
+      // Reference: the mean of the full-size image's values over each block, summed in float64.
+      for (const [e, r, c] of [[0, 0, 0], [3, side - 1, 1], [19, 2, side - 1]] as const) {
+        let sum = 0;
+        for (let i = r * f; i < (r + 1) * f; i++) for (let j = c * f; j < (c + 1) * f; j++) sum += full.train.x[e * 784 + i * 28 + j]!;
+        expect(small.train.x[e * side * side + r * side + c]).toBeCloseTo(sum / (f * f), 6);
+      }
+    }
+    const tested = loadIdxSet('fashion-mnist', dir, { split: 'official', testSize: 5 });
+    expect(Array.from(tested.test!.y)).toEqual([0, 1, 2, 3, 4]);
+    expect(() => loadIdxSet('fashion-mnist', dir, { split: 'official', downscale: 3 })).toThrow(expect.objectContaining({ field: 'dataOptions.downscale' }));
+    expect(() => loadIdxSet('fashion-mnist', dir, { split: 'official', testSize: 11 })).toThrow(expect.objectContaining({ field: 'dataOptions.testSize' }));
+  });
+});
+
 describe('Fashion-MNIST from the Debian package', () => {
   // CI installs dataset-fashion-mnist (.ci/run); elsewhere the loader must say how to get it.
   let data: ReturnType<typeof loadIdxSet> | undefined;

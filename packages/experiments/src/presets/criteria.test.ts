@@ -28,6 +28,16 @@ describe('criteria helpers', () => {
     expect(rankCorrelation([1, 2, 3], [7, 7, 7])).toBeNaN();
   });
 
+  it('keeps, per grid point, the runs at the rate the LR search picked', () => {
+    const at = (depth: number, lr: number, seed: number): CellResult => ({ ...cell(depth, -0.1, seed), id: `d${depth}lr${lr}s${seed}`, overrides: { 'archOptions.depth': depth, lr } });
+    const cells = [at(2, 0.1, 0), at(2, 0.1, 1), at(2, 0.01, 0), at(2, 0.01, 1), at(4, 0.1, 0), at(4, 0.01, 0)];
+    const pick = (depth: number, lr: number | null): LrPick => ({ point: { 'archOptions.depth': depth }, rule: 'sankararaman-a1', lr, reason: '', onEdge: false, candidates: [] });
+    expect(atPickedRates({ key: 'k', cells, lrPicks: [pick(2, 0.01), pick(4, 0.1)] }).map((c) => c.id)).toEqual(['d2lr0.01s0', 'd2lr0.01s1', 'd4lr0.1s0']);
+    // No eligible rate at depth 4: none of its runs stands for it.
+    expect(atPickedRates({ key: 'k', cells, lrPicks: [pick(2, 0.1), pick(4, null)] }).map((c) => c.id)).toEqual(['d2lr0.1s0', 'd2lr0.1s1']);
+    expect(atPickedRates({ key: 'k', cells })).toHaveLength(cells.length);
+  });
+
   it('fits a line by least squares', () => {
     const { slope, intercept } = fitLine([0, 1, 2, 3], [1, 3, 5, 7]);
     expect(slope).toBeCloseTo(2, 12);
