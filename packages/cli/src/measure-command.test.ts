@@ -143,6 +143,21 @@ describe('overparam measure', () => {
     expect(r.stderr).toMatch(/^overparam: --arch: population-gram .* not defined for 'deep-linear', use --arch du-mlp/);
   });
 
+  it('measures a regression set without --loss, and a small --n of a small set without --batch-size', async () => {
+    // The default loss follows the data (square for sphere); the training batch size (128 by default) is not checked against the 16 examples.
+    const ntk = await cli('measure', '--metric', 'ntk-gram', '--arch', 'deep-linear', '--depth', '2', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--n', '8', '--backend', 'cpu', '--out', join(root, 'ntk-sphere'));
+    expect(ntk.stderr).toBe('');
+    expect(ntk.code).toBe(0);
+    expect(JSON.parse(ntk.stdout)).toMatchObject({ metric: 'ntk-gram', data: 'sphere', loss: 'square', n: 8, size: 8 });
+    const population = await cli('measure', '--metric', 'population-gram', '--arch', 'du-mlp', '--depth', '2', '--width', '16', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--n', '4', '--backend', 'cpu', '--out', join(root, 'pop-sphere'));
+    expect(population.stderr).toBe('');
+    expect(JSON.parse(population.stdout)).toMatchObject({ metric: 'population-gram', loss: 'square', size: 4 });
+    // minibatch-confusion does use the batch size, and still says when a pair does not fit.
+    const pairs = await cli('measure', '--metric', 'minibatch-confusion', '--arch', 'deep-linear', '--depth', '2', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--pairs', '2', '--batch-size', '9', '--backend', 'cpu', '--out', join(root, 'pairs-sphere'));
+    expect(pairs.code).toBe(2);
+    expect(pairs.stderr).toMatch(/^overparam: --batch-size: a pair of minibatches of 9 needs 18 distinct examples/);
+  });
+
   it('says what is wrong with bad input', async () => {
     const bad = await cli('measure', '--metric', 'vibes', '--data', 'synthetic', '--backend', 'cpu', '--out', join(root, 'bad'));
     expect(bad.code).toBe(2);
