@@ -146,7 +146,7 @@ describe('overparam --help', () => {
     for (const flag of everyFlag) expect(help).toContain(`${flag} `);
     for (const fragment of [
       '(default: mlp)', '(default: 3)', '(default: 100)', '(default: tanh)', '(default: glorot-normal)', '(default: mnist)',
-      '(default: softmax-cross-entropy)', '(default: sgd)', '(default: 0.05)', '(default: 2000)', '(default: 128)', '(default: auto)', '(default: 50)',
+      "(default: by the data set's task: softmax-cross-entropy for classification, square for regression)", '(default: sgd)', '(default: 0.05)', '(default: 2000)', '(default: 128)', '(default: auto)', '(default: 50)',
       'one of: identity, tanh, relu, sigmoid, softplus', 'one of: mnist, synthetic', 'one of: sgd, adam, adagrad, adadelta', 'one of: auto, node, wasm, cpu',
     ]) {
       expect(help).toContain(fragment);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadDataSet } from '@overparam/data';
 import { describe, expect, it } from 'vitest';
 import { cli, temporaryRoot } from './test-cli';
 
@@ -141,6 +142,36 @@ describe('overparam measure', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^overparam: --arch: population-gram .* not defined for 'deep-linear', use --arch du-mlp/);
+  });
+
+  it('measures a regression set without --loss, and a small --n of a small set without --batch-size', async () => {
+    // The default loss follows the data (square for sphere); the training batch size (128 by default) is not checked against the 16 examples.
+    const ntk = await cli('measure', '--metric', 'ntk-gram', '--arch', 'deep-linear', '--depth', '2', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--n', '8', '--backend', 'cpu', '--out', join(root, 'ntk-sphere'));
+    expect(ntk.stderr).toBe('');
+    expect(ntk.code).toBe(0);
+    expect(JSON.parse(ntk.stdout)).toMatchObject({ metric: 'ntk-gram', data: 'sphere', loss: 'square', n: 8, size: 8 });
+    const population = await cli('measure', '--metric', 'population-gram', '--arch', 'du-mlp', '--depth', '2', '--width', '16', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--n', '4', '--backend', 'cpu', '--out', join(root, 'pop-sphere'));
+    expect(population.stderr).toBe('');
+    expect(JSON.parse(population.stdout)).toMatchObject({ metric: 'population-gram', loss: 'square', size: 4 });
+    // minibatch-confusion does use the batch size, and still says when a pair does not fit.
+    const pairs = await cli('measure', '--metric', 'minibatch-confusion', '--arch', 'deep-linear', '--depth', '2', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--pairs', '2', '--batch-size', '9', '--backend', 'cpu', '--out', join(root, 'pairs-sphere'));
+    expect(pairs.code).toBe(2);
+    expect(pairs.stderr).toMatch(/^overparam: --batch-size: a pair of minibatches of 9 needs 18 distinct examples/);
+  });
+
+  it('measures the geometry of the drawn inputs (data-geometry): the largest |⟨x_i, x_j⟩| recomputed from the data set', async () => {
+    const options = { n: 12, d: 5, testN: 2 };
+    const r = await cli('measure', '--metric', 'data-geometry', '--arch', 'deep-linear', '--depth', '1', '--data', 'sphere', '--data-option', 'n=12', 'd=5', 'testN=2', '--n', '12', '--backend', 'cpu', '--out', join(root, 'geometry'));
+    expect(r.stderr).toBe('');
+    const summary = JSON.parse(r.stdout) as Record<string, number>;
+    // All 12 inputs are drawn, so the largest off-diagonal |⟨x_i, x_j⟩| is that of the whole training split, in float64.
+    const x = loadDataSet('sphere', { seed: 0, options }).train.x;
+    let largest = 0;
+    for (let i = 0; i < 12; i++) for (let j = i + 1; j < 12; j++) largest = Math.max(largest, Math.abs(Array.from({ length: 5 }, (_, k) => x[i * 5 + k]! * x[j * 5 + k]!).reduce((a, b) => a + b, 0)));
+    expect(summary).toMatchObject({ metric: 'data-geometry', n: 12, d: 5 });
+    expect(summary['maxAbsInner']).toBeCloseTo(largest, 12);
+    expect(summary['scale']).toBeCloseTo(Math.sqrt(Math.log(12) / 5), 12);
+    expect(existsSync(join(root, 'geometry', 'gram.f64'))).toBe(false);
   });
 
   it('says what is wrong with bad input', async () => {

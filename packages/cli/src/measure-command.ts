@@ -12,7 +12,7 @@ const TRAINING_ONLY = new Set(['optimizer', 'momentum', 'weightDecay', 'virtualD
 
 /** The measurement's own flags: the spec's fields, their help and defaults read from its schema. */
 const SPEC_FLAGS: ReadonlyArray<{ flags: string; key: keyof typeof measureSpecSchema.shape; help: string; number?: boolean }> = [
-  { flags: '--n <n>', key: 'n', help: 'examples of the training split for the Gram metrics', number: true },
+  { flags: '--n <n>', key: 'n', help: 'examples of the training split for the Gram metrics and data-geometry', number: true },
   { flags: '--pairs <n>', key: 'pairs', help: 'minibatch pairs for minibatch-confusion; --batch-size sets their size', number: true },
   { flags: '--of <what>', key: 'of', help: "the spectrum of the 'output' Gram (the empirical NTK) or the 'loss' Gram" },
   { flags: '--outputs <mode>', key: 'outputs', help: "an NTK of k outputs as its n×n 'trace' or the full kn×kn matrix" },
@@ -38,7 +38,7 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
   const specs = trainSpecs.filter((s) => !TRAINING_ONLY.has(s.key));
   const command = program
     .command('measure')
-    .description('measure one metric (Gram, NTK, gradient confusion, spectrum, population Gram) of a model into a directory');
+    .description('measure one metric (Gram, NTK, gradient confusion, spectrum, population Gram, input geometry) of a model into a directory');
   command.addOption(new Option('--metric <name>', `what to measure; one of: ${measureMetrics.join(', ')}`).makeOptionMandatory());
   for (const spec of specs) command.addOption(new Option(spec.flags, helpText(spec)));
   for (const f of SPEC_FLAGS) command.addOption(new Option(f.flags, `${f.help} (default: ${String(defaultOf(f.key))})`));

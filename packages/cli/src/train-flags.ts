@@ -1,7 +1,7 @@
 import { architectureNames } from '@overparam/architectures';
 import { activationNames, initializerNames, lossNames, optimizerNames, registeredBackends } from '@overparam/core';
 import { dataSetNames } from '@overparam/data';
-import { DEFAULT_ARCH, FULL_BATCH, parseRunConfig, setAtPath, type RunConfig } from '@overparam/experiments';
+import { DEFAULT_ARCH, DEFAULT_LOSS_BY_TASK, FULL_BATCH, parseRunConfig, setAtPath, type RunConfig } from '@overparam/experiments';
 import { metricSpecSchema, parseMetricFlags } from '@overparam/metrics';
 import { z } from 'zod';
 import { parseDataOptionPairs } from './data-options';
@@ -96,7 +96,16 @@ export function trainFlags(): FlagSpec[] {
     { flags: '--data-file <file>', key: 'dataFile', field: 'dataFile', description: 'CSV table of --data csv' },
     { flags: '--data-option <key=value...>', key: 'dataOption', field: 'dataOptions', description: "the data set's own options, e.g. d=120, trainSubset=1000, split=official, flatten=true" },
     { flags: '--augment <name>', key: 'augment', field: 'augment', description: 'training-batch augmentation (wrn: pad 4, random crop, flip)', default: d.augment, choices: { kind: 'augmentation', names: ['none', 'wrn'] } },
-    { flags: '--loss <name>', key: 'loss', field: 'loss', description: 'loss', default: d.loss, choices: { kind: 'loss', names: lossNames } },
+    {
+      flags: '--loss <name>',
+      key: 'loss',
+      field: 'loss',
+      description: 'loss',
+      default: `by the data set's task: ${Object.entries(DEFAULT_LOSS_BY_TASK)
+        .map(([task, loss]) => `${loss} for ${task}`)
+        .join(', ')}`,
+      choices: { kind: 'loss', names: lossNames },
+    },
     { flags: '--p <p>', key: 'p', field: 'p', description: 'exponent of --loss lp (an even integer ≥ 2)', number: int(2) },
     { flags: '--optimizer <name>', key: 'optimizer', field: 'optimizer.name', description: 'optimizer', default: d.optimizer.name, choices: { kind: 'optimizer', names: optimizerNames } },
     { flags: '--momentum <μ>', key: 'momentum', field: 'optimizer.momentum', description: 'momentum (--optimizer sgd only)', default: '0', number: { integer: false, min: 0, below: 1 } },

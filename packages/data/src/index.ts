@@ -26,6 +26,7 @@ export {
   dataSets,
   dataSetNames,
   getDataSet,
+  dataSetTask,
   loadDataSet,
   parseDataOptions,
   dataSetAvailability,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOverparamError, UnknownNameError } from '@overparam/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataSetAvailability, dataSetNames, dataSets, loadDataSet, parseDataOptions } from './registry';
+import { dataSetAvailability, dataSetNames, dataSets, dataSetTask, loadDataSet, parseDataOptions } from './registry';
 
 const dir = mkdtempSync(join(tmpdir(), 'overparam-registry-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,6 +23,12 @@ describe('data set registry', () => {
     expect([a.train.n, a.test!.n]).toEqual([2000, 500]);
     expect(loadDataSet('synthetic', { seed: 1 }).train.y).toEqual(a.train.y);
     expect(loadDataSet('synthetic', { seed: 2 }).train.y).not.toEqual(a.train.y);
+  });
+
+  it('says each set’s task before loading it, and the loaded data agree', () => {
+    expect(dataSets.filter((d) => dataSetTask(d.name) === 'regression').map((d) => d.name)).toEqual(['csv', 'gaussian-regression', 'sphere', 'lp-regression', 'gas-sensor']);
+    const small: Record<string, Record<string, unknown>> = { 'gaussian-regression': {}, sphere: { n: 4, testN: 2, d: 3 }, 'lp-regression': { n: 6, d: 3 }, 'synthetic-images': { n: 20, validationN: 0, testN: 10 } };
+    for (const d of dataSets.filter((e) => e.source !== 'files')) expect(loadDataSet(d.name, { options: small[d.name] ?? {} }).task).toBe(d.task);
   });
 
   it('throws DATA_UNKNOWN naming the allowed data sets', () => {

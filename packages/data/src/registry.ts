@@ -34,6 +34,11 @@ export function getDataSet(name: string): DataSetEntry {
   return entry;
 }
 
+/** Whether a data set's targets are class labels or real values, without loading it. */
+export function dataSetTask(name: string): Dataset['task'] {
+  return getDataSet(name).task;
+}
+
 /**
  * Validates a data set's options and fills their defaults; a bad one is a ConfigError naming
  * `dataOptions.<key>`, so a run config fails before anything loads.
@@ -76,6 +81,8 @@ export function loadDataSet(name: string, options: DataSetLoadOptions = {}): Dat
     data = cache.get(key) ?? entry.load(ctx);
     cache.set(key, data);
   } else data = entry.load(ctx);
+  // The entry's task decides the default loss before anything loads; a loader that disagrees is a bug here.
+  if (data.task !== entry.task) throw new Error(`data set '${name}' is registered as a ${entry.task} task but loaded as ${data.task}`);
   if (trainSubset !== undefined) data = subsetTrain(data, trainSubset);
   return flatten === true ? flattenInputs(data) : data;
 }

@@ -38,6 +38,17 @@ describe('parseRunConfig', () => {
     });
   });
 
+  test("the default loss follows the data set's task; a loss that is given is kept", () => {
+    expect(parseRunConfig({ data: 'synthetic' }).loss).toBe('softmax-cross-entropy');
+    expect(parseRunConfig({ data: 'sphere' }).loss).toBe('square');
+    expect(parseRunConfig({ data: 'gaussian-regression' }).loss).toBe('square');
+    expect(parseRunConfig({ data: 'sphere', loss: 'lp', p: 4 }).loss).toBe('lp');
+    expect(parseRunConfig({ data: 'synthetic', loss: 'square' }).loss).toBe('square');
+    // Resolved once: parsing the parsed config again changes nothing.
+    const parsed = parseRunConfig({ data: 'lp-regression' });
+    expect(parseRunConfig(parsed)).toEqual(parsed);
+  });
+
   test('a config that names no network gets the papers\' MLP-3-100', () => {
     expect(parseRunConfig({})).toMatchObject({ arch: 'mlp', archOptions: { depth: 3, width: 100 } });
     expect(parseRunConfig({ archOptions: { width: 16 } }).archOptions).toMatchObject({ depth: 3, width: 16 });

@@ -2,6 +2,7 @@ import { defaultDataShape, getArchitecture, optionsFromData } from '@overparam/a
 import { ConfigError, DEFAULT_DIVERGENCE_FACTOR, lossNames, lossSpec, optimizerNames, UnknownNameError, type LossName } from '@overparam/core';
 import { dataSetNames, parseDataOptions } from '@overparam/data';
 import { metricListSchema } from '@overparam/metrics';
+import { defaultLoss } from './loss';
 import { z } from 'zod';
 
 /**
@@ -93,8 +94,8 @@ const baseSchema = z.strictObject({
   dataOptions: z.record(z.string(), z.unknown()).default({}),
   /** Training-batch augmentation: 'wrn' pads by 4 pixels, crops back at random and flips (image data sets only). */
   augment: z.enum(['none', 'wrn'], { error: oneOf('augmentation', ['none', 'wrn']) }).default('none'),
-  /** The loss of the gradient-confusion experiments; 'square' uses one-hot targets for class labels. */
-  loss: z.enum(lossNames as [LossName, ...LossName[]], { error: oneOf('loss', lossNames) }).default('softmax-cross-entropy'),
+  /** The loss; 'square' uses one-hot targets for class labels. Absent: the data set's task decides (`defaultLoss`). */
+  loss: z.enum(lossNames as [LossName, ...LossName[]], { error: oneOf('loss', lossNames) }).optional(),
   /** The exponent of loss 'lp' (an even integer ≥ 2; seed 003 uses 2 and 4); only with that loss. */
   p: z.number().int().optional(),
   /** Plain SGD, as in the papers. */
@@ -151,8 +152,9 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
   }
   const archOptions: Record<string, unknown> = { ...parsed.data };
   for (const key of Object.keys(dataDerived)) delete archOptions[key];
+  const loss = config.loss ?? defaultLoss(config.data);
   try {
-    lossSpec(config.loss, config.p);
+    lossSpec(loss, config.p);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     ctx.addIssue({ code: 'custom', path: [e.field], message: e.message.slice(e.field.length + 2), input: config.p });
@@ -166,7 +168,7 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
     ctx.addIssue({ code: 'custom', path: e.field.split('.'), message: e.message.slice(e.field.length + 2), input: config.dataOptions });
     return z.NEVER;
   }
-  return { ...config, archOptions, dataOptions };
+  return { ...config, loss, archOptions, dataOptions };
 });
 
 /** A validated config with every default filled in. */

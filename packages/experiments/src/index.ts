@@ -1,5 +1,5 @@
 export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptionsWithDefaults, DEFAULT_ARCH, ARCH_OPTION_DEFAULTS, type RunConfig, type RunConfigInput } from './config';
-export { lossForData } from './loss';
+export { lossForData, defaultLoss, DEFAULT_LOSS_BY_TASK } from './loss';
 export { prepareRun, type PreparedRun } from './prepare';
 export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode } from './run';
 export { finiteOrNull, type RunSummary, type RunOutcome } from './summary';

@@ -1,4 +1,16 @@
-import { ConfigError, lossLabel, resolveLoss, tf, type Dataset, type Loss, type LossSpec } from '@overparam/core';
+import { ConfigError, lossLabel, resolveLoss, tf, type Dataset, type Loss, type LossName, type LossSpec } from '@overparam/core';
+import { dataSetTask } from '@overparam/data';
+
+/**
+ * The loss of a config that names none, by what the data set's targets are: the papers'
+ * cross-entropy on class labels, the square loss on real targets.
+ */
+export const DEFAULT_LOSS_BY_TASK: Readonly<Record<Dataset['task'], LossName>> = { classification: 'softmax-cross-entropy', regression: 'square' };
+
+/** The default loss of data set `data` (a registry name), known before it loads. */
+export function defaultLoss(data: string): LossName {
+  return DEFAULT_LOSS_BY_TASK[dataSetTask(data)];
+}
 
 /**
  * Pairs a loss with a data set: which targets it sees and how many outputs the model needs.

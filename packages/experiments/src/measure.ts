@@ -2,6 +2,7 @@ import { createRng, gatherBatch, ConfigError, type Dataset } from '@overparam/co
 import type { PreparedRun } from './prepare';
 import {
   cosineFields,
+  dataGeometry,
   gradientConfusion,
   gradientGram,
   minibatchConfusion,
@@ -13,7 +14,7 @@ import {
 } from '@overparam/metrics';
 
 /** What `overparam measure` can compute; each is a function of @overparam/metrics. */
-export const measureMetrics = ['loss-gram', 'ntk-gram', 'confusion', 'minibatch-confusion', 'spectrum', 'population-gram'] as const;
+export const measureMetrics = ['loss-gram', 'ntk-gram', 'confusion', 'minibatch-confusion', 'spectrum', 'population-gram', 'data-geometry'] as const;
 export type MeasureMetric = (typeof measureMetrics)[number];
 
 export interface MeasureOptions {
@@ -110,6 +111,11 @@ export async function measure(run: PreparedRun, options: MeasureOptions): Promis
   if (options.n > data.train.n) throw new ConfigError('n', `${options.n} exceeds the ${data.train.n} training examples of '${data.name}'`);
   const indices = rng.sampleWithoutReplacement(data.train.n, options.n);
   const examples = examplesAt(data, indices);
+  if (options.metric === 'data-geometry') {
+    // The inputs alone (seed 001 Lemma B.1); no model, loss or Gram.
+    const g = dataGeometry(examples.inputs, options.n);
+    return { summary: Object.fromEntries(Object.entries(g).map(([k, v]) => [k, finite(v)])), examples };
+  }
   if (options.metric === 'population-gram') {
     const p = populationGram(
       Array.from({ length: options.n }, (_, i) => examples.inputs.subarray(i * (examples.inputs.length / options.n), (i + 1) * (examples.inputs.length / options.n))),

@@ -112,7 +112,8 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
   const config: RunConfig = parseRunConfig(configInput);
   const spec = parseMeasureSpec(specInput);
   const started = Date.now();
-  const run = await prepareRun(config);
+  // A measurement takes no training steps: the training batch size only matters to minibatch-confusion, which checks its own pairs.
+  const run = await prepareRun({ ...config, steps: 0 });
   try {
     if (options.weights !== undefined) loadWeights(run, options.weights.tensors, options.weights.source);
     const m = await measure(run, { ...spec, batchSize: run.trainConfig.batchSize, seed: config.seed });

@@ -57,7 +57,8 @@ export async function prepareRun(input: unknown): Promise<PreparedRun> {
   // Before the model exists: a metric that needs more examples than the data set has fails here.
   checkMetricSpecs(config.metrics, data);
   const batchSize = stepBatchSize(config, data.train.n);
-  if (batchSize > data.train.n) {
+  // Only a run that takes steps draws training batches (an evaluation at initialization and `measure` do not).
+  if (config.steps > 0 && batchSize > data.train.n) {
     throw new ConfigError('batchSize', `${batchSize} exceeds the ${data.train.n} training examples of '${data.name}'; use '${FULL_BATCH}' for full-batch gradient descent`);
   }
   // Each architecture says which of its options the data set fixes (flat nets: inputDim/outputDim).

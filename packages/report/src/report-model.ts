@@ -126,7 +126,7 @@ function sweptFigures(runs: readonly ReportRun[]): Figure[] {
       figures.push({
         id: `${stat.id}-vs-${shortKey(key)}`.replace(/[^a-z0-9-]+/gi, '-'),
         title: `${stat.title} against ${shortKey(key)}`,
-        caption: `${stat.title[0]!.toUpperCase()}${stat.title.slice(1)}: ${stat.meaning}, against the swept ${key}. Dots: one run each (${seeds} seed${seeds === 1 ? '' : 's'}); line and band: mean ± sample standard deviation over seeds; one colour per setting of the other swept keys.`,
+        caption: `${stat.title[0]!.toUpperCase()}${stat.title.slice(1)}: ${stat.meaning}, against the swept ${key}. Dots: one run each (${seeds} seed${seeds === 1 ? '' : 's'}); line and band: mean ± sample standard deviation over the runs at each value (seeds, and data draws when the data seed is swept); one colour per setting of the other swept keys.`,
         spec: sweptStatisticSpec(values, { keyTitle: shortKey(key), statisticTitle: stat.title, logY: stat.logY === true && positive }),
       });
     }

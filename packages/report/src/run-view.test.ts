@@ -45,6 +45,16 @@ describe('loadRuns', () => {
     expect([run!.setting, run!.seed, run!.settings]).toEqual(['width=64, lr=0.5', 4, { 'archOptions.width': 64, lr: 0.5 }]);
   });
 
+  it('pools data draws like seeds: a swept or differing dataSeed is not a setting', async () => {
+    const sweep = { name: 's', cells: [0, 1].map((dataSeed) => ({ id: `d${dataSeed}`, overrides: { 'archOptions.depth': 2, dataSeed }, seed: 0 })) };
+    const source = memorySource({ d0: { status: 'completed', config: { ...config(2, 0), dataSeed: 0 } }, d1: { status: 'completed', config: { ...config(2, 0), dataSeed: 1 } } });
+    expect((await loadRuns(source, { sweep })).map((r) => [r.setting, r.settings])).toEqual([
+      ['depth=2', { 'archOptions.depth': 2 }],
+      ['depth=2', { 'archOptions.depth': 2 }],
+    ]);
+    expect((await loadRuns(source)).map((r) => r.setting)).toEqual(['MLP-2-8', 'MLP-2-8']);
+  });
+
   it('keeps cells that have not run in the table and out of the figures', async () => {
     const sweep = { name: 's', cells: [{ id: 'done', overrides: { lr: 0.1 }, seed: 0 }, { id: 'missing', overrides: { lr: 0.2 }, seed: 0 }] };
     const source = memorySource({ done: { status: 'completed', config: config(1, 0), records: [{ kind: 'train', step: 10, epoch: 0, loss: 1 }] } });

@@ -16,14 +16,20 @@ export interface ReportRun {
   readonly summary: RunSummary | null;
   readonly records: readonly RunRecord[];
   readonly seed: number;
-  /** The values that tell this run apart from the others (a sweep cell's overrides), without the seed. */
+  /** The values that tell this run apart from the others (a sweep cell's overrides), without the seed and data seed. */
   readonly settings: Readonly<Record<string, SettingValue>>;
   /** `settings` as one label (`depth=2, lr=0.1`); runs that differ only by seed share it. */
   readonly setting: string;
 }
 
-/** Config fields that never tell runs apart as a setting: the seed is averaged over, the rest is bookkeeping. */
-const notSettings = new Set(['seed', 'backend', 'metrics', 'logEvery', 'dataDir', 'dataFile']);
+/**
+ * Replicates, averaged over in the figures rather than told apart: the run seed and the data seed
+ * (a fresh draw of a synthetic set, which the papers' probabilities are taken over as much as the weights).
+ */
+const replicateKeys = new Set(['seed', 'dataSeed']);
+
+/** Config fields that never tell runs apart as a setting: the replicates, and bookkeeping. */
+const notSettings = new Set([...replicateKeys, 'backend', 'metrics', 'logEvery', 'dataDir', 'dataFile']);
 
 function field(value: unknown, key: string): unknown {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
@@ -102,7 +108,7 @@ export async function loadRuns(source: RunSource, options: { ids?: readonly stri
     if (cell !== undefined) {
       for (const [k, v] of Object.entries(cell.overrides)) {
         const s = asSetting(v);
-        if (k !== 'seed' && s !== undefined) settings[k] = s;
+        if (!replicateKeys.has(k) && s !== undefined) settings[k] = s;
       }
     } else {
       for (const k of varying) if (flat[i]![k] !== undefined) settings[k] = flat[i]![k]!;

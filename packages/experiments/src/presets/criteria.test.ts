@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config';
-import { atPickedRates, fitLine, groupBy, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
+import { atPickedRates, fitLine, fitLineWithError, groupBy, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
 import type { LrPick } from '../lr-search';
 import type { CellResult, SweepResult } from './preset';
 
@@ -42,6 +42,16 @@ describe('criteria helpers', () => {
     const { slope, intercept } = fitLine([0, 1, 2, 3], [1, 3, 5, 7]);
     expect(slope).toBeCloseTo(2, 12);
     expect(intercept).toBeCloseTo(1, 12);
+  });
+
+  it('gives the slope with its standard error √(Σ residual² / (n − 2) / Sxx)', () => {
+    // By hand: x̄ = 1.5, Sxx = 5, Sxy = 6, so slope 1.2, intercept 0.2; residuals ∓0.2, ±0.6 sum to 0.8 in squares.
+    const fit = fitLineWithError([0, 1, 2, 3], [0, 2, 2, 4]);
+    expect(fit.slope).toBeCloseTo(1.2, 12);
+    expect(fit.intercept).toBeCloseTo(0.2, 12);
+    expect(fit.standardError).toBeCloseTo(Math.sqrt(0.8 / 2 / 5), 12);
+    expect(fitLineWithError([0, 1, 2], [1, 3, 5]).standardError).toBeCloseTo(0, 12);
+    expect(fitLineWithError([0, 1], [1, 3]).standardError).toBeNaN();
   });
 
   it('reads settings from overrides first, then the resolved config', () => {

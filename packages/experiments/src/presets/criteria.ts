@@ -140,3 +140,16 @@ export function valueCriterion(name: string, value: number | undefined, expected
   if (value === undefined || !Number.isFinite(value)) return { name, passed: false, measured: missing, expected };
   return { name, passed: test(value), measured: fmt(value), expected };
 }
+
+/**
+ * The least-squares line through (x, y) with the standard error of its slope, √(Σ residual² / (n − 2) / Σ(x − x̄)²):
+ * how far a slope that is 0 in truth may stray on noise alone (NaN with fewer than 3 points or one x).
+ */
+export function fitLineWithError(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number; standardError: number } {
+  const { slope, intercept } = fitLine(xs, ys);
+  const meanX = mean(xs);
+  const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
+  const residual = xs.reduce((s, x, i) => s + (ys[i]! - intercept - slope * x) ** 2, 0);
+  const standardError = xs.length > 2 && sxx > 0 ? Math.sqrt(residual / (xs.length - 2) / sxx) : Number.NaN;
+  return { slope, intercept, standardError };
+}

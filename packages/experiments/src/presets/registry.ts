@@ -6,6 +6,7 @@ import { mlpDepthPreset } from './c2-mlp-depth';
 import { mlpWidthPreset } from './c3-mlp-width';
 import { cnnWrnDepthWidthPreset } from './c4-cnn-wrn-depth-width';
 import { bnSkipPreset } from './c5-bn-skip';
+import { orthogonalDeepLinearPreset } from './c6-orthogonal-deep-linear';
 import { nearOrthogonalityPreset } from './c7-near-orthogonality';
 import { duGlobalMinimaPreset } from './c12-du-global-minima';
 import type { Preset, PresetScale } from './preset';
@@ -15,7 +16,16 @@ import type { Preset, PresetScale } from './preset';
  * (C1–C7), Arora et al.'s (C8–C11 and fig. 5), Du et al.'s (C12). A new preset is one file and one
  * line here.
  */
-export const presets: readonly Preset[] = [linearRegressionPreset, mlpDepthPreset, mlpWidthPreset, cnnWrnDepthWidthPreset, bnSkipPreset, nearOrthogonalityPreset, duGlobalMinimaPreset];
+export const presets: readonly Preset[] = [
+  linearRegressionPreset,
+  mlpDepthPreset,
+  mlpWidthPreset,
+  cnnWrnDepthWidthPreset,
+  bnSkipPreset,
+  orthogonalDeepLinearPreset,
+  nearOrthogonalityPreset,
+  duGlobalMinimaPreset,
+];
 
 export const presetIds: readonly string[] = presets.map((p) => p.id);
 
