@@ -1,4 +1,4 @@
-import { mlpCriteria, mlpSweep, PAPER_CONFUSION } from './mlp-sweeps';
+import { LAPTOP_LR_SEARCH, LAPTOP_LR_SEARCH_TEXT, mlpCriteria, mlpSweep, PAPER_CONFUSION } from './mlp-sweeps';
 import type { CriterionResult, Preset } from './preset';
 
 /**
@@ -31,11 +31,11 @@ export const mlpWidthPreset: Preset = {
           fixed: LAPTOP_DEPTH,
           data: { data: 'mnist' },
           steps: 500,
-          lr: { rule: 'sankararaman-a1', grid: [1, 0.1, 0.01], runs: 1, minCompleted: 1 },
+          lr: LAPTOP_LR_SEARCH,
           confusion: { n: 100 },
         }),
       },
-      scaledDown: `the 10,000 shipped MNIST digits (7,996 for training); depth ${LAPTOP_DEPTH} instead of 300 and widths {10, 30, 100, 300} instead of up to 1000; 500 steps (8 epochs) instead of 40,000; the paper’s rule (lowest final training loss) over lr {1, 0.1, 0.01} with one run per rate instead of 10 runs over {1, …, 1e-6}; confusion over all pairs of 100 fixed training examples (per-example, Definition 2.1) instead of 1000 minibatch pairs. Sized to about 15 min on 2 cores.`,
+      scaledDown: `the 10,000 shipped MNIST digits (7,996 for training); depth ${LAPTOP_DEPTH} instead of 300 and widths {10, 30, 100, 300} instead of up to 1000; 500 steps (8 epochs) instead of 40,000; ${LAPTOP_LR_SEARCH_TEXT}; confusion over all pairs of 100 fixed training examples (per-example, Definition 2.1) instead of 1000 minibatch pairs.`,
     },
     paper: {
       sweeps: {

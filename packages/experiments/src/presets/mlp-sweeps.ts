@@ -68,6 +68,14 @@ export function mlpSweep(options: MlpSweepOptions): PresetSweep {
   };
 }
 
+/**
+ * The paper's rule on two cores: one run per rate over lr {0.1, 0.01}. A first laptop run also
+ * tried lr 1; no network trained there (final training losses 19–42 at every depth), so it was
+ * dropped to fit the time.
+ */
+export const LAPTOP_LR_SEARCH: LrSearch = { rule: 'sankararaman-a1', grid: [0.1, 0.01], runs: 1, minCompleted: 1 };
+export const LAPTOP_LR_SEARCH_TEXT = 'the paper’s rule (lowest final training loss) over lr {0.1, 0.01} with one run per rate instead of 10 runs over {1, …, 1e-6} (lr 1 trained no network in a first run)';
+
 /** The paper's confusion protocol (seed 001, A.1): 1000 pairs of minibatches of the training batch size. */
 export const PAPER_CONFUSION: ConfusionProtocol = { pairs: 1000, batchSize: BATCH_SIZE };
 
