@@ -24,7 +24,8 @@ type Variant = (typeof VARIANTS)[number];
 
 const GRIDS: Readonly<Record<PresetScale, { readonly depths: readonly number[]; readonly widthFactor: number }>> = {
   smoke: { depths: [10, 22], widthFactor: 1 },
-  laptop: { depths: [10, 22, 40], widthFactor: 1 },
+  // Deepest first: the judged comparison is at the deepest setting, so a stopped run still has it.
+  laptop: { depths: [40, 22, 10], widthFactor: 1 },
   paper: { depths: [16, 22, 28, 34, 40, 52, 76, 100], widthFactor: 2 },
 };
 
@@ -33,7 +34,7 @@ function sweeps(scale: PresetScale): Record<string, PresetSweep> {
   const g = GRIDS[scale];
   // `wrn` with skip off is the paper's CNN-β-ℓ; with BN off every conv has a bias.
   return Object.fromEntries(
-    protocolDataSets(p).map(({ data, suffix }) => [`depth${suffix}`, wrnSweep(p, data, 'wrn', { depth: g.depths[0], widthFactor: g.widthFactor }, { [DEPTH]: g.depths, [BN]: [false, true], [SKIP]: [false, true] })]),
+    protocolDataSets(p).map(({ data, suffix }) => [`depth${suffix}`, wrnSweep(p, data, 'wrn', { depth: Math.min(...g.depths), widthFactor: g.widthFactor }, { [DEPTH]: g.depths, [BN]: [false, true], [SKIP]: [false, true] })]),
   );
 }
 
@@ -101,7 +102,7 @@ export const bnSkipPreset: Preset = {
     },
     laptop: {
       sweeps: sweeps('laptop'),
-      scaledDown: `β ∈ {${GRIDS.laptop.depths.join(', ')}} at ℓ = ${GRIDS.laptop.widthFactor} (the paper: β ∈ {${GRIDS.paper.depths.join(', ')}} at ℓ = 2); ${protocolScaledDown('laptop')}.`,
+      scaledDown: `β ∈ {${[...GRIDS.laptop.depths].sort((a, b) => a - b).join(', ')}} at ℓ = ${GRIDS.laptop.widthFactor} (the paper: β ∈ {${GRIDS.paper.depths.join(', ')}} at ℓ = 2); ${protocolScaledDown('laptop')}.`,
     },
     paper: { sweeps: sweeps('paper'), scaledDown: `nothing: β ∈ {${GRIDS.paper.depths.join(', ')}} at ℓ = 2, each with and without BN and skip; ${protocolScaledDown('paper')}.` },
   },

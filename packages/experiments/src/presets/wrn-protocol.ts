@@ -57,7 +57,8 @@ export const WRN_PROTOCOLS: Readonly<Record<PresetScale, WrnProtocol>> = {
     batchSize: 64,
     milestones: [60, 120],
     milestoneUnit: 'step',
-    lr: 0.01,
+    // At 0.01 CNN-10-1 barely leaves chance level in 150 steps; at 0.05 it trains and CNN-40-1 does not diverge.
+    lr: 0.05,
     seeds: [0, 1],
     pairs: 40,
     pairBatchSize: 64,
