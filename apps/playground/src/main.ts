@@ -4,7 +4,7 @@ import { registerBrowserBackends } from './backends';
 import { comparisons } from './comparisons';
 import { exportRuns } from './export-runs';
 import { liveFigures } from './live-figures';
-import { provideBundledMnist } from './mnist-digits';
+import { BUNDLED_DATA_SET, provideBundledMnist } from './mnist-digits';
 import { stateFromHash, stateToHash, type PlaygroundState } from './playground-state';
 import { runCard, type RunCard } from './run-form';
 import { trainRuns } from './trainer';
@@ -70,7 +70,8 @@ async function train(): Promise<void> {
   exportButton.disabled = true;
   say(`training ${state.runs.length} run${state.runs.length === 1 ? '' : 's'}…`);
   const problems: string[] = [];
-  if (state.runs.some((r) => (r.data ?? 'mnist') === 'mnist')) await provideBundledMnist();
+  // Run configs default to the MNIST digits too.
+  if (state.runs.some((r) => (r.data ?? BUNDLED_DATA_SET) === BUNDLED_DATA_SET)) await provideBundledMnist();
   const { store, done } = trainRuns(
     state.runs,
     {

@@ -2,6 +2,9 @@ import { provideMnistDigits } from '@overparam/data';
 import { counts, gzipBase64, table } from 'virtual:mnist-digits';
 import { unpackDigits } from './mnist-packing';
 
+/** The data set the bundled digits are. */
+export const BUNDLED_DATA_SET = 'mnist';
+
 let provided: Promise<void> | undefined;
 
 /**

@@ -3,12 +3,14 @@ import { lossNames, optimizerNames } from '@overparam/core';
 import { dataSetAvailability, dataSetNames } from '@overparam/data';
 import type { RunConfigInput } from '@overparam/experiments';
 import { browserBackendPlugins } from './backends';
+import { BUNDLED_DATA_SET } from './mnist-digits';
 import { architectureFields, initialOptions, type OptionField } from './option-fields';
 import { liveMetrics, measureEvery } from './playground-state';
 
 /** Data sets a page can load: the bundled MNIST digits and the synthetic sets (not the file-based ones). */
 function browserDataSets(): string[] {
   return dataSetNames.filter((name) => {
+    if (name === BUNDLED_DATA_SET) return true;
     try {
       return dataSetAvailability(name).available;
     } catch {
@@ -85,7 +87,7 @@ export function runCard(index: number, config: RunConfigInput, onChange: (config
     optionBox.append(field(f.key, optionInput(f, options[f.key], (v) => set({ archOptions: { ...options, [f.key]: v } })), f.help));
   }
   card.append(optionBox);
-  card.append(field('data set', select('data', browserDataSets(), config.data ?? 'mnist', (d) => set({ data: d, dataOptions: {} }))));
+  card.append(field('data set', select('data', browserDataSets(), config.data ?? BUNDLED_DATA_SET, (d) => set({ data: d, dataOptions: {} }))));
   card.append(field('loss', select('loss', lossNames, config.loss ?? 'softmax-cross-entropy', (l) => set({ loss: l as RunConfigInput['loss'] }))));
   card.append(field('optimizer', select('optimizer', optimizerNames, config.optimizer?.name ?? 'sgd', (o) => set({ optimizer: { name: o } as RunConfigInput['optimizer'] }))));
   card.append(field('learning rate', numberInput('lr', config.lr, false, (lr) => set({ lr }))));
