@@ -93,7 +93,8 @@ async function train(): Promise<void> {
         const first = status.textContent!.split(' — ')[0];
         status.dataset['outcome'] = summary.outcome;
         status.dataset['stepsPerSecond'] = String(summary.steps / Math.max(summary.trainSeconds, 1e-9));
-        const rate = `${(summary.steps / Math.max(summary.trainSeconds, 1e-9)).toFixed(1)} steps/s with measurements`;
+        const measured = (state.runs[i]!.metrics ?? []).length > 0 ? ', measurements included' : '';
+        const rate = `${(summary.steps / Math.max(summary.trainSeconds, 1e-9)).toFixed(1)} steps/s${measured}`;
         if (summary.outcome === 'diverged') {
           const reason = summary.divergence === undefined ? '' : `: ${JSON.stringify(summary.divergence)}`;
           status.textContent = `${first} — DIVERGED at step ${summary.divergedAtStep ?? summary.steps}${reason}. Training stopped; lower the learning rate.`;
