@@ -96,7 +96,7 @@ async function train(): Promise<void> {
         const measured = (state.runs[i]!.metrics ?? []).length > 0 ? ', measurements included' : '';
         const rate = `${(summary.steps / Math.max(summary.trainSeconds, 1e-9)).toFixed(1)} steps/s${measured}`;
         if (summary.outcome === 'diverged') {
-          const reason = summary.divergence === undefined ? '' : `: ${JSON.stringify(summary.divergence)}`;
+          const reason = summary.divergence === undefined ? '' : ` (${summary.divergence.reason})`;
           status.textContent = `${first} — DIVERGED at step ${summary.divergedAtStep ?? summary.steps}${reason}. Training stopped; lower the learning rate.`;
           status.classList.add('problem');
           problems.push(`run ${i + 1} diverged at step ${summary.divergedAtStep ?? summary.steps} and was stopped`);
