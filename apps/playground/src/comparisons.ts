@@ -1,5 +1,5 @@
 import type { RunConfigInput } from '@overparam/experiments';
-import { defaultRun, liveMetrics, type PlaygroundState } from './playground-state';
+import { defaultRun, type PlaygroundState } from './playground-state';
 
 /** A comparison the papers make, as a ready playground state. */
 export interface Comparison {
@@ -22,7 +22,12 @@ const smallWrn: RunConfigInput = {
   seed: 0,
   backend: 'auto',
   logEvery: 5,
-  metrics: liveMetrics(20),
+  // A conv net's minibatch gradients cost far more than an MLP's: fewer, smaller pairs and a smaller NTK batch.
+  metrics: [
+    { name: 'minibatch-confusion', every: 20, start: true, pairs: 5, batchSize: 16, values: true },
+    { name: 'spectrum', every: 20, start: true, n: 8 },
+    { name: 'weight-movement', every: 20, start: true },
+  ],
 };
 
 const deepLinear: RunConfigInput = {
