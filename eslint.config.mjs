@@ -15,8 +15,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
   },
   {
-    // Package sources only: build configs legitimately import the shared root recipe.
-    files: ['packages/*/src/**/*.ts'],
+    // Package and app sources only: build configs legitimately import the shared root recipe.
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': [
@@ -34,6 +34,8 @@ export default tseslint.config(
             { sourceTag: 'type:experiments', onlyDependOnLibsWithTags: ['type:core', 'type:architectures', 'type:metrics', 'type:data'] },
             { sourceTag: 'type:report', onlyDependOnLibsWithTags: ['type:experiments', 'type:core'] },
             { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:core', 'type:backend', 'type:architectures', 'type:metrics', 'type:data', 'type:experiments', 'type:report'] },
+            // An app picks backends like the CLI, and reads the registries (names, option schemas) to build its forms.
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:backend', 'type:architectures', 'type:metrics', 'type:data', 'type:experiments', 'type:report'] },
             { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
           ],
         },

@@ -44,10 +44,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'tools/**/*.test.ts'], env: { OVERPARAM_TEST_BACKEND: 'cpu' } },
+        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tools/**/*.test.ts'], env: { OVERPARAM_TEST_BACKEND: 'cpu' } },
       },
       ...backendProjects,
       ...browserProjects,
+      {
+        // The built playground opened from disk in headless Chromium; its global setup builds it.
+        test: {
+          name: 'playground',
+          include: ['apps/playground/test/**/*.test.ts'],
+          globalSetup: ['apps/playground/test/build-playground.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });

@@ -8,19 +8,23 @@ import { existsSync } from 'node:fs';
  */
 export const chromiumPath = process.env.OVERPARAM_CHROMIUM ?? '/usr/bin/chromium';
 
-export const chromiumArgs: readonly string[] = [
+/**
+ * WebGPU on the SwiftShader software adapter: without these Chromium offers no adapter on a
+ * machine without a GPU, and tfjs-webgpu crashes on the null adapter.
+ */
+export const swiftShaderWebgpuArgs: readonly string[] = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
+
+/** The browser without WebGPU: what a page whose `auto` backend must not land on SwiftShader's WebGPU gets. */
+export const chromiumArgsWithoutWebgpu: readonly string[] = [
   '--no-sandbox',
   // No traffic of the browser's own: a run must not reach the network.
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
-  // WebGPU on the SwiftShader software adapter: without these Chromium offers no adapter on a
-  // machine without a GPU, and tfjs-webgpu crashes on the null adapter.
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-unsafe-swiftshader',
 ];
+
+export const chromiumArgs: readonly string[] = [...chromiumArgsWithoutWebgpu, ...swiftShaderWebgpuArgs];
 
 /** What to do when the browser is missing, or undefined when it is there. */
 export function chromiumMissingMessage(): string | undefined {

@@ -1,4 +1,4 @@
-export { assembleMnist, loadMnist, mnistPackageAvailable } from './mnist';
+export { assembleMnist, loadMnist, mnistPackageAvailable, provideMnistDigits } from './mnist';
 export {
   teacherClassification,
   teacherClassificationWithTeacher,

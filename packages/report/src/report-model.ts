@@ -182,6 +182,7 @@ export function buildReport(
     ['confusion', 'meanCos', 'mean pairwise cosine of per-example gradients'],
     ['confusion', 'minCos', 'min pairwise cosine of per-example gradients'],
     ['minibatch-confusion', 'minCos', 'min cosine over minibatch-gradient pairs'],
+    ['minibatch-confusion', 'meanCos', 'mean cosine over minibatch-gradient pairs'],
   ] as const) {
     if (!overTraining(kind)) continue;
     figures.push({

@@ -1,0 +1,34 @@
+import { parseRunConfig } from '@overparam/experiments';
+import { describe, expect, it } from 'vitest';
+import { comparisons } from './comparisons';
+import { architectureFields, initialOptions } from './option-fields';
+import { defaultState, stateFromHash, stateToHash } from './playground-state';
+
+const states = [defaultState, ...comparisons.map((c) => c.state)];
+
+describe('playground states', () => {
+  it('the default run and every comparison are valid run configs', () => {
+    for (const state of states) for (const run of state.runs) expect(() => parseRunConfig(run), JSON.stringify(run)).not.toThrow();
+  });
+
+  it('come back from the address unchanged', () => {
+    for (const state of states) expect(stateFromHash(stateToHash(state))).toEqual({ state });
+  });
+
+  it('fall back to the default run, saying why, when the address holds none or a damaged one', () => {
+    expect(stateFromHash('')).toEqual({ state: defaultState });
+    expect(stateFromHash('#runs=%5B%7B%22arch').problem).toMatch(/cut short/);
+    expect(stateFromHash(`#runs=${encodeURIComponent('{"arch":"mlp"}')}`).problem).toMatch(/no list of run configs/);
+  });
+});
+
+describe('architecture option fields', () => {
+  it("offer each architecture's own options, not the sizes the data set fixes, with values its schema accepts", () => {
+    expect(architectureFields('mlp').map((f) => f.key)).toEqual(['depth', 'width', 'activation', 'init', 'bias']);
+    expect(architectureFields('wrn').map((f) => f.key)).toEqual(expect.arrayContaining(['depth', 'widthFactor', 'batchNorm', 'skip']));
+    expect(architectureFields('deep-linear').find((f) => f.key === 'init')).toMatchObject({ kind: 'choice', choices: expect.arrayContaining(['orthogonal', 'near-zero']) });
+    for (const [arch, data] of [['mlp', 'mnist'], ['deep-linear', 'gaussian-regression'], ['wrn', 'synthetic-images'], ['cnn', 'synthetic-images']] as const) {
+      expect(() => parseRunConfig({ arch, archOptions: initialOptions(arch), data }), arch).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import type { RunConfigInput } from '@overparam/experiments';
+
+/**
+ * Everything the page shows and trains: a list of run configs, side by side. It lives in the
+ * page's address (`#runs=<JSON>`), so a link reproduces the runs: same configs, same seeds.
+ */
+export interface PlaygroundState {
+  readonly runs: readonly RunConfigInput[];
+}
+
+/** How often the live measurements run unless a run says otherwise. */
+export const DEFAULT_MEASURE_EVERY = 25;
+
+/**
+ * What the playground measures while training: the paper's minibatch-pair cosines (their values
+ * too, for the density), λ_min/λ_max of the NTK of a small fixed batch, and the weight movement;
+ * each also at step 0. Sizes are kept small so measuring does not dominate training in a browser.
+ */
+export function liveMetrics(every: number): NonNullable<RunConfigInput['metrics']> {
+  return [
+    { name: 'minibatch-confusion', every, start: true, pairs: 20, batchSize: 64, values: true },
+    { name: 'spectrum', every, start: true, n: 32 },
+    { name: 'weight-movement', every, start: true },
+  ];
+}
+
+/** The measurement interval of a run's metrics (they share one). */
+export function measureEvery(config: RunConfigInput): number {
+  const first = config.metrics?.[0] as { every?: number } | undefined;
+  return first?.every ?? DEFAULT_MEASURE_EVERY;
+}
+
+/** The run a fresh page trains: MLP-10-100 on the MNIST digits (Sankararaman et al.'s deep MLP), backend chosen automatically. */
+export const defaultRun: RunConfigInput = {
+  arch: 'mlp',
+  archOptions: { depth: 10, width: 100, activation: 'tanh', init: 'glorot-normal' },
+  data: 'mnist',
+  loss: 'softmax-cross-entropy',
+  optimizer: { name: 'sgd' },
+  lr: 0.05,
+  batchSize: 128,
+  steps: 300,
+  seed: 0,
+  backend: 'auto',
+  logEvery: 10,
+  metrics: liveMetrics(DEFAULT_MEASURE_EVERY),
+};
+
+export const defaultState: PlaygroundState = { runs: [defaultRun] };
+
+const HASH_KEY = 'runs';
+
+export function stateToHash(state: PlaygroundState): string {
+  return `#${new URLSearchParams({ [HASH_KEY]: JSON.stringify(state.runs) }).toString()}`;
+}
+
+/** The state a hash holds, or the default state (and why) when it holds none or a damaged one. */
+export function stateFromHash(hash: string): { state: PlaygroundState; problem?: string } {
+  const text = new URLSearchParams(hash.replace(/^#/, '')).get(HASH_KEY);
+  if (text === null) return { state: defaultState };
+  try {
+    const runs = JSON.parse(text) as unknown;
+    if (!Array.isArray(runs) || runs.length === 0 || !runs.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r))) {
+      return { state: defaultState, problem: 'the link holds no list of run configs; showing the default run' };
+    }
+    return { state: { runs: runs as RunConfigInput[] } };
+  } catch {
+    return { state: defaultState, problem: 'the link was cut short (its runs are not valid JSON); showing the default run' };
+  }
+}

@@ -1,0 +1,123 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readReportInput } from '@overparam/report/node';
+import { unzipSync } from 'fflate';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chromiumArgsWithoutWebgpu, chromiumPath } from '../../../tools/browser/chromium.ts';
+
+/** Where the screenshot of a trained page goes (for notes and issues). */
+const SCREENSHOT = join(tmpdir(), 'playground.png');
+
+/**
+ * Figures the default run has drawn once it measured at step 0 and logged its first losses. Without
+ * WebGPU in the browser (SwiftShader's WebGPU loses its device on the synchronous readbacks the
+ * metrics use), `auto` takes WebGL and has to say why it skipped WebGPU.
+ */
+const firstFigures = ['training-loss', 'cosine-density', 'gram-spectrum', 'weight-movement'];
+
+/** Software WebGL on a busy machine: generous, as nothing here is a timing. */
+const TRAINING_TEST_MS = 300_000;
+
+interface Watched {
+  readonly page: Page;
+  readonly problems: string[];
+  readonly leaving: string[];
+}
+
+async function open(browser: Browser, url: string): Promise<Watched> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const problems: string[] = [];
+  const leaving: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && problems.push(`console error: ${m.text()}`)));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // The page and its inlined assets are all it may load: nothing over the network.
+  page.on('request', (r) => void (/^(file|data|blob):/.test(r.url()) || leaving.push(r.url())));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+  return { page, problems, leaving };
+}
+
+/** Every setting of every run card, by run and field name. */
+const formValues = (page: Page) =>
+  page.$$eval('#runs [name]', (controls) => controls.map((c) => `${(c.closest('[data-run]') as HTMLElement).dataset['run']}:${c.getAttribute('name')}=${c instanceof HTMLInputElement && c.type === 'checkbox' ? String(c.checked) : (c as HTMLInputElement).value}`));
+
+describe('the playground, built, in headless Chromium from disk', () => {
+  let browser: Browser;
+  const url = pathToFileURL(inject('playgroundHtml')).href;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgsWithoutWebgpu], headless: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('trains the default run with live figures, keeps its state in the address and exports runs the report reads', async () => {
+    const { page, problems, leaving } = await open(browser, url);
+    const settings = await formValues(page);
+    expect(settings).toContain('0:archOptions.depth=10');
+    expect(settings).toContain('0:data=mnist');
+    const address = page.url();
+    expect(address).toContain('#runs=');
+
+    await page.click('#train');
+    await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`figure[data-figure="${id}"] svg`) !== null), firstFigures, { timeout: 150_000 });
+    const status = await page.textContent('.run-status');
+    expect(status).toMatch(/MLP-10-100 .* on mnist; backend webgl \(chosen automatically; skipped webgpu: /);
+
+    for (const id of firstFigures) {
+      const figure = page.locator(`figure[data-figure="${id}"]`);
+      const box = await figure.locator('svg').boundingBox();
+      expect(box?.width, id).toBeGreaterThan(100);
+      expect(box?.height, id).toBeGreaterThan(100);
+      // Vega draws data as marks: a figure with data has at least one line, area or point path.
+      const marks = await figure.locator('g.mark-line path, g.mark-area path, g.mark-symbol path').evaluateAll((paths) => paths.filter((p) => (p.getAttribute('d') ?? '') !== '').length);
+      expect(marks, id).toBeGreaterThan(0);
+    }
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    await page.click('#stop');
+    await page.waitForSelector('#status:text("stopped")', { timeout: 60_000 });
+    expect(await page.getAttribute('.run-status', 'data-outcome')).toBe('aborted');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const zip = new Uint8Array(await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks)));
+    const dir = await mkdtemp(join(tmpdir(), 'overparam-playground-export-'));
+    for (const [name, bytes] of Object.entries(unzipSync(zip))) {
+      await mkdir(dirname(join(dir, name)), { recursive: true });
+      await writeFile(join(dir, name), bytes);
+    }
+    const exported = await readReportInput(dir);
+    expect(exported.runs.map((r) => [r.id, r.status])).toEqual([['run-1', 'aborted']]);
+    const kinds = new Set(exported.runs[0]!.records.map((r) => r.kind));
+    for (const kind of ['train', 'minibatch-confusion', 'spectrum', 'weight-movement']) expect(kinds, kind).toContain(kind);
+
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    expect(page.url()).toBe(address);
+    expect(await formValues(page)).toEqual(settings);
+
+    expect(problems).toEqual([]);
+    expect(leaving).toEqual([]);
+    await page.close();
+  }, TRAINING_TEST_MS);
+
+  it('says plainly that a run diverged, and stops it', async () => {
+    const runs = [{ arch: 'mlp', archOptions: { depth: 1, width: 10 }, data: 'synthetic', lr: 1e6, steps: 200, logEvery: 1, backend: 'cpu', metrics: [] }];
+    const { page, problems } = await open(browser, `${url}#runs=${encodeURIComponent(JSON.stringify(runs))}`);
+    await page.click('#train');
+    await page.waitForSelector('#status.problem', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/^run 1 diverged at step \d+ and was stopped$/);
+    const status = (await page.textContent('.run-status'))!;
+    expect(status).toMatch(/DIVERGED at step \d+ \((non-finite loss|loss .* exceeds 1000 × the initial loss)/);
+    // Stopped there: the 200 steps asked for were not run.
+    expect(Number(/DIVERGED at step (\d+)/.exec(status)![1])).toBeLessThan(200);
+    expect(await page.getAttribute('.run-status', 'data-outcome')).toBe('diverged');
+    expect(await page.isEnabled('#train')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

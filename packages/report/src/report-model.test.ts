@@ -1,0 +1,35 @@
+import type { RunRecord } from '@overparam/core';
+import { describe, expect, it } from 'vitest';
+import { buildReport } from './report-model';
+import type { ReportRun } from './run-view';
+
+function runWith(records: RunRecord[]): ReportRun {
+  return { id: 'run-1', status: 'running', config: null, info: null, summary: null, records, seed: 0, settings: {}, setting: 'MLP-10-100' };
+}
+
+describe('buildReport, minibatch-pair cosines over training', () => {
+  const measured = [
+    { kind: 'minibatch-confusion', step: 0, epoch: 0, minCos: -0.25, meanCos: 0.5 },
+    { kind: 'minibatch-confusion', step: 25, epoch: 0, minCos: -0.125, meanCos: 0.375 },
+  ] as unknown as RunRecord[];
+
+  it('draws the min and the mean cosine once a run has measured twice, each from its own field', () => {
+    const figures = buildReport([runWith(measured)], { title: 't' }).figures;
+    const byId = new Map(figures.map((f) => [f.id, f]));
+    for (const [id, values] of [
+      ['minibatch-confusion-mincos-over-training', [-0.25, -0.125]],
+      ['minibatch-confusion-meancos-over-training', [0.5, 0.375]],
+    ] as const) {
+      const points = (byId.get(id)?.spec as { datasets?: { points?: Array<{ step: number; value: number }> } } | undefined)?.datasets?.points;
+      expect(points?.map((p) => [p.step, p.value]), id).toEqual([
+        [0, values[0]],
+        [25, values[1]],
+      ]);
+    }
+  });
+
+  it('draws neither from a single measurement', () => {
+    const ids = buildReport([runWith(measured.slice(0, 1))], { title: 't' }).figures.map((f) => f.id);
+    expect(ids.filter((id) => id.includes('over-training'))).toEqual([]);
+  });
+});
