@@ -32,7 +32,7 @@ describe('c5-bn-skip criteria', () => {
     const c = headline(results(0.05));
     expect(c.passed).toBe(true);
     expect(c.name).toContain('β = 40');
-    expect(c.measured).toBe('min cosine at β = 40: no BN, no skip: -0.2, BN, no skip: -0.1, no BN, skip: -0.3, BN + skip: 0.05');
+    expect(c.measured).toBe('min cosine at β = 40: no BN, no skip: -0.2, BN, no skip: -0.1, no BN, skip: -0.3, BN + skip: 0.05; BN + skip minus the next highest: 0.15');
   });
 
   it('fail when another variant is as high or higher, or BN + skip has no measurement there', () => {

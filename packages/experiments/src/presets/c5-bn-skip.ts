@@ -58,7 +58,8 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
     name: `at the deepest setting (β = ${deepest})${on}, BN + skip has the highest min cosine between minibatch gradients of the four variants`,
     // Every other variant that finished must be below it; one that diverged counts as below.
     passed: Number.isFinite(deepest) && highest,
-    measured: `min cosine at β = ${deepest}: ${listed('minCos')}`,
+    // The margin over the runner-up says whether "highest" is more than a tie within seed noise.
+    measured: `min cosine at β = ${deepest}: ${listed('minCos')}; BN + skip minus the next highest: ${fmt((both.minCos ?? Number.NaN) - Math.max(...others.flatMap((o) => o.minCos ?? [])))}`,
     expected: 'BN + skip highest',
   };
   out.push(judged);
