@@ -125,3 +125,25 @@ export function valueCriterion(name: string, value: number | undefined, expected
   if (value === undefined || !Number.isFinite(value)) return { name, passed: false, measured: missing, expected };
   return { name, passed: test(value), measured: fmt(value), expected };
 }
+
+/**
+ * How far apart two runs' curves are: the largest |a − b| / |b| of `field` of `kind` records over
+ * the steps both logged, `b` the reference. Undefined when they share no step (a run that stopped
+ * early is compared over what it logged).
+ */
+export function maxRelativeGap(a: CellResult, b: CellResult, kind: string, field: string): number | undefined {
+  const reference = new Map<number, number>();
+  for (const r of recordsOf(b, kind)) {
+    const v = numberField(r, field);
+    if (v !== undefined) reference.set(r.step, v);
+  }
+  let worst: number | undefined;
+  for (const r of recordsOf(a, kind)) {
+    const v = numberField(r, field);
+    const ref = reference.get(r.step);
+    if (v === undefined || ref === undefined) continue;
+    const gap = Math.abs(v - ref) / Math.abs(ref);
+    worst = worst === undefined || gap > worst ? gap : worst;
+  }
+  return worst;
+}
