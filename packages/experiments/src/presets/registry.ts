@@ -4,6 +4,7 @@ import { parseSweep, type SweepSpec } from '../sweep';
 import { linearRegressionPreset } from './c1-linear-regression';
 import { nearOrthogonalityPreset } from './c7-near-orthogonality';
 import { endToEndEquivalencePreset } from './c8-end-to-end-equivalence';
+import { depthAccelerationPreset } from './c9-depth-acceleration';
 import { duGlobalMinimaPreset } from './c12-du-global-minima';
 import type { Preset, PresetScale } from './preset';
 
@@ -12,7 +13,7 @@ import type { Preset, PresetScale } from './preset';
  * (C1–C7), Arora et al.'s (C8–C11 and fig. 5), Du et al.'s (C12). A new preset is one file and one
  * line here.
  */
-export const presets: readonly Preset[] = [linearRegressionPreset, nearOrthogonalityPreset, endToEndEquivalencePreset, duGlobalMinimaPreset];
+export const presets: readonly Preset[] = [linearRegressionPreset, nearOrthogonalityPreset, endToEndEquivalencePreset, depthAccelerationPreset, duGlobalMinimaPreset];
 
 export const presetIds: readonly string[] = presets.map((p) => p.id);
 
