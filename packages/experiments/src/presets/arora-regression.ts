@@ -18,5 +18,5 @@ export function lpRegressionStandIn(options: Readonly<Record<string, unknown>> =
   return { data: 'lp-regression', dataOptions: { ...options } };
 }
 
-/** `p` of a cell: the exponent of its ℓp loss. */
+/** How the criteria name the loss of exponent p: ℓ2, ℓ4. */
 export const lossLabelOf = (p: unknown): string => `ℓ${String(p)}`;
