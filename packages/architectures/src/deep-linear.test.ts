@@ -64,6 +64,24 @@ describe('deep linear nets', () => {
     expect(imbalance(build({ ...options, init: 'near-zero' }))).toBeGreaterThan(0.1);
   });
 
+
+  it('balanced init draws the same W_e at every depth and hidden width for one seed (a full-rank draw), so a single layer can start where a deep net does', () => {
+    // The end-to-end rule is compared with gradient descent on a deep net from the same W_e: with
+    // one output every W_e has rank 1 ≤ every width, nothing is truncated, and depth 1 is the draw itself.
+    const base = { inputDim: 9, outputDim: 1, init: 'balanced', initStd: 0.01 };
+    const single = endToEndMatrix(build({ ...base, depth: 1 }, 5));
+    for (const [depth, width] of [
+      [2, 1],
+      [3, 1],
+      [3, 100],
+    ] as const) {
+      const deep = endToEndMatrix(build({ ...base, depth, width }, 5));
+      // The deep W_e is a product of N float32-rounded factors: relative error ≲ N · 6e-8 per entry.
+      expect(maxAbs(deep.clone().sub(single))).toBeLessThan(1e-6 * maxAbs(single.clone()));
+    }
+    // A different seed is a different draw (the comparison above could not pass by accident).
+    expect(maxAbs(endToEndMatrix(build({ ...base, depth: 1 }, 6)).sub(single))).toBeGreaterThan(0.1 * maxAbs(single.clone()));
+  });
   it('the end-to-end matrix equals the network applied to the identity matrix (γ included)', () => {
     for (const init of ['orthogonal', 'balanced', 'near-identity', 'strategy-4.1'] as const) {
       const model = build({ depth: 3, inputDim: 5, outputDim: 4, width: 6, init, scale: 'theorem-6.1', initStd: 0.5 });

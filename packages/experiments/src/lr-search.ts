@@ -1,4 +1,5 @@
 import type { RunRecord } from '@overparam/core';
+import { OPTIMAL_LOSS_RECORD } from '@overparam/metrics';
 import { z } from 'zod';
 import type { RunSummary } from './summary';
 
@@ -34,6 +35,11 @@ export const lrSearchSchema = z.discriminatedUnion('rule', [
     minCompleted: z.number().int().min(1).optional(),
     /** The training loss (a `train` record's mean minibatch loss) to reach. */
     target: z.number().positive(),
+    /**
+     * Measure the target above the optimum, on loss − optimum (what seed 003 plots), the optimum
+     * read from the run's `optimal-loss` record: for data whose least loss is not known in advance.
+     */
+    aboveOptimum: z.boolean().optional(),
   }),
 ]);
 export type LrSearch = z.output<typeof lrSearchSchema>;
@@ -77,6 +83,11 @@ export interface LrRunResult {
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+function optimumOf(records: readonly RunRecord[]): number | undefined {
+  const value = records.find((r) => r.kind === OPTIMAL_LOSS_RECORD)?.['optimum'];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
 /** Applies the rule to one grid point's runs. */
 export function pickLearningRate(search: LrSearch, point: Readonly<Record<string, unknown>>, results: readonly LrRunResult[]): LrPick {
   const grid = lrSearchGrid(search);
@@ -92,8 +103,11 @@ export function pickLearningRate(search: LrSearch, point: Readonly<Record<string
       const m = mean(losses);
       return { ...base, meanFinalTrainLoss: m, eligible: true, why: `mean final training loss ${m.toPrecision(4)} over ${losses.length} runs` };
     }
-    const steps = done.map((r) => r.records.find((rec) => rec.kind === 'train' && typeof rec.loss === 'number' && rec.loss <= search.target)?.step ?? null);
-    if (steps.some((s) => s === null)) return { ...base, stepsToTarget: null, eligible: false, why: `did not reach the loss target ${search.target} in every run` };
+    const offsets = done.map((r) => (search.aboveOptimum === true ? optimumOf(r.records) : 0));
+    if (offsets.some((o) => o === undefined)) return { ...base, stepsToTarget: null, eligible: false, why: `the target is above the optimum, but a run has no ${OPTIMAL_LOSS_RECORD} record` };
+    const steps = done.map((r, i) => r.records.find((rec) => rec.kind === 'train' && typeof rec.loss === 'number' && rec.loss - offsets[i]! <= search.target)?.step ?? null);
+    const what = search.aboveOptimum === true ? `loss − optimum ${search.target}` : `the loss target ${search.target}`;
+    if (steps.some((s) => s === null)) return { ...base, stepsToTarget: null, eligible: false, why: `did not reach ${what} in every run` };
     const m = mean(steps as number[]);
     return { ...base, stepsToTarget: m, eligible: true, why: `reached loss ${search.target} after ${m} steps` };
   });
@@ -102,7 +116,7 @@ export function pickLearningRate(search: LrSearch, point: Readonly<Record<string
   const best = eligible.reduce<LrCandidate | undefined>((b, c) => (b === undefined || score(c) < score(b) ? c : b), undefined);
   const sorted = [...grid].sort((a, b) => a - b);
   const onEdge = best !== undefined && (best.lr === sorted[0] || best.lr === sorted.at(-1));
-  const criterion = search.rule === 'sankararaman-a1' ? 'the lowest mean final training loss' : `the fewest steps to loss ${search.target}`;
+  const criterion = search.rule === 'sankararaman-a1' ? 'the lowest mean final training loss' : `the fewest steps to loss ${search.aboveOptimum === true ? '− optimum ' : ''}${search.target}`;
   const reason =
     best === undefined
       ? `no rate was eligible (${candidates.map((c) => `${c.lr}: ${c.why}`).join('; ')})`

@@ -132,6 +132,31 @@ describe('learning-rate rules', () => {
     expect(pick.candidates[0]).toMatchObject({ eligible: false, stepsToTarget: null });
     expect(pick.reason).toMatch(/fewest steps to loss 0.1/);
   });
+
+  test('C.1 above the optimum: the target is on loss − optimum, each run offset by its own optimal-loss record', () => {
+    // Losses 3.0 → 2.05 over the steps, optimum 2: loss − optimum reaches 0.1 at step 30 only.
+    const curve = (lr: number, optimum: number | null) =>
+      ({
+        lr,
+        summary: summary('completed', 2.05),
+        records: [
+          ...(optimum !== null ? [{ kind: 'optimal-loss', step: 0, epoch: 0, optimum }] : []),
+          ...[10, 20, 30].map((step, i) => ({ kind: 'train', step, epoch: 0, loss: [3, 2.5, 2.05][i]! })),
+        ],
+      }) as LrRunResult;
+    const plain = pickLearningRate({ rule: 'arora-c1', target: 0.1, grid: [1e-2, 1e-1] }, {}, [curve(1e-2, 2), curve(1e-1, 2)]);
+    // Without the offset no loss is ≤ 0.1: nothing is eligible.
+    expect(plain.lr).toBeNull();
+    const above = pickLearningRate({ rule: 'arora-c1', target: 0.1, grid: [1e-2, 1e-1], aboveOptimum: true }, {}, [curve(1e-2, 2), curve(1e-1, 1)]);
+    // lr 0.1's optimum is 1, so its loss − optimum never gets below 1.05.
+    expect(above.lr).toBe(1e-2);
+    expect(above.candidates[0]).toMatchObject({ stepsToTarget: 30, eligible: true });
+    expect(above.candidates[1]).toMatchObject({ eligible: false, stepsToTarget: null });
+    expect(above.reason).toMatch(/fewest steps to loss − optimum 0.1/);
+    const missing = pickLearningRate({ rule: 'arora-c1', target: 0.1, grid: [1e-2, 1e-1], aboveOptimum: true }, {}, [curve(1e-2, null), curve(1e-1, null)]);
+    expect(missing.lr).toBeNull();
+    expect(missing.candidates[0]!.why).toMatch(/no optimal-loss record/);
+  });
 });
 
 describe('running a sweep (in this process)', () => {

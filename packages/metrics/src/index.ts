@@ -59,6 +59,6 @@ export {
   type EndToEnd,
   type BalancednessHookOptions,
 } from './balancedness';
-export { optimalLinearLoss, excessLoss, optimalLossHook, type OptimalLoss, type OptimalLossOptions } from './optimal-loss';
+export { optimalLinearLoss, excessLoss, optimalLossHook, OPTIMAL_LOSS_RECORD, type OptimalLoss, type OptimalLossOptions } from './optimal-loss';
 export { fullLoss, type FullLossOptions } from './metrics/full-loss';
 export { dataGeometry, trainingInputs, type DataGeometry } from './metrics/data-geometry';

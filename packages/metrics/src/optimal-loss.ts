@@ -145,6 +145,9 @@ export function excessLoss(losses: readonly number[], optimum: number): Array<nu
   return losses.map((l) => (l - optimum > 0 ? l - optimum : null));
 }
 
+/** The record kind the optimum is written under (its `optimum` field is the offset). */
+export const OPTIMAL_LOSS_RECORD = 'optimal-loss';
+
 /**
  * The optimum as a training hook (record kind `optimal-loss`), written once at the start so a
  * run's records carry the offset its figure subtracts: `optimum`, `method`, `iterations`,
@@ -152,7 +155,7 @@ export function excessLoss(losses: readonly number[], optimum: number): Array<nu
  */
 export function optimalLossHook(): Hook {
   return {
-    name: 'optimal-loss',
+    name: OPTIMAL_LOSS_RECORD,
     schedule: { atStart: true },
     run(ctx) {
       const o = optimalLinearLoss(ctx.data, ctx.loss);

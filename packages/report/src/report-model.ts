@@ -6,6 +6,7 @@ import { lossCurvesSpec, type LabelledRun } from './charts/loss-curves';
 import { recordCurvesSpec } from './charts/record-curves';
 import { sweptStatisticSpec, type SweptValue } from './charts/swept-statistic';
 import { weightMovementSpec } from './charts/weight-movement';
+import { aboveOptimum } from './excess-loss';
 import { measurementFigure, measurementRows, type MeasurementView } from './measurement';
 import { lastOfKind, recordsOfKind } from './records';
 import { settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
@@ -165,6 +166,16 @@ export function buildReport(
       title: 'Training loss',
       caption: `Mean minibatch loss over each logging window${logEvery !== null ? ` of ${logEvery} steps` : ''} against the optimizer step, on a log axis. Thin lines: one run each. Where a setting has several seeds, the thick line is the geometric mean over seeds and the band exp(mean ± std) of ln loss (a log axis has no room for an arithmetic mean − std below zero).`,
       spec: lossCurvesSpec(labelled(withRecords)),
+    });
+  }
+  const offset = aboveOptimum(labelled(withRecords));
+  if (offset.length > 0) {
+    figures.push({
+      id: 'training-loss-above-optimum',
+      title: 'Training loss above the optimum',
+      caption:
+        'The logged training loss minus the least loss a linear model reaches on the training split (the `optimal-loss` record; seed 003 appendix C.1), against the step, on a log axis: how far each run still is from the optimum. Only runs that recorded the optimum are shown; thick line and band as in the training-loss figure.',
+      spec: lossCurvesSpec(offset, { yTitle: 'training loss − optimum' }),
     });
   }
   if (any('full-loss')) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config';
-import { atPickedRates, fitLine, fitLineWithError, groupBy, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
+import { atPickedRates, fitLine, fitLineWithError, groupBy, maxRelativeGap, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
 import type { LrPick } from '../lr-search';
 import type { CellResult, SweepResult } from './preset';
 
@@ -19,6 +19,27 @@ function cell(depth: number, minCos: number, seed = 0): CellResult {
 }
 
 describe('criteria helpers', () => {
+  it('the max relative gap of two curves is taken over the steps both logged, relative to the reference', () => {
+    const curve = (losses: ReadonlyArray<[number, number]>): CellResult => ({ ...cell(2, 0), records: losses.map(([step, loss]) => ({ kind: 'train', step, epoch: 0, loss })) });
+    const reference = curve([
+      [10, 2],
+      [20, 1],
+      [30, 0.5],
+    ]);
+    // |2.2 − 2| / 2 = 0.1, |0.9 − 1| / 1 = 0.1, |0.6 − 0.5| / 0.5 = 0.2; step 40 has no reference.
+    const other = curve([
+      [10, 2.2],
+      [20, 0.9],
+      [30, 0.6],
+      [40, 100],
+    ]);
+    expect(maxRelativeGap(other, reference, 'train', 'loss')).toBeCloseTo(0.2, 12);
+    // Relative to the other curve instead: 0.2 / 2.2, 0.1 / 0.9 and 0.1 / 0.6, the last the largest.
+    expect(maxRelativeGap(reference, other, 'train', 'loss')).toBeCloseTo(0.1 / 0.6, 12);
+    expect(maxRelativeGap(reference, reference, 'train', 'loss')).toBe(0);
+    expect(maxRelativeGap(other, curve([[5, 1]]), 'train', 'loss')).toBeUndefined();
+  });
+
   it("rank correlation is Spearman's ρ: ±1 for monotone data, the textbook value otherwise", () => {
     expect(rankCorrelation([1, 2, 3, 4], [10, 20, 25, 90])).toBeCloseTo(1, 12);
     expect(rankCorrelation([1, 2, 3, 4], [5, 4, 3, -1])).toBeCloseTo(-1, 12);

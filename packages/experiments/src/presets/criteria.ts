@@ -153,3 +153,25 @@ export function fitLineWithError(xs: readonly number[], ys: readonly number[]): 
   const standardError = xs.length > 2 && sxx > 0 ? Math.sqrt(residual / (xs.length - 2) / sxx) : Number.NaN;
   return { slope, intercept, standardError };
 }
+
+/**
+ * How far apart two runs' curves are: the largest |a − b| / |b| of `field` of `kind` records over
+ * the steps both logged, `b` the reference. Undefined when they share no step (a run that stopped
+ * early is compared over what it logged).
+ */
+export function maxRelativeGap(a: CellResult, b: CellResult, kind: string, field: string): number | undefined {
+  const reference = new Map<number, number>();
+  for (const r of recordsOf(b, kind)) {
+    const v = numberField(r, field);
+    if (v !== undefined) reference.set(r.step, v);
+  }
+  let worst: number | undefined;
+  for (const r of recordsOf(a, kind)) {
+    const v = numberField(r, field);
+    const ref = reference.get(r.step);
+    if (v === undefined || ref === undefined) continue;
+    const gap = Math.abs(v - ref) / Math.abs(ref);
+    worst = worst === undefined || gap > worst ? gap : worst;
+  }
+  return worst;
+}

@@ -8,6 +8,8 @@ import { cnnWrnDepthWidthPreset } from './c4-cnn-wrn-depth-width';
 import { bnSkipPreset } from './c5-bn-skip';
 import { orthogonalDeepLinearPreset } from './c6-orthogonal-deep-linear';
 import { nearOrthogonalityPreset } from './c7-near-orthogonality';
+import { endToEndEquivalencePreset } from './c8-end-to-end-equivalence';
+import { depthAccelerationPreset } from './c9-depth-acceleration';
 import { duGlobalMinimaPreset } from './c12-du-global-minima';
 import type { Preset, PresetScale } from './preset';
 
@@ -24,6 +26,8 @@ export const presets: readonly Preset[] = [
   bnSkipPreset,
   orthogonalDeepLinearPreset,
   nearOrthogonalityPreset,
+  endToEndEquivalencePreset,
+  depthAccelerationPreset,
   duGlobalMinimaPreset,
 ];
 

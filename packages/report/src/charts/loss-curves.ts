@@ -69,7 +69,7 @@ export function lossCurveData(runs: readonly LabelledRun[], kind: LossRecordKind
 }
 
 /** Training loss against step on a log axis: one thin line per run, and per setting with several seeds the geometric mean and its band. */
-export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string; kind?: LossRecordKind } = {}): TopLevelSpec {
+export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string; kind?: LossRecordKind; yTitle?: string } = {}): TopLevelSpec {
   const kind = options.kind ?? 'train';
   const { points, bands } = lossCurveData(runs, kind);
   // Steps are whole numbers: no fractional ticks ("50.000000" when every run logged once).
@@ -83,7 +83,7 @@ export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: 
     {
       data: { name: 'points' },
       mark: { type: 'line', strokeWidth: 1, opacity: bands.length > 0 ? 0.35 : 0.9, point: showPoints },
-      encoding: { x, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: lossAxisTitle[kind] }, color, detail: { field: 'run', type: 'nominal' } },
+      encoding: { x, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: options.yTitle ?? lossAxisTitle[kind] }, color, detail: { field: 'run', type: 'nominal' } },
     },
   ];
   if (bands.length > 0) {

@@ -1,0 +1,181 @@
+import { lrRules, pickLearningRate, type LrPick, type LrSearch } from '../lr-search';
+import { ARORA_EXPONENTS, ARORA_INIT_STD, GAS_SENSOR_ETHANOL, lossLabelOf, lpRegressionStandIn } from './arora-regression';
+import { settingOf, sweepOf } from './criteria';
+import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
+
+/**
+ * Seed 003 fig. 3: a single linear layer against depth-2 and depth-3 linear nets with scalar
+ * hidden layers (width 1) from the i.i.d. N(0, 0.01²) init, each model at its own best learning
+ * rate from the grid {1e-5, 5e-5, …, 5e-1} (appendix C.1: the rate that converges fastest, here
+ * the fewest full-batch steps to a loss target). Under ℓ4 depth accelerates; under ℓ2 it does not
+ * (it slightly hinders). §7 explains why: the end-to-end rule's gain ‖W‖^{2−2/N} grows as the
+ * large coordinates converge and speeds the small ones, which ℓ4's vanishing curvature leaves
+ * stranded under a fixed rate; ℓ2's curvature does not vanish, so a well-tuned fixed rate suffices.
+ *
+ * The paper's grid can under-tune a model: on the stand-in data the single layer under ℓ2 converges
+ * fastest near lr 1.5, above the grid's top rate 0.5 (where its pick then sits, on the edge). A
+ * researcher seeing a pick on the edge tries larger rates, so ℓ2 also runs {1, 1.5, 2} and the
+ * criteria report both results: the paper grid's (reported) and the extended grid's (judged).
+ */
+const DEPTHS = [1, 2, 3] as const;
+type Exponent = (typeof ARORA_EXPONENTS)[number];
+
+/** Rates above the paper's grid, tried for ℓ2 once the single layer's pick sits on its top edge. */
+const EXTENDED_RATES = [1, 1.5, 2] as const;
+
+interface ScaleSetup {
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Per loss: ℓ2 gets to its target sooner. */
+  readonly steps: Readonly<Record<Exponent, number>>;
+  readonly logEvery: number;
+  /** The rates of the paper's grid this scale runs. */
+  readonly grid: readonly number[];
+  /** The loss (or loss − optimum) each model must reach; the rule picks the rate that gets there first. */
+  readonly targets: Readonly<Record<Exponent, number>>;
+  /** The paper's data has an optimum above 0: targets are then on loss − optimum (the `optimal-loss` record). */
+  readonly aboveOptimum: boolean;
+}
+
+function search(setup: ScaleSetup, p: Exponent, grid: readonly number[]): LrSearch {
+  return { rule: 'arora-c1', target: setup.targets[p], grid: [...grid], ...(setup.aboveOptimum ? { aboveOptimum: true } : {}) };
+}
+
+function depthSweep(setup: ScaleSetup, p: Exponent, grid: readonly number[]): PresetSweep {
+  return {
+    base: {
+      arch: 'deep-linear',
+      // Scalar hidden layers, the paper's configuration from fig. 2 on.
+      archOptions: { width: 1, init: 'near-zero', initStd: ARORA_INIT_STD },
+      ...setup.data,
+      loss: 'lp',
+      p,
+      batchSize: 'full',
+      steps: setup.steps[p],
+      logEvery: setup.logEvery,
+      ...(setup.aboveOptimum ? { metrics: [{ name: 'optimal-loss' }] } : {}),
+    },
+    grid: { 'archOptions.depth': [...DEPTHS] },
+    seeds: [0],
+    lrSearch: search(setup, p, grid),
+  };
+}
+
+function sweeps(setup: ScaleSetup): Record<string, PresetSweep> {
+  return { l2: depthSweep(setup, 2, setup.grid), 'l2-extended': depthSweep(setup, 2, EXTENDED_RATES), l4: depthSweep(setup, 4, setup.grid) };
+}
+
+const PAPER_GRID = lrRules['arora-c1'].grid;
+
+const SMOKE: ScaleSetup = {
+  data: lpRegressionStandIn({ n: 256, d: 16, inputCondition: 10, targetCondition: 10 }),
+  steps: { 2: 200, 4: 400 },
+  logEvery: 10,
+  grid: [0.1, 0.5],
+  targets: { 2: 0.01, 4: 0.002 },
+  aboveOptimum: false,
+};
+const LAPTOP: ScaleSetup = {
+  data: lpRegressionStandIn(),
+  steps: { 2: 2000, 4: 2000 },
+  logEvery: 20,
+  // At 1e-4 and below no model gets anywhere near the targets in 2,000 steps (measured: ℓ4 loss > 1).
+  grid: PAPER_GRID.filter((lr) => lr >= 5e-4),
+  targets: { 2: 0.005, 4: 0.02 },
+  aboveOptimum: false,
+};
+const PAPER: ScaleSetup = {
+  data: GAS_SENSOR_ETHANOL,
+  steps: { 2: 20000, 4: 20000 },
+  logEvery: 50,
+  grid: PAPER_GRID,
+  // Raw ppm targets: the losses are large; these are loss − optimum, read off the report's figure and adjust if needed.
+  targets: { 2: 1, 4: 10 },
+  aboveOptimum: true,
+};
+
+/** The rule applied to one depth's runs over the given sweeps' cells together (the paper grid, or it and the extra rates). */
+function pickFor(cells: readonly CellResult[], rule: LrSearch, depth: number): LrPick {
+  const runs = cells
+    .filter((c) => settingOf(c, 'archOptions.depth') === depth)
+    .map((c) => ({ lr: settingOf(c, 'lr') as number, summary: c.summary, records: c.records }));
+  return pickLearningRate(rule, { 'archOptions.depth': depth }, runs);
+}
+
+/** Steps to the target at the picked rate (Infinity when no rate reached it within the run). */
+function stepsAtPick(pick: LrPick): number {
+  const best = pick.candidates.find((c) => c.lr === pick.lr);
+  return best?.stepsToTarget ?? Number.POSITIVE_INFINITY;
+}
+
+function describePicks(picks: ReadonlyArray<{ depth: number; pick: LrPick }>, steps: number): string {
+  return picks
+    .map(({ depth, pick }) =>
+      pick.lr === null ? `depth ${depth}: no rate reached the target within ${steps} steps` : `depth ${depth}: lr ${pick.lr}${pick.onEdge ? ' (grid edge)' : ''}, ${stepsAtPick(pick)} steps`,
+    )
+    .join('; ');
+}
+
+function picksOf(results: PresetResults, keys: readonly string[], p: Exponent, grid: readonly number[], setup: ScaleSetup) {
+  const cells = keys.flatMap((k) => sweepOf(results, k).cells);
+  const rule = search(setup, p, grid);
+  return DEPTHS.map((depth) => ({ depth, pick: pickFor(cells, rule, depth) }));
+}
+
+const setups = { smoke: SMOKE, laptop: LAPTOP, paper: PAPER } as const;
+
+export const depthAccelerationPreset: Preset = {
+  id: 'c9-depth-acceleration',
+  claim:
+    'With each model at its own best learning rate, depth-2 and depth-3 linear nets (scalar hidden layers) reach a given ℓ4 loss in fewer gradient-descent steps than a single layer, while under ℓ2 depth does not help.',
+  source: 'seed 003 fig. 3, §7–8, appendix C.1',
+  reading:
+    'One section per sweep: `l4` and `l2` run depths 1, 2, 3 at every rate of the learning-rate grid (full-batch gradient descent, near-zero init); `l2-extended` runs the rates above the grid. Each depth’s picked rate is the one whose training loss first reaches the target (lr-search.json says why); compare the curves of the picked rates: under ℓ4 the deep nets’ curves fall below the single layer’s after a short plateau near the saddle at 0, under ℓ2 they do not. On the stand-in the optimum is 0, so the loss axis is the loss minus the optimum.',
+  scales: {
+    smoke: {
+      sweeps: sweeps(SMOKE),
+      scaledDown:
+        'the lp-regression stand-in (not the gas-sensor data) at 256 × 16 with condition numbers 10; the grid’s top two rates 0.1 and 0.5 only (each model’s best at this size; smaller ones are slower); 200 steps for ℓ2, 400 for ℓ4; targets 0.01 (ℓ2) and 0.002 (ℓ4).',
+    },
+    laptop: {
+      sweeps: sweeps(LAPTOP),
+      scaledDown:
+        'the lp-regression stand-in at the gas-sensor task’s size (2,565 × 128), not the UCI data, which cannot be downloaded here; the grid’s rates from 5e-4 up (smaller ones cannot reach the targets in 2,000 steps); targets 0.005 (ℓ2) and 0.02 (ℓ4).',
+    },
+    paper: {
+      sweeps: sweeps(PAPER),
+      scaledDown:
+        'the UCI gas-sensor Ethanol task (pass its directory with --set dataDir=…), the full grid {1e-5, …, 5e-1} plus {1, 1.5, 2} for ℓ2, 20,000 steps; the targets (loss − optimum ≤ 1 for ℓ2, ≤ 10 for ℓ4, on raw ppm concentrations) are our choice, the paper states none.',
+    },
+  },
+  criteria(results, scale): CriterionResult[] {
+    const setup = setups[scale];
+    const out: CriterionResult[] = [];
+    const l4 = picksOf(results, ['l4'], 4, setup.grid, setup);
+    const single4 = stepsAtPick(l4[0]!.pick);
+    const deep4 = l4.slice(1).map(({ pick }) => stepsAtPick(pick));
+    out.push({
+      name: `${lossLabelOf(4)}: depth accelerates: at their best rates, depths 2 and 3 reach loss ${setup.aboveOptimum ? '− optimum ' : ''}${setup.targets[4]} in fewer steps than the single layer`,
+      passed: deep4.every((s) => Number.isFinite(s) && s < single4),
+      measured: describePicks(l4, setup.steps[4]),
+      expected: 'steps(depth 2), steps(depth 3) < steps(depth 1)',
+    });
+    const paperGrid2 = picksOf(results, ['l2'], 2, setup.grid, setup);
+    out.push({
+      name: `${lossLabelOf(2)} with the paper’s grid only (reported, not judged: a pick on the grid’s top edge is under-tuned)`,
+      passed: null,
+      measured: describePicks(paperGrid2, setup.steps[2]),
+      expected: 'depth does not help (seed 003 fig. 3, left)',
+    });
+    const extended2 = picksOf(results, ['l2', 'l2-extended'], 2, [...setup.grid, ...EXTENDED_RATES], setup);
+    const single2 = stepsAtPick(extended2[0]!.pick);
+    const deep2 = extended2.slice(1).map(({ pick }) => stepsAtPick(pick));
+    out.push({
+      name: `${lossLabelOf(2)}: depth does not help: with the grid extended by {${EXTENDED_RATES.join(', ')}}, the single layer reaches loss ${setup.aboveOptimum ? '− optimum ' : ''}${setup.targets[2]} no later than depths 2 and 3`,
+      passed: Number.isFinite(single2) && deep2.every((s) => single2 <= s),
+      measured: describePicks(extended2, setup.steps[2]),
+      expected: 'steps(depth 1) ≤ steps(depth 2), steps(depth 3)',
+    });
+    return out;
+  },
+};
+
