@@ -1,4 +1,4 @@
-import { completed, firstValue, fmt, groupBy, lastValue, settingOf, sweepOf } from './criteria';
+import { completed, firstValue, fmt, groupBy, lastValue, pickedCell, settingOf, stepsToLoss, sweepOf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**
@@ -73,18 +73,6 @@ function netOf(cells: readonly CellResult[], depth: number, init: string): CellR
   return cells.filter((c) => settingOf(c, 'archOptions.depth') === depth && settingOf(c, 'archOptions.init') === init);
 }
 
-/** The run of a net at the rate its sweep's rule picked (undefined when the rule picked none). */
-function pickedRun(results: Parameters<Preset['criteria']>[0], key: string, depth: number, init: string): CellResult | undefined {
-  const sweep = sweepOf(results, key);
-  const pick = sweep.lrPicks?.find((p) => p.point['archOptions.depth'] === depth && p.point['archOptions.init'] === init);
-  return pick?.lr === null || pick === undefined ? undefined : netOf(sweep.cells, depth, init).find((c) => settingOf(c, 'lr') === pick.lr);
-}
-
-/** The first logged step at which the training loss is at most `target`. */
-function stepsTo(cell: CellResult | undefined, target: number): number | undefined {
-  return cell?.records.find((r) => r.kind === 'train' && typeof r['loss'] === 'number' && (r['loss'] as number) <= target)?.step;
-}
-
 function sweeps(scale: Scale, depths: readonly number[], withShallow: boolean): Record<string, PresetSweep> {
   return { deep: sweep(scale, depths, INITS), ...(withShallow ? { shallow: sweep(scale, [1], ['near-zero']) } : {}) };
 }
@@ -157,8 +145,8 @@ export const nearIdentityInitPreset: Preset = {
     if ('shallow' in results) {
       // §8: "again depth serves as an implicit accelerator" — among nets that train, deeper is faster.
       const target = SCALES[scale].target;
-      const shallow = pickedRun(results, 'shallow', 1, 'near-zero');
-      const parts = [`depth 1: ${stepsTo(shallow, target) ?? 'not reached'}`, ...depths.map((d) => `depth ${d} near-identity: ${stepsTo(pickedRun(results, 'deep', d, 'near-identity'), target) ?? 'not reached'}`)];
+      const shallow = pickedCell(sweepOf(results, 'shallow'), { 'archOptions.depth': 1 });
+      const parts = [`depth 1: ${stepsToLoss(shallow, target) ?? 'not reached'}`, ...depths.map((d) => `depth ${d} near-identity: ${stepsToLoss(pickedCell(sweepOf(results, 'deep'), { 'archOptions.depth': d, 'archOptions.init': 'near-identity' }), target) ?? 'not reached'}`)];
       out.push({
         name: `steps to loss ${target} at each net's picked rate: near-identity depth vs the single layer (the paper: depth accelerates; reported, not judged)`,
         passed: null,
