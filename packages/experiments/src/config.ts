@@ -84,11 +84,12 @@ const baseSchema = z.strictObject({
   /**
    * Seed 003 §8: every trainable dense layer's matrix replaced by a product of `factors` matrices
    * (hidden widths min(in, out)); `factorInit` 'preserve' starts the product equal to the original
-   * draw, 'paper' draws each factor like the original layer (appendix C.2). Absent: the net as it is.
+   * draw, 'paper' draws each factor like the original layer (appendix C.2). Absent or `factors: 1`:
+   * the net as it is (so a sweep can grid over `overparameterize.factors: [1, 2]`).
    */
   overparameterize: z
     .strictObject({
-      factors: z.number().int().min(2),
+      factors: z.number().int().min(1),
       factorInit: z.enum(factorInitNames, { error: oneOf('factor init', factorInitNames) }).default(DEFAULT_FACTOR_INIT),
     })
     .optional(),

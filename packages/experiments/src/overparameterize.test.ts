@@ -23,10 +23,10 @@ async function outputsOf(config: Record<string, unknown>): Promise<{ values: Flo
 }
 
 describe('the overparameterize key of a run config (seed 003 §8)', () => {
-  it('is validated: at least two factors, a known factor init (default preserve), nothing else', () => {
+  it('is validated: at least one factor, a known factor init (default preserve), nothing else', () => {
     expect(parseRunConfig({ ...tiny, overparameterize: { factors: 2 } }).overparameterize).toEqual({ factors: 2, factorInit: 'preserve' });
     expect(parseRunConfig(tiny).overparameterize).toBeUndefined();
-    expect(() => parseRunConfig({ ...tiny, overparameterize: { factors: 1 } })).toThrow(expect.objectContaining({ field: 'overparameterize.factors' }));
+    expect(() => parseRunConfig({ ...tiny, overparameterize: { factors: 0 } })).toThrow(expect.objectContaining({ field: 'overparameterize.factors' }));
     expect(() => parseRunConfig({ ...tiny, overparameterize: { factors: 2, factorInit: 'fresh' } })).toThrow(/unknown factor init 'fresh'; expected one of: preserve, paper/);
     expect(() => parseRunConfig({ ...tiny, overparameterize: { factors: 2, width: 3 } })).toThrow(expect.objectContaining({ field: 'overparameterize.width' }));
   });
@@ -34,6 +34,9 @@ describe('the overparameterize key of a run config (seed 003 §8)', () => {
   it('builds the net with its dense layers as products: preserve computes what the original computes, paper draws afresh', async () => {
     const before = tf.memory().numTensors;
     const original = await outputsOf(tiny);
+    // One factor is the net as it is, so that a sweep can grid over the number of factors.
+    const single = await outputsOf({ ...tiny, overparameterize: { factors: 1, factorInit: 'paper' } });
+    expect(single).toEqual(original);
     const preserved = await outputsOf({ ...tiny, overparameterize: { factors: 2 } });
     const paper = await outputsOf({ ...tiny, overparameterize: { factors: 2, factorInit: 'paper' } });
     expect(tf.memory().numTensors).toBe(before);

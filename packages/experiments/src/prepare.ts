@@ -40,7 +40,7 @@ function build(config: RunConfig, options: Record<string, unknown>): Model {
     if (e instanceof ConfigError) throw new ConfigError(`archOptions.${e.field}`, e.message.slice(e.field.length + 2));
     throw e;
   }
-  return config.overparameterize === undefined ? model : overparameterized(model, config.overparameterize, config.seed);
+  return config.overparameterize === undefined || config.overparameterize.factors === 1 ? model : overparameterized(model, config.overparameterize, config.seed);
 }
 
 /** The model with its dense layers factorized (the original is disposed); an error when it has none to factorize. */
