@@ -5,6 +5,7 @@ import { linearRegressionPreset } from './c1-linear-regression';
 import { nearOrthogonalityPreset } from './c7-near-orthogonality';
 import { vsAdaptiveOptimizersPreset } from './c10-vs-adaptive-optimizers';
 import { nearIdentityInitPreset } from './c11-near-identity-init';
+import { overparameterizedConvnetPreset } from './fig5-overparameterized-convnet';
 import { duGlobalMinimaPreset } from './c12-du-global-minima';
 import type { Preset, PresetScale } from './preset';
 
@@ -13,7 +14,7 @@ import type { Preset, PresetScale } from './preset';
  * (C1–C7), Arora et al.'s (C8–C11 and fig. 5), Du et al.'s (C12). A new preset is one file and one
  * line here.
  */
-export const presets: readonly Preset[] = [linearRegressionPreset, nearOrthogonalityPreset, vsAdaptiveOptimizersPreset, nearIdentityInitPreset, duGlobalMinimaPreset];
+export const presets: readonly Preset[] = [linearRegressionPreset, nearOrthogonalityPreset, vsAdaptiveOptimizersPreset, nearIdentityInitPreset, overparameterizedConvnetPreset, duGlobalMinimaPreset];
 
 export const presetIds: readonly string[] = presets.map((p) => p.id);
 
