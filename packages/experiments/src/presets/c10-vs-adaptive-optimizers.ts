@@ -1,4 +1,5 @@
 import { completed, fmt, groupBy, lastValue, pickedCell, settingOf, stepsToLoss, sweepOf, trendCriterion } from './criteria';
+import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, standIn, type AroraData } from './arora-regression';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**
@@ -11,16 +12,12 @@ import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } fr
  * Laptop and smoke scales use the `lp-regression` stand-in for the UCI gas-sensor Ethanol task;
  * paper scale needs the real table (`--set dataDir=DIR`).
  */
-/** Appendix C.1's grid: {1e-5, 5e-5, …, 1e-1, 5e-1}. */
-const PAPER_GRID = [1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2, 1e-1, 5e-1];
 /** tf.train.AdamOptimizer's default learning rate, which fig. 4 right uses. */
 const ADAM_DEFAULT_LR = 0.001;
 const ADAPTIVE = ['adagrad', 'adadelta'] as const;
 const OVERPARAMETERIZED_DEPTH = 3;
 
-interface Scale {
-  readonly data: string;
-  readonly dataOptions: Record<string, unknown>;
+interface Scale extends AroraData {
   readonly steps: number;
   readonly logEvery: number;
   /** The rates gradient descent is searched over, and those the adaptive methods are. */
@@ -32,36 +29,18 @@ interface Scale {
   readonly target: number;
 }
 
-function base(scale: Scale): Record<string, unknown> {
-  return {
-    arch: 'deep-linear',
-    // Scalar hidden layers (the default width min(d, 1) = 1), no biases, std 0.01: appendix C.1.
-    archOptions: { depth: 1, initStd: 0.01 },
-    data: scale.data,
-    dataOptions: scale.dataOptions,
-    loss: 'lp',
-    p: 4,
-    batchSize: 'full',
-    steps: scale.steps,
-    logEvery: scale.logEvery,
-  };
-}
-
 function sweeps(scale: Scale): Record<string, PresetSweep> {
   const search = (grid: readonly number[]) => ({ rule: 'arora-c1', grid, target: scale.target });
   return {
-    gd: { base: base(scale), grid: { 'archOptions.depth': scale.gdDepths }, lrSearch: search(scale.gdGrid) },
-    adaptive: { base: base(scale), grid: { optimizer: ADAPTIVE.map((name) => ({ name })) }, lrSearch: search(scale.adaptiveGrid) },
-    adam: { base: { ...base(scale), optimizer: { name: 'adam' }, lr: ADAM_DEFAULT_LR }, grid: { 'archOptions.depth': scale.adamDepths } },
+    gd: { base: aroraRegressionBase(scale, scale), grid: { 'archOptions.depth': scale.gdDepths }, lrSearch: search(scale.gdGrid) },
+    adaptive: { base: aroraRegressionBase(scale, scale), grid: { optimizer: ADAPTIVE.map((name) => ({ name })) }, lrSearch: search(scale.adaptiveGrid) },
+    adam: { base: { ...aroraRegressionBase(scale, scale), optimizer: { name: 'adam' }, lr: ADAM_DEFAULT_LR }, grid: { 'archOptions.depth': scale.adamDepths } },
   };
 }
 
-const STAND_IN = { data: 'lp-regression', dataOptions: {} };
-
 const SCALES: Record<PresetScale, Scale> = {
   smoke: {
-    ...STAND_IN,
-    dataOptions: { n: 512, d: 128 },
+    ...standIn({ n: 512, d: 128 }),
     steps: 600,
     logEvery: 20,
     gdGrid: [1e-2, 5e-2],
@@ -70,14 +49,13 @@ const SCALES: Record<PresetScale, Scale> = {
     adamDepths: [1, 2, 3],
     target: 0.5,
   },
-  laptop: { ...STAND_IN, steps: 4000, logEvery: 50, gdGrid: PAPER_GRID, adaptiveGrid: PAPER_GRID, gdDepths: [1, OVERPARAMETERIZED_DEPTH], adamDepths: [1, 2, 3], target: 0.05 },
+  laptop: { ...standIn(), steps: 4000, logEvery: 50, gdGrid: ARORA_RATE_GRID, adaptiveGrid: ARORA_RATE_GRID, gdDepths: [1, OVERPARAMETERIZED_DEPTH], adamDepths: [1, 2, 3], target: 0.05 },
   paper: {
-    data: 'gas-sensor',
-    dataOptions: { gas: 'ethanol' },
+    ...GAS_SENSOR_ETHANOL,
     steps: 100000,
     logEvery: 500,
-    gdGrid: PAPER_GRID,
-    adaptiveGrid: PAPER_GRID,
+    gdGrid: ARORA_RATE_GRID,
+    adaptiveGrid: ARORA_RATE_GRID,
     gdDepths: [1, OVERPARAMETERIZED_DEPTH],
     adamDepths: [1, 2, 3],
     target: 0.05,

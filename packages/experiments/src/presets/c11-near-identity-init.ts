@@ -1,4 +1,5 @@
 import { completed, firstValue, fmt, groupBy, lastValue, pickedCell, settingOf, stepsToLoss, sweepOf } from './criteria';
+import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, standIn, type AroraData } from './arora-regression';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**
@@ -14,17 +15,13 @@ import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } fr
  */
 const DEEP = [4, 8] as const;
 const INITS = ['near-zero', 'near-identity'] as const;
-/** Appendix C.1's grid: {1e-5, 5e-5, …, 1e-1, 5e-1}. */
-const PAPER_GRID = [1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2, 1e-1, 5e-1];
 
 /** A net that ends above this fraction of its first logged loss made no progress (it stalled). */
 const STALLED = 0.5;
 /** A net that ends below this fraction of its first logged loss trained. */
 const TRAINED = 0.01;
 
-interface Scale {
-  readonly data: string;
-  readonly dataOptions: Record<string, unknown>;
+interface Scale extends AroraData {
   readonly steps: number;
   readonly logEvery: number;
   readonly grid: readonly number[];
@@ -32,24 +29,9 @@ interface Scale {
   readonly target: number;
 }
 
-function base(scale: Scale): Record<string, unknown> {
-  return {
-    arch: 'deep-linear',
-    // Scalar hidden layers (the default width min(d, 1) = 1), no biases, std 0.01: appendix C.1.
-    archOptions: { depth: 1, initStd: 0.01 },
-    data: scale.data,
-    dataOptions: scale.dataOptions,
-    loss: 'lp',
-    p: 4,
-    batchSize: 'full',
-    steps: scale.steps,
-    logEvery: scale.logEvery,
-  };
-}
-
 function sweep(scale: Scale, depths: readonly number[], inits: readonly string[]): PresetSweep {
   return {
-    base: base(scale),
+    base: aroraRegressionBase(scale, scale),
     grid: { 'archOptions.depth': depths, 'archOptions.init': inits },
     lrSearch: { rule: 'arora-c1', grid: scale.grid, target: scale.target },
   };
@@ -77,12 +59,10 @@ function sweeps(scale: Scale, depths: readonly number[], withShallow: boolean): 
   return { deep: sweep(scale, depths, INITS), ...(withShallow ? { shallow: sweep(scale, [1], ['near-zero']) } : {}) };
 }
 
-const STAND_IN = { data: 'lp-regression', dataOptions: {} };
-
 const SCALES: Record<PresetScale, Scale> = {
-  smoke: { ...STAND_IN, dataOptions: { n: 256, d: 32 }, steps: 200, logEvery: 10, grid: [1e-3, 1e-2, 1e-1], target: 1 },
-  laptop: { ...STAND_IN, steps: 3000, logEvery: 50, grid: PAPER_GRID, target: 0.05 },
-  paper: { data: 'gas-sensor', dataOptions: { gas: 'ethanol' }, steps: 100000, logEvery: 500, grid: PAPER_GRID, target: 0.05 },
+  smoke: { ...standIn({ n: 256, d: 32 }), steps: 200, logEvery: 10, grid: [1e-3, 1e-2, 1e-1], target: 1 },
+  laptop: { ...standIn(), steps: 3000, logEvery: 50, grid: ARORA_RATE_GRID, target: 0.05 },
+  paper: { ...GAS_SENSOR_ETHANOL, steps: 100000, logEvery: 500, grid: ARORA_RATE_GRID, target: 0.05 },
 };
 
 export const nearIdentityInitPreset: Preset = {
