@@ -26,6 +26,6 @@ export { deepLinearWeights, matrixProduct, deepLinearInitNames, type DeepLinearI
 export { duMlp, duResNet, duMlpName, duResNetName, type DuNetOptions, type DuResNetOptions } from './du-nets';
 export { cSigma } from './c-sigma';
 export { constantScale } from './scale';
-export { overparameterize, overparameterizeLayer, type OverparameterizeOptions } from './overparameterize';
+export { DEFAULT_FACTOR_INIT, factorInitNames, overparameterize, overparameterizeLayer, type FactorInit, type OverparameterizeOptions } from './overparameterize';
 export { describeArchitecture, type ArchitectureDescription, type ParameterShape } from './describe';
 export { imageShape } from './image-shape';

@@ -1,5 +1,10 @@
 import { ConfigError, createModel, dense, flattenTree, joinPath, serial, type DenseOptions, type Layer, type Model } from '@overparam/core';
 
+/** How the factors of a replaced dense layer start (see `OverparameterizeOptions.factorInit`). */
+export const factorInitNames = ['preserve', 'paper'] as const;
+export type FactorInit = (typeof factorInitNames)[number];
+export const DEFAULT_FACTOR_INIT: FactorInit = 'preserve';
+
 export interface OverparameterizeOptions {
   /** N ≥ 1: how many matrices replace each dense layer's matrix (1 leaves the layer as it is). */
   readonly factors: number;
@@ -10,7 +15,7 @@ export interface OverparameterizeOptions {
    * weights). `paper`: every factor gets the original initializer for its own shape, as seed 003
    * did for its CNN (appendix C.2: "initialized in the same way as their predecessors").
    */
-  readonly factorInit?: 'preserve' | 'paper';
+  readonly factorInit?: FactorInit;
 }
 
 /**
@@ -87,8 +92,8 @@ function deferred(layer: Layer, options: Required<OverparameterizeOptions>): Lay
 
 function validated(options: OverparameterizeOptions): Required<OverparameterizeOptions> {
   if (!Number.isInteger(options.factors) || options.factors < 1) throw new ConfigError('factors', `must be a positive integer, got ${options.factors}`);
-  const factorInit = options.factorInit ?? 'preserve';
-  if (factorInit !== 'preserve' && factorInit !== 'paper') throw new ConfigError('factorInit', `expected 'preserve' or 'paper', got '${String(factorInit)}'`);
+  const factorInit = options.factorInit ?? DEFAULT_FACTOR_INIT;
+  if (!factorInitNames.includes(factorInit)) throw new ConfigError('factorInit', `expected one of ${factorInitNames.join(', ')}, got '${String(factorInit)}'`);
   return { factors: options.factors, factorInit };
 }
 

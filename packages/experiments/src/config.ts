@@ -1,4 +1,4 @@
-import { defaultDataShape, getArchitecture, optionsFromData } from '@overparam/architectures';
+import { DEFAULT_FACTOR_INIT, defaultDataShape, factorInitNames, getArchitecture, optionsFromData } from '@overparam/architectures';
 import { ConfigError, DEFAULT_DIVERGENCE_FACTOR, lossNames, lossSpec, optimizerNames, UnknownNameError, type LossName } from '@overparam/core';
 import { dataSetNames, parseDataOptions } from '@overparam/data';
 import { metricListSchema } from '@overparam/metrics';
@@ -82,6 +82,18 @@ const baseSchema = z.strictObject({
   arch: z.string().default(DEFAULT_ARCH),
   /** The architecture's options, checked against its own schema; its defaults are filled in. */
   archOptions: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Seed 003 §8: every trainable dense layer's matrix replaced by a product of `factors` matrices
+   * (hidden widths min(in, out)); `factorInit` 'preserve' starts the product equal to the original
+   * draw, 'paper' draws each factor like the original layer (appendix C.2). Absent or `factors: 1`:
+   * the net as it is (so a sweep can grid over `overparameterize.factors: [1, 2]`).
+   */
+  overparameterize: z
+    .strictObject({
+      factors: z.number().int().min(1),
+      factorInit: z.enum(factorInitNames, { error: oneOf('factor init', factorInitNames) }).default(DEFAULT_FACTOR_INIT),
+    })
+    .optional(),
   /** The real digits; 'synthetic' is the download-free stand-in of the same shape. */
   data: z.enum(dataSetNames as [string, ...string[]], { error: oneOf('data set', dataSetNames) }).default('mnist'),
   /** Seeds the synthetic data sets only: 0 keeps the data fixed across run seeds, as real data is. */

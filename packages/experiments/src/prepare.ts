@@ -1,4 +1,4 @@
-import { buildModel, getArchitecture, optionsFromData } from '@overparam/architectures';
+import { buildModel, getArchitecture, optionsFromData, overparameterize } from '@overparam/architectures';
 import { ConfigError, lossSpec, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig } from '@overparam/core';
 import { loadDataSet, wrnAugment } from '@overparam/data';
 import { checkMetricSpecs, metricHooks } from '@overparam/metrics';
@@ -32,13 +32,28 @@ async function activateBackend(request: string): Promise<BackendSelection> {
 }
 
 function build(config: RunConfig, options: Record<string, unknown>): Model {
+  let model: Model;
   try {
-    return buildModel(config.arch, options, config.seed);
+    model = buildModel(config.arch, options, config.seed);
   } catch (e) {
     // Options such as the init's `kappa` are only checked when the layers are built.
     if (e instanceof ConfigError) throw new ConfigError(`archOptions.${e.field}`, e.message.slice(e.field.length + 2));
     throw e;
   }
+  return config.overparameterize === undefined || config.overparameterize.factors === 1 ? model : overparameterized(model, config.overparameterize, config.seed);
+}
+
+/** The model with its dense layers factorized (the original is disposed); an error when it has none to factorize. */
+function overparameterized(model: Model, options: NonNullable<RunConfig['overparameterize']>, seed: number): Model {
+  const result = overparameterize(model, { ...options, seed });
+  const unchanged = result.paramCount === model.paramCount;
+  const name = model.name;
+  model.dispose();
+  if (unchanged) {
+    result.dispose();
+    throw new ConfigError('overparameterize', `${name} has no trainable dense layer to replace by a product of matrices; leave overparameterize out for this architecture`);
+  }
+  return result;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ConfigError, ShapeError, UnknownNameError } from '../errors';
 import { tf, type Tensor, type Variable } from '../tf';
 import { toNamedArray, type NamedArray } from '../named-array';
+import { adadelta } from './adadelta';
 import { endToEnd } from './end-to-end';
 
 /**
@@ -166,7 +167,8 @@ export function createOptimizer(spec: OptimizerSpec | { name: string }): Optimiz
     }
     case 'adadelta': {
       const s = spec as Extract<OptimizerSpec, { name: 'adadelta' }>;
-      return wrapTfOptimizer('adadelta', () => tf.train.adadelta(1, s.rho, s.epsilon));
+      // Ours, not tf.train.adadelta: see adadelta.ts for why TensorFlow.js's is plain SGD.
+      return adadelta({ rho: s.rho, epsilon: s.epsilon });
     }
     case 'end-to-end': {
       const s = spec as Partial<Extract<OptimizerSpec, { name: 'end-to-end' }>>;

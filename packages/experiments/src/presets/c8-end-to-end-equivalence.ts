@@ -1,4 +1,4 @@
-import { ARORA_EXPONENTS, ARORA_INIT_STD, GAS_SENSOR_ETHANOL, lossLabelOf, lpRegressionStandIn } from './arora-regression';
+import { ARORA_EXPONENTS, ARORA_INIT_STD, GAS_SENSOR_ETHANOL, lossLabelOf, standIn } from './arora-regression';
 import { completed, fmt, lastValue, maxRelativeGap, settingOf, sweepOf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
@@ -92,7 +92,7 @@ function sweeps(setup: ScaleSetup): Record<string, PresetSweep> {
 }
 
 const SMOKE: ScaleSetup = {
-  data: lpRegressionStandIn({ n: 256, d: 16, inputCondition: 10, targetCondition: 10 }),
+  data: standIn({ n: 256, d: 16, inputCondition: 10, targetCondition: 10 }),
   lr: 0.01,
   steps: 150,
   logEvery: 10,
@@ -101,7 +101,7 @@ const SMOKE: ScaleSetup = {
   nearZero: false,
   optimum: false,
 };
-const LAPTOP: ScaleSetup = { data: lpRegressionStandIn(), lr: 1e-3, steps: 1500, logEvery: 25, initStd: ARORA_INIT_STD, nearZero: true, optimum: false };
+const LAPTOP: ScaleSetup = { data: standIn(), lr: 1e-3, steps: 1500, logEvery: 25, initStd: ARORA_INIT_STD, nearZero: true, optimum: false };
 const PAPER: ScaleSetup = { data: GAS_SENSOR_ETHANOL, lr: 1e-3, steps: 10000, logEvery: 50, initStd: ARORA_INIT_STD, nearZero: true, optimum: true };
 
 function find(cells: readonly CellResult[], settings: Readonly<Record<string, unknown>>): CellResult | undefined {

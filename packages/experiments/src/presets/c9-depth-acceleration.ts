@@ -1,5 +1,5 @@
 import { lrRules, pickLearningRate, type LrPick, type LrSearch } from '../lr-search';
-import { ARORA_EXPONENTS, ARORA_INIT_STD, GAS_SENSOR_ETHANOL, lossLabelOf, lpRegressionStandIn } from './arora-regression';
+import { ARORA_EXPONENTS, ARORA_INIT_STD, GAS_SENSOR_ETHANOL, lossLabelOf, standIn } from './arora-regression';
 import { settingOf, sweepOf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
 
@@ -67,7 +67,7 @@ function sweeps(setup: ScaleSetup): Record<string, PresetSweep> {
 const PAPER_GRID = lrRules['arora-c1'].grid;
 
 const SMOKE: ScaleSetup = {
-  data: lpRegressionStandIn({ n: 256, d: 16, inputCondition: 10, targetCondition: 10 }),
+  data: standIn({ n: 256, d: 16, inputCondition: 10, targetCondition: 10 }),
   steps: { 2: 200, 4: 400 },
   logEvery: 10,
   grid: [0.1, 0.5],
@@ -75,7 +75,7 @@ const SMOKE: ScaleSetup = {
   aboveOptimum: false,
 };
 const LAPTOP: ScaleSetup = {
-  data: lpRegressionStandIn(),
+  data: standIn(),
   steps: { 2: 2000, 4: 2000 },
   logEvery: 20,
   // At 1e-4 and below no model gets anywhere near the targets in 2,000 steps (measured: ℓ4 loss > 1).

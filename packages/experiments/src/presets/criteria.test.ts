@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config';
-import { atPickedRates, fitLine, fitLineWithError, groupBy, maxRelativeGap, rankCorrelation, settingOf, trend, trendCriterion, valueCriterion } from './criteria';
+import { atPickedRates, fitLine, fitLineWithError, groupBy, maxRelativeGap, pickedCell, rankCorrelation, settingOf, stepsToLoss, trend, trendCriterion, valueCriterion } from './criteria';
 import type { LrPick } from '../lr-search';
 import type { CellResult, SweepResult } from './preset';
 
@@ -123,5 +123,30 @@ describe('criteria helpers', () => {
     expect(valueCriterion('v', undefined, '> 0', (v) => v > 0)).toMatchObject({ passed: false, measured: 'not measured' });
     expect(valueCriterion('v', Number.NaN, '> 0', (v) => v > 0).passed).toBe(false);
     expect(valueCriterion('v', 2, '> 0', (v) => v > 0)).toMatchObject({ passed: true, measured: '2' });
+  });
+
+  it('finds the first logged step at or below a loss, and the cell a rate rule picked', () => {
+    const run = (depth: number, lr: number, losses: number[]): CellResult => ({
+      ...cell(depth, 0),
+      id: `d${depth}lr${lr}`,
+      overrides: { 'archOptions.depth': depth, lr },
+      records: losses.map((loss, i) => ({ kind: 'train', step: 10 * (i + 1), epoch: 0, loss })),
+    });
+    const slow = run(3, 0.01, [5, 2, 0.9, 0.5]);
+    expect(stepsToLoss(slow, 1)).toBe(30);
+    expect(stepsToLoss(slow, 0.5)).toBe(40);
+    expect(stepsToLoss(slow, 0.1)).toBeUndefined();
+    expect(stepsToLoss(undefined, 1)).toBeUndefined();
+    const cells = [slow, run(3, 0.1, [1, 0.1]), run(1, 0.01, [3, 2]), run(1, 0.1, [2, 1])];
+    const pick = (depth: number, lr: number | null) => ({ point: { 'archOptions.depth': depth }, rule: 'arora-c1' as const, lr, reason: '', onEdge: false, candidates: [] });
+    const sweep = { key: 'gd', cells, lrPicks: [pick(3, 0.1), pick(1, null)] };
+    expect(pickedCell(sweep, { 'archOptions.depth': 3 })?.id).toBe('d3lr0.1');
+    expect(pickedCell(sweep, { 'archOptions.depth': 1 })).toBeUndefined();
+    expect(pickedCell({ key: 'fixed', cells }, { 'archOptions.depth': 3 })).toBeUndefined();
+    // Object-valued grid keys (optimizer specs) match by content, not identity.
+    const adagrad = { ...run(1, 0.1, [1]), id: 'adagrad', overrides: { optimizer: { name: 'adagrad' }, lr: 0.1 } };
+    const picked = { ...pick(1, 0.1), point: { optimizer: { name: 'adagrad' } } };
+    expect(pickedCell({ key: 'adaptive', cells: [adagrad], lrPicks: [picked] }, { optimizer: { name: 'adagrad' } })?.id).toBe('adagrad');
+    expect(pickedCell({ key: 'adaptive', cells: [adagrad], lrPicks: [picked] }, { optimizer: { name: 'adadelta' } })).toBeUndefined();
   });
 });

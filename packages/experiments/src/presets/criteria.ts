@@ -1,6 +1,7 @@
 import type { RunRecord } from '@overparam/core';
 import { linearRegression, mean as ssMean, sampleRankCorrelation } from 'simple-statistics';
 import { getAtPath } from '../dotted-path';
+import { canonicalJson } from '../sweep';
 import type { CellResult, CriterionResult, PresetResults, SweepResult } from './preset';
 
 /**
@@ -174,4 +175,21 @@ export function maxRelativeGap(a: CellResult, b: CellResult, kind: string, field
     worst = worst === undefined || gap > worst ? gap : worst;
   }
   return worst;
+}
+
+/** The first logged step at which a `train` record's loss is at most `target` (undefined: never, or no cell). */
+export function stepsToLoss(cell: CellResult | undefined, target: number): number | undefined {
+  return cell?.records.find((r) => r.kind === 'train' && typeof r['loss'] === 'number' && r['loss'] <= target)?.step;
+}
+
+/**
+ * The cell a sweep's learning-rate rule picked at the grid point whose every key has the value in
+ * `point`; undefined when the sweep searched no rate or its rule found none eligible there.
+ */
+export function pickedCell(sweep: SweepResult, point: Readonly<Record<string, unknown>>): CellResult | undefined {
+  // Grid values may be objects (an optimizer spec): compared by content.
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  const pick = sweep.lrPicks?.find((p) => Object.entries(point).every(([key, value]) => same(p.point[key], value)));
+  if (pick === undefined || pick.lr === null) return undefined;
+  return sweep.cells.find((c) => settingOf(c, 'lr') === pick.lr && Object.entries(point).every(([key, value]) => same(settingOf(c, key), value)));
 }

@@ -10,6 +10,9 @@ import { orthogonalDeepLinearPreset } from './c6-orthogonal-deep-linear';
 import { nearOrthogonalityPreset } from './c7-near-orthogonality';
 import { endToEndEquivalencePreset } from './c8-end-to-end-equivalence';
 import { depthAccelerationPreset } from './c9-depth-acceleration';
+import { vsAdaptiveOptimizersPreset } from './c10-vs-adaptive-optimizers';
+import { nearIdentityInitPreset } from './c11-near-identity-init';
+import { overparameterizedConvnetPreset } from './fig5-overparameterized-convnet';
 import { duGlobalMinimaPreset } from './c12-du-global-minima';
 import type { Preset, PresetScale } from './preset';
 
@@ -28,6 +31,9 @@ export const presets: readonly Preset[] = [
   nearOrthogonalityPreset,
   endToEndEquivalencePreset,
   depthAccelerationPreset,
+  vsAdaptiveOptimizersPreset,
+  nearIdentityInitPreset,
+  overparameterizedConvnetPreset,
   duGlobalMinimaPreset,
 ];
 
