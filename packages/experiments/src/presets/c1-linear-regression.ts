@@ -1,4 +1,4 @@
-import { completed, firstValue, fitLine, fmt, groupBy, lastValue, mean, recordsOf, settingOf, sweepOf } from './criteria';
+import { completed, fitLine, fmt, groupBy, lastValue, lossRatio, mean, recordsOf, settingOf, sweepOf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
 /**
@@ -47,13 +47,6 @@ function logLossSlope(cell: CellResult): number | undefined {
   ).slope;
 }
 
-/** Final full-loss over the loss at initialization. */
-function lossRatio(cell: CellResult): number | undefined {
-  const first = firstValue(cell, 'full-loss', 'loss');
-  const last = lastValue(cell, 'full-loss', 'loss');
-  return first === undefined || last === undefined || first <= 0 ? undefined : last / first;
-}
-
 /** The mean over training of the mean pairwise cosine (the curve of the paper's right panel, averaged). */
 function meanCosineOverTraining(cell: CellResult): number | undefined {
   const values = recordsOf(cell, 'confusion')
@@ -96,8 +89,8 @@ export const linearRegressionPreset: Preset = {
     const under = ofDimension(atLr, UNDER);
     const overSlope = meanOf(over, logLossSlope);
     const underSlope = meanOf(under, logLossSlope);
-    const overRatio = meanOf(over, lossRatio);
-    const underRatio = meanOf(under, lossRatio);
+    const overRatio = meanOf(over, (c) => lossRatio(c));
+    const underRatio = meanOf(under, (c) => lossRatio(c));
     // Over the second half of training: ln(loss) falls at a steady rate for d = 120 (linear
     // convergence), while d = 80 sits at its noise floor.
     const halfSteps = (atLr[0]?.config.steps ?? 0) / 2;

@@ -1,4 +1,4 @@
-import { completed, firstValue, fmt, groupBy, lastValue, pickedCell, settingOf, stepsToLoss, sweepOf } from './criteria';
+import { completed, fmt, groupBy, lastValue, lossRatio, pickedCell, settingOf, stepsToLoss, sweepOf } from './criteria';
 import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, standIn, type AroraData } from './arora-regression';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
@@ -40,9 +40,7 @@ function sweep(scale: Scale, depths: readonly number[], inits: readonly string[]
 /** Final over first logged training loss: ∞ for a run that diverged. */
 function progress(cell: CellResult): number {
   if (cell.status === 'diverged') return Number.POSITIVE_INFINITY;
-  const first = firstValue(cell, 'train', 'loss');
-  const last = lastValue(cell, 'train', 'loss');
-  return first === undefined || last === undefined || first <= 0 ? Number.NaN : last / first;
+  return lossRatio(cell, 'train') ?? Number.NaN;
 }
 
 function describeRun(cell: CellResult): string {

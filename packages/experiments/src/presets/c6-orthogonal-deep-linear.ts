@@ -1,4 +1,4 @@
-import { completed, describeTrend, firstValue, fitLineWithError, fmt, lastValue, rankCorrelation, settingOf, sweepOf, trend, trendCriterion } from './criteria';
+import { completed, describeTrend, fitLineWithError, fmt, lastValue, lossRatio, rankCorrelation, settingOf, sweepOf, trend, trendCriterion } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
 
 /**
@@ -203,13 +203,6 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
   return out;
 }
 
-/** Final over initial full loss. */
-function lossRatio(cell: CellResult): number | undefined {
-  const first = firstValue(cell, 'full-loss', 'loss');
-  const last = lastValue(cell, 'full-loss', 'loss');
-  return first === undefined || last === undefined || first <= 0 ? undefined : last / first;
-}
-
 function trainedCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const orthogonal = ofInit(cells, ORTHOGONAL);
   const gaussian = ofInit(cells, GAUSSIAN);
@@ -232,8 +225,8 @@ function trainedCriteria(cells: readonly CellResult[]): CriterionResult[] {
     measured: `slope ${fmt(slopePerDoubling(orthogonal, minCos).slope)} per doubling (${describeTrend(orthogonalTrend, 'mean min cos at N')})`,
     expected: 'flat',
   });
-  const orthogonalLoss = trend(orthogonal, DEPTH, lossRatio);
-  const gaussianLoss = trend(gaussian, DEPTH, lossRatio);
+  const orthogonalLoss = trend(orthogonal, DEPTH, (c) => lossRatio(c));
+  const gaussianLoss = trend(gaussian, DEPTH, (c) => lossRatio(c));
   const deepOrthogonal = orthogonalLoss.at(-1);
   const deepGaussian = gaussianLoss.at(-1);
   out.push({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config';
-import { atPickedRates, fitLine, fitLineWithError, groupBy, maxRelativeGap, pickedCell, rankCorrelation, settingOf, stepsToLoss, trend, trendCriterion, valueCriterion } from './criteria';
+import { atPickedRates, fitLine, fitLineWithError, groupBy, lossRatio, maxRelativeGap, pickedCell, rankCorrelation, settingOf, stepsToLoss, trend, trendCriterion, valueCriterion } from './criteria';
 import type { LrPick } from '../lr-search';
 import type { CellResult, SweepResult } from './preset';
 
@@ -57,6 +57,19 @@ describe('criteria helpers', () => {
     // No eligible rate at depth 4: none of its runs stands for it.
     expect(atPickedRates({ key: 'k', cells, lrPicks: [pick(2, 0.1), pick(4, null)] }).map((c) => c.id)).toEqual(['d2lr0.1s0', 'd2lr0.1s1']);
     expect(atPickedRates({ key: 'k', cells })).toHaveLength(cells.length);
+  });
+
+  it('divides the last loss record by the first, of the kind asked for', () => {
+    const base = cell(2, -0.1);
+    const records = [
+      { kind: 'full-loss', step: 0, loss: 4 },
+      { kind: 'train', step: 10, loss: 3 },
+      { kind: 'full-loss', step: 20, loss: 1 },
+      { kind: 'train', step: 20, loss: 0.3 },
+    ] as unknown as CellResult['records'];
+    expect(lossRatio({ ...base, records })).toBeCloseTo(0.25, 12);
+    expect(lossRatio({ ...base, records }, 'train')).toBeCloseTo(0.1, 12);
+    expect(lossRatio({ ...base, records: [] })).toBeUndefined();
   });
 
   it('fits a line by least squares', () => {

@@ -37,6 +37,13 @@ export function firstValue(cell: CellResult, kind: string, field: string): numbe
   return numberField(recordsOf(cell, kind)[0], field);
 }
 
+/** Last over first value of `field` of `kind` records (final over initial loss); undefined without both or when the first is ≤ 0. */
+export function lossRatio(cell: CellResult, kind = 'full-loss', field = 'loss'): number | undefined {
+  const first = firstValue(cell, kind, field);
+  const last = lastValue(cell, kind, field);
+  return first === undefined || last === undefined || first <= 0 ? undefined : last / first;
+}
+
 /** The value a cell has at a config path (what it was swept to, or the base's). */
 export function settingOf(cell: CellResult, path: string): unknown {
   return path in cell.overrides ? cell.overrides[path] : getAtPath(cell.config, path);
