@@ -1,5 +1,5 @@
 import { OverparamError } from '@overparam/core';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +95,25 @@ describe('writeReport on several sweeps (a preset with a depth and a width sweep
     expect(html).toContain('<p class="intro">Claim: depth hurts.</p>');
     expect(html).toContain('Criteria: 1 of 1 pass (1 reported, not judged)');
     expect(html).toContain('<td class="reported">reported</td>');
+  });
+});
+
+describe('writeReport into a folder an earlier report wrote', () => {
+  it('removes the PNGs of figures the new report no longer has, keeps other files, and a PNG-less rewrite keeps the list', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'overparam-report-rewrite-'));
+    await writeFixtureSweep(join(dir, 'depth'));
+    await writeFixtureSweep(join(dir, 'width'));
+    const out = join(dir, 'out');
+    const first = await writeReport([join(dir, 'depth'), join(dir, 'width')], { out });
+    const widthPngs = first.pngs.map((p) => p.slice(out.length + 1)).filter((name) => name.startsWith('width-'));
+    expect(widthPngs.length).toBeGreaterThan(0);
+    await writeFile(join(out, 'mine.png'), 'not the report’s');
+    // A live rewrite (no PNGs) in between must not forget which PNGs the report owns.
+    await writeReport([join(dir, 'depth'), join(dir, 'width')], { out, png: false });
+    const second = await writeReport([join(dir, 'depth')], { out });
+    const files = await readdir(out);
+    for (const name of widthPngs) expect(files).not.toContain(name);
+    for (const path of second.pngs) expect(files).toContain(path.slice(out.length + 1));
+    expect(files).toContain('mine.png');
   });
 });

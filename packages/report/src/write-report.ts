@@ -1,5 +1,5 @@
 import { OverparamError } from '@overparam/core';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { reportHtml, type HtmlFigure } from './html';
@@ -43,6 +43,19 @@ async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
 function generator(): string {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   return `@overparam/report ${version} on Node ${process.version}`;
+}
+
+/**
+ * The PNGs an earlier report wrote into `folder` (its report.json's `pngFiles`), so a rewrite can
+ * remove the figures it no longer has. Only files the report itself wrote are touched.
+ */
+async function earlierPngs(folder: string): Promise<string[]> {
+  try {
+    const earlier = JSON.parse(await readFile(join(folder, 'report.json'), 'utf8')) as { pngFiles?: unknown[] };
+    return (earlier.pngFiles ?? []).filter((png): png is string => typeof png === 'string' && basename(png) === png && png.endsWith('.png'));
+  } catch {
+    return [];
+  }
 }
 
 /** Runs from several directories; ids are prefixed with their directory's name where two would collide. */
@@ -94,6 +107,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     throw new OverparamError('RUN_IO', `cannot create ${folder}: ${e.message}`, { cause: e });
   });
 
+  const stale = await earlierPngs(folder);
   const warnings: string[] = [];
   const figures: HtmlFigure[] = [];
   const pngs: string[] = [];
@@ -121,9 +135,16 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     runs: model.runs,
     figures: model.figures.map((f, i) => ({ id: f.id, title: f.title, caption: f.caption, png: figures[i]!.png ?? null, data: (f.spec as { datasets?: unknown }).datasets ?? {} })),
     configs: model.configs,
+    // The PNG files beside the page; a rewrite without PNGs leaves the earlier ones and keeps their names.
+    pngFiles: options.png !== false ? pngs.map((p) => basename(p)) : stale,
   };
   const jsonPath = join(folder, 'report.json');
   await writeAtomic(jsonPath, `${JSON.stringify(data, null, 2)}\n`);
   await writeAtomic(htmlPath, reportHtml(model, figures, { generatedAt, generator: data.generator, data, ...(options.refreshSeconds !== undefined ? { refreshSeconds: options.refreshSeconds } : {}) }));
+  // A figure the earlier report had and this one lacks would otherwise linger beside the page.
+  if (options.png !== false) {
+    const current = new Set(data.pngFiles);
+    await Promise.all(stale.filter((png) => !current.has(png)).map((png) => rm(join(folder, png), { force: true })));
+  }
   return { html: htmlPath, json: jsonPath, pngs, runs: model.runs.length, figures: figures.length, warnings };
 }

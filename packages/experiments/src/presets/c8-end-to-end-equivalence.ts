@@ -101,7 +101,10 @@ const SMOKE: ScaleSetup = {
   nearZero: false,
   optimum: false,
 };
-const LAPTOP: ScaleSetup = { data: standIn(), lr: 1e-3, steps: 1500, logEvery: 25, initStd: ARORA_INIT_STD, nearZero: true, optimum: false };
+// Half the paper's rate: on the stand-in the ℓ4 loss first falls 113 → 15 within ~50 steps, and at
+// η = 1e-3 the depth-3 gap peaks there at 0.16 (discretization: it halves with η, see the halving
+// criterion); at 5e-4 every gap is below 0.081. Twice the steps keep the horizon ηT at 1.5.
+const LAPTOP: ScaleSetup = { data: standIn(), lr: 5e-4, steps: 3000, logEvery: 50, initStd: ARORA_INIT_STD, nearZero: true, optimum: false };
 const PAPER: ScaleSetup = { data: GAS_SENSOR_ETHANOL, lr: 1e-3, steps: 10000, logEvery: 50, initStd: ARORA_INIT_STD, nearZero: true, optimum: true };
 
 function find(cells: readonly CellResult[], settings: Readonly<Record<string, unknown>>): CellResult | undefined {
@@ -130,7 +133,7 @@ export const endToEndEquivalencePreset: Preset = {
     },
     laptop: {
       sweeps: sweeps(LAPTOP),
-      scaledDown: 'the lp-regression stand-in at the gas-sensor task’s size (2,565 × 128), not the UCI data, which cannot be downloaded here; lr 1e-3 as in the paper, 1,500 steps (3,000 at lr 5e-4).',
+      scaledDown: 'the lp-regression stand-in at the gas-sensor task’s size (2,565 × 128), not the UCI data, which cannot be downloaded here; lr 5e-4, half the paper’s 1e-3 (the stand-in’s first steep ℓ4 drop needs the smaller step for the depth-3 curves to stay within 0.1 of the rule), 3,000 steps (6,000 at lr 2.5e-4), the same horizon ηT = 1.5.',
     },
     paper: {
       sweeps: sweeps(PAPER),
