@@ -1,6 +1,7 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { findElements, parseSvg, textsUnder } from './chart-check';
 import { lossCurvesSpec } from './charts/loss-curves';
 import { sweptStatisticSpec } from './charts/swept-statistic';
 import { renderSvg, svgToPng } from './render';
@@ -8,25 +9,11 @@ import { fixtureRecords } from './test-fixtures';
 
 const runs = [0, 1].map((seed) => ({ run: `s${seed}`, setting: 'depth=2', seed, records: fixtureRecords({ depth: 2, seed }) }));
 
-/** Every element's `class` and every text node of an SVG, by walking the parsed tree. */
+/** Every element's `class`, every text drawn, and the SVG's size. */
 function walk(svg: string): { classes: string[]; texts: string[]; width: number; height: number } {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true });
-  const classes: string[] = [];
-  const texts: string[] = [];
-  const visit = (nodes: unknown[]) => {
-    for (const node of nodes as Array<Record<string, unknown>>) {
-      const attrs = node[':@'] as Record<string, string> | undefined;
-      if (attrs?.class !== undefined) classes.push(attrs.class);
-      for (const [key, value] of Object.entries(node)) {
-        if (key === '#text') texts.push(String(value));
-        else if (key !== ':@' && Array.isArray(value)) visit(value);
-      }
-    }
-  };
-  const tree = parser.parse(svg) as Array<Record<string, unknown>>;
-  visit(tree);
-  const root = tree.find((n) => 'svg' in n)![':@'] as Record<string, string>;
-  return { classes, texts, width: Number(root.width), height: Number(root.height) };
+  const root = parseSvg(svg);
+  const classes = findElements(root, (e) => e.attrs['class'] !== undefined).map((e) => e.attrs['class']!);
+  return { classes, texts: textsUnder(root), width: Number(root.attrs['width']), height: Number(root.attrs['height']) };
 }
 
 describe('renderSvg', () => {

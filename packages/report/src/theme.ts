@@ -12,6 +12,25 @@ export const figureSize = { width: 460, height: 280 } as const;
 /** A panel in a figure with two stacked panels. */
 export const panelSize = { width: 460, height: 180 } as const;
 
+/**
+ * The x encoding of every figure against the optimizer step. Steps are whole numbers: without an
+ * integer format a run logged at one step only gets ticks like "0.000000".
+ */
+export const stepAxis = { field: 'step', type: 'quantitative', title: 'step', axis: { format: ',d', tickMinStep: 1 } } as const;
+
+/**
+ * Series shorter than this are drawn with their points as well as their line: a line through one
+ * point draws nothing, and two points joined look like a trend more than two measurements.
+ */
+const shortestBareLine = 3;
+
+/** Whether a figure's lines need point marks: `seriesOfEachPoint` names, per data point, the line it belongs to. */
+export function someSeriesTooShortForLine(seriesOfEachPoint: Iterable<string>): boolean {
+  const counts = new Map<string, number>();
+  for (const series of seriesOfEachPoint) counts.set(series, (counts.get(series) ?? 0) + 1);
+  return [...counts.values()].some((n) => n < shortestBareLine);
+}
+
 export const vegaLiteSchema = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 const config = {

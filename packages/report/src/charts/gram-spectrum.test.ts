@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { datasetOf, expectCompilesCleanly } from '../chart-check';
+import { classesOf, datasetOf, expectCompilesCleanly, findElements, parseSvg, textsUnder } from '../chart-check';
+import { renderSvg } from '../render';
 import { fixtureRecords } from '../test-fixtures';
 import { gramSpectrumSpec, maxSpectrumReferences, type ConditionPoint, type EigenPoint, type SpectrumReference } from './gram-spectrum';
 
@@ -31,5 +32,30 @@ describe('gramSpectrumSpec', () => {
     const spec = gramSpectrumSpec([{ run: 'a', setting: 'a', seed: 0, records }]) as unknown as { vconcat: Array<{ layer: Array<{ encoding: { y: { scale: object } } }> }> };
     expect(spec.vconcat[0]!.layer[0]!.encoding.y.scale).toEqual({ zero: false });
     expectCompilesCleanly(spec as never);
+  });
+});
+
+describe('gramSpectrumSpec of a run with one spectrum record', () => {
+  const records = [{ kind: 'spectrum', step: 0, epoch: 0, lambdaMin: 0.5, lambdaMax: 5, condition: 10 }];
+  const spec = gramSpectrumSpec([{ run: 'once', setting: 'depth=2', seed: 0, records }]);
+
+  it('draws a visible point for each eigenvalue, since a line through one point draws nothing', async () => {
+    const { svg, warnings } = await renderSvg(spec);
+    expect(warnings).toEqual([]);
+    // Vega-Lite names the marks of the first of the stacked panels (the eigenvalues) `concat_0_…`.
+    const eigenSymbols = findElements(parseSvg(svg), (e) => classesOf(e).includes('mark-symbol') && classesOf(e).some((c) => c.startsWith('concat_0_')));
+    const drawn = eigenSymbols.flatMap((group) => group.children).filter((p) => p.tag === 'path' && (p.attrs['d'] ?? '') !== '' && p.attrs['opacity'] !== '0');
+    expect(drawn).toHaveLength(datasetOf<EigenPoint>(spec, 'eigen').length);
+  });
+
+  it('labels the step axes with whole numbers', async () => {
+    const { svg } = await renderSvg(spec);
+    const stepAxes = findElements(parseSvg(svg), (e) => (e.attrs['aria-label'] ?? '').startsWith("X-axis titled 'step'"));
+    expect(stepAxes).toHaveLength(2);
+    for (const axis of stepAxes) {
+      const labels = findElements(axis, (e) => classesOf(e).includes('role-axis-label')).flatMap(textsUnder);
+      expect(labels).toContain(String(records[0]!.step));
+      for (const label of labels) expect(label).toMatch(/^-?[\d,]+$/);
+    }
   });
 });

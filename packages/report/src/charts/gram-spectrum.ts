@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { firstSeenOrder } from '../order';
 import { finiteField, recordsOfKind } from '../records';
 import { meanStd } from '../stats';
-import { figureSpec, panelSize } from '../theme';
+import { figureSpec, panelSize, someSeriesTooShortForLine, stepAxis } from '../theme';
 import type { LabelledRun } from './loss-curves';
 
 export interface EigenPoint {
@@ -58,11 +58,16 @@ export const maxSpectrumReferences = 4;
 export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?: string; references?: readonly SpectrumReference[] } = {}): TopLevelSpec {
   const data = gramSpectrumData(runs);
   const references = options.references ?? (data.references.length <= maxSpectrumReferences ? data.references : []);
-  const x = { field: 'step', type: 'quantitative', title: 'step' };
   const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
   const logEigen = data.eigen.every((p) => p.value > 0) && references.every((r) => r.value > 0);
   const logKappa = data.condition.every((p) => p.condition > 0);
   const eigenScale = logEigen ? { type: 'log' } : { zero: false };
+  const eigenY = { field: 'value', type: 'quantitative', scale: eigenScale, title: 'eigenvalue of the Gram' };
+  // A run with one spectrum record (or two) needs its points drawn. They are a layer of their own:
+  // with `point: true` on the dashed lines, the dash legend's symbols would lose their stroke.
+  const eigenPoints = someSeriesTooShortForLine(data.eigen.map((p) => JSON.stringify([p.run, p.quantity])))
+    ? [{ data: { name: 'eigen' }, mark: { type: 'circle', size: 36, opacity: 1 }, encoding: { x: stepAxis, y: eigenY, color: { ...color, legend: null }, detail: { field: 'run', type: 'nominal' } } }]
+    : [];
   const eigenPanel = {
     ...panelSize,
     layer: [
@@ -71,14 +76,15 @@ export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?
         // No point markers: with filled points Vega-Lite draws the dash legend's symbols without a stroke.
         mark: { type: 'line', strokeWidth: 1.8 },
         encoding: {
-          x,
-          y: { field: 'value', type: 'quantitative', scale: eigenScale, title: 'eigenvalue of the Gram' },
+          x: stepAxis,
+          y: eigenY,
           color,
           // The legend's symbols are strokes; without a colour of their own they would be invisible.
           strokeDash: { field: 'quantity', type: 'nominal', title: 'eigenvalue', sort: ['λ_min', 'λ_max'], legend: { symbolStrokeColor: '#444' } },
           detail: { field: 'run', type: 'nominal' },
         },
       },
+      ...eigenPoints,
       ...(references.length > 0
         ? [{ data: { name: 'references' }, mark: { type: 'rule', strokeDash: [2, 3], strokeWidth: 1.2 }, encoding: { y: { field: 'value', type: 'quantitative' }, color } }]
         : []),
@@ -89,7 +95,7 @@ export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?
     data: { name: 'condition' },
     mark: { type: 'line', point: true, strokeWidth: 1.8 },
     encoding: {
-      x,
+      x: stepAxis,
       y: { field: 'condition', type: 'quantitative', scale: logKappa ? { type: 'log' } : { zero: false }, title: 'κ = λ_max / λ_min' },
       color,
       detail: { field: 'run', type: 'nominal' },

@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { firstSeenOrder } from '../order';
 import { finiteField, recordsOfKind } from '../records';
 import { geometricBand } from '../stats';
-import { figureSize, figureSpec } from '../theme';
+import { figureSize, figureSpec, someSeriesTooShortForLine, stepAxis } from '../theme';
 
 /** One run's records, labelled by its setting (the swept values without the seed). */
 export interface LabelledRun {
@@ -72,27 +72,22 @@ export function lossCurveData(runs: readonly LabelledRun[], kind: LossRecordKind
 export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string; kind?: LossRecordKind; yTitle?: string } = {}): TopLevelSpec {
   const kind = options.kind ?? 'train';
   const { points, bands } = lossCurveData(runs, kind);
-  // Steps are whole numbers: no fractional ticks ("50.000000" when every run logged once).
-  const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: ',d', tickMinStep: 1 } };
-  // A line needs two points: runs that logged once or twice show their points, or nothing would show.
-  const perRun = new Map<string, number>();
-  for (const p of points) perRun.set(p.run, (perRun.get(p.run) ?? 0) + 1);
-  const showPoints = [...perRun.values()].some((n) => n < 3);
+  const showPoints = someSeriesTooShortForLine(points.map((p) => p.run));
   const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
   const layer: object[] = [
     {
       data: { name: 'points' },
       mark: { type: 'line', strokeWidth: 1, opacity: bands.length > 0 ? 0.35 : 0.9, point: showPoints },
-      encoding: { x, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: options.yTitle ?? lossAxisTitle[kind] }, color, detail: { field: 'run', type: 'nominal' } },
+      encoding: { x: stepAxis, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: options.yTitle ?? lossAxisTitle[kind] }, color, detail: { field: 'run', type: 'nominal' } },
     },
   ];
   if (bands.length > 0) {
     layer.unshift({
       data: { name: 'bands' },
       mark: { type: 'area', opacity: 0.18 },
-      encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'upper' }, color },
+      encoding: { x: stepAxis, y: { field: 'lower', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'upper' }, color },
     });
-    layer.push({ data: { name: 'bands' }, mark: { type: 'line', strokeWidth: 2.2, point: showPoints }, encoding: { x, y: { field: 'center', type: 'quantitative' }, color } });
+    layer.push({ data: { name: 'bands' }, mark: { type: 'line', strokeWidth: 2.2, point: showPoints }, encoding: { x: stepAxis, y: { field: 'center', type: 'quantitative' }, color } });
   }
   return figureSpec(
     { points, bands },

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { firstSeenOrder } from '../order';
 import { finiteField, recordsOfKind } from '../records';
-import { figureSize, figureSpec } from '../theme';
+import { figureSize, figureSpec, someSeriesTooShortForLine, stepAxis } from '../theme';
 import type { LabelledRun } from './loss-curves';
 
 export interface RecordPoint {
@@ -29,16 +29,13 @@ export function recordCurveData(runs: readonly LabelledRun[], kind: string, fiel
  */
 export function recordCurvesSpec(runs: readonly LabelledRun[], options: { kind: string; field: string; yTitle: string; rule?: number }): TopLevelSpec {
   const points = recordCurveData(runs, options.kind, options.field);
-  const perRun = new Map<string, number>();
-  for (const p of points) perRun.set(p.run, (perRun.get(p.run) ?? 0) + 1);
-  const showPoints = [...perRun.values()].some((n) => n < 3);
-  const x = { field: 'step', type: 'quantitative', title: 'step', axis: { format: ',d', tickMinStep: 1 } };
+  const showPoints = someSeriesTooShortForLine(points.map((p) => p.run));
   const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
   const layer: object[] = [
     {
       data: { name: 'points' },
       mark: { type: 'line', strokeWidth: 1.2, opacity: 0.8, point: showPoints },
-      encoding: { x, y: { field: 'value', type: 'quantitative', title: options.yTitle }, color, detail: { field: 'run', type: 'nominal' } },
+      encoding: { x: stepAxis, y: { field: 'value', type: 'quantitative', title: options.yTitle }, color, detail: { field: 'run', type: 'nominal' } },
     },
   ];
   if (options.rule !== undefined) layer.push({ data: { values: [{ y: options.rule }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });

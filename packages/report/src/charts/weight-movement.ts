@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { firstSeenOrder, naturalOrder } from '../order';
 import { finiteField, recordsOfKind } from '../records';
-import { figureSize, figureSpec } from '../theme';
+import { figureSize, figureSpec, stepAxis } from '../theme';
 import type { LabelledRun } from './loss-curves';
 
 export interface MovementPoint {
@@ -45,7 +45,6 @@ export function weightMovementSpec(runs: readonly LabelledRun[], options: { titl
   const points = weightMovementData(runs);
   const settings = firstSeenOrder(points.map((p) => p.setting));
   const layers = [allLayers, ...naturalOrder(points.map((p) => p.layer).filter((l) => l !== allLayers))];
-  const x = { field: 'step', type: 'quantitative', title: 'step' };
   const y = { field: 'ratio', type: 'quantitative', title: '‖W(k) − W(0)‖ / ‖W(0)‖' };
   const title = options.title !== undefined ? { title: options.title } : {};
   const mark = { type: 'line', point: true, strokeWidth: 1.8 };
@@ -53,7 +52,7 @@ export function weightMovementSpec(runs: readonly LabelledRun[], options: { titl
   if (settings.length <= 1) {
     return figureSpec(
       { points },
-      { ...title, ...figureSize, data: { name: 'points' }, mark, encoding: { x, y, color: { field: 'layer', type: 'nominal', title: 'parameters', sort: layers }, detail } },
+      { ...title, ...figureSize, data: { name: 'points' }, mark, encoding: { x: stepAxis, y, color: { field: 'layer', type: 'nominal', title: 'parameters', sort: layers }, detail } },
     );
   }
   return figureSpec(
@@ -63,7 +62,7 @@ export function weightMovementSpec(runs: readonly LabelledRun[], options: { titl
       data: { name: 'points' },
       facet: { field: 'layer', type: 'nominal', title: null, sort: layers },
       columns: 3,
-      spec: { width: 220, height: 150, mark, encoding: { x, y, color: { field: 'setting', type: 'nominal', title: 'setting', sort: settings }, detail } },
+      spec: { width: 220, height: 150, mark, encoding: { x: stepAxis, y, color: { field: 'setting', type: 'nominal', title: 'setting', sort: settings }, detail } },
     },
   );
 }
