@@ -72,6 +72,18 @@ function sweepSection(sweep: NonNullable<ReportModel['sweep']>): string {
   return `<h2>Sweep ${escapeHtml(sweep.name)}</h2><table>${rows.join('')}<tr><th>seeds</th><td>${escapeHtml(sweep.seeds.join(', '))}</td></tr></table>`;
 }
 
+function lrSearchSection(searches: ReportModel['lrSearches']): string {
+  return searches
+    .map((search) => {
+      const rows = search.picks.map(
+        (p) =>
+          `<tr><td>${escapeHtml(p.point)}</td><td class="num">${p.lr === null ? 'none eligible' : String(p.lr)}</td><td>${escapeHtml(p.reason)}</td><td>${p.onEdge ? 'yes' : 'no'}</td></tr>`,
+      );
+      return `<h2>Learning-rate search ${escapeHtml(search.sweep)}</h2><table><thead><tr><th>grid point</th><th>picked lr</th><th>reason</th><th>on grid edge</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    })
+    .join('\n');
+}
+
 /** Figures wider than this (in SVG pixels) take a whole row of the grid rather than one column. */
 const wideFigure = 700;
 
@@ -146,6 +158,7 @@ ${model.intro.map((p) => `<p class="intro">${escapeHtml(p)}</p>`).join('\n')}
 ${model.runs.length > 0 ? `<h2>What ran</h2>\n${overview(model)}` : ''}
 ${criteriaSection(model.criteria)}
 ${model.sweep !== null ? sweepSection(model.sweep) : ''}
+${lrSearchSection(model.lrSearches)}
 ${measurementsSection(model.measurements)}
 ${model.runs.length > 0 ? `<h2>Runs</h2>\n${runsTable(model.runs)}` : ''}
 <h2>Figures</h2>

@@ -12,9 +12,10 @@ export { weightMovementSpec, weightMovementData, allLayers, type MovementPoint }
 export { gramHeatmapSpec, gramCells, maxHeatmapSize, type GramCell } from './charts/gram-heatmap';
 export { loadRuns, settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
 export { runStatistics, type RunStatistic } from './statistics';
-export { buildReport, type ReportModel, type Figure, type RunRow, type CriterionResult } from './report-model';
+export { buildReport, type ReportModel, type Figure, type RunRow, type CriterionResult, type LrPickRow } from './report-model';
+export { checkLrPicks, runsAtPickedRates, gridPointOf, gridPointLabel, type LrPickView } from './lr-picks';
 export { reportHtml, escapeHtml, jsonForScript, type HtmlFigure } from './html';
 export { measurementRows, measurementFigure, type MeasurementView } from './measurement';
 export { isLogarithmicGrid } from './grid';
 export { meanStd, geometricBand, type MeanStd } from './stats';
-export { figureFont, figureSize, vegaLiteSchema } from './theme';
+export { figureFont, figureSize, stepAxis, vegaLiteSchema } from './theme';

@@ -1,8 +1,9 @@
 import { OverparamError } from '@overparam/core';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { directoryStore } from '@overparam/experiments/node';
+import { directoryStore, SWEEP_FILES } from '@overparam/experiments/node';
 import { maxHeatmapSize } from './charts/gram-heatmap';
+import { checkLrPicks, type LrPickView } from './lr-picks';
 import type { MeasurementView } from './measurement';
 import { loadRuns, type ReportRun } from './run-view';
 import type { SweepManifest } from './source';
@@ -54,11 +55,13 @@ async function readMeasurement(root: string): Promise<MeasurementView> {
 /**
  * What a directory given to `overparam report` holds: a sweep (sweep.json, runs under runs/), one
  * run (config.json), or a folder of run directories. Runs are read through experiments'
- * `directoryStore`; sweep.json is read here (its cells: id, overrides, seed).
+ * `directoryStore`; sweep.json (its cells: id, overrides, seed) and lr-search.json are read here.
  */
 export interface ReportInput {
   readonly runs: ReportRun[];
   readonly sweep?: SweepManifest;
+  /** lr-search.json beside sweep.json: the rate picked per grid point, when the sweep searched it. */
+  readonly lrPicks?: LrPickView[];
   readonly measurements?: MeasurementView[];
   readonly name: string;
 }
@@ -75,7 +78,11 @@ export async function readReportInput(dir: string): Promise<ReportInput> {
       throw new OverparamError('RUN_IO', `${sweepPath} is not valid JSON (${(e as Error).message})`, { cause: e });
     }
     const sweep = checkSweep(parsed, sweepPath);
-    return { runs: await loadRuns(directoryStore(join(root, 'runs')), { sweep }), sweep, name: sweep.name };
+    const runs = await loadRuns(directoryStore(join(root, 'runs')), { sweep });
+    const lrSearchPath = join(root, SWEEP_FILES.lrSearch);
+    // Written once every cell has ended; a sweep still going has none yet.
+    if (!(await isFile(lrSearchPath))) return { runs, sweep, name: sweep.name };
+    return { runs, sweep, lrPicks: checkLrPicks(await readJsonFile(lrSearchPath), lrSearchPath), name: sweep.name };
   }
   if (await isFile(join(root, 'measure.json'))) return { runs: [], measurements: [await readMeasurement(root)], name: basename(root) };
   if (await isFile(join(root, 'config.json'))) {

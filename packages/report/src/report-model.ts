@@ -7,6 +7,7 @@ import { recordCurvesSpec } from './charts/record-curves';
 import { sweptStatisticSpec, type SweptValue } from './charts/swept-statistic';
 import { weightMovementSpec } from './charts/weight-movement';
 import { aboveOptimum } from './excess-loss';
+import { gridPointLabel, runsAtPickedRates, type LrPickView } from './lr-picks';
 import { measurementFigure, measurementRows, type MeasurementView } from './measurement';
 import { lastOfKind, recordsOfKind } from './records';
 import { settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
@@ -46,6 +47,18 @@ export interface RunRow {
 /** A preset's criterion with what was measured (defined by @overparam/experiments, which computes them); the report only displays. */
 export type CriterionResult = ExperimentsCriterion;
 
+/** One grid point of a learning-rate search: the rate picked and why (lr-search.json). */
+export interface LrPickRow {
+  /** The grid point's values without lr, as a label. */
+  readonly point: string;
+  readonly rule: string;
+  /** null: no rate was eligible. */
+  readonly lr: number | null;
+  readonly reason: string;
+  /** The picked rate is the smallest or largest of the grid, so a better one may lie outside it. */
+  readonly onEdge: boolean;
+}
+
 export interface ReportModel {
   readonly title: string;
   /** Paragraphs under the title: what the report is about (a preset's claim and how to read it). */
@@ -54,6 +67,8 @@ export interface ReportModel {
   /** Measurement directories: measure.json as rows. */
   readonly measurements: ReadonlyArray<{ readonly id: string; readonly rows: ReadonlyArray<[string, string | number | boolean | null]> }>;
   readonly sweep: { readonly name: string; readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly seeds: readonly number[] } | null;
+  /** Each sweep's learning-rate picks, when it searched the rate. */
+  readonly lrSearches: ReadonlyArray<{ readonly sweep: string; readonly picks: readonly LrPickRow[] }>;
   readonly runs: readonly RunRow[];
   readonly figures: readonly Figure[];
   /** Each run's config.json and run.json, by run id, shown verbatim. */
@@ -153,7 +168,15 @@ function cosineSamples(runs: readonly ReportRun[]): CosineSample[] {
  */
 export function buildReport(
   runs: readonly ReportRun[],
-  options: { title: string; intro?: readonly string[]; sweep?: SweepManifest; criteria?: readonly CriterionResult[]; measurements?: readonly MeasurementView[] },
+  options: {
+    title: string;
+    intro?: readonly string[];
+    sweep?: SweepManifest;
+    /** The sweep's lr-search.json: adds the training loss at the picked rates and the table of picks. */
+    lrPicks?: readonly LrPickView[];
+    criteria?: readonly CriterionResult[];
+    measurements?: readonly MeasurementView[];
+  },
 ): ReportModel {
   const withRecords = runs.filter((r) => r.records.length > 0 || r.summary !== null);
   const figures: Figure[] = [];
@@ -166,6 +189,17 @@ export function buildReport(
       title: 'Training loss',
       caption: `Mean minibatch loss over each logging window${logEvery !== null ? ` of ${logEvery} steps` : ''} against the optimizer step, on a log axis. Thin lines: one run each. Where a setting has several seeds, the thick line is the geometric mean over seeds and the band exp(mean ± std) of ln loss (a log axis has no room for an arithmetic mean − std below zero).`,
       spec: lossCurvesSpec(labelled(withRecords)),
+    });
+  }
+  const lrPicks = options.lrPicks ?? [];
+  const picked = runsAtPickedRates(withRecords, lrPicks);
+  if (picked.some((r) => recordsOfKind(r.records, 'train').length > 0)) {
+    const rules = [...new Set(lrPicks.map((p) => p.rule))].join(', ');
+    figures.push({
+      id: 'training-loss-at-picked-lr',
+      title: 'Training loss at the picked learning rate',
+      caption: `The training loss of only the runs at the learning rate that the ${rules} rule picked for each grid point (lr-search.json; the learning-rate search table says why), which is what the criteria judge; the training-loss figure shows every rate tried. Grid points where no rate was eligible have no curve. Thin lines, thick line and band as in the training-loss figure.`,
+      spec: lossCurvesSpec(labelled(picked)),
     });
   }
   const offset = aboveOptimum(labelled(withRecords));
@@ -250,6 +284,10 @@ export function buildReport(
     criteria: options.criteria ?? [],
     measurements: measurements.map((m) => ({ id: m.id, rows: measurementRows(m.summary) })),
     sweep: sweep === undefined ? null : { name: sweep.name, grid: sweep.grid ?? {}, seeds: sweep.seeds ?? [...new Set(sweep.cells.map((c) => c.seed))] },
+    lrSearches:
+      options.lrPicks === undefined
+        ? []
+        : [{ sweep: sweep?.name ?? options.title, picks: options.lrPicks.map((p) => ({ point: gridPointLabel(p.point), rule: p.rule, lr: p.lr, reason: p.reason, onEdge: p.onEdge })) }],
     runs: runs.map(runRow),
     figures,
     configs: Object.fromEntries(runs.map((r) => [r.id, { config: r.config, info: r.info }])),

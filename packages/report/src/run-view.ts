@@ -20,6 +20,8 @@ export interface ReportRun {
   readonly settings: Readonly<Record<string, SettingValue>>;
   /** `settings` as one label (`depth=2, lr=0.1`); runs that differ only by seed share it. */
   readonly setting: string;
+  /** The sweep cell's overrides as sweep.json has them (replicate keys included); absent outside a sweep. */
+  readonly overrides?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -40,7 +42,8 @@ export function shortKey(key: string): string {
   return key.slice(key.lastIndexOf('.') + 1);
 }
 
-function asSetting(value: unknown): SettingValue | undefined {
+/** A config or override value as a label shows it: scalars as they are, anything else as JSON. */
+export function asSetting(value: unknown): SettingValue | undefined {
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string') return value;
   return value === undefined ? undefined : JSON.stringify(value);
@@ -115,6 +118,6 @@ export async function loadRuns(source: RunSource, options: { ids?: readonly stri
     }
     const configSeed = field(r.config, 'seed');
     const seed = cell?.seed ?? (typeof configSeed === 'number' ? configSeed : 0);
-    return { ...r, seed, settings, setting: settingLabel(settings, modelName(r.info, r.summary) ?? r.id) };
+    return { ...r, seed, settings, setting: settingLabel(settings, modelName(r.info, r.summary) ?? r.id), ...(cell !== undefined ? { overrides: cell.overrides } : {}) };
   });
 }

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeFixtureSweep } from './test-fixtures';
+import { escapeHtml } from './html';
+import { fixtureBestRate, writeFixtureSweep } from './test-fixtures';
 import { writeReport, type WrittenReport } from './write-report';
 
 const hostile = '<script>alert(1)</script>';
@@ -115,5 +116,59 @@ describe('writeReport into a folder an earlier report wrote', () => {
     for (const name of widthPngs) expect(files).not.toContain(name);
     for (const path of second.pngs) expect(files).toContain(path.slice(out.length + 1));
     expect(files).toContain('mine.png');
+  });
+});
+
+describe('writeReport on a sweep with a learning-rate search', () => {
+  const lrGrid = [0.01, 0.03, 0.1];
+  let dir: string;
+  let picks: Array<{ point: Record<string, unknown>; lr: number | null; reason: string; onEdge: boolean }>;
+  let cells: Array<{ id: string; overrides: Record<string, unknown> }>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'overparam-report-lr-'));
+    await writeFixtureSweep(join(dir, 'sweep'), { lrGrid });
+    picks = JSON.parse(await readFile(join(dir, 'sweep', 'lr-search.json'), 'utf8')) as typeof picks;
+    cells = (JSON.parse(await readFile(join(dir, 'sweep', 'sweep.json'), 'utf8')) as { cells: typeof cells }).cells;
+  });
+
+  it('plots the training loss of exactly the runs at each grid point’s picked rate', async () => {
+    // The fixture's losses are lowest at the grid rate nearest 0.1/depth: one pick inside the grid, one on its edge.
+    for (const p of picks) {
+      const depth = p.point['archOptions.depth'] as number;
+      const nearest = lrGrid.reduce((a, b) => (Math.abs(Math.log(b / fixtureBestRate(depth))) < Math.abs(Math.log(a / fixtureBestRate(depth))) ? b : a));
+      expect(p.lr).toBe(nearest);
+    }
+    expect(new Set(picks.map((p) => p.onEdge))).toEqual(new Set([true, false]));
+
+    const written = await writeReport([join(dir, 'sweep')], { out: join(dir, 'out'), png: false });
+    expect(written.warnings).toEqual([]);
+    const json = JSON.parse(await readFile(written.json, 'utf8')) as { figures: Array<{ id: string; data: { points: Array<{ run: string }> } }> };
+    const figure = json.figures.find((f) => f.id === 'training-loss-at-picked-lr');
+    const samePoint = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+    const pickedIds = cells.filter(({ overrides: { lr, ...point } }) => picks.some((p) => p.lr === lr && samePoint(p.point, point))).map((c) => c.id);
+    expect(pickedIds.length).toBeLessThan(cells.length);
+    expect(new Set(figure?.data.points.map((p) => p.run))).toEqual(new Set(pickedIds));
+    // The figure of every rate tried is still there, with all the runs.
+    expect(new Set(json.figures.find((f) => f.id === 'training-loss')?.data.points.map((p) => p.run))).toEqual(new Set(cells.map((c) => c.id)));
+  });
+
+  it('tables each pick: grid point, picked rate, reason, whether it is on the grid edge', async () => {
+    const written = await writeReport([join(dir, 'sweep')], { out: join(dir, 'out'), png: false });
+    const html = await readFile(written.html, 'utf8');
+    const rows = [...html.matchAll(/<tr><td>([^<]*)<\/td><td class="num">([^<]*)<\/td><td>([^<]*)<\/td><td>(yes|no)<\/td><\/tr>/g)].map((m) => m.slice(1));
+    expect(rows).toEqual(picks.map((p) => [`depth=${p.point['archOptions.depth'] as number}`, String(p.lr), escapeHtml(p.reason), p.onEdge ? 'yes' : 'no']));
+  });
+
+  it('refuses a malformed lr-search.json with a typed error naming the file and the fault', async () => {
+    const broken = join(dir, 'broken');
+    await writeFixtureSweep(broken, { lrGrid });
+    const path = join(broken, 'lr-search.json');
+    await writeFile(path, JSON.stringify(picks.map((p, i) => (i === 1 ? { ...p, lr: 'fast' } : p))));
+    const attempt = writeReport([broken], { out: join(broken, 'out'), png: false });
+    await expect(attempt).rejects.toThrow(OverparamError);
+    await expect(attempt).rejects.toThrow(`${path}: entry 1 has lr "fast"`);
+    await writeFile(path, '[{"point": {');
+    await expect(writeReport([broken], { out: join(broken, 'out'), png: false })).rejects.toThrow(`${path} is not valid JSON`);
   });
 });

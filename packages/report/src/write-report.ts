@@ -59,7 +59,7 @@ async function earlierPngs(folder: string): Promise<string[]> {
 }
 
 /** Runs from several directories; ids are prefixed with their directory's name where two would collide. */
-async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sections?: ReadonlyArray<{ name: string; runs: ReportInput['runs'] }> }> {
+async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sections?: ReadonlyArray<{ name: string; runs: ReportInput['runs']; lrPicks?: ReportInput['lrPicks'] }> }> {
   if (dirs.length === 0) throw new OverparamError('RUN_IO', 'no directory given; pass a run or sweep directory, e.g. overparam report runs/first --out report/');
   const inputs = await Promise.all(dirs.map(readReportInput));
   if (inputs.length === 1) return inputs[0]!;
@@ -71,7 +71,11 @@ async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sect
     measurements: inputs.flatMap((i) => i.measurements ?? []),
     name: inputs.map((i) => i.name).join(' + '),
     // Sections are named by their directory (a preset's sweep key: depth, width), which is unique where sweep names may not be.
-    sections: inputs.map((input, i) => ({ name: basename(resolve(dirs[i]!)), runs: collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs })),
+    sections: inputs.map((input, i) => ({
+      name: basename(resolve(dirs[i]!)),
+      runs: collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs,
+      ...(input.lrPicks !== undefined ? { lrPicks: input.lrPicks } : {}),
+    })),
   };
 }
 
@@ -84,20 +88,25 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
   const built = buildReport(input.runs, {
     title: options.title ?? `overparam report: ${input.name}`,
     ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
+    ...(input.lrPicks !== undefined ? { lrPicks: input.lrPicks } : {}),
     ...(options.criteria !== undefined ? { criteria: options.criteria } : {}),
     ...(input.measurements !== undefined ? { measurements: input.measurements } : {}),
     ...(options.intro !== undefined ? { intro: options.intro } : {}),
   });
   // Several sweeps (a preset's depth and width sweeps, say) each get their own figures: their
   // swept keys differ, so figures across them would have nothing in common on the x axis.
-  const sections = input.sections ?? [];
+  const sections = (input.sections ?? []).map((section) => ({
+    name: section.name,
+    built: buildReport(section.runs, { title: section.name, ...(section.lrPicks !== undefined ? { lrPicks: section.lrPicks } : {}) }),
+  }));
   const model =
     sections.length > 1
       ? {
           ...built,
           figures: sections.flatMap((section) =>
-            buildReport(section.runs, { title: section.name }).figures.map((f) => ({ ...f, id: `${section.name}-${f.id}`.replace(/[^a-z0-9-]+/gi, '-'), title: `${section.name}: ${f.title}` })),
+            section.built.figures.map((f) => ({ ...f, id: `${section.name}-${f.id}`.replace(/[^a-z0-9-]+/gi, '-'), title: `${section.name}: ${f.title}` })),
           ),
+          lrSearches: sections.flatMap((section) => section.built.lrSearches),
         }
       : built;
   const out = resolve(options.out);
@@ -129,6 +138,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     generatedAt,
     generator: generator(),
     sweep: model.sweep,
+    lrSearches: model.lrSearches,
     intro: model.intro,
     criteria: model.criteria,
     measurements: model.measurements,
