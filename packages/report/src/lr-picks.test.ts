@@ -1,10 +1,10 @@
 import { OverparamError } from '@overparam/core';
-import { pickLearningRate, type LrPick } from '@overparam/experiments';
+import { pickLearningRate, type LrPick, type LrSearch } from '@overparam/experiments';
 import { describe, expect, it } from 'vitest';
 import { checkLrPicks, gridPointLabel, runsAtPickedRates } from './lr-picks';
 import type { ReportRun } from './run-view';
 
-const search = { rule: 'sankararaman-a1', grid: [0.01, 0.1], runs: 1, minCompleted: 1 } as const;
+const search: LrSearch = { rule: 'sankararaman-a1', grid: [0.01, 0.1], runs: 1, minCompleted: 1 };
 const summary = (finalTrainLoss: number) => ({ outcome: 'completed', finalTrainLoss }) as never;
 // experiments' own rule, so the file checked is what a sweep writes: at width 8 rate 0.1 has the lower loss, at width 16 rate 0.01.
 const picks: LrPick[] = [
