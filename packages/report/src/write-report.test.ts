@@ -160,6 +160,17 @@ describe('writeReport on a sweep with a learning-rate search', () => {
     expect(rows).toEqual(picks.map((p) => [`depth=${p.point['archOptions.depth'] as number}`, String(p.lr), escapeHtml(p.reason), p.onEdge ? 'yes' : 'no']));
   });
 
+  it('gives each of several searched sweeps its own picked-rate figure and table of picks', async () => {
+    await writeFixtureSweep(join(dir, 'again'), { lrGrid });
+    const written = await writeReport([join(dir, 'sweep'), join(dir, 'again')], { out: join(dir, 'sections'), png: false });
+    const json = JSON.parse(await readFile(written.json, 'utf8')) as { figures: Array<{ id: string }>; lrSearches: Array<{ sweep: string; picks: Array<{ lr: number | null }> }> };
+    expect(json.figures.map((f) => f.id).filter((id) => id.endsWith('training-loss-at-picked-lr'))).toEqual(['sweep-training-loss-at-picked-lr', 'again-training-loss-at-picked-lr']);
+    expect(json.lrSearches.map((s) => [s.sweep, s.picks.map((p) => p.lr)])).toEqual([
+      ['sweep', picks.map((p) => p.lr)],
+      ['again', picks.map((p) => p.lr)],
+    ]);
+  });
+
   it('refuses a malformed lr-search.json with a typed error naming the file and the fault', async () => {
     const broken = join(dir, 'broken');
     await writeFixtureSweep(broken, { lrGrid });
