@@ -7,6 +7,7 @@ import { unzipSync } from 'fflate';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromiumArgsWithoutWebgpu, chromiumPath } from '../../../tools/browser/chromium.ts';
+import { defaultRun as pageDefaultRun, liveMetrics as pageLiveMetrics } from '../src/playground-state.ts';
 
 /** Where the screenshot of a trained page goes (for notes and issues). */
 const SCREENSHOT = join(tmpdir(), 'playground.png');
@@ -20,6 +21,9 @@ const firstFigures = ['training-loss', 'cosine-density', 'gram-spectrum', 'weigh
 
 /** Software WebGL on a busy machine: generous, as nothing here is a timing. */
 const TRAINING_TEST_MS = 300_000;
+
+/** The longest the page's main thread may go without a turn while a run trains and measures (see the test). */
+const MAX_MAIN_THREAD_GAP_MS = 1500;
 
 interface Watched {
   readonly page: Page;
@@ -102,6 +106,32 @@ describe('the playground, built, in headless Chromium from disk', () => {
 
     expect(problems).toEqual([]);
     expect(leaving).toEqual([]);
+    await page.close();
+  }, TRAINING_TEST_MS);
+
+  it('keeps the page responsive while a run measures: the main thread never stalls for long', async () => {
+    // The page's default network and live metrics, measured every 10 steps: the window below
+    // (from the step-0 figures to the run's end) holds the measurements at steps 10 and 20.
+    const runs = [{ ...pageDefaultRun, steps: 20, metrics: pageLiveMetrics(10) }];
+    const { page, problems } = await open(browser, `${url}#runs=${encodeURIComponent(JSON.stringify(runs))}`);
+    await page.click('#train');
+    await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`figure[data-figure="${id}"] svg`) !== null), firstFigures, { timeout: 150_000 });
+    // A timer that fires every 10 ms records when it got to run: a gap between two of its runs is
+    // time the main thread spent on something else without a turn for timers, input or painting.
+    await page.evaluate(() => {
+      const ticks: number[] = [];
+      (globalThis as { mainThreadTicks?: number[] }).mainThreadTicks = ticks;
+      setInterval(() => ticks.push(performance.now()), 10);
+    });
+    await page.waitForSelector('.run-status[data-outcome]', { timeout: TRAINING_TEST_MS });
+    const ticks = await page.evaluate(() => (globalThis as { mainThreadTicks?: number[] }).mainThreadTicks!);
+    expect(await page.getAttribute('.run-status', 'data-outcome')).toBe('completed');
+    expect(await page.getAttribute('.run-status', 'data-backend')).toBe('webgl');
+    const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
+    const longest = Math.max(...gaps);
+    console.log(`[playground] main thread over ${((ticks.at(-1)! - ticks[0]!) / 1000).toFixed(1)} s of training and measuring: ${ticks.length} timer turns, longest gap ${longest.toFixed(0)} ms`);
+    expect(longest).toBeLessThan(MAX_MAIN_THREAD_GAP_MS);
+    expect(problems).toEqual([]);
     await page.close();
   }, TRAINING_TEST_MS);
 
