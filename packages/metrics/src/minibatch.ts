@@ -51,19 +51,20 @@ export interface MinibatchConfusion {
   readonly rows: readonly Int32Array[];
 }
 
-async function gradientOf(model: Model, x: Tensor, y: Tensor, loss: Loss, training: boolean): Promise<Float32Array[]> {
+/** One minibatch's mean-loss gradient, as tensors per trainable parameter (layer order). */
+function gradientTensors(model: Model, data: Dataset, split: Split, rows: Int32Array, loss: Loss, training: boolean): Tensor[] {
   const vars = model.parameters.filter((p) => p.trainable).map((p) => p.variable);
+  const batch = gatherBatch(data, split, rows);
   // Batch-norm keeps its new running statistics past the tidy; measuring must not change them.
   const stateUpdates = new Map<string, Tensor>();
-  const grads = tf.tidy(() => {
-    const { grads } = tf.variableGrads(() => tf.mean(loss.perExample(model.apply(x, { training, stateUpdates }), y)) as tf.Scalar, vars);
-    return vars.map((v) => grads[v.name]!);
-  });
   try {
-    // Read without blocking: on WebGL/WebGPU a synchronous read stalls the page for the whole pipeline.
-    return (await Promise.all(grads.map((g) => g.data()))) as Float32Array[];
+    return tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.mean(loss.perExample(model.apply(batch.x, { training, stateUpdates }), batch.y)) as tf.Scalar, vars);
+      return vars.map((v) => grads[v.name]!);
+    });
   } finally {
-    for (const g of grads) g.dispose();
+    batch.x.dispose();
+    batch.y.dispose();
     for (const t of stateUpdates.values()) t.dispose();
   }
 }
@@ -92,15 +93,14 @@ async function pairProducts(model: Model, data: Dataset, split: Split, rows: Int
       batch.y.dispose();
     }
   }
-  const grads: Float32Array[][] = [];
-  for (const half of [rows.subarray(0, batchSize), rows.subarray(batchSize)]) {
-    const batch = gatherBatch(data, split, half);
-    try {
-      grads.push(await gradientOf(model, batch.x, batch.y, loss, training));
-    } finally {
-      batch.x.dispose();
-      batch.y.dispose();
-    }
+  const tensors = [rows.subarray(0, batchSize), rows.subarray(batchSize)].map((half) => gradientTensors(model, data, split, half, loss, training));
+  let grads: Float32Array[][];
+  try {
+    // Read without blocking, both minibatches at once: on WebGL/WebGPU a synchronous read stalls
+    // the page for the whole pipeline, and one wait for both costs less than two.
+    grads = (await Promise.all(tensors.map((g) => Promise.all(g.map((t) => t.data()))))) as Float32Array[][];
+  } finally {
+    for (const g of tensors) for (const t of g) t.dispose();
   }
   return [dot(grads[0]!, grads[1]!), dot(grads[0]!, grads[0]!), dot(grads[1]!, grads[1]!)];
 }
