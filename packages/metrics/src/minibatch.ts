@@ -93,9 +93,10 @@ async function pairProducts(model: Model, data: Dataset, split: Split, rows: Int
       batch.y.dispose();
     }
   }
-  const tensors = [rows.subarray(0, batchSize), rows.subarray(batchSize)].map((half) => gradientTensors(model, data, split, half, loss, training));
+  const tensors: Tensor[][] = [];
   let grads: Float32Array[][];
   try {
+    for (const half of [rows.subarray(0, batchSize), rows.subarray(batchSize)]) tensors.push(gradientTensors(model, data, split, half, loss, training));
     // Read without blocking, both minibatches at once: on WebGL/WebGPU a synchronous read stalls
     // the page for the whole pipeline, and one wait for both costs less than two.
     grads = (await Promise.all(tensors.map((g) => Promise.all(g.map((t) => t.data()))))) as Float32Array[][];
