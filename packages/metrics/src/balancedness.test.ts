@@ -1,5 +1,5 @@
 import { activation, createModel, createRng, dense, MemorySink, serial, tf, train, type Dataset, type Model } from '@overparam/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { balancedness, endToEnd, NotLinearChainError } from './balancedness';
 import { metricHooks } from './hooks';
 import { parseMetricSpecs } from './metric-spec';
@@ -101,7 +101,14 @@ describe('balancedness and the end-to-end matrix (seed 003 eq. 5, 7)', () => {
     expect(spec).toMatchObject({ start: true, end: true, matrix: true });
     const sink = new MemorySink();
     const before = tf.memory().numTensors;
-    await train(model, data, { steps: 10, batchSize: n, loss: 'square', schedule: { kind: 'constant', lr: 0.001 }, seed: 0 }, { hooks: metricHooks([spec!]), sinks: [sink] });
+    // The hook reads the weights with data(): a dataSync would stall a page on WebGL/WebGPU.
+    const dataSync = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    try {
+      await train(model, data, { steps: 10, batchSize: n, loss: 'square', schedule: { kind: 'constant', lr: 0.001 }, seed: 0 }, { hooks: metricHooks([spec!]), sinks: [sink] });
+      expect(dataSync).not.toHaveBeenCalled();
+    } finally {
+      dataSync.mockRestore();
+    }
     expect(tf.memory().numTensors).toBe(before);
     const records = sink.ofKind('balancedness');
     expect(records.map((r) => r.step)).toEqual([0, 5, 10]);

@@ -36,18 +36,19 @@ export class NotLinearChainError extends OverparamError {
   }
 }
 
-/**
- * W_1 … W_N (each out × in, float64) from the model's parameters in layer order. Found without
- * knowing the architecture: every parameter must be a matrix stored as dense stores it, [in, out],
- * and each one's output width must be the next one's input width. A constant output scale γ that
- * is not a parameter (deep-linear's `scale`, 1 in seed 003) is not part of the product.
- */
-export function linearChain(model: Pick<Model, 'parameters'>): Matrix[] {
+/** Every parameter must be a matrix, as dense stores it: [in, out]. */
+function checkMatrices(model: Pick<Model, 'parameters'>): void {
   if (model.parameters.length === 0) throw new NotLinearChainError('the model has no parameters');
-  const matrices = model.parameters.map((p) => {
+  for (const p of model.parameters) {
     if (p.shape.length !== 2) throw new NotLinearChainError(`parameter '${p.path}' has shape [${p.shape.join(', ')}], not a matrix (biases, convolutions and batch-norm do not fit)`);
+  }
+}
+
+/** The matrices from the parameters' values; each one's output width must be the next one's input width. */
+function chainOf(model: Pick<Model, 'parameters'>, values: readonly ArrayLike<number>[]): Matrix[] {
+  const matrices = model.parameters.map((p, i) => {
     const [inDim, outDim] = p.shape as [number, number];
-    return Matrix.from1DArray(inDim, outDim, Float64Array.from(p.variable.dataSync())).transpose();
+    return Matrix.from1DArray(inDim, outDim, Float64Array.from(values[i]!)).transpose();
   });
   for (let j = 1; j < matrices.length; j++) {
     if (matrices[j]!.columns !== matrices[j - 1]!.rows) {
@@ -55,6 +56,26 @@ export function linearChain(model: Pick<Model, 'parameters'>): Matrix[] {
     }
   }
   return matrices;
+}
+
+/**
+ * W_1 … W_N (each out × in, float64) from the model's parameters in layer order. Found without
+ * knowing the architecture: every parameter must be a matrix stored as dense stores it, [in, out],
+ * and each one's output width must be the next one's input width. A constant output scale γ that
+ * is not a parameter (deep-linear's `scale`, 1 in seed 003) is not part of the product.
+ */
+export function linearChain(model: Pick<Model, 'parameters'>): Matrix[] {
+  checkMatrices(model);
+  return chainOf(model, model.parameters.map((p) => p.variable.dataSync()));
+}
+
+/**
+ * `linearChain`, reading the weights without blocking: on WebGL/WebGPU a synchronous read stalls
+ * the page for the whole pipeline, so the training hook uses this.
+ */
+export async function readLinearChain(model: Pick<Model, 'parameters'>): Promise<Matrix[]> {
+  checkMatrices(model);
+  return chainOf(model, await Promise.all(model.parameters.map((p) => p.variable.data())));
 }
 
 function frobenius(m: Matrix): number {
@@ -106,8 +127,8 @@ export function balancednessHook(options: BalancednessHookOptions = {}): Hook {
   return {
     name: 'balancedness',
     schedule: options.schedule ?? { atStart: true, atEnd: true },
-    run(ctx) {
-      const chain = linearChain(ctx.model);
+    async run(ctx) {
+      const chain = await readLinearChain(ctx.model);
       const b = balancedness(chain);
       const e = endToEnd(chain);
       return {

@@ -1,5 +1,5 @@
 import { activation, ConfigError, createModel, createRng, dense, MemorySink, serial, tf, train, type Dataset } from '@overparam/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { metricHooks } from './hooks';
 import { parseMetricFlag, parseMetricSpecs } from './metric-spec';
 
@@ -74,6 +74,33 @@ describe('metric hooks in the training loop', () => {
     const m = sink.ofKind('minibatch-confusion')[0]!;
     expect(m.cosines).toBe(3);
     expect(Math.min(...(m.cosineValues as number[]))).toBe(m.minCos);
+    model.dispose();
+  });
+
+  it('read tensors back without blocking: no dataSync on the paths the playground measures', async () => {
+    // On WebGL/WebGPU a dataSync stalls the page for the whole GPU pipeline; data() does not.
+    const data = dataset(48);
+    const model = createModel(serial(dense({ units: 6 }), activation('tanh'), dense({ units: 2 })), { inputShape: [4], seed: 0 });
+    const hooks = metricHooks(
+      parseMetricSpecs([
+        { name: 'minibatch-confusion', every: 5, start: true, pairs: 3, batchSize: 8, values: true },
+        { name: 'confusion', every: 5, n: 12 },
+        { name: 'spectrum', every: 5, start: true, n: 10, layers: true },
+        { name: 'weight-movement', every: 5 },
+      ]),
+    );
+    const sink = new MemorySink();
+    const dataSync = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    try {
+      await train(model, data, { steps: 5, batchSize: 8, loss: 'softmax-cross-entropy', schedule: { kind: 'constant', lr: 0.1 }, seed: 0 }, { hooks, sinks: [sink] });
+      expect(dataSync).not.toHaveBeenCalled();
+    } finally {
+      dataSync.mockRestore();
+    }
+    expect(sink.ofKind('minibatch-confusion').map((r) => r.step)).toEqual([0, 5]);
+    expect(sink.ofKind('confusion').map((r) => r.step)).toEqual([5]);
+    expect(sink.ofKind('spectrum').map((r) => r.step)).toEqual([0, 5]);
+    expect(sink.ofKind('weight-movement').map((r) => r.step)).toEqual([0, 5]);
     model.dispose();
   });
 });

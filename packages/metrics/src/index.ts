@@ -52,6 +52,7 @@ export {
   balancedness,
   endToEnd,
   linearChain,
+  readLinearChain,
   balancednessHook,
   NotLinearChainError,
   type Balancedness,

@@ -1,6 +1,7 @@
 import { activation, ConfigError, createModel, createRng, dense, gatherBatch, serial, tf, type Dataset } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
 import { minibatchConfusion } from './minibatch';
+import { eventLoopTurnsDuring } from './test-event-loop';
 
 function dataset(n: number): Dataset {
   const rng = createRng('minibatch-test');
@@ -50,6 +51,13 @@ describe('minibatchConfusion (seed 000 §7)', () => {
     const again = await minibatchConfusion(model, data, { pairs: 4, batchSize: 10, loss: 'softmax-cross-entropy', seed: 2 });
     expect(Array.from(again.cosines)).toEqual(Array.from(direct.cosines));
     direct.cosines.forEach((c, i) => expect(gram.cosines[i]).toBeCloseTo(c, 5));
+  });
+
+  it('lets the event loop turn between pairs, so a page stays responsive while it measures', async () => {
+    for (const method of ['direct', 'gram'] as const) {
+      const turns = await eventLoopTurnsDuring(() => minibatchConfusion(model, data, { pairs: 5, batchSize: 8, loss: 'softmax-cross-entropy', seed: 3, method }));
+      expect(turns, method).toBeGreaterThanOrEqual(5);
+    }
   });
 
   it('refuses minibatches that cannot be disjoint', async () => {

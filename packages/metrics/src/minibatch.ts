@@ -1,4 +1,4 @@
-import { ConfigError, createRng, gatherBatch, resolveLoss, tf, type Dataset, type Loss, type LossName, type Model, type Rng, type Split, type Tensor } from '@overparam/core';
+import { ConfigError, createRng, gatherBatch, resolveLoss, tf, yieldToEventLoop, type Dataset, type Loss, type LossName, type Model, type Rng, type Split, type Tensor } from '@overparam/core';
 import { defaultQuantiles, summarizeCosines, type CosineSummary } from './confusion';
 import { gradientGram } from './gram/engine';
 
@@ -51,18 +51,20 @@ export interface MinibatchConfusion {
   readonly rows: readonly Int32Array[];
 }
 
-function gradientOf(model: Model, x: Tensor, y: Tensor, loss: Loss, training: boolean): Float32Array[] {
+/** One minibatch's mean-loss gradient, as tensors per trainable parameter (layer order). */
+function gradientTensors(model: Model, data: Dataset, split: Split, rows: Int32Array, loss: Loss, training: boolean): Tensor[] {
   const vars = model.parameters.filter((p) => p.trainable).map((p) => p.variable);
+  const batch = gatherBatch(data, split, rows);
   // Batch-norm keeps its new running statistics past the tidy; measuring must not change them.
   const stateUpdates = new Map<string, Tensor>();
-  const grads = tf.tidy(() => {
-    const { grads } = tf.variableGrads(() => tf.mean(loss.perExample(model.apply(x, { training, stateUpdates }), y)) as tf.Scalar, vars);
-    return vars.map((v) => grads[v.name]!);
-  });
   try {
-    return grads.map((g) => g.dataSync() as Float32Array);
+    return tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.mean(loss.perExample(model.apply(batch.x, { training, stateUpdates }), batch.y)) as tf.Scalar, vars);
+      return vars.map((v) => grads[v.name]!);
+    });
   } finally {
-    for (const g of grads) g.dispose();
+    batch.x.dispose();
+    batch.y.dispose();
     for (const t of stateUpdates.values()) t.dispose();
   }
 }
@@ -91,15 +93,16 @@ async function pairProducts(model: Model, data: Dataset, split: Split, rows: Int
       batch.y.dispose();
     }
   }
-  const grads = [rows.subarray(0, batchSize), rows.subarray(batchSize)].map((half) => {
-    const batch = gatherBatch(data, split, half);
-    try {
-      return gradientOf(model, batch.x, batch.y, loss, training);
-    } finally {
-      batch.x.dispose();
-      batch.y.dispose();
-    }
-  });
+  const tensors: Tensor[][] = [];
+  let grads: Float32Array[][];
+  try {
+    for (const half of [rows.subarray(0, batchSize), rows.subarray(batchSize)]) tensors.push(gradientTensors(model, data, split, half, loss, training));
+    // Read without blocking, both minibatches at once: on WebGL/WebGPU a synchronous read stalls
+    // the page for the whole pipeline, and one wait for both costs less than two.
+    grads = (await Promise.all(tensors.map((g) => Promise.all(g.map((t) => t.data()))))) as Float32Array[][];
+  } finally {
+    for (const g of tensors) for (const t of g) t.dispose();
+  }
   return [dot(grads[0]!, grads[1]!), dot(grads[0]!, grads[0]!), dot(grads[1]!, grads[1]!)];
 }
 
@@ -124,6 +127,8 @@ export async function minibatchConfusion(model: Model, data: Dataset, options: M
   const inner = new Float64Array(pairs);
   const sampled: Int32Array[] = [];
   for (let p = 0; p < pairs; p++) {
+    // A pair is two backward passes: let the page (or a signal handler) have a turn between pairs.
+    await yieldToEventLoop();
     // 2·batchSize distinct examples, split in two: the pair's minibatches never share one.
     const rows = rng.sampleWithoutReplacement(split.n, 2 * batchSize);
     sampled.push(rows);

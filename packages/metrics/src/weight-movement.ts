@@ -102,15 +102,17 @@ export function weightMovementHook(options: WeightMovementHookOptions = {}): Hoo
   return {
     name: options.name ?? 'weight-movement',
     schedule: { atEnd: true, ...options.schedule, atStart: true },
-    run(ctx) {
+    async run(ctx) {
+      // Read without blocking: on WebGL/WebGPU a synchronous read stalls the page for the whole pipeline.
+      const now = await ctx.model.readWeightsAsync();
       // Step 0 is the start of a run: W(0) is now. A first call later (a run resumed mid-way,
       // without `initial`) has nothing better than the current weights.
       let initial = snapshots.get(ctx.model);
       if (ctx.step === 0 || initial === undefined) {
-        initial = options.initial ?? ctx.model.readWeights();
+        initial = options.initial ?? now;
         snapshots.set(ctx.model, initial);
       }
-      const m = weightMovement(ctx.model, initial);
+      const m = weightMovement(now, initial);
       return {
         distance: m.total.distance,
         ratio: m.total.ratio,

@@ -38,8 +38,13 @@ export interface Model {
   apply(x: Tensor, options?: ModelApplyOptions): Tensor;
   /** Assigns state updates collected during a training-mode `apply`, and disposes them. */
   commitState(updates: Map<string, Tensor>): void;
-  /** Parameter values, copied to the JS side, in layer order. */
+  /** Parameter values, copied to the JS side, in layer order. Blocks until the backend has computed them. */
   readWeights(): Array<{ path: string; shape: readonly number[]; values: Float32Array }>;
+  /**
+   * The same values as `readWeights`, read without blocking: on WebGL/WebGPU a synchronous read
+   * stalls the page for the whole GPU pipeline, so code that runs in a page (metric hooks) uses this.
+   */
+  readWeightsAsync(): Promise<Array<{ path: string; shape: readonly number[]; values: Float32Array }>>;
   /** Replaces parameter values; every path and shape must match. */
   writeWeights(weights: ReadonlyArray<{ path: string; shape: readonly number[]; values: Float32Array }>): void;
   dispose(): void;
@@ -116,6 +121,10 @@ export function createModel(layer: Layer, options: CreateModelOptions): Model {
     },
     readWeights() {
       return parameters.map((p) => ({ path: p.path, shape: p.shape, values: new Float32Array(p.variable.dataSync()) }));
+    },
+    async readWeightsAsync() {
+      const values = await Promise.all(parameters.map((p) => p.variable.data()));
+      return parameters.map((p, i) => ({ path: p.path, shape: p.shape, values: new Float32Array(values[i]!) }));
     },
     writeWeights(weights) {
       const byPath = new Map(parameters.map((p) => [p.path, p]));

@@ -1,6 +1,7 @@
 import { activation, batchNorm, ConfigError, conv2d, createModel, dense, flatten, joinPath, serial, tf, type Layer, type Model, type Tensor } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
 import { gradientGram } from './engine';
+import { eventLoopTurnsDuring } from '../test-event-loop';
 import { BatchNormTrainingError, GramUnsupportedError } from './errors';
 import type { GramOptions, GramResult } from './types';
 
@@ -105,6 +106,17 @@ describe('gradientGram: dense layers', () => {
     const chunked = await noLeak(() => gradientGram(model, { x, y }, { loss: 'softmax-cross-entropy', memoryBudget: 300 }));
     expect(relErr(chunked.matrix, without.matrix)).toBeLessThan(1e-6);
     tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('lets the event loop turn between units (loop) and layers (fast), so a page stays responsive while it measures', async () => {
+    const model = mlp();
+    const x = tf.randomNormal([6, 6], 0, 1, 'float32', 8);
+    for (const [method, pieces] of [['loop', 6], ['fast', 3]] as const) {
+      const turns = await eventLoopTurnsDuring(() => noLeak(() => gradientGram(model, { x }, { of: 'output', method })));
+      expect(turns, method).toBeGreaterThanOrEqual(pieces);
+    }
+    x.dispose();
     model.dispose();
   });
 });

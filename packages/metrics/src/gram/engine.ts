@@ -91,7 +91,7 @@ export async function gradientGram(model: Model, batch: GramBatch, options: Gram
         : of === 'output'
           ? Array.from({ length: n * outputs }, (_, u) => ({ rows: Int32Array.of(Math.floor(u / outputs)), output: u % outputs }))
           : Array.from({ length: n }, (_, i) => ({ rows: Int32Array.of(i) }));
-    grams = loopUnitGrams(model, plan, inputs, units, perLayer);
+    grams = await loopUnitGrams(model, plan, inputs, units, perLayer);
     if (of === 'output' && mode === 'trace' && outputs > 1) {
       grams = { total: traceOutputs(grams.total, n, outputs), ...(grams.layers ? { layers: grams.layers.map((k) => traceOutputs(k, n, outputs)) } : {}) };
     }

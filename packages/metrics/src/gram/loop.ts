@@ -1,4 +1,4 @@
-import { tf, type Loss, type Model, type Tensor } from '@overparam/core';
+import { tf, yieldToEventLoop, type Loss, type Model, type Tensor } from '@overparam/core';
 import type { MemberGrams } from './fast';
 import type { GramPlan } from './plan';
 
@@ -17,7 +17,7 @@ export interface LoopInputs {
 }
 
 /** ∇θ of one unit, as float32 arrays per included parameter (layer order). */
-function unitGradient(model: Model, plan: GramPlan, batch: LoopInputs, unit: LoopUnit): Float32Array[] {
+async function unitGradient(model: Model, plan: GramPlan, batch: LoopInputs, unit: LoopUnit): Promise<Float32Array[]> {
   const vars = plan.params.map((p) => p.variable);
   // Batch-norm keeps its new running statistics past the tidy; measuring must not change them.
   const stateUpdates = new Map<string, Tensor>();
@@ -39,7 +39,8 @@ function unitGradient(model: Model, plan: GramPlan, batch: LoopInputs, unit: Loo
     return vars.map((v, i) => grads[i] ?? tf.zerosLike(v));
   });
   try {
-    return grads.map((g) => g.dataSync() as Float32Array);
+    // Read without blocking: on WebGL/WebGPU a synchronous read stalls the page for the whole pipeline.
+    return (await Promise.all(grads.map((g) => g.data()))) as Float32Array[];
   } finally {
     for (const g of grads) g.dispose();
     for (const t of stateUpdates.values()) t.dispose();
@@ -51,7 +52,7 @@ function unitGradient(model: Model, plan: GramPlan, batch: LoopInputs, unit: Loo
  * gradient), then every inner product in float64 in plain JS. O(units² · parameters) on the JS
  * side, so meant for checking the fast path and for models it cannot handle.
  */
-export function loopUnitGrams(model: Model, plan: GramPlan, batch: LoopInputs, units: readonly LoopUnit[], perLayer: boolean): MemberGrams {
+export async function loopUnitGrams(model: Model, plan: GramPlan, batch: LoopInputs, units: readonly LoopUnit[], perLayer: boolean): Promise<MemberGrams> {
   const size = units.length;
   const layerOfParam = new Map<string, number>();
   plan.layers.forEach((layer, l) => {
@@ -62,7 +63,9 @@ export function loopUnitGrams(model: Model, plan: GramPlan, batch: LoopInputs, u
   const total = new Float64Array(size * size);
   const layers = perLayer ? plan.layers.map(() => new Float64Array(size * size)) : undefined;
   for (let i = 0; i < size; i++) {
-    const gi = unitGradient(model, plan, batch, units[i]!);
+    // One backward pass per unit, and up to i products after it: let the page have a turn between units.
+    await yieldToEventLoop();
+    const gi = await unitGradient(model, plan, batch, units[i]!);
     gradients.push(gi);
     for (let j = 0; j <= i; j++) {
       const gj = gradients[j]!;
