@@ -53,19 +53,24 @@ async function open(browser: Browser, url: string): Promise<Watched> {
 const formValues = (page: Page) =>
   page.$$eval('#runs [name]', (controls) => controls.map((c) => `${(c.closest('[data-run]') as HTMLElement).dataset['run']}:${c.getAttribute('name')}=${c instanceof HTMLInputElement && c.type === 'checkbox' ? String(c.checked) : (c as HTMLInputElement).value}`));
 
-describe('the playground, built, in headless Chromium from disk', () => {
-  let browser: Browser;
-  const url = pathToFileURL(inject('playgroundHtml')).href;
-
+/** A headless Chromium with these flags for the enclosing describe block, closed after it. */
+function browserFor(args: readonly string[]): () => Browser {
+  let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgsWithoutWebgpu], headless: true });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...args], headless: true });
   });
   afterAll(async () => {
     await browser?.close();
   });
+  return () => browser!;
+}
+
+describe('the playground, built, in headless Chromium from disk', () => {
+  const browser = browserFor(chromiumArgsWithoutWebgpu);
+  const url = pathToFileURL(inject('playgroundHtml')).href;
 
   it('trains the default run with live figures, keeps its state in the address and exports runs the report reads', async () => {
-    const { page, problems, leaving } = await open(browser, url);
+    const { page, problems, leaving } = await open(browser(), url);
     const settings = await formValues(page);
     expect(settings).toContain('0:archOptions.depth=10');
     expect(settings).toContain('0:data=mnist');
@@ -121,7 +126,7 @@ describe('the playground, built, in headless Chromium from disk', () => {
     // WebGL compiles its shaders on the main thread (seconds on SwiftShader); after it, the end of
     // the run compiles more for the test-set evaluation. Neither is a measurement.
     const runs = [{ ...pageDefaultRun, steps: 20, logEvery: 10, metrics: pageLiveMetrics(10) }];
-    const { page, problems } = await open(browser, `${url}#runs=${encodeURIComponent(JSON.stringify(runs))}`);
+    const { page, problems } = await open(browser(), `${url}#runs=${encodeURIComponent(JSON.stringify(runs))}`);
     // A timer that fires every 10 ms records when it got to run: a gap between two of its runs is
     // time the main thread spent on something else without a turn for timers, input or painting.
     await page.evaluate(() => {
@@ -154,7 +159,7 @@ describe('the playground, built, in headless Chromium from disk', () => {
 
   it('says plainly that a run diverged, and stops it', async () => {
     const runs = [{ arch: 'mlp', archOptions: { depth: 1, width: 10 }, data: 'synthetic', lr: 1e6, steps: 200, logEvery: 1, backend: 'cpu', metrics: [] }];
-    const { page, problems } = await open(browser, `${url}#runs=${encodeURIComponent(JSON.stringify(runs))}`);
+    const { page, problems } = await open(browser(), `${url}#runs=${encodeURIComponent(JSON.stringify(runs))}`);
     await page.click('#train');
     await page.waitForSelector('#status.problem', { timeout: 60_000 });
     expect(await page.textContent('#status')).toMatch(/^run 1 diverged at step \d+ and was stopped$/);
@@ -170,22 +175,15 @@ describe('the playground, built, in headless Chromium from disk', () => {
 });
 
 describe('the playground on WebGPU (SwiftShader), built, in headless Chromium from disk', () => {
-  let browser: Browser;
+  const browser = browserFor(chromiumArgs);
   const url = pathToFileURL(inject('playgroundHtml')).href;
-
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs], headless: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
 
   it('takes webgpu under auto and trains a run with live metrics: measuring reads nothing back synchronously', async () => {
     // SwiftShader's WebGPU is slow (minutes for the default MLP-10-100 on MNIST, most of it building
     // pipelines): a small MLP on the synthetic set, measured at the start and after two steps, with
     // the page's metrics, is what this needs.
     const runs = [{ ...pageDefaultRun, archOptions: { ...pageDefaultRun.archOptions, depth: 2, width: 32 }, data: 'synthetic', steps: 2, metrics: pageLiveMetrics(2) }];
-    const { page, problems } = await open(browser, `${url}#runs=${encodeURIComponent(JSON.stringify(runs))}`);
+    const { page, problems } = await open(browser(), `${url}#runs=${encodeURIComponent(JSON.stringify(runs))}`);
     await page.click('#train');
     await page.waitForSelector('.run-status[data-outcome]', { timeout: TRAINING_TEST_MS });
     console.log(`[playground] webgpu: ${await page.textContent('.run-status')}`);

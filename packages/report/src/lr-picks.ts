@@ -1,5 +1,5 @@
 import { OverparamError } from '@overparam/core';
-import type { LrPick } from '@overparam/experiments';
+import { canonicalJson, type LrPick } from '@overparam/experiments';
 import { asSetting, settingLabel, type ReportRun, type SettingValue } from './run-view';
 
 /**
@@ -36,18 +36,6 @@ export function checkLrPicks(value: unknown, path: string): LrPickView[] {
   });
 }
 
-/** Key order aside, as sweeps compare grid points (their JSON with sorted keys). */
-function sortedJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** A sweep cell's grid point: its overrides without `lr`, the one key the search varies within a point. */
 export function gridPointOf(overrides: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const { lr: _searched, ...point } = overrides;
@@ -59,10 +47,10 @@ export function gridPointOf(overrides: Readonly<Record<string, unknown>>): Recor
  * a sweep, at another rate, or at a point where no rate was eligible are left out.
  */
 export function runsAtPickedRates(runs: readonly ReportRun[], picks: readonly LrPickView[]): ReportRun[] {
-  const pickedRate = new Map(picks.map((p) => [sortedJson(p.point), p.lr]));
+  const pickedRate = new Map(picks.map((p) => [canonicalJson(p.point), p.lr]));
   return runs.filter((r) => {
     if (r.overrides === undefined) return false;
-    const lr = pickedRate.get(sortedJson(gridPointOf(r.overrides)));
+    const lr = pickedRate.get(canonicalJson(gridPointOf(r.overrides)));
     return lr !== undefined && lr !== null && r.overrides['lr'] === lr;
   });
 }
