@@ -11,6 +11,7 @@ import {
   spectrum,
   type GramResult,
   type PopulationActivation,
+  type PopulationArchitecture,
 } from '@overparam/metrics';
 
 /** What `overparam measure` can compute; each is a function of @overparam/metrics. */
@@ -75,12 +76,14 @@ function gramSummary(g: GramResult): Record<string, unknown> {
 }
 
 /**
- * The architectures the population Gram K⁽ᴴ⁾ is defined for: Du et al.'s scaled fully connected
- * net (seed 004, eqs. 21–25). Any other network would silently get that net's kernel.
+ * The architectures the population Gram K⁽ᴴ⁾ is defined for, and which recursion each takes: Du et
+ * al.'s scaled fully connected net and their ResNet (Du et al. 2019, §5–6). Any other network
+ * would silently get one of these kernels.
  */
-export const populationGramArchitectures = ['du-mlp'] as const;
+const populationKernels = { 'du-mlp': 'fully-connected', 'du-resnet': 'resnet' } as const satisfies Record<string, PopulationArchitecture>;
+export const populationGramArchitectures = Object.keys(populationKernels) as ReadonlyArray<keyof typeof populationKernels>;
 
-export function populationSettings(run: Pick<PreparedRun, 'config' | 'modelOptions'>): { activation: PopulationActivation; depth: number } {
+export function populationSettings(run: Pick<PreparedRun, 'config' | 'modelOptions'>): { activation: PopulationActivation; depth: number; architecture: PopulationArchitecture; cRes?: number } {
   if (!(populationGramArchitectures as readonly string[]).includes(run.config.arch)) {
     throw new ConfigError(
       'arch',
@@ -91,7 +94,9 @@ export function populationSettings(run: Pick<PreparedRun, 'config' | 'modelOptio
   const activation = String(o.activation ?? 'relu');
   if (!(populationActivations as readonly string[]).includes(activation)) throw new ConfigError('archOptions.activation', `population-gram needs one of ${populationActivations.join(', ')}, got '${activation}'`);
   if (typeof o.depth !== 'number') throw new ConfigError('arch', `population-gram takes the depth H from the architecture's 'depth' option, which ${run.config.arch} does not have`);
-  return { activation: activation as PopulationActivation, depth: o.depth };
+  const architecture = populationKernels[run.config.arch as keyof typeof populationKernels];
+  const cRes = (run.modelOptions as { cRes?: unknown }).cRes;
+  return { activation: activation as PopulationActivation, depth: o.depth, architecture, ...(typeof cRes === 'number' ? { cRes } : {}) };
 }
 
 /** Runs one metric on a prepared run (its model as initialized or as loaded from a checkpoint). */
@@ -121,7 +126,7 @@ export async function measure(run: PreparedRun, options: MeasureOptions): Promis
       Array.from({ length: options.n }, (_, i) => examples.inputs.subarray(i * (examples.inputs.length / options.n), (i + 1) * (examples.inputs.length / options.n))),
       populationSettings(run),
     );
-    return { summary: { size: p.size, lambda0: p.lambda0, cSigma: p.cSigma, activation: p.activation, depth: p.depth, method: p.method }, gram: p, examples };
+    return { summary: { size: p.size, lambda0: p.lambda0, cSigma: p.cSigma, activation: p.activation, depth: p.depth, architecture: p.architecture, method: p.method }, gram: p, examples };
   }
 
   if (!['auto', 'fast', 'loop'].includes(options.method)) throw new ConfigError('method', `the Gram engine runs 'auto', 'fast' or 'loop', not '${options.method}'`);

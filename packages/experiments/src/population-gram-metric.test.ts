@@ -49,6 +49,20 @@ describe('the population-gram metric in a run', () => {
     expect(gram['maxAbsDiff'] as number).toBeGreaterThan(0);
   });
 
+  it('on a du-resnet run takes the ResNet recursion with the architecture’s c_res', async () => {
+    const store = memoryStore();
+    await run({ ...config, arch: 'du-resnet', archOptions: { depth: 3, width: 64, activation: 'relu', cRes: 1.5 } }, { store, id: 'res' });
+    const gram = (await store.readRecords('res')).find((r) => r.kind === 'population-gram') as RunRecord & Record<string, number | string>;
+    expect(gram).toMatchObject({ depth: 3, architecture: 'resnet', layer: 'W(3)' });
+    const data = loadDataSet('sphere', { seed: 0, options: { n: 8, d: 4, testN: 1, teacher: 'linear', hidden: 100 } });
+    const rows = createRng('population-gram/0').sampleWithoutReplacement(8, 8);
+    const inputs = Array.from(rows, (r) => data.train.x.subarray(r * 4, (r + 1) * 4));
+    const resnet = populationGram(inputs, { activation: 'relu', depth: 3, architecture: 'resnet', cRes: 1.5 });
+    // The same float64 computation; the fully connected kernel of the same inputs is far from it.
+    expect(gram['lambda0']).toBeCloseTo(resnet.lambda0, 12);
+    expect(Math.abs(resnet.lambda0 / populationGram(inputs, { activation: 'relu', depth: 3 }).lambda0 - 1)).toBeGreaterThan(0.5);
+  });
+
   it('is refused, before anything runs, on a network it is not defined for', async () => {
     await expect(run({ ...config, arch: 'mlp', archOptions: { depth: 2, width: 8 } }, { store: memoryStore(), id: 'mlp' })).rejects.toThrow(/population-gram is the limit kernel of Du et al.'s scaled net/);
   });

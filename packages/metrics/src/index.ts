@@ -37,7 +37,7 @@ export {
   type NamedLayerSpectrum,
   type SymmetricMatrix,
 } from './spectrum';
-export { populationGram, populationActivations, type PopulationGram, type PopulationGramOptions, type PopulationActivation } from './population-gram';
+export { populationGram, populationActivations, populationArchitectures, type PopulationGram, type PopulationGramOptions, type PopulationActivation, type PopulationArchitecture } from './population-gram';
 export {
   weightMovement,
   weightMovementHook,

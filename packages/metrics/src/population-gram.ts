@@ -1,5 +1,6 @@
 import { ConfigError, ShapeError, UnknownNameError, tf, type Tensor } from '@overparam/core';
 import { gaussHermite, gaussianExpectation2d, type QuadratureRule } from '@overparam/core';
+import { resNetGram } from './resnet-gram';
 import { symmetricEigenvalues } from './spectrum';
 
 /**
@@ -29,6 +30,9 @@ import { symmetricEigenvalues } from './spectrum';
  */
 export type PopulationActivation = 'relu' | 'identity' | 'tanh' | 'sigmoid' | 'softplus';
 export const populationActivations: readonly PopulationActivation[] = ['relu', 'identity', 'tanh', 'sigmoid', 'softplus'];
+/** Which of Du et al.'s nets K⁽ᴴ⁾ is the limit kernel of (see resnet-gram.ts for the ResNet's recursion). */
+export const populationArchitectures = ['fully-connected', 'resnet'] as const;
+export type PopulationArchitecture = (typeof populationArchitectures)[number];
 
 export interface PopulationGramOptions {
   readonly activation: PopulationActivation;
@@ -41,6 +45,10 @@ export interface PopulationGramOptions {
    * up to ~1e-7 in E[σ′σ′] for nearly parallel inputs; sigmoid and softplus ~1e-14.
    */
   readonly nodes?: number;
+  /** The fully connected net (default) or the ResNet x⁽ʰ⁾ = x⁽ʰ⁻¹⁾ + c_res/(H√m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾). */
+  readonly architecture?: PopulationArchitecture;
+  /** c_res of the ResNet's branches. Default 1. */
+  readonly cRes?: number;
 }
 
 export interface PopulationGram {
@@ -55,12 +63,15 @@ export interface PopulationGram {
   readonly cSigma: number;
   readonly activation: PopulationActivation;
   readonly depth: number;
+  readonly architecture: PopulationArchitecture;
   readonly method: 'closed-form' | 'quadrature';
 }
 
 type Pair = (a: number, b: number, c: number) => number;
-interface Expectations {
+export interface Expectations {
   readonly cSigma: number;
+  /** μ(k) = E_{z~N(0,k)}[σ(z)], the mean of an activation (the ResNet's recursion needs it). */
+  readonly mean: (k: number) => number;
   /** E[σ(u)σ(v)] and E[σ′(u)σ′(v)] under N(0, [[a, b], [b, c]]). */
   readonly value: Pair;
   readonly derivative: Pair;
@@ -80,10 +91,11 @@ const smooth: Record<'tanh' | 'sigmoid' | 'softplus', { f: (x: number) => number
   softplus: { f: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))), df: sigmoid },
 };
 
-function expectations(activation: PopulationActivation, rule: () => QuadratureRule): Expectations {
+export function expectations(activation: PopulationActivation, rule: () => QuadratureRule): Expectations {
   if (activation === 'relu') {
     return {
       cSigma: 2,
+      mean: (k) => Math.sqrt(k / (2 * Math.PI)),
       value: (a, b, c) => {
         const t = arcCosAngle(a, b, c);
         return (Math.sqrt(a * c) * (Math.sin(t) + (Math.PI - t) * Math.cos(t))) / (2 * Math.PI);
@@ -92,13 +104,18 @@ function expectations(activation: PopulationActivation, rule: () => QuadratureRu
       method: 'closed-form',
     };
   }
-  if (activation === 'identity') return { cSigma: 1, value: (_a, b) => b, derivative: () => 1, method: 'closed-form' };
+  if (activation === 'identity') return { cSigma: 1, mean: () => 0, value: (_a, b) => b, derivative: () => 1, method: 'closed-form' };
   const fns = smooth[activation];
   const r = rule();
   let second = 0;
   for (let k = 0; k < r.nodes.length; k++) second += r.weights[k]! * fns.f(r.nodes[k]!) ** 2;
   return {
     cSigma: 1 / second,
+    mean: (k) => {
+      let m = 0;
+      for (let i = 0; i < r.nodes.length; i++) m += r.weights[i]! * fns.f(Math.sqrt(k) * r.nodes[i]!);
+      return m;
+    },
     value: (a, b, c) => gaussianExpectation2d(fns.f, fns.f, { a, b, c }, r),
     derivative: (a, b, c) => gaussianExpectation2d(fns.df, fns.df, { a, b, c }, r),
     method: 'quadrature',
@@ -130,7 +147,7 @@ function inputRows(inputs: Tensor | ReadonlyArray<ArrayLike<number>>, normalize:
 }
 
 /** Applies `pair` to every Λᵢⱼ(K): out_ij = scale · weight_ij · pair(Kᵢᵢ, Kᵢⱼ, Kⱼⱼ). */
-function pairwise(k: Float64Array, n: number, scale: number, pair: Pair, weightByK: boolean): Float64Array {
+export function pairwise(k: Float64Array, n: number, scale: number, pair: Pair, weightByK: boolean): Float64Array {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
@@ -161,9 +178,16 @@ export function populationGram(inputs: Tensor | ReadonlyArray<ArrayLike<number>>
       k0[j * n + i] = dot;
     }
   }
-  const hidden: Float64Array[] = [k0];
-  for (let h = 1; h < depth; h++) hidden.push(pairwise(hidden[h - 1]!, n, e.cSigma, e.value, false));
-  const matrix = pairwise(hidden[depth - 1]!, n, e.cSigma, e.derivative, true);
+  const architecture = options.architecture ?? 'fully-connected';
+  if (!populationArchitectures.includes(architecture)) throw new UnknownNameError('ARCH_UNKNOWN', 'population-Gram architecture', String(architecture), populationArchitectures);
+  const { hidden, matrix } =
+    architecture === 'resnet'
+      ? resNetGram(k0, n, depth, options.cRes ?? 1, e)
+      : (() => {
+          const layers: Float64Array[] = [k0];
+          for (let h = 1; h < depth; h++) layers.push(pairwise(layers[h - 1]!, n, e.cSigma, e.value, false));
+          return { hidden: layers, matrix: pairwise(layers[depth - 1]!, n, e.cSigma, e.derivative, true) };
+        })();
   const lambda0 = symmetricEigenvalues({ size: n, matrix }, 'population Gram')[0]!;
-  return { size: n, matrix, hidden, lambda0, cSigma: e.cSigma, activation, depth, method: e.method };
+  return { size: n, matrix, hidden, lambda0, cSigma: e.cSigma, activation, depth, architecture, method: e.method };
 }

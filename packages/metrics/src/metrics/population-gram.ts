@@ -2,7 +2,7 @@ import { ConfigError, createRng } from '@overparam/core';
 import { z } from 'zod';
 import { gradientGram } from '../gram/engine';
 import { defineMetric, scheduleKeys, scheduleOf, withBatch } from '../metric-definition';
-import { populationActivations, populationGram } from '../population-gram';
+import { populationActivations, populationArchitectures, populationGram } from '../population-gram';
 import { symmetricEigenvalues } from '../spectrum';
 
 /**
@@ -10,8 +10,8 @@ import { symmetricEigenvalues } from '../spectrum';
  * network's own last-layer Gram G⁽ᴴ⁾ = ⟨∂uᵢ/∂W⁽ᴴ⁾, ∂uⱼ/∂W⁽ᴴ⁾⟩ on the same inputs: λ₀ = λ_min(K⁽ᴴ⁾),
  * λ_min(G⁽ᴴ⁾), and the largest entry of |G⁽ᴴ⁾ − K⁽ᴴ⁾|. At initialization the analysis has
  * G⁽ᴴ⁾(0) → K⁽ᴴ⁾ entrywise at rate 1/√m. K⁽ᴴ⁾ depends on the activation and the depth H of the
- * scaled net; @overparam/experiments fills both in from a du-mlp run's architecture, as metrics
- * cannot know architectures.
+ * scaled net (fully connected or ResNet); @overparam/experiments fills them in from a du-mlp or
+ * du-resnet run's architecture, as metrics cannot know architectures.
  */
 export const populationGramMetric = defineMetric({
   name: 'population-gram',
@@ -29,18 +29,22 @@ export const populationGramMetric = defineMetric({
     activation: z.enum(populationActivations).optional(),
     /** H, the net's number of hidden layers (filled in by experiments for du-mlp). */
     depth: z.number().int().min(1).optional(),
+    /** Which of Du et al.'s nets (filled in by experiments: du-mlp or du-resnet). */
+    architecture: z.enum(populationArchitectures).default('fully-connected'),
+    /** c_res of the ResNet (filled in by experiments for du-resnet). */
+    cRes: z.number().positive().optional(),
   }),
   hook: (spec) => ({
     name: spec.name,
     schedule: scheduleOf(spec),
     run(ctx) {
-      const { activation, depth } = spec;
-      if (activation === undefined || depth === undefined) throw new ConfigError('activation', 'population-gram needs the activation and depth H of the scaled net; run it on --arch du-mlp, which supplies both');
+      const { activation, depth, architecture, cRes } = spec;
+      if (activation === undefined || depth === undefined) throw new ConfigError('activation', 'population-gram needs the activation and depth H of the scaled net; run it on --arch du-mlp or du-resnet, which supply both');
       const started = Date.now();
       const rows = createRng(`population-gram/${spec.seed}`).sampleWithoutReplacement(ctx.data.train.n, spec.n);
       const size = ctx.data.train.x.length / ctx.data.train.n;
       const inputs = Array.from(rows, (r) => ctx.data.train.x.subarray(r * size, (r + 1) * size));
-      const k = populationGram(inputs, { activation, depth });
+      const k = populationGram(inputs, { activation, depth, architecture, ...(cRes !== undefined ? { cRes } : {}) });
       return withBatch(ctx.data, rows, async (batch) => {
         const g = await gradientGram(ctx.model, batch, { of: 'output', loss: ctx.loss, perLayer: true });
         const last = g.layers?.at(-1);
@@ -56,6 +60,7 @@ export const populationGramMetric = defineMetric({
           n: spec.n,
           activation,
           depth,
+          architecture,
           lambda0: k.lambda0,
           lambdaMinLast,
           lambdaRatio: lambdaMinLast / k.lambda0,
@@ -73,8 +78,8 @@ export const populationGramMetric = defineMetric({
   },
   needsLoss: false,
   doc: {
-    measures: "Du et al.'s population Gram K⁽ᴴ⁾ of n fixed inputs and λ₀ = λ_min(K⁽ᴴ⁾), against the net's last-layer Gram G⁽ᴴ⁾ on the same inputs (du-mlp runs)",
-    options: '`n` (64), `seed` (0), `start` (default **true**), `end` (default false); `activation` and `depth` come from the du-mlp architecture',
-    record: '`n`, `activation`, `depth`, `lambda0`, `lambdaMinLast` (λ_min of G⁽ᴴ⁾), `lambdaRatio`, `maxAbsDiff` (max |G⁽ᴴ⁾ − K⁽ᴴ⁾|), `relativeMaxAbsDiff`, `layer`, `path`, `seconds`',
+    measures: "Du et al.'s population Gram K⁽ᴴ⁾ of n fixed inputs and λ₀ = λ_min(K⁽ᴴ⁾), against the net's last-layer Gram G⁽ᴴ⁾ on the same inputs (du-mlp and du-resnet runs)",
+    options: '`n` (64), `seed` (0), `start` (default **true**), `end` (default false); `activation`, `depth`, `architecture` and `cRes` come from the du-mlp or du-resnet architecture',
+    record: '`n`, `activation`, `depth`, `architecture`, `lambda0`, `lambdaMinLast` (λ_min of G⁽ᴴ⁾), `lambdaRatio`, `maxAbsDiff` (max |G⁽ᴴ⁾ − K⁽ᴴ⁾|), `relativeMaxAbsDiff`, `layer`, `path`, `seconds`',
   },
 });
