@@ -14,11 +14,12 @@ import { vsAdaptiveOptimizersPreset } from './c10-vs-adaptive-optimizers';
 import { nearIdentityInitPreset } from './c11-near-identity-init';
 import { overparameterizedConvnetPreset } from './fig5-overparameterized-convnet';
 import { duGlobalMinimaPreset } from './c12-du-global-minima';
+import { duResNetDepthPreset } from './c13-du-resnet-depth';
 import type { Preset, PresetScale } from './preset';
 
 /**
  * Every preset, in the order `overparam reproduce --list` shows them: Sankararaman et al.'s claims
- * (C1–C7), Arora et al.'s (C8–C11 and fig. 5), Du et al.'s (C12). A new preset is one file and one
+ * (C1–C7), Arora et al.'s (C8–C11 and fig. 5), Du et al.'s (C12–C13). A new preset is one file and one
  * line here.
  */
 export const presets: readonly Preset[] = [
@@ -35,6 +36,7 @@ export const presets: readonly Preset[] = [
   nearIdentityInitPreset,
   overparameterizedConvnetPreset,
   duGlobalMinimaPreset,
+  duResNetDepthPreset,
 ];
 
 export const presetIds: readonly string[] = presets.map((p) => p.id);

@@ -55,7 +55,8 @@ export const populationGramMetric = defineMetric({
           maxAbsDiff = Math.max(maxAbsDiff, Math.abs(last.matrix[i]! - k.matrix[i]!));
           maxAbsK = Math.max(maxAbsK, Math.abs(k.matrix[i]!));
         }
-        const lambdaMinLast = symmetricEigenvalues({ size: g.size, matrix: last.matrix }, 'last-layer Gram')[0]!;
+        const eigenvalues = symmetricEigenvalues({ size: g.size, matrix: last.matrix }, 'last-layer Gram');
+        const lambdaMinLast = eigenvalues[0]!;
         return {
           n: spec.n,
           activation,
@@ -63,6 +64,8 @@ export const populationGramMetric = defineMetric({
           architecture,
           lambda0: k.lambda0,
           lambdaMinLast,
+          // λ_max sets the float32 resolution of λ_min: the Gram is built from float32 gradients.
+          lambdaMaxLast: eigenvalues.at(-1)!,
           lambdaRatio: lambdaMinLast / k.lambda0,
           maxAbsDiff,
           relativeMaxAbsDiff: maxAbsDiff / maxAbsK,
@@ -80,6 +83,6 @@ export const populationGramMetric = defineMetric({
   doc: {
     measures: "Du et al.'s population Gram K⁽ᴴ⁾ of n fixed inputs and λ₀ = λ_min(K⁽ᴴ⁾), against the net's last-layer Gram G⁽ᴴ⁾ on the same inputs (du-mlp and du-resnet runs)",
     options: '`n` (64), `seed` (0), `start` (default **true**), `end` (default false); `activation`, `depth`, `architecture` and `cRes` come from the du-mlp or du-resnet architecture',
-    record: '`n`, `activation`, `depth`, `architecture`, `lambda0`, `lambdaMinLast` (λ_min of G⁽ᴴ⁾), `lambdaRatio`, `maxAbsDiff` (max |G⁽ᴴ⁾ − K⁽ᴴ⁾|), `relativeMaxAbsDiff`, `layer`, `path`, `seconds`',
+    record: '`n`, `activation`, `depth`, `architecture`, `lambda0`, `lambdaMinLast` (λ_min of G⁽ᴴ⁾), `lambdaMaxLast`, `lambdaRatio`, `maxAbsDiff` (max |G⁽ᴴ⁾ − K⁽ᴴ⁾|), `relativeMaxAbsDiff`, `layer`, `path`, `seconds`',
   },
 });
