@@ -205,3 +205,25 @@ export function pickedCell(sweep: SweepResult, point: Readonly<Record<string, un
   if (pick === undefined || pick.lr === null) return undefined;
   return sweep.cells.find((c) => settingOf(c, 'lr') === pick.lr && Object.entries(point).every(([key, value]) => same(settingOf(c, key), value)));
 }
+
+/** The cross-entropy of guessing uniformly among `classes` (ln 10 ≈ 2.30 for MNIST). */
+export function chanceLoss(classes: number): number {
+  return Math.log(classes);
+}
+
+/**
+ * A run whose final training loss is above this fraction of the chance loss has not trained: its
+ * "end of training" is still its start, so end-of-training statistics leave it out (and say how
+ * many). 0.9 · ln 10 ≈ 2.07 on MNIST, where trained nets here end below 1.
+ */
+export const NOT_TRAINED_FRACTION = 0.9;
+
+/** Splits cells into those that trained and those whose final training loss stayed near chance (or is missing). */
+export function splitByTraining(cells: readonly CellResult[], classes: number): { trained: CellResult[]; notTrained: CellResult[] } {
+  const limit = NOT_TRAINED_FRACTION * chanceLoss(classes);
+  const trains = (c: CellResult) => {
+    const loss = c.summary?.finalTrainLoss;
+    return typeof loss === 'number' && Number.isFinite(loss) && loss < limit;
+  };
+  return { trained: cells.filter(trains), notTrained: cells.filter((c) => !trains(c)) };
+}
