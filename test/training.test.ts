@@ -1,5 +1,5 @@
 import { buildModel } from '@overparam/architectures';
-import { evaluate, MemorySink, tf, train, type Hook, type TrainConfig } from '@overparam/core';
+import { END_HOOKS_SKIPPED, evaluate, MemorySink, tf, train, type Hook, type TrainConfig } from '@overparam/core';
 import { teacherClassification } from '@overparam/data';
 import { tensorGrowth } from '@overparam/testing';
 import { describe, expect, it } from 'vitest';
@@ -47,11 +47,18 @@ describe(`training loop (${testBackend})`, () => {
     model.dispose();
   });
 
-  it('ends a run with a non-finite loss as diverged, recorded rather than thrown', async () => {
+  it('ends a run with a non-finite loss as diverged, recorded rather than thrown, and skips its end-of-run hooks saying why', async () => {
     const model = buildModel('mlp', { depth: 3, width: 16, inputDim: 20, outputDim: 4, activation: 'identity' }, 0);
     const sink = new MemorySink();
+    const ran: string[] = [];
+    const hooks: Hook[] = [
+      { name: 'at-end', schedule: { atEnd: true }, run: () => void ran.push('at-end') },
+      { name: 'at-start', schedule: { atStart: true }, run: () => void ran.push('at-start') },
+    ];
     const before = tf.memory().numTensors;
-    const result = await train(model, data, { ...config, steps: 200, schedule: { kind: 'constant', lr: 1e4 } }, { sinks: [sink] });
+    const result = await train(model, data, { ...config, steps: 200, schedule: { kind: 'constant', lr: 1e4 } }, { sinks: [sink], hooks });
+    expect(ran).toEqual(['at-start']);
+    expect(sink.ofKind(END_HOOKS_SKIPPED)).toEqual([expect.objectContaining({ step: result.steps, hooks: ['at-end'], reason: expect.stringContaining(`diverged at step ${result.steps}`) })]);
     expect(tf.memory().numTensors).toBe(before);
     expect(result.outcome).toBe('diverged');
     expect(result.divergedAtStep).toBe(result.steps);

@@ -1,4 +1,4 @@
-import { DEFAULT_PRESET_SCALE, getPreset, presetSweeps, sweepCells, parseShard, presets, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type Preset, type PresetScale } from '@overparam/experiments';
+import { DEFAULT_PRESET_SCALE, getPreset, presetSweeps, sweepCells, parseShard, presets, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type CriterionResult, type Preset, type PresetScale, type Verdict } from '@overparam/experiments';
 import { reproducePreset, writePresetSweepFiles } from '@overparam/experiments/node';
 import { writeReport } from '@overparam/report/node';
 import { isOverparamError, UnknownNameError } from '@overparam/core';
@@ -22,9 +22,13 @@ function reportIntro(preset: Preset, scale: PresetScale): string[] {
   return [`Claim: ${preset.claim} Source: ${preset.source}.`, `Scale '${scale}': ${preset.scales[scale].scaledDown}`, `How to read it: ${preset.reading}`];
 }
 
-function criteriaLines(criteria: ReadonlyArray<{ name: string; passed: boolean | null; measured: string | number | null; expected?: string }>): string {
+/** How each verdict reads on stderr: a failure shouts, the rest are padded to one width so names line up. */
+const VERDICT_LABEL: Readonly<Record<Verdict, string>> = { pass: 'pass', fail: 'FAIL', inconclusive: 'inconclusive', reported: 'reported' };
+const LABEL_WIDTH = Math.max(...Object.values(VERDICT_LABEL).map((l) => l.length));
+
+function criteriaLines(criteria: readonly CriterionResult[]): string {
   return criteria
-    .map((c) => `overparam:   ${c.passed === null ? 'REPORTED' : c.passed ? 'pass' : 'FAIL'}  ${c.name}: measured ${c.measured ?? '—'}${c.expected !== undefined ? `; expected ${c.expected}` : ''}\n`)
+    .map((c) => `overparam:   ${VERDICT_LABEL[c.verdict].padEnd(LABEL_WIDTH)}  ${c.name}: measured ${c.measured ?? '—'}${c.expected !== undefined ? `; expected ${c.expected}` : ''}\n`)
     .join('');
 }
 
@@ -42,7 +46,7 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
     .option('--jobs <n>', 'cells at once, each in its own worker process', '1')
     .option('--shard <i/n>', 'run only shard i of n of every sweep (default: from SLURM_ARRAY_TASK_ID/COUNT)')
     .option('--retry-failed', 'run failed cells again')
-    .option('--check', 'exit 1 when a criterion fails (or cells are unfinished)')
+    .option('--check', 'exit 1 when a criterion fails (or cells are unfinished); inconclusive and reported criteria do not count')
     .option('--emit <engine>', 'write the sweep files and print one job script per sweep instead of running: slurm or k8s')
     .option('--command <cmd>', "how the cluster's nodes run overparam, for --emit", 'npx overparam')
     .option('--verbose', 'print stack traces of unexpected errors')

@@ -62,10 +62,10 @@ describe.each(presetIds.map((id) => [id]))('overparam reproduce %s --scale smoke
     const out = join(root, id);
     const { code, stdout, stderr } = await overparamProcess(['reproduce', id, '--scale', 'smoke', '--out', out, '--check']);
     expect(stderr).toContain(`criteria of ${id} at scale smoke`);
-    expect({ code, criteria: stderr.split('\n').filter((l) => /^overparam: {3}(FAIL|pass|REPORTED)/.test(l)) }).toMatchObject({ code: 0 });
-    const result = JSON.parse(stdout) as { passed: boolean; criteria: Array<{ passed: boolean | null }>; report: string };
+    expect({ code, criteria: stderr.split('\n').filter((l) => /^overparam: {3}(FAIL|pass|inconclusive|reported)/.test(l)) }).toMatchObject({ code: 0 });
+    const result = JSON.parse(stdout) as { passed: boolean; criteria: Array<{ verdict: string }>; report: string };
     expect(result.passed).toBe(true);
-    expect(result.criteria.filter((c) => c.passed !== null).length).toBeGreaterThan(0);
+    expect(result.criteria.filter((c) => c.verdict !== 'reported').length).toBeGreaterThan(0);
     const written = JSON.parse(await readFile(join(out, 'preset.json'), 'utf8')) as { id: string; scale: string; criteria: unknown[] };
     expect(written).toMatchObject({ id, scale: 'smoke', criteria: result.criteria });
     expect(existsSync(result.report)).toBe(true);

@@ -46,7 +46,7 @@ export { BatchSampler, type Sampling, type BatchDraw, type SamplerState } from '
 export { train } from './train/loop';
 export { yieldToEventLoop } from './yield';
 export type { TrainCheckpoint, CheckpointPolicy } from './train/checkpoint';
-export { DEFAULT_DIVERGENCE_FACTOR, divergenceOf, type Divergence } from './train/divergence';
+export { DEFAULT_DIVERGENCE_FACTOR, divergenceOf, END_HOOKS_SKIPPED, type Divergence } from './train/divergence';
 export { toNamedArray, type NamedArray } from './named-array';
 export { evaluate, type Evaluation } from './train/evaluate';
 export { MemorySink } from './train/sinks';

@@ -22,8 +22,8 @@ export { parseShard, shardFromEnvironment, inShard, type Shard } from './shard';
 export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickLearningRate, type LrSearch, type LrRule, type LrPick, type LrCandidate } from './lr-search';
 export { slurmScript, kubernetesJob, type EmitOptions } from './emit';
 export { presets, presetIds, getPreset, presetSweeps, type PresetOverride } from './presets/registry';
-export { presetScales, DEFAULT_PRESET_SCALE, type Preset, type PresetScale, type PresetScaleSpec, type PresetSweep, type PresetResults, type SweepResult, type CellResult, type CriterionResult } from './presets/preset';
+export { presetScales, DEFAULT_PRESET_SCALE, verdicts, type Verdict, type Preset, type PresetScale, type PresetScaleSpec, type PresetSweep, type PresetResults, type SweepResult, type CellResult, type CriterionResult } from './presets/preset';
 export { readSweepResult, evaluateCriteria, criteriaPass } from './presets/results';
-export { sweepOf, recordsOf, numberField, lastValue, firstValue, settingOf, completed, groupBy, mean, rankCorrelation, fitLine, trend, fmt, describeTrend, trendCriterion, valueCriterion, maxRelativeGap } from './presets/criteria';
+export { passIf, sweepOf, recordsOf, numberField, lastValue, firstValue, settingOf, completed, groupBy, mean, rankCorrelation, fitLine, trend, fmt, describeTrend, trendCriterion, valueCriterion, maxRelativeGap } from './presets/criteria';
 /** The record kind of the least linear loss (seed 003's offset), which LR rules and reports read. */
 export { OPTIMAL_LOSS_RECORD } from '@overparam/metrics';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESET_FILES, reproducePreset } from './preset-runner';
-import { lastValue, settingOf, sweepOf } from './presets/criteria';
+import { lastValue, passIf, settingOf, sweepOf } from './presets/criteria';
 import type { Preset, PresetSweep } from './presets/preset';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-preset-'));
@@ -26,7 +26,7 @@ const echo: Preset = {
   criteria(results, scale) {
     return sweepOf(results, 'a').cells.map((c) => ({
       name: `${scale}: lr ${String(settingOf(c, 'lr'))} logged a loss`,
-      passed: lastValue(c, 'train', 'loss') !== undefined,
+      verdict: passIf(lastValue(c, 'train', 'loss') !== undefined),
       measured: lastValue(c, 'train', 'loss') ?? null,
     }));
   },
@@ -50,7 +50,7 @@ describe('reproducePreset', () => {
     const cells = JSON.parse(await readFile(join(out, 'a', 'sweep.json'), 'utf8')) as { cells: Array<{ id: string; overrides: { lr: number } }> };
     for (const [i, cell] of cells.cells.entries()) {
       const records = (await readFile(join(out, 'a', 'runs', cell.id, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; loss?: number });
-      expect(result.criteria[i]).toEqual({ name: `smoke: lr ${cell.overrides.lr} logged a loss`, passed: true, measured: records.filter((r) => r.kind === 'train').at(-1)!.loss });
+      expect(result.criteria[i]).toEqual({ name: `smoke: lr ${cell.overrides.lr} logged a loss`, verdict: 'pass', measured: records.filter((r) => r.kind === 'train').at(-1)!.loss });
     }
     const written = JSON.parse(await readFile(join(out, PRESET_FILES.preset), 'utf8')) as Record<string, unknown>;
     expect(written).toMatchObject({ id: 'c0-echo', scale: 'smoke', passed: true, unfinished: 0, criteria: JSON.parse(JSON.stringify(result.criteria)) });
@@ -62,8 +62,13 @@ describe('reproducePreset', () => {
     expect(again.criteria).toEqual(result.criteria);
   });
 
+  it('an inconclusive criterion does not fail the reproduction', async () => {
+    const unsettled: Preset = { ...echo, criteria: () => [{ name: 'within the noise', verdict: 'inconclusive', measured: 1 }] };
+    expect((await reproducePreset(unsettled, { scale: 'smoke', outDir: join(root, 'unsettled') })).passed).toBe(true);
+  });
+
   it('applies overrides to every base config, and a failing criterion makes the reproduction fail', async () => {
-    const failing: Preset = { ...echo, criteria: () => [{ name: 'never', passed: false, measured: 1 }, { name: 'reported', passed: null, measured: 2 }] };
+    const failing: Preset = { ...echo, criteria: () => [{ name: 'never', verdict: 'fail', measured: 1 }, { name: 'reported', verdict: 'reported', measured: 2 }] };
     const result = await reproducePreset(failing, { scale: 'laptop', outDir: join(root, 'failing'), overrides: [{ path: 'steps', value: 2 }] });
     expect(result.passed).toBe(false);
     const config = JSON.parse(await readFile(join(root, 'failing', 'a', 'runs', readdirSync(join(root, 'failing', 'a', 'runs'))[0]!, 'config.json'), 'utf8')) as { steps: number };

@@ -7,12 +7,14 @@ describe('reportHtml', () => {
     const model = buildReport([], {
       title: 't',
       criteria: [
-        { name: 'min cosine rises with width <b>', passed: true, measured: -0.123456, expected: '> −0.2' },
-        { name: 'λ_min stays above λ₀/2', passed: false, measured: 'min ratio 0.31' },
+        { name: 'min cosine rises with width <b>', verdict: 'pass', measured: -0.123456, expected: '> −0.2' },
+        { name: 'λ_min stays above λ₀/2', verdict: 'fail', measured: 'min ratio 0.31' },
+        { name: 'loss falls faster', verdict: 'inconclusive', measured: 'gap 0.1 ± 0.2' },
       ],
     });
     const html = reportHtml(model, [], { generatedAt: 'now', generator: 'test', data: {} });
-    expect(html).toContain('<h2>Criteria: 1 of 2 pass</h2>');
+    expect(html).toContain('<h2>Criteria: 1 of 3 pass (1 inconclusive)</h2>');
+    expect(html).toContain('<td class="inconclusive">inconclusive</td>');
     expect(html).toContain('<td>min cosine rises with width &lt;b&gt;</td><td>&gt; −0.2</td><td class="num">-0.1235</td><td class="pass">pass</td>');
     expect(html).toContain('<td>λ_min stays above λ₀/2</td><td>—</td><td class="num">min ratio 0.31</td><td class="fail">FAIL</td>');
   });

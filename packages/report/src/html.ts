@@ -29,7 +29,7 @@ h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.status-completed, .pass { color: #1a7f37; } .reported { color: #9a6700; } .fail { color: #b42318; font-weight: bold; } .status-diverged, .status-failed { color: #b42318; } .status-running, .status-aborted { color: #9a6700; }
+.status-completed, .pass { color: #1a7f37; } .reported, .inconclusive { color: #9a6700; } .fail { color: #b42318; font-weight: bold; } .status-diverged, .status-failed { color: #b42318; } .status-running, .status-aborted { color: #9a6700; }
 td.id, td.num { white-space: nowrap; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(640px, 1fr)); gap: 0 2rem; }
 figure { margin: 1.5rem 0 2rem; } figure.wide { grid-column: 1 / -1; } figure svg { max-width: 100%; height: auto; }
@@ -94,16 +94,18 @@ function svgWidth(svg: string): number {
 
 function criteriaSection(criteria: ReportModel['criteria']): string {
   if (criteria.length === 0) return '';
-  const judged = criteria.filter((c) => c.passed !== null);
-  const passed = judged.filter((c) => c.passed === true).length;
-  // passed: null is a quantity reported, not asserted (the preset says why in its name).
-  const result = (c: (typeof criteria)[number]) => (c.passed === null ? ['reported', 'reported'] : c.passed ? ['pass', 'pass'] : ['fail', 'FAIL']);
+  const judged = criteria.filter((c) => c.verdict !== 'reported');
+  const passed = judged.filter((c) => c.verdict === 'pass').length;
+  const inconclusive = judged.filter((c) => c.verdict === 'inconclusive').length;
+  // 'reported' is a quantity shown, not judged (the preset says why in its name); a failure shouts.
+  const label = (c: (typeof criteria)[number]) => (c.verdict === 'fail' ? 'FAIL' : c.verdict);
   const rows = criteria.map(
     (c) =>
-      `<tr><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.expected ?? '—')}</td><td class="num">${escapeHtml(typeof c.measured === 'number' ? fmt(c.measured) : (c.measured ?? '—'))}</td><td class="${result(c)[0]}">${result(c)[1]}</td></tr>`,
+      `<tr><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.expected ?? '—')}</td><td class="num">${escapeHtml(typeof c.measured === 'number' ? fmt(c.measured) : (c.measured ?? '—'))}</td><td class="${c.verdict}">${label(c)}</td></tr>`,
   );
   const reported = criteria.length - judged.length;
-  return `<h2>Criteria: ${passed} of ${judged.length} pass${reported > 0 ? ` (${reported} reported, not judged)` : ''}</h2><table><thead><tr><th>criterion</th><th>expected</th><th>measured</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const notes = [inconclusive > 0 ? `${inconclusive} inconclusive` : '', reported > 0 ? `${reported} reported, not judged` : ''].filter((n) => n !== '');
+  return `<h2>Criteria: ${passed} of ${judged.length} pass${notes.length > 0 ? ` (${notes.join('; ')})` : ''}</h2><table><thead><tr><th>criterion</th><th>expected</th><th>measured</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function measurementsSection(measurements: ReportModel['measurements']): string {

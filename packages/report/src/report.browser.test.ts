@@ -26,7 +26,7 @@ describe('the HTML report in Chromium', () => {
     await writeFixtureSweep(join(dir, 'sweep'), { hostile: hostileId });
     const sweepJson = JSON.parse(await readFile(join(dir, 'sweep', 'sweep.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(join(dir, 'sweep', 'sweep.json'), JSON.stringify({ ...sweepJson, name: hostile }));
-    written = await writeReport([join(dir, 'sweep')], { out: join(dir, 'out'), png: false, criteria: [{ name: hostile, passed: false, measured: 0.5, expected: '< 0.1' }] });
+    written = await writeReport([join(dir, 'sweep')], { out: join(dir, 'out'), png: false, criteria: [{ name: hostile, verdict: 'fail', measured: 0.5, expected: '< 0.1' }] });
     browser = await launchChromium();
   });
 

@@ -83,8 +83,8 @@ describe('writeReport on several sweeps (a preset with a depth and a width sweep
       png: false,
       intro: ['Claim: depth hurts.'],
       criteria: [
-        { name: 'falls with depth', passed: true, measured: 'ρ = −1' },
-        { name: 'sign of the mean cosine', passed: null, measured: '0.01' },
+        { name: 'falls with depth', verdict: 'pass', measured: 'ρ = −1' },
+        { name: 'sign of the mean cosine', verdict: 'reported', measured: '0.01' },
       ],
     });
     const json = JSON.parse(await readFile(written.json, 'utf8')) as { figures: Array<{ id: string }>; intro: string[] };

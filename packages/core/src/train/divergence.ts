@@ -22,3 +22,9 @@ export function divergenceOf(loss: number, initialLoss: number, factor: number |
   }
   return undefined;
 }
+
+/**
+ * The record kind a diverged run writes in place of its end-of-run hooks (`hooks`: their names,
+ * `reason`: the divergence), so a reader sees the measurement was skipped, not lost.
+ */
+export const END_HOOKS_SKIPPED = 'end-hooks-skipped';

@@ -11,7 +11,7 @@ import { createRng, restoreRng } from '../rng';
 import { yieldToEventLoop } from '../yield';
 import { tf, type Tensor } from '../tf';
 import type { TrainCheckpoint } from './checkpoint';
-import { divergenceOf, DEFAULT_DIVERGENCE_FACTOR, type Divergence } from './divergence';
+import { divergenceOf, DEFAULT_DIVERGENCE_FACTOR, END_HOOKS_SKIPPED, type Divergence } from './divergence';
 import type { Hook, RunRecord, TrainCallbacks, TrainConfig, TrainResult } from './types';
 
 function validate(config: TrainConfig, data: Dataset): void {
@@ -186,8 +186,13 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
     // Stopped by the signal: checkpoint so that a resume continues from this very step. The
     // end-of-run hooks belong to the run's real end, which has not come.
     await checkpoint(false);
+  } else if (divergence !== undefined) {
+    // A diverged run's parameters are not finite or racing off: end-of-run measurements of them
+    // would cost minutes and mean nothing, so they are skipped, and the record says which and why.
+    const skipped = hooks.filter((hook) => hook.schedule.atEnd === true).map((hook) => hook.name);
+    if (skipped.length > 0) await emit({ kind: END_HOOKS_SKIPPED, step: stepsDone, epoch, hooks: skipped, reason: `the run diverged at step ${divergence.step} (${divergence.reason})` });
   } else {
-    if (divergence === undefined && !loopDone) await checkpoint(true);
+    if (!loopDone) await checkpoint(true);
     for (const hook of hooks) if (hook.schedule.atEnd === true) await runHook(hook, stepsDone, epoch, learningRate);
   }
   optimizer.dispose();

@@ -1,4 +1,4 @@
-import { completed, fitLine, fmt, groupBy, lastValue, lossRatio, mean, recordsOf, settingOf, sweepOf } from './criteria';
+import { completed, fitLine, fmt, groupBy, lastValue, lossRatio, mean, recordsOf, settingOf, sweepOf, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
 /**
@@ -100,13 +100,13 @@ export const linearRegressionPreset: Preset = {
     const underFinal = meanOf(under, (c) => lastValue(c, 'full-loss', 'loss'));
     out.push({
       name: `d = ${OVER} converges linearly: the full training loss keeps falling at a steady rate through the second half of training (lr ${lr})`,
-      passed: over.length > 0 && overSlope < 0 && overDrop > 3,
+      verdict: passIf(over.length > 0 && overSlope < 0 && overDrop > 3),
       measured: `ln-loss slope ${fmt(overSlope)} per step: ${fmt(overDrop)}× lower over the second half; final / initial loss ${fmt(overRatio)} (${over.length} runs)`,
       expected: 'slope < 0 and > 3× lower over the second half',
     });
     out.push({
       name: `d = ${UNDER} plateaus: the second half of training barely moves its full loss, which stays far above d = ${OVER}'s (lr ${lr})`,
-      passed: under.length > 0 && over.length > 0 && underDrop < 2 && underFinal > 10 * overFinal,
+      verdict: passIf(under.length > 0 && over.length > 0 && underDrop < 2 && underFinal > 10 * overFinal),
       measured: `${fmt(underDrop)}× lower over the second half; final loss ${fmt(underFinal)} vs ${fmt(overFinal)} for d = ${OVER}; final / initial ${fmt(underRatio)} (${under.length} runs)`,
       expected: `< 2× lower over the second half, final loss > 10× d = ${OVER}'s`,
     });
@@ -117,7 +117,7 @@ export const linearRegressionPreset: Preset = {
     });
     out.push({
       name: `mean pairwise gradient cosine over training, d = ${OVER} vs d = ${UNDER} (its sign flips with the learning rate on some draws, so it is reported, not judged)`,
-      passed: null,
+      verdict: 'reported',
       measured: cosines.join('; '),
       expected: `d = ${OVER} less confused (higher mean cosine) than d = ${UNDER}`,
     });

@@ -1,4 +1,4 @@
-import { completed, fmt, groupBy, lastValue, lossRatio, pickedCell, settingOf, stepsToLoss, sweepOf } from './criteria';
+import { completed, fmt, groupBy, lastValue, lossRatio, pickedCell, settingOf, stepsToLoss, sweepOf, passIf } from './criteria';
 import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, standIn, type AroraData } from './arora-regression';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
@@ -94,7 +94,7 @@ export const nearIdentityInitPreset: Preset = {
     const stalledEverywhere = zero.length > 0 && zero.every((c) => c.status === 'diverged' || progress(c) > STALLED);
     out.push({
       name: `depth ${deepest}, near-zero init: every learning rate of the grid diverges or stalls (the loss stays above ${STALLED}× its first logged value)`,
-      passed: stalledEverywhere,
+      verdict: passIf(stalledEverywhere),
       measured: zero.length === 0 ? 'no runs' : zero.map(describeRun).join('; '),
       expected: `every rate: diverged or final / first > ${STALLED}`,
     });
@@ -104,7 +104,7 @@ export const nearIdentityInitPreset: Preset = {
       const best = Math.min(...identity.map(progress).filter(Number.isFinite));
       out.push({
         name: `depth ${depth}, near-identity init: trains at once (at its best rate the loss falls below ${TRAINED}× its first logged value)`,
-        passed: identity.length > 0 && best < TRAINED,
+        verdict: passIf(identity.length > 0 && best < TRAINED),
         measured: identity.length === 0 ? 'no completed runs' : netOf(deep, depth, 'near-identity').map(describeRun).join('; '),
         expected: `best final / first < ${TRAINED}`,
       });
@@ -114,7 +114,7 @@ export const nearIdentityInitPreset: Preset = {
       // The paper sees depth 4 move after ~65K iterations: at our lengths it may still be flat, so reported.
       out.push({
         name: `depth ${depth}, near-zero init (the paper: no visible progress before ~65K iterations; reported, not judged)`,
-        passed: null,
+        verdict: 'reported',
         measured: netOf(deep, depth, 'near-zero').map(describeRun).join('; '),
         expected: 'flat for a long time',
       });
@@ -127,7 +127,7 @@ export const nearIdentityInitPreset: Preset = {
       const parts = [`depth 1: ${stepsToLoss(shallow, target) ?? 'not reached'}`, ...depths.map((d) => `depth ${d} near-identity: ${stepsToLoss(pickedCell(sweepOf(results, 'deep'), { 'archOptions.depth': d, 'archOptions.init': 'near-identity' }), target) ?? 'not reached'}`)];
       out.push({
         name: `steps to loss ${target} at each net's picked rate: near-identity depth vs the single layer (the paper: depth accelerates; reported, not judged)`,
-        passed: null,
+        verdict: 'reported',
         measured: parts.join('; '),
         expected: 'deeper near-identity nets reach the target in fewer steps',
       });

@@ -1,4 +1,4 @@
-import { completed, fitLine, fmt, groupBy, lastValue, firstValue, mean, recordsOf, settingOf, sweepOf, trend, trendCriterion } from './criteria';
+import { completed, fitLine, fmt, groupBy, lastValue, firstValue, mean, recordsOf, settingOf, sweepOf, trend, trendCriterion, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
 /**
@@ -110,7 +110,7 @@ export const duGlobalMinimaPreset: Preset = {
     const widest = errors.at(-1);
     out.push({
       name: 'at the largest width λ_min(G⁽ᴴ⁾(0)) is within 20 % of λ₀',
-      passed: widest !== undefined && widest.y < 0.2,
+      verdict: passIf(widest !== undefined && widest.y < 0.2),
       measured: widest === undefined ? 'not measured' : `m = ${widest.x}: |ratio − 1| = ${fmt(widest.y)}`,
       expected: '< 0.2',
     });
@@ -121,7 +121,7 @@ export const duGlobalMinimaPreset: Preset = {
     ).slope;
     out.push({
       name: 'max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| shrinks like 1/√m (log–log slope against m near −1/2)',
-      passed: diffs.length >= 3 && slope > -0.8 && slope < -0.3,
+      verdict: passIf(diffs.length >= 3 && slope > -0.8 && slope < -0.3),
       measured: `slope ${fmt(slope)} (${diffs.map((p) => `m=${p.x}: ${fmt(p.y)}`).join(', ')})`,
       expected: 'between −0.8 and −0.3',
     });
@@ -142,7 +142,7 @@ export const duGlobalMinimaPreset: Preset = {
     const meanDrop = mean(rates.map((r) => r.drop ?? Number.NaN));
     out.push({
       name: `full-batch GD at m = ${widths.at(-1)} converges linearly, at least as fast as (1 − η_Du λ₀/2) per step (η_Du = lr / n)`,
-      passed: wide.length > 0 && meanSlope < meanBound && meanDrop < 1e-2,
+      verdict: passIf(wide.length > 0 && meanSlope < meanBound && meanDrop < 1e-2),
       measured: `ln-loss slope ${fmt(meanSlope)} per step vs bound ln(1 − η_Du λ₀/2) = ${fmt(meanBound)}; final / initial loss ${fmt(meanDrop)}`,
       expected: 'slope ≤ bound and final / initial < 1e-2',
     });
@@ -154,7 +154,7 @@ export const duGlobalMinimaPreset: Preset = {
     );
     out.push({
       name: `λ_min(G⁽ᴴ⁾(k)) ≥ λ₀/2 at every measurement of training (m = ${widths.at(-1)})`,
-      passed: Number.isFinite(worst) && worst >= 0.5,
+      verdict: passIf(Number.isFinite(worst) && worst >= 0.5),
       measured: `smallest λ_min(G⁽ᴴ⁾(k)) / λ₀ = ${fmt(worst)}`,
       expected: '≥ 0.5',
     });

@@ -36,21 +36,21 @@ function results(keys: readonly string[]): PresetResults {
 describe('c4-cnn-wrn-depth-width criteria', () => {
   it('judge the min cosine falling with depth and rising with width, and the loss the other way, from laptop scale up', () => {
     const criteria = cnnWrnDepthWidthPreset.criteria(results(['cnn-depth', 'cnn-width', 'wrn-depth', 'wrn-width']), 'laptop');
-    const judged = criteria.filter((c) => c.passed !== null);
+    const judged = criteria.filter((c) => c.verdict !== 'reported');
     expect(judged).toHaveLength(4 * 3);
-    expect(judged.every((c) => c.passed === true)).toBe(true);
+    expect(judged.every((c) => c.verdict === 'pass')).toBe(true);
     expect(criteria.find((c) => c.name.startsWith('WRN, width: the min cosine'))!.measured).toBe('ρ = 1 (min cosine at ℓ 1: -0.4, 2: -0.2, 3: -0.1)');
     // The same numbers under the other sweep's axis contradict the claim.
     const swapped = cnnWrnDepthWidthPreset.criteria({ 'cnn-depth': { ...results(['cnn-width'])['cnn-width']!, key: 'cnn-depth' } }, 'laptop');
-    expect(swapped.find((c) => c.name.includes('min cosine'))!.passed).toBe(false);
+    expect(swapped.find((c) => c.name.includes('min cosine'))!.verdict).toBe('fail');
   });
 
   it('report the trends at smoke scale, and the CIFAR-100 CNN width min cosine, which seed 001 A.4 sees flat', () => {
     const smoke = cnnWrnDepthWidthPreset.criteria(results(['cnn-depth']), 'smoke');
-    expect(smoke.filter((c) => c.passed !== null).map((c) => c.name)).toEqual([expect.stringContaining('every setting has a sample')]);
+    expect(smoke.filter((c) => c.verdict !== 'reported').map((c) => c.name)).toEqual([expect.stringContaining('every setting has a sample')]);
     const paper = cnnWrnDepthWidthPreset.criteria(results(['cnn-width-cifar100']), 'paper');
-    expect(paper.find((c) => c.name.includes('min cosine'))!.passed).toBeNull();
-    expect(paper.find((c) => c.name.includes('final training loss'))!.passed).toBe(true);
+    expect(paper.find((c) => c.name.includes('min cosine'))!.verdict).toBe('reported');
+    expect(paper.find((c) => c.name.includes('final training loss'))!.verdict).toBe('pass');
   });
 
   it('measures the spread of the cosines as their (population) standard deviation, against a hand loop', () => {

@@ -1,4 +1,4 @@
-import { atPickedRates, completed, groupBy, sweepOf, trendCriterion } from './criteria';
+import { atPickedRates, completed, groupBy, sweepOf, trendCriterion, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 import { cosineSpread, cosineValues, finalLoss, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep } from './wrn-protocol';
 
@@ -66,7 +66,7 @@ function studyOf(key: string): { net: Net; axis: Axis; data: string | undefined 
 }
 
 /** Reported rather than judged, saying why. */
-const reported = (c: CriterionResult, why: string): CriterionResult => ({ ...c, name: `${c.name} (${why}, so reported, not judged)`, passed: null });
+const reported = (c: CriterionResult, why: string): CriterionResult => ({ ...c, name: `${c.name} (${why}, so reported, not judged)`, verdict: 'reported' });
 
 function studyCriteria(key: string, cells: readonly CellResult[], scale: PresetScale): CriterionResult[] {
   const { net, axis, data } = studyOf(key);
@@ -82,7 +82,7 @@ function studyCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   return [
     {
       name: `${what}: every setting has a sample of minibatch-gradient cosines for the KDE (at least 2, all in [−1, 1])`,
-      passed: samples.length >= 3 && short.length === 0,
+      verdict: passIf(samples.length >= 3 && short.length === 0),
       measured: `${samples.length} settings, ${samples.map((s) => `${String(s.setting)}: ${s.cosines.length}`).join(', ')} cosines`,
       expected: '≥ 3 settings, none short',
     },

@@ -30,26 +30,26 @@ const headline = (r: PresetResults) => bnSkipPreset.criteria(r, 'laptop').find((
 describe('c5-bn-skip criteria', () => {
   it('pass when BN + skip has the highest min cosine at the deepest setting, and say what each variant measured', () => {
     const c = headline(results(0.05));
-    expect(c.passed).toBe(true);
+    expect(c.verdict).toBe('pass');
     expect(c.name).toContain('β = 40');
     expect(c.measured).toBe('min cosine at β = 40: no BN, no skip: -0.2, BN, no skip: -0.1, no BN, skip: -0.3, BN + skip: 0.05; BN + skip minus the next highest: 0.15');
   });
 
   it('fail when another variant is as high or higher, or BN + skip has no measurement there', () => {
-    expect(headline(results(-0.1)).passed).toBe(false);
-    expect(headline(results(-0.15)).passed).toBe(false);
+    expect(headline(results(-0.1)).verdict).toBe('fail');
+    expect(headline(results(-0.15)).verdict).toBe('fail');
     const r = results(0.05);
     const withoutBoth = { depth: { key: 'depth', cells: r['depth']!.cells.filter((c) => !(c.overrides['archOptions.depth'] === 40 && c.overrides['archOptions.batchNorm'] === true && c.overrides['archOptions.skip'] === true)) } };
-    expect(headline(withoutBoth).passed).toBe(false);
+    expect(headline(withoutBoth).verdict).toBe('fail');
   });
 
   it('judge a missing variant only at smoke scale, where ten steps must leave every one measured', () => {
     const r = results(0.05);
     const diverged = { depth: { key: 'depth', cells: r['depth']!.cells.map((c) => (c.overrides['archOptions.batchNorm'] === false && c.overrides['archOptions.skip'] === false ? { ...c, status: 'diverged' as const } : c)) } };
     const complete = (scale: 'smoke' | 'laptop') => bnSkipPreset.criteria(diverged, scale).find((c) => c.name.startsWith('every variant'))!;
-    expect(complete('smoke')).toMatchObject({ passed: false, measured: '3 of 4' });
-    expect(complete('laptop').passed).toBeNull();
+    expect(complete('smoke')).toMatchObject({ verdict: 'fail', measured: '3 of 4' });
+    expect(complete('laptop').verdict).toBe('reported');
     // A diverged plain net does not stop BN + skip from being highest among those that trained.
-    expect(headline(diverged).passed).toBe(true);
+    expect(headline(diverged).verdict).toBe('pass');
   });
 });

@@ -1,4 +1,4 @@
-import { atPickedRates, completed, fmt, mean, settingOf, sweepOf, trend, trendCriterion } from './criteria';
+import { atPickedRates, completed, fmt, mean, settingOf, sweepOf, trend, trendCriterion, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 import { finalLoss, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep } from './wrn-protocol';
 
@@ -57,7 +57,7 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   const judged: CriterionResult = {
     name: `at the deepest setting (β = ${deepest})${on}, BN + skip has the highest min cosine between minibatch gradients of the four variants`,
     // Every other variant that finished must be below it; one that diverged counts as below.
-    passed: Number.isFinite(deepest) && highest,
+    verdict: passIf(Number.isFinite(deepest) && highest),
     // The margin over the runner-up says whether "highest" is more than a tie within seed noise.
     measured: `min cosine at β = ${deepest}: ${listed('minCos')}; BN + skip minus the next highest: ${fmt((both.minCos ?? Number.NaN) - Math.max(...others.flatMap((o) => o.minCos ?? [])))}`,
     expected: 'BN + skip highest',
@@ -67,12 +67,12 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   for (const a of at) {
     const c = trendCriterion({ name: `${a.v.label}${on}: the min cosine against depth`, cells: ofVariant(cells, a.v), path: DEPTH, read: minCos, direction: 'falls', label: 'min cosine at β' });
     const points = trend(ofVariant(cells, a.v), DEPTH, minCos);
-    out.push({ ...c, passed: null, measured: points.length >= 3 ? c.measured : `${points.map((p) => `β ${p.x}: ${fmt(p.y)}`).join(', ')}`, expected: a.v.batchNorm && a.v.skip ? 'stays high (seed 000: relatively low confusion even when very deep)' : 'falls with depth (seed 000 fig. 4b)' });
+    out.push({ ...c, verdict: 'reported', measured: points.length >= 3 ? c.measured : `${points.map((p) => `β ${p.x}: ${fmt(p.y)}`).join(', ')}`, expected: a.v.batchNorm && a.v.skip ? 'stays high (seed 000: relatively low confusion even when very deep)' : 'falls with depth (seed 000 fig. 4b)' });
   }
   const lowestLoss = both.loss !== undefined && others.every((o) => o.loss === undefined || o.loss > both.loss!);
   out.push({
     name: `final training loss at β = ${deepest}${on} (seed 000 fig. 4a: BN + skip trains deep nets best)`,
-    passed: null,
+    verdict: 'reported',
     measured: `${listed('loss')}${lowestLoss ? '; BN + skip lowest' : '; BN + skip not lowest'}`,
     expected: 'BN + skip lowest',
   });
@@ -81,11 +81,11 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   const measured = at.filter((a) => a.minCos !== undefined).length;
   const complete: CriterionResult = {
     name: `every variant has a min cosine at β = ${deepest}${on} (completed runs per variant: ${VARIANTS.map((v) => `${v.label} ${ofVariant(cells, v).length}`).join(', ')})`,
-    passed: measured === VARIANTS.length,
+    verdict: passIf(measured === VARIANTS.length),
     measured: `${measured} of ${VARIANTS.length}`,
     expected: `${VARIANTS.length} of ${VARIANTS.length}`,
   };
-  out.push(scale === 'smoke' ? complete : { ...complete, name: `${complete.name} (a diverged variant is a result, so reported, not judged)`, passed: null });
+  out.push(scale === 'smoke' ? complete : { ...complete, name: `${complete.name} (a diverged variant is a result, so reported, not judged)`, verdict: 'reported' });
   return out;
 }
 

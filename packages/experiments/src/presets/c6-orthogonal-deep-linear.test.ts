@@ -87,22 +87,22 @@ function results(orthogonal: typeof flat, gaussian: typeof flat): PresetResults 
   return { init: { key: 'init', cells } };
 }
 
-const judged = (r: PresetResults) => orthogonalDeepLinearPreset.criteria(r, 'smoke').filter((c) => c.passed !== null);
+const judged = (r: PresetResults) => orthogonalDeepLinearPreset.criteria(r, 'smoke').filter((c) => c.verdict !== 'reported');
 
 describe('c6 criteria', () => {
   it('pass on the theorem’s picture: orthogonal flat and within the data bound, Gaussian falling below it', () => {
     const criteria = judged(results(flat, falling));
     expect(criteria.length).toBe(5);
-    expect(criteria.filter((c) => c.passed !== true).map((c) => c.name)).toEqual([]);
+    expect(criteria.filter((c) => c.verdict !== 'pass').map((c) => c.name)).toEqual([]);
   });
 
   it('fail when the orthogonal nets grow confused with depth like the Gaussian ones', () => {
-    const failed = judged(results(falling, falling)).filter((c) => c.passed === false);
+    const failed = judged(results(falling, falling)).filter((c) => c.verdict === 'fail');
     expect(failed.map((c) => c.name)).toEqual([expect.stringMatching(/^orthogonal, every depth/), expect.stringMatching(/^orthogonal: the min cosine is flat/), expect.stringMatching(/^orthogonal: η does not grow/)]);
   });
 
   it('fail when the Gaussian nets stay as unconfused as the orthogonal ones', () => {
-    const failed = judged(results(flat, flat)).filter((c) => c.passed === false);
+    const failed = judged(results(flat, flat)).filter((c) => c.verdict === 'fail');
     expect(failed.map((c) => c.name)).toEqual([expect.stringMatching(/^Gaussian \(Strategy 4\.1\): the min cosine falls/), expect.stringMatching(/^Gaussian at the deepest/)]);
   });
 
@@ -113,9 +113,9 @@ describe('c6 criteria', () => {
       );
     const withTrained = (loss: number) => orthogonalDeepLinearPreset.criteria({ ...results(flat, falling), trained: { key: 'trained', cells: trainedCells(loss) } }, 'laptop');
     const lossCriterion = (loss: number) => withTrained(loss).find((c) => /reduced its full loss/.test(c.name));
-    expect(lossCriterion(0.002)?.passed).toBe(true);
-    expect(lossCriterion(0.029)?.passed).toBe(false);
-    expect(withTrained(0.002).find((c) => /still falls with depth/.test(c.name))?.passed).toBe(true);
+    expect(lossCriterion(0.002)?.verdict).toBe('pass');
+    expect(lossCriterion(0.029)?.verdict).toBe('fail');
+    expect(withTrained(0.002).find((c) => /still falls with depth/.test(c.name))?.verdict).toBe('pass');
     expect(orthogonalDeepLinearPreset.criteria(results(flat, falling), 'smoke').some((c) => /SGD steps/.test(c.name))).toBe(false);
   });
 });

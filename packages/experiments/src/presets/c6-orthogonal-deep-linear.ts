@@ -1,4 +1,4 @@
-import { completed, describeTrend, fitLineWithError, fmt, lastValue, lossRatio, rankCorrelation, settingOf, sweepOf, trend, trendCriterion } from './criteria';
+import { completed, describeTrend, fitLineWithError, fmt, lastValue, lossRatio, rankCorrelation, settingOf, sweepOf, trend, trendCriterion, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
 
 /**
@@ -138,7 +138,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const worst = Math.min(...orthogonalMargins.map((m) => m ?? Number.NEGATIVE_INFINITY));
   out.push({
     name: 'orthogonal, every depth: no gradient cosine is more negative than the data allow (min cos ≥ −max |cos(x_i, x_j)|; exact for orthogonal square layers)',
-    passed: orthogonal.length > 0 && worst >= -BOUND_SLACK,
+    verdict: passIf(orthogonal.length > 0 && worst >= -BOUND_SLACK),
     measured: `smallest min cos + max |cos(x_i, x_j)| over ${orthogonal.length} runs: ${fmt(worst)}`,
     expected: `≥ −${BOUND_SLACK}`,
   });
@@ -148,7 +148,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const values = orthogonalTrend.map((p) => p.y);
   out.push({
     name: 'orthogonal: the min cosine is flat in depth (Theorem 6.1: depth-independent)',
-    passed: orthogonalTrend.length >= 3 && Math.abs(flat.slope) < FLAT_SLOPE,
+    verdict: passIf(orthogonalTrend.length >= 3 && Math.abs(flat.slope) < FLAT_SLOPE),
     measured: `slope ${fmt(flat.slope)} ± ${fmt(flat.standardError)} per doubling of N (Gaussian: ${fmt(slopePerDoubling(gaussian, minCos).slope)}); range ${fmt(Math.max(...values) - Math.min(...values))} (${describeTrend(orthogonalTrend, 'mean min cos at N')})`,
     expected: `|slope| < ${FLAT_SLOPE} per doubling`,
   });
@@ -166,7 +166,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
   ).slope;
   out.push({
     name: 'orthogonal: η does not grow with depth (ln η per doubling of N; its expected scale 1 + 1/(2N) shrinks a little)',
-    passed: depths.length >= 3 && logEta.slope < ETA_GROWTH,
+    verdict: passIf(depths.length >= 3 && logEta.slope < ETA_GROWTH),
     measured: `slope ${fmt(logEta.slope)} ± ${fmt(logEta.standardError)}, expected from 1 + 1/(2N) ${fmt(predicted)} (${describeTrend(trend(orthogonal, DEPTH, eta), 'mean η at N')})`,
     expected: `< ${ETA_GROWTH} per doubling`,
   });
@@ -188,7 +188,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const broken = deepMargins.filter((m) => m !== undefined && m < -BOUND_SLACK).length;
   out.push({
     name: `Gaussian at the deepest N = ${deepest}: every run is more confused than any orthogonal net on the same data can be (min cos < −max |cos(x_i, x_j)|)`,
-    passed: deepMargins.length > 0 && broken === deepMargins.length,
+    verdict: passIf(deepMargins.length > 0 && broken === deepMargins.length),
     measured: `${broken} of ${deepMargins.length} runs; min cos + max |cos(x_i, x_j)|: ${deepMargins.map(fmt).join(', ')}`,
     expected: 'all runs below the bound',
   });
@@ -196,7 +196,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const gaussianEta = trend(gaussian, DEPTH, read('confusion', 'eta'));
   out.push({
     name: 'Gaussian: η against depth (reported: besides the cosines it carries the random scale of the Gaussian product, whose spread grows with N)',
-    passed: null,
+    verdict: 'reported',
     measured: `ρ = ${fmt(rankCorrelation(gaussianEta.map((p) => p.x), gaussianEta.map((p) => p.y)))} (${describeTrend(gaussianEta, 'mean η at N')})`,
     expected: 'grows with N',
   });
@@ -221,7 +221,7 @@ function trainedCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const orthogonalTrend = trend(orthogonal, DEPTH, minCos);
   out.push({
     name: `after ${steps} SGD steps, orthogonal: min cosine against depth (reported: training leaves the orthogonal matrices, where the theorem no longer applies)`,
-    passed: null,
+    verdict: 'reported',
     measured: `slope ${fmt(slopePerDoubling(orthogonal, minCos).slope)} per doubling (${describeTrend(orthogonalTrend, 'mean min cos at N')})`,
     expected: 'flat',
   });
@@ -231,7 +231,7 @@ function trainedCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const deepGaussian = gaussianLoss.at(-1);
   out.push({
     name: `after ${steps} SGD steps at the deepest N: the orthogonal net has reduced its full loss more than the Gaussian one (low confusion trains fast, §3)`,
-    passed: deepOrthogonal !== undefined && deepGaussian !== undefined && deepOrthogonal.x === deepGaussian.x && deepOrthogonal.y < deepGaussian.y,
+    verdict: passIf(deepOrthogonal !== undefined && deepGaussian !== undefined && deepOrthogonal.x === deepGaussian.x && deepOrthogonal.y < deepGaussian.y),
     measured: `final / initial full loss: ${describeTrend(orthogonalLoss, 'orthogonal at N')}; ${describeTrend(gaussianLoss, 'Gaussian at N')}`,
     expected: 'orthogonal < Gaussian at the deepest N',
   });

@@ -1,4 +1,4 @@
-import { completed, fmt, groupBy, lastValue, mean, sweepOf, trendCriterion } from './criteria';
+import { completed, fmt, groupBy, lastValue, mean, sweepOf, trendCriterion, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
 /**
@@ -63,7 +63,7 @@ export const nearOrthogonalityPreset: Preset = {
     const worst = Math.max(...overBound.map((v) => v ?? Number.POSITIVE_INFINITY));
     out.push({
       name: `no draw exceeds Lemma B.1’s ν at δ = ${DELTA} (the largest max |⟨x_i, x_j⟩| / ν over ${cells.length} draws)`,
-      passed: cells.length > 0 && worst < 1,
+      verdict: passIf(cells.length > 0 && worst < 1),
       measured: fmt(worst),
       expected: '< 1',
     });
@@ -72,7 +72,7 @@ export const nearOrthogonalityPreset: Preset = {
     const spread = Math.max(...values) / Math.min(...values);
     out.push({
       name: 'max |⟨x_i, x_j⟩| / √(log N / d) stays bounded across d (no growth or decay beyond a factor 2)',
-      passed: ratios.length >= 2 && values.every(Number.isFinite) && spread < 2,
+      verdict: passIf(ratios.length >= 2 && values.every(Number.isFinite) && spread < 2),
       measured: `ratio ${ratios.map((r) => `d=${r.d}: ${fmt(r.ratio)}`).join(', ')}; largest / smallest ${fmt(spread)}`,
       expected: 'largest / smallest < 2',
     });

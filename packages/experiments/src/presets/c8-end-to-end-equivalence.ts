@@ -1,5 +1,5 @@
 import { ARORA_EXPONENTS, ARORA_INIT_STD, GAS_SENSOR_ETHANOL, lossLabelOf, standIn } from './arora-regression';
-import { completed, fmt, lastValue, maxRelativeGap, settingOf, sweepOf } from './criteria';
+import { completed, fmt, lastValue, maxRelativeGap, settingOf, sweepOf, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**
@@ -156,10 +156,7 @@ export const endToEndEquivalencePreset: Preset = {
       );
       out.push({
         name: `${lossLabelOf(p)}: gradient descent on balanced depth-N nets and the end-to-end rule (N = ${DEPTHS.join(', ')}) from the same W_e trace the same loss curve`,
-        passed: allBelow(
-          gaps.map(([, v]) => v),
-          SAME_CURVE,
-        ),
+        verdict: passIf(allBelow(gaps.map(([, v]) => v), SAME_CURVE)),
         measured: `max relative loss gap ${listed(gaps)}`,
         expected: `< ${SAME_CURVE} for every depth and width`,
       });
@@ -173,7 +170,7 @@ export const endToEndEquivalencePreset: Preset = {
     );
     out.push({
       name: 'the gap is discretization error of the rule’s η → 0 limit: halving η over the same horizon halves it',
-      passed: ratios.every(([, r]) => r !== undefined && Math.abs(r - 0.5) <= HALVING_SLACK),
+      verdict: passIf(ratios.every(([, r]) => r !== undefined && Math.abs(r - 0.5) <= HALVING_SLACK)),
       measured: `gap at η/2 ÷ gap at η: ${listed(ratios)}`,
       expected: `0.5 ± ${HALVING_SLACK}`,
     });
@@ -185,7 +182,7 @@ export const endToEndEquivalencePreset: Preset = {
     );
     out.push({
       name: 'control: plain gradient descent on the single layer from the same W_e does not trace the deep nets’ curves (so the gap criterion can fail)',
-      passed: controls.every(([, v]) => v !== undefined && v > CONTROL_GAP),
+      verdict: passIf(controls.every(([, v]) => v !== undefined && v > CONTROL_GAP)),
       measured: `max relative loss gap ${listed(controls)}`,
       expected: `> ${CONTROL_GAP}`,
     });
@@ -197,10 +194,7 @@ export const endToEndEquivalencePreset: Preset = {
     );
     out.push({
       name: 'width has a negligible effect: from the same balanced W_e, hidden width 100 traces width 1’s loss curve',
-      passed: allBelow(
-        widthGaps.map(([, v]) => v),
-        SAME_WIDTH,
-      ),
+      verdict: passIf(allBelow(widthGaps.map(([, v]) => v), SAME_WIDTH)),
       measured: `max relative loss gap ${listed(widthGaps)}`,
       expected: `< ${SAME_WIDTH}`,
     });
@@ -217,7 +211,7 @@ export const endToEndEquivalencePreset: Preset = {
       // Not judged: i.i.d. factors are only approximately balanced, and a width-1 chain of std-0.01
       // scalars starts far closer to the saddle at 0 than a width-100 one, so how long it lingers
       // there depends on the data and the rate; the paper reports similar curves on its data.
-      out.push({ name: 'with the paper’s i.i.d. N(0, 0.01²) init: hidden width 1 against 100 (reported, not judged)', passed: null, measured: rows.join('; '), expected: 'similar curves (seed 003 fig. 2)' });
+      out.push({ name: 'with the paper’s i.i.d. N(0, 0.01²) init: hidden width 1 against 100 (reported, not judged)', verdict: 'reported', measured: rows.join('; '), expected: 'similar curves (seed 003 fig. 2)' });
     }
     return out;
   },

@@ -1,6 +1,6 @@
 import { lrRules, pickLearningRate, type LrPick, type LrSearch } from '../lr-search';
 import { ARORA_EXPONENTS, ARORA_INIT_STD, GAS_SENSOR_ETHANOL, lossLabelOf, standIn } from './arora-regression';
-import { settingOf, sweepOf } from './criteria';
+import { settingOf, sweepOf, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
 
 /**
@@ -155,14 +155,14 @@ export const depthAccelerationPreset: Preset = {
     const deep4 = l4.slice(1).map(({ pick }) => stepsAtPick(pick));
     out.push({
       name: `${lossLabelOf(4)}: depth accelerates: at their best rates, depths 2 and 3 reach loss ${setup.aboveOptimum ? '− optimum ' : ''}${setup.targets[4]} in fewer steps than the single layer`,
-      passed: deep4.every((s) => Number.isFinite(s) && s < single4),
+      verdict: passIf(deep4.every((s) => Number.isFinite(s) && s < single4)),
       measured: describePicks(l4, setup.steps[4]),
       expected: 'steps(depth 2), steps(depth 3) < steps(depth 1)',
     });
     const paperGrid2 = picksOf(results, ['l2'], 2, setup.grid, setup);
     out.push({
       name: `${lossLabelOf(2)} with the paper’s grid only (reported, not judged: a pick on the grid’s top edge is under-tuned)`,
-      passed: null,
+      verdict: 'reported',
       measured: describePicks(paperGrid2, setup.steps[2]),
       expected: 'depth does not help (seed 003 fig. 3, left)',
     });
@@ -171,7 +171,7 @@ export const depthAccelerationPreset: Preset = {
     const deep2 = extended2.slice(1).map(({ pick }) => stepsAtPick(pick));
     out.push({
       name: `${lossLabelOf(2)}: depth does not help: with the grid extended by {${EXTENDED_RATES.join(', ')}}, the single layer reaches loss ${setup.aboveOptimum ? '− optimum ' : ''}${setup.targets[2]} no later than depths 2 and 3`,
-      passed: Number.isFinite(single2) && deep2.every((s) => single2 <= s),
+      verdict: passIf(Number.isFinite(single2) && deep2.every((s) => single2 <= s)),
       measured: describePicks(extended2, setup.steps[2]),
       expected: 'steps(depth 1) ≤ steps(depth 2), steps(depth 3)',
     });

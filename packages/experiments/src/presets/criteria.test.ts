@@ -110,10 +110,10 @@ describe('criteria helpers', () => {
   it('judges a trend by the sign of ρ and fails plainly with fewer than three settings', () => {
     const read = (c: CellResult) => c.records[0]!['minCos'] as number;
     const falling = [cell(2, -0.1), cell(4, -0.2), cell(8, -0.4)];
-    expect(trendCriterion({ name: 'falls', cells: falling, path: 'archOptions.depth', read, direction: 'falls', label: 'min cos' }).passed).toBe(true);
-    expect(trendCriterion({ name: 'rises', cells: falling, path: 'archOptions.depth', read, direction: 'rises', label: 'min cos' }).passed).toBe(false);
+    expect(trendCriterion({ name: 'falls', cells: falling, path: 'archOptions.depth', read, direction: 'falls', label: 'min cos' }).verdict).toBe('pass');
+    expect(trendCriterion({ name: 'rises', cells: falling, path: 'archOptions.depth', read, direction: 'rises', label: 'min cos' }).verdict).toBe('fail');
     const two = trendCriterion({ name: 'x', cells: falling.slice(0, 2), path: 'archOptions.depth', read, direction: 'falls', label: 'min cos' });
-    expect(two.passed).toBe(false);
+    expect(two.verdict).toBe('fail');
     expect(two.measured).toMatch(/only 2 settings/);
   });
 
@@ -133,9 +133,9 @@ describe('criteria helpers', () => {
   });
 
   it('fails a value criterion that has nothing to judge', () => {
-    expect(valueCriterion('v', undefined, '> 0', (v) => v > 0)).toMatchObject({ passed: false, measured: 'not measured' });
-    expect(valueCriterion('v', Number.NaN, '> 0', (v) => v > 0).passed).toBe(false);
-    expect(valueCriterion('v', 2, '> 0', (v) => v > 0)).toMatchObject({ passed: true, measured: '2' });
+    expect(valueCriterion('v', undefined, '> 0', (v) => v > 0)).toMatchObject({ verdict: 'fail', measured: 'not measured' });
+    expect(valueCriterion('v', Number.NaN, '> 0', (v) => v > 0).verdict).toBe('fail');
+    expect(valueCriterion('v', 2, '> 0', (v) => v > 0)).toMatchObject({ verdict: 'pass', measured: '2' });
   });
 
   it('finds the first logged step at or below a loss, and the cell a rate rule picked', () => {

@@ -2,13 +2,18 @@ import type { RunRecord } from '@overparam/core';
 import { linearRegression, mean as ssMean, sampleRankCorrelation } from 'simple-statistics';
 import { getAtPath } from '../dotted-path';
 import { canonicalJson } from '../sweep';
-import type { CellResult, CriterionResult, PresetResults, SweepResult } from './preset';
+import type { CellResult, CriterionResult, PresetResults, SweepResult, Verdict } from './preset';
 
 /**
  * Small, tested pieces the presets' criteria are made of: reading a number out of a run, grouping
  * runs by a swept key, trends (Spearman's rank correlation, least-squares slopes), and a
  * criterion that fails plainly when the runs it needs are missing.
  */
+
+/** A plain yes/no judgement as a verdict (a check with no noise to weigh: a count, a bound met by every run). */
+export function passIf(ok: boolean): Verdict {
+  return ok ? 'pass' : 'fail';
+}
 
 /** The sweep of `key`, or an error naming the keys there are (a preset bug, not a user's). */
 export function sweepOf(results: PresetResults, key: string): SweepResult {
@@ -138,15 +143,15 @@ export function trendCriterion(options: {
   );
   const minimum = options.minimum ?? 0;
   const expected = options.direction === 'rises' ? `Spearman ρ > ${minimum}` : `Spearman ρ < ${-minimum}`;
-  if (points.length < 3) return { name: options.name, passed: false, measured: `only ${points.length} settings have ${options.label}; a trend needs 3`, expected };
+  if (points.length < 3) return { name: options.name, verdict: 'fail', measured: `only ${points.length} settings have ${options.label}; a trend needs 3`, expected };
   const passed = options.direction === 'rises' ? rho > minimum : rho < -minimum;
-  return { name: options.name, passed, measured: `ρ = ${fmt(rho)} (${describeTrend(points, options.label)})`, expected };
+  return { name: options.name, verdict: passIf(passed), measured: `ρ = ${fmt(rho)} (${describeTrend(points, options.label)})`, expected };
 }
 
 /** A criterion about a single number; fails with `missing` as its measurement when there is none. */
 export function valueCriterion(name: string, value: number | undefined, expected: string, test: (v: number) => boolean, missing = 'not measured'): CriterionResult {
-  if (value === undefined || !Number.isFinite(value)) return { name, passed: false, measured: missing, expected };
-  return { name, passed: test(value), measured: fmt(value), expected };
+  if (value === undefined || !Number.isFinite(value)) return { name, verdict: 'fail', measured: missing, expected };
+  return { name, verdict: passIf(test(value)), measured: fmt(value), expected };
 }
 
 /**
@@ -199,4 +204,26 @@ export function pickedCell(sweep: SweepResult, point: Readonly<Record<string, un
   const pick = sweep.lrPicks?.find((p) => Object.entries(point).every(([key, value]) => same(p.point[key], value)));
   if (pick === undefined || pick.lr === null) return undefined;
   return sweep.cells.find((c) => settingOf(c, 'lr') === pick.lr && Object.entries(point).every(([key, value]) => same(settingOf(c, key), value)));
+}
+
+/** The cross-entropy of guessing uniformly among `classes` (ln 10 ≈ 2.30 for MNIST). */
+export function chanceLoss(classes: number): number {
+  return Math.log(classes);
+}
+
+/**
+ * A run whose final training loss is above this fraction of the chance loss has not trained: its
+ * "end of training" is still its start, so end-of-training statistics leave it out (and say how
+ * many). 0.9 · ln 10 ≈ 2.07 on MNIST, where trained nets here end below 1.
+ */
+export const NOT_TRAINED_FRACTION = 0.9;
+
+/** Splits cells into those that trained and those whose final training loss stayed near chance (or is missing). */
+export function splitByTraining(cells: readonly CellResult[], classes: number): { trained: CellResult[]; notTrained: CellResult[] } {
+  const limit = NOT_TRAINED_FRACTION * chanceLoss(classes);
+  const trains = (c: CellResult) => {
+    const loss = c.summary?.finalTrainLoss;
+    return typeof loss === 'number' && Number.isFinite(loss) && loss < limit;
+  };
+  return { trained: cells.filter(trains), notTrained: cells.filter((c) => !trains(c)) };
 }

@@ -1,4 +1,4 @@
-import { completed, fmt, mean, recordsOf, settingOf, stepsToLoss, sweepOf } from './criteria';
+import { completed, fmt, mean, recordsOf, settingOf, stepsToLoss, sweepOf, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**
@@ -106,21 +106,21 @@ export const overparameterizedConvnetPreset: Preset = {
     // In 40 steps the overparameterized tiny net has barely left ln 10: only completion is judged there.
     out.push({
       name: scale === 'smoke' ? 'both nets run to the end without diverging' : 'both nets train: every run completes and ends below its first logged batch loss',
-      passed: original.length > 0 && deep.length > 0 && original.length + deep.length === cells.length && (scale === 'smoke' || [...original, ...deep].every(endsLower)),
+      verdict: passIf(original.length > 0 && deep.length > 0 && original.length + deep.length === cells.length && (scale === 'smoke' || [...original, ...deep].every(endsLower))),
       measured: `${original.length + deep.length} of ${cells.length} runs completed; ${[...original, ...deep].filter(endsLower).length} end below their first logged loss`,
       expected: scale === 'smoke' ? 'every run completes' : 'every run completes and ends lower',
     });
     // 40 steps of a tiny net cannot separate the curves reliably: reported there, judged above it.
     out.push({
       name: `the overparameterized net's batch loss falls faster: lower mean batch loss over training${scale === 'smoke' ? ' (not judged at smoke size: too few steps)' : ''}`,
-      passed: scale === 'smoke' ? null : original.length > 0 && deep.length > 0 && deepMean < originalMean,
+      verdict: scale === 'smoke' ? 'reported' : passIf(original.length > 0 && deep.length > 0 && deepMean < originalMean),
       measured: `overparameterized ${fmt(deepMean)}, original ${fmt(originalMean)} (mean of logged batch losses, ${deep.length} and ${original.length} runs)`,
       expected: 'overparameterized lower',
     });
     const crossing = (group: readonly CellResult[]) => group.map((c) => stepsToLoss(c, level) ?? 'never').join(', ');
     out.push({
       name: `first logged iteration with batch loss ≤ ${level}, per seed (reported, not judged)`,
-      passed: null,
+      verdict: 'reported',
       measured: `overparameterized ${crossing(deep)}; original ${crossing(original)}`,
       expected: 'overparameterized earlier',
     });

@@ -46,10 +46,10 @@ describe('the MLP depth and width sweeps', () => {
   it('judge each family’s trend with the swept size, at initialization, after training and in the final loss', () => {
     const criteria = mlpCriteria({ depth: { key: 'depth', cells: depthSweep(0.1) } }, 'depth', { axis: 'depth', cosine: 'falls' });
     expect(criteria).toHaveLength(12);
-    expect(criteria.every((c) => c.passed === true)).toBe(true);
+    expect(criteria.every((c) => c.verdict === 'pass')).toBe(true);
     // Identity nets whose end-of-training cosine rises with depth fail that criterion only.
     const twisted = mlpCriteria({ depth: { key: 'depth', cells: depthSweep(0.1, (a, d) => (a === 'identity' ? -1 / d : 1)) } }, 'depth', { axis: 'depth', cosine: 'falls' });
-    const failed = twisted.filter((c) => c.passed === false).map((c) => c.name);
+    const failed = twisted.filter((c) => c.verdict === 'fail').map((c) => c.name);
     expect(failed).toEqual([
       'identity / glorot-normal: min gradient cosine at the end of training falls with depth β',
       'identity / lecun-normal: min gradient cosine at the end of training falls with depth β',
@@ -59,9 +59,9 @@ describe('the MLP depth and width sweeps', () => {
   it('report the end-of-training criteria without judging them when told why', () => {
     const results: PresetResults = { depth: { key: 'depth', cells: depthSweep(0.1, () => -1) } };
     const criteria = mlpCriteria(results, 'depth', { axis: 'depth', cosine: 'falls', trainingNotJudged: '10 steps' });
-    expect(criteria.filter((c) => c.passed === true)).toHaveLength(4);
-    expect(criteria.filter((c) => c.passed === null).every((c) => c.name.includes('(reported, not judged: 10 steps)'))).toBe(true);
-    expect(criteria.filter((c) => c.passed === false)).toHaveLength(0);
+    expect(criteria.filter((c) => c.verdict === 'pass')).toHaveLength(4);
+    expect(criteria.filter((c) => c.verdict === 'reported').every((c) => c.name.includes('(reported, not judged: 10 steps)'))).toBe(true);
+    expect(criteria.filter((c) => c.verdict === 'fail')).toHaveLength(0);
   });
 
   it('use only the runs at the rate the rule picked, and list the picks', () => {
@@ -72,12 +72,12 @@ describe('the MLP depth and width sweeps', () => {
     const picked = (lrAt: (depth: number) => number | null): LrPick[] =>
       points.map((point) => ({ point, rule: 'sankararaman-a1', lr: lrAt(point['archOptions.depth']), reason: '', onEdge: point['archOptions.depth'] === 2, candidates: [] }));
     const criteria = mlpCriteria({ depth: { key: 'depth', cells, lrPicks: picked(() => 0.1) } }, 'depth', { axis: 'depth', cosine: 'falls' });
-    expect(criteria.filter((c) => c.passed === true)).toHaveLength(12);
+    expect(criteria.filter((c) => c.verdict === 'pass')).toHaveLength(12);
     const picks = criteria.at(-1)!;
-    expect(picks).toMatchObject({ passed: null, measured: expect.stringContaining("4 of 12 on the grid's edge") });
+    expect(picks).toMatchObject({ verdict: 'reported', measured: expect.stringContaining("4 of 12 on the grid's edge") });
     // Where no rate was eligible the grid point has no run: two depths are left, too few for a trend.
     const partial = mlpCriteria({ depth: { key: 'depth', cells, lrPicks: picked((d) => (d === 8 ? null : 0.1)) } }, 'depth', { axis: 'depth', cosine: 'falls' });
-    expect(partial.filter((c) => c.passed === false)).toHaveLength(12);
+    expect(partial.filter((c) => c.verdict === 'fail')).toHaveLength(12);
     expect(partial[0]!.measured).toMatch(/only 2 settings/);
     expect(partial.at(-1)!.measured).toContain('tanh glorot-normal 8: none eligible');
   });

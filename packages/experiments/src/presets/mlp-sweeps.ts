@@ -117,7 +117,7 @@ export function mlpCriteria(results: PresetResults, key: string, options: MlpCri
         trendCriterion({ name: `${name}: ${what} ${direction} with ${options.axis} ${symbol}`, cells: family, path, read, direction, label: `${label} at ${symbol} =` });
       out.push(judge(minCosAtInit, 'min gradient cosine at initialization', options.cosine, 'min cos'));
       for (const trained of [judge(minCosAtEnd, 'min gradient cosine at the end of training', options.cosine, 'min cos'), judge(finalTrainLoss, 'final training loss', loss, 'loss')]) {
-        out.push(options.trainingNotJudged === undefined ? trained : { ...trained, name: `${trained.name} (reported, not judged: ${options.trainingNotJudged})`, passed: null });
+        out.push(options.trainingNotJudged === undefined ? trained : { ...trained, name: `${trained.name} (reported, not judged: ${options.trainingNotJudged})`, verdict: 'reported' });
       }
     }
   }
@@ -125,7 +125,7 @@ export function mlpCriteria(results: PresetResults, key: string, options: MlpCri
     const onEdge = sweep.lrPicks.filter((p) => p.onEdge).length;
     out.push({
       name: 'learning rates the rule picked per grid point (the paper’s grid never put the best rate on its edge)',
-      passed: null,
+      verdict: 'reported',
       measured: sweep.lrPicks.map((p) => `${Object.values(p.point).join(' ')}: ${p.lr === null ? 'none eligible' : fmt(p.lr)}`).join('; ') + `; ${onEdge} of ${sweep.lrPicks.length} on the grid's edge`,
       expected: 'picks inside the grid',
     });

@@ -49,18 +49,25 @@ export interface SweepResult {
 export type PresetResults = Readonly<Record<string, SweepResult>>;
 
 /**
- * A claim checked against the results, with what was measured. `passed: null` marks a quantity
- * the papers state but that is reported rather than asserted (it is known to be fragile, e.g. a
- * sign that flips with the learning rate); `--check` ignores it.
+ * How a claim fared. `pass` and `fail` are judgements that cleared the noise (a trend or a
+ * comparison beyond about two standard errors); `inconclusive` is a judgement the noise could not
+ * settle, with the numbers; `reported` is a quantity the papers state but that is shown rather than
+ * judged (fragile, e.g. a sign that flips with the learning rate). `--check` fails only on `fail`.
  */
+export const verdicts = ['pass', 'fail', 'inconclusive', 'reported'] as const;
+export type Verdict = (typeof verdicts)[number];
+
+/** A claim checked against the results, with what was measured. */
 export interface CriterionResult {
-  /** What is claimed, e.g. `min cosine falls with depth (seed 001, fig. 5)`. */
+  /** What is claimed, e.g. `min cosine falls with depth (Sankararaman et al. (2020), fig. 5)`. */
   readonly name: string;
-  readonly passed: boolean | null;
+  readonly verdict: Verdict;
   /** The measured value(s), as the criterion reports them. */
   readonly measured: string | number | null;
   /** The threshold or expectation, in words, e.g. `< 0`. */
   readonly expected?: string;
+  /** The id of the report figure that shows what is judged (`full-training-loss`, `min-cosine-vs-depth`, …). */
+  readonly figure?: string;
 }
 
 export interface Preset {

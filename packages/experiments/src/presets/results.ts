@@ -30,11 +30,11 @@ export function evaluateCriteria(preset: Preset, results: PresetResults, scale: 
   try {
     return preset.criteria(results, scale);
   } catch (e) {
-    return [{ name: `${preset.id} criteria`, passed: false, measured: `could not be evaluated: ${e instanceof Error ? e.message : String(e)}` }];
+    return [{ name: `${preset.id} criteria`, verdict: 'fail', measured: `could not be evaluated: ${e instanceof Error ? e.message : String(e)}` }];
   }
 }
 
-/** True when no criterion failed (reported-only ones, `passed: null`, do not count). */
+/** True when no criterion failed (only a 'fail' counts: inconclusive and reported ones do not). */
 export function criteriaPass(criteria: readonly CriterionResult[]): boolean {
-  return criteria.every((c) => c.passed !== false);
+  return criteria.every((c) => c.verdict !== 'fail');
 }
