@@ -1,5 +1,6 @@
 import { completed, fmt, groupBy, lastValue, mean, settingOf, sweepOf } from './criteria';
-import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
+import { compareGroups, judgeEffect, meanAndError, MIN_SEEDS } from './noise-margin';
+import type { CellResult, CriterionResult, Preset, PresetSweep, Verdict } from './preset';
 
 /**
  * Du et al. 2019 on depth: the width their analysis needs grows like 2^O(H) for the fully
@@ -51,13 +52,6 @@ const resolved = (c: CellResult) => {
   return min !== undefined && max !== undefined && min > RESOLUTION * max;
 };
 
-/** Mean and standard error of the mean (NaN below 2 values). */
-function meanSe(values: readonly number[]): { mean: number; se: number; n: number } {
-  const m = mean(values);
-  const se = values.length < 2 ? Number.NaN : Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1) / values.length);
-  return { mean: m, se, n: values.length };
-}
-
 /** Cells of one net by seed, each seed's cells by depth. */
 function bySeed(cells: readonly CellResult[]): Map<number, Map<number, CellResult>> {
   const out = new Map<number, Map<number, CellResult>>();
@@ -68,19 +62,13 @@ function bySeed(cells: readonly CellResult[]): Map<number, Map<number, CellResul
   return out;
 }
 
-/** Noise margin of the issue: ≥ 3 seeds and an effect beyond 2 standard errors, else inconclusive. */
-const MIN_SEEDS = 3;
-function verdictOf(effect: number, se: number, seeds: number): 'pass' | 'fail' | 'inconclusive' {
-  if (seeds < MIN_SEEDS || !Number.isFinite(effect) || !Number.isFinite(se)) return 'inconclusive';
-  return effect > 2 * se ? 'pass' : effect < -2 * se ? 'fail' : 'inconclusive';
-}
-
-function criterion(name: string, verdict: 'pass' | 'fail' | 'inconclusive' | 'reported', measured: string, expected: string, figure: string): CriterionResult {
-  return { name, passed: verdict === 'pass' ? true : verdict === 'fail' ? false : null, measured, expected, ...{ verdict, figure } };
-}
-
 /** The id of the report figure that draws λ_min(G⁽ᴴ⁾(0)) and λ₀ against the depth. */
 export const DEPTH_FIGURE = 'population-gram-depth';
+
+function criterion(name: string, verdict: Verdict, measured: string, expected: string): CriterionResult {
+  return { name, verdict, measured, expected, figure: DEPTH_FIGURE };
+}
+
 
 export const duResNetDepthPreset: Preset = {
   id: 'c13-du-resnet-depth',
@@ -120,18 +108,17 @@ export const duResNetDepthPreset: Preset = {
     const out: CriterionResult[] = [];
     const seeds = Math.min(fc.size, res.size);
     if (shallow === undefined || deepest === undefined || deepest === shallow) {
-      out.push(criterion('λ_min(G⁽ᴴ⁾(0)) falls faster with H for the fully connected net than for the ResNet', 'inconclusive', 'no two depths at which both nets are resolved', 'difference of ln-decays > 2 SE', DEPTH_FIGURE));
+      out.push(criterion('λ_min(G⁽ᴴ⁾(0)) falls faster with H for the fully connected net than for the ResNet', 'inconclusive', 'no two depths at which both nets are resolved', 'difference of ln-decays > 2 SE'));
     } else {
-      const a = meanSe(decays(fc));
-      const b = meanSe(decays(res));
-      const se = Math.hypot(a.se, b.se);
+      const a = meanAndError(decays(fc));
+      const b = meanAndError(decays(res));
+      const judged = compareGroups(decays(fc), decays(res), 'rises');
       out.push(
         criterion(
           `λ_min(G⁽ᴴ⁾(0)) falls faster with H for the fully connected net than for the ResNet (ln λ(H = ${shallow}) − ln λ(H = ${deepest}))`,
-          verdictOf(a.mean - b.mean, se, seeds),
-          `fully connected ${fmt(a.mean)} ± ${fmt(a.se)}, ResNet ${fmt(b.mean)} ± ${fmt(b.se)} (difference ${fmt(a.mean - b.mean)}, 2 SE = ${fmt(2 * se)}, ${seeds} seeds)`,
-          'difference > 2 SE with ≥ 3 seeds',
-          DEPTH_FIGURE,
+          judged.verdict,
+          `fully connected ${fmt(a.mean)} ± ${fmt(a.standardError)}, ResNet ${fmt(b.mean)} ± ${fmt(b.standardError)} (difference ${fmt(judged.difference)}, 2 SE = ${fmt(2 * judged.standardError)}, ${seeds} seeds)${judged.why !== undefined ? ` — ${judged.why}` : ''}`,
+          `difference > 2 SE with ≥ ${MIN_SEEDS} seeds`,
         ),
       );
     }
@@ -142,7 +129,6 @@ export const duResNetDepthPreset: Preset = {
         'reported',
         `fully connected: ${resolvedDepths(fc).join(', ') || 'none'}; ResNet: ${resolvedDepths(res).join(', ') || 'none'} (of ${depths.join(', ')})`,
         'the fully connected net drops out first',
-        DEPTH_FIGURE,
       ),
     );
     // Polynomial decay of the ResNet: the log–log slope of λ_min against H, per seed.
@@ -153,18 +139,20 @@ export const duResNetDepthPreset: Preset = {
       const my = mean(points.map((p) => p[1]));
       return [points.reduce((acc, [x, y]) => acc + (x - mx) * (y - my), 0) / points.reduce((acc, [x]) => acc + (x - mx) ** 2, 0)];
     });
-    const slope = meanSe(slopes);
+    const slope = meanAndError(slopes);
     out.push(
       criterion(
         'the ResNet’s λ_min(G⁽ᴴ⁾(0)) falls only polynomially: log–log slope against H above −3 (its last branch carries (c_res/H)², a slope of −2)',
-        slopes.length < 3 ? 'inconclusive' : verdictOf(slope.mean + 3, slope.se, slopes.length),
-        `slope ${fmt(slope.mean)} ± ${fmt(slope.se)} over ${slopes.length} seeds`,
+        slopes.length < MIN_SEEDS ? 'inconclusive' : judgeEffect(slope.mean + 3, slope.standardError, 'rises'),
+        `slope ${fmt(slope.mean)} ± ${fmt(slope.standardError)} over ${slopes.length} seeds`,
         '> −3 by 2 SE',
-        DEPTH_FIGURE,
       ),
     );
     // The estimate: the ResNet's λ_min(G⁽ᴴ⁾(0)) against its own population λ₀, depth by depth.
-    const ratios = depths.map((h) => ({ h, ...meanSe([...res.values()].flatMap((s) => (s.get(h) ? [read('lambdaRatio')(s.get(h)!) ?? Number.NaN] : []))) }));
+    const ratios = depths.map((h) => {
+      const e = meanAndError([...res.values()].flatMap((s) => (s.get(h) ? [read('lambdaRatio')(s.get(h)!) ?? Number.NaN] : [])));
+      return { h, mean: e.mean, se: e.standardError };
+    });
     const far = ratios.some((r) => Math.abs(r.mean - 1) - 2 * r.se > 0.5);
     const close = ratios.every((r) => Math.abs(r.mean - 1) + 2 * r.se < 0.5);
     out.push(
@@ -173,11 +161,10 @@ export const duResNetDepthPreset: Preset = {
         ratios.length === 0 || seeds < MIN_SEEDS || ratios.some((r) => !Number.isFinite(r.se)) ? 'inconclusive' : close ? 'pass' : far ? 'fail' : 'inconclusive',
         ratios.map((r) => `H = ${r.h}: ${fmt(r.mean)} ± ${fmt(r.se)}`).join(', '),
         '|ratio − 1| + 2 SE < 0.5',
-        DEPTH_FIGURE,
       ),
     );
     const lambda0 = (net: Map<number, Map<number, CellResult>>) => depths.map((h) => `${h}: ${fmt([...net.values()].map((s) => (s.get(h) ? read('lambda0')(s.get(h)!) : undefined)).find((v) => v !== undefined))}`).join(', ');
-    out.push(criterion(`λ₀ of the population recursion (seed ${[...fc.keys()][0] ?? 0}'s inputs), by depth`, 'reported', `fully connected ${lambda0(fc)}; ResNet ${lambda0(res)}`, `${netNames['du-mlp']}: exponential decay; ${netNames['du-resnet']}: ∝ H⁻²`, DEPTH_FIGURE));
+    out.push(criterion(`λ₀ of the population recursion (seed ${[...fc.keys()][0] ?? 0}'s inputs), by depth`, 'reported', `fully connected ${lambda0(fc)}; ResNet ${lambda0(res)}`, `${netNames['du-mlp']}: exponential decay; ${netNames['du-resnet']}: ∝ H⁻²`));
     return out;
   },
 };
