@@ -1,4 +1,4 @@
-import { DEFAULT_PRESET_SCALE, getPreset, presetSweeps, sweepCells, parseShard, presets, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type CriterionResult, type Preset, type PresetScale, type Verdict } from '@overparam/experiments';
+import { DEFAULT_PRESET_SCALE, getPreset, presetSweeps, sweepCells, parseShard, presets, presetProtocol, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type CriterionResult, type Preset, type PresetScale, type Verdict } from '@overparam/experiments';
 import { reproducePreset, writePresetSweepFiles } from '@overparam/experiments/node';
 import { writeReport } from '@overparam/report/node';
 import { isOverparamError, UnknownNameError } from '@overparam/core';
@@ -122,7 +122,7 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
         });
         const report = await writeReport(
           result.sweepDirs.map((s) => s.dir),
-          { out: join(outDir, REPORT_DIR), title: `${preset.id} (${scale}): ${preset.claim}`, criteria: result.criteria, intro: reportIntro(preset, scale as PresetScale) },
+          { out: join(outDir, REPORT_DIR), title: `${preset.id} (${scale}): ${preset.claim}`, criteria: result.criteria, protocol: presetProtocol(preset, scale as PresetScale), intro: reportIntro(preset, scale as PresetScale) },
         );
         io.stderr.write(`overparam: criteria of ${preset.id} at scale ${scale}${result.unfinished > 0 ? ` (provisional: ${result.unfinished} cells unfinished)` : ''}:\n${criteriaLines(result.criteria)}`);
         io.stdout.write(`${JSON.stringify({ preset: preset.id, scale, passed: result.passed, unfinished: result.unfinished, criteria: result.criteria, report: report.html }, null, 2)}\n`);

@@ -23,6 +23,7 @@ export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickL
 export { slurmScript, kubernetesJob, type EmitOptions } from './emit';
 export { presets, presetIds, getPreset, presetSweeps, type PresetOverride } from './presets/registry';
 export { presetScales, DEFAULT_PRESET_SCALE, verdicts, type Verdict, type Preset, type PresetScale, type PresetScaleSpec, type PresetSweep, type PresetResults, type SweepResult, type CellResult, type CriterionResult } from './presets/preset';
+export { presetProtocol, type PresetProtocol, type ProtocolRow } from './presets/protocol';
 export { readSweepResult, evaluateCriteria, criteriaPass } from './presets/results';
 export { passIf, sweepOf, recordsOf, numberField, lastValue, firstValue, settingOf, completed, groupBy, mean, rankCorrelation, fitLine, trend, fmt, describeTrend, trendCriterion, valueCriterion, maxRelativeGap } from './presets/criteria';
 /** The record kind of the least linear loss (seed 003's offset), which LR rules and reports read. */

@@ -31,6 +31,10 @@ th, td { border-bottom: 1px solid #e4e4e4; padding: 0.25rem 0.6rem; text-align: 
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .status-completed, .pass { color: #1a7f37; } .reported, .inconclusive { color: #9a6700; } .fail { color: #b42318; font-weight: bold; } .status-diverged, .status-failed { color: #b42318; } .status-running, .status-aborted { color: #9a6700; }
 td.id, td.num { white-space: nowrap; }
+table.criteria, table.protocol { width: 100%; max-width: 1400px; }
+table.criteria td, table.protocol td { overflow-wrap: anywhere; }
+table.criteria td.verdict { white-space: nowrap; font-weight: bold; }
+details.runs > summary { cursor: pointer; font-size: 1.2rem; margin-top: 2rem; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(640px, 1fr)); gap: 0 2rem; }
 figure { margin: 1.5rem 0 2rem; } figure.wide { grid-column: 1 / -1; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: 0.9rem; max-width: 820px; line-height: 1.4; }
@@ -99,13 +103,24 @@ function criteriaSection(criteria: ReportModel['criteria']): string {
   const inconclusive = judged.filter((c) => c.verdict === 'inconclusive').length;
   // 'reported' is a quantity shown, not judged (the preset says why in its name); a failure shouts.
   const label = (c: (typeof criteria)[number]) => (c.verdict === 'fail' ? 'FAIL' : c.verdict);
+  // The verdict comes first, so no width of measured text can push it off a narrow screen.
+  const figure = (c: (typeof criteria)[number]) => (c.figure !== undefined ? `<a href="#figure-${escapeHtml(c.figure)}">figure</a>` : '—');
   const rows = criteria.map(
     (c) =>
-      `<tr><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.expected ?? '—')}</td><td class="num">${escapeHtml(typeof c.measured === 'number' ? fmt(c.measured) : (c.measured ?? '—'))}</td><td class="${c.verdict}">${label(c)}</td></tr>`,
+      `<tr><td class="verdict ${c.verdict}">${label(c)}</td><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.expected ?? '—')}</td><td>${escapeHtml(typeof c.measured === 'number' ? fmt(c.measured) : (c.measured ?? '—'))}</td><td>${figure(c)}</td></tr>`,
   );
   const reported = criteria.length - judged.length;
   const notes = [inconclusive > 0 ? `${inconclusive} inconclusive` : '', reported > 0 ? `${reported} reported, not judged` : ''].filter((n) => n !== '');
-  return `<h2>Criteria: ${passed} of ${judged.length} pass${notes.length > 0 ? ` (${notes.join('; ')})` : ''}</h2><table><thead><tr><th>criterion</th><th>expected</th><th>measured</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h2>Criteria: ${passed} of ${judged.length} pass${notes.length > 0 ? ` (${notes.join('; ')})` : ''}</h2><table class="criteria"><thead><tr><th>result</th><th>criterion</th><th>expected</th><th>measured</th><th>shown in</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Paper against this scale, row by row (a preset's protocol); a row whose two sides differ is marked. */
+function protocolSection(protocol: ReportModel['protocol']): string {
+  if (protocol === null) return '';
+  const rows = protocol.rows.map(
+    (r) => `<tr${r.differs ? ' class="differs"' : ''}><th>${escapeHtml(r.aspect)}</th><td>${escapeHtml(r.paper)}</td><td>${escapeHtml(r.thisScale)}</td><td>${r.differs ? 'differs' : 'same'}</td></tr>`,
+  );
+  return `<h2>Protocol: the paper against this scale</h2><table class="protocol"><thead><tr><th></th><th>paper scale</th><th>${escapeHtml(protocol.scale)} (this report)</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function measurementsSection(measurements: ReportModel['measurements']): string {
@@ -159,12 +174,13 @@ ${live !== undefined ? `<meta http-equiv="refresh" content="${live}">\n` : ''}<t
 ${model.intro.map((p) => `<p class="intro">${escapeHtml(p)}</p>`).join('\n')}
 ${model.runs.length > 0 ? `<h2>What ran</h2>\n${overview(model)}` : ''}
 ${criteriaSection(model.criteria)}
+${protocolSection(model.protocol)}
+<h2>Figures</h2>
+${figureHtml.length > 0 ? `<div class="figures">\n${figureHtml.join('\n')}\n</div>` : '<p>No run has records to plot yet.</p>'}
 ${model.sweep !== null ? sweepSection(model.sweep) : ''}
 ${lrSearchSection(model.lrSearches)}
 ${measurementsSection(model.measurements)}
-${model.runs.length > 0 ? `<h2>Runs</h2>\n${runsTable(model.runs)}` : ''}
-<h2>Figures</h2>
-${figureHtml.length > 0 ? `<div class="figures">\n${figureHtml.join('\n')}\n</div>` : '<p>No run has records to plot yet.</p>'}
+${model.runs.length > 0 ? `<details class="runs"><summary>Runs (${model.runs.length}): status, setting, seed and outcome of each</summary>\n${runsTable(model.runs)}\n</details>` : ''}
 ${configs.length > 0 ? `<h2>Configs</h2>\n${configs.join('\n')}` : ''}
 <script type="application/json" id="report-data">${jsonForScript(meta.data)}</script>
 </body>

@@ -1,4 +1,4 @@
-import type { CriterionResult as ExperimentsCriterion } from '@overparam/experiments';
+import type { CriterionResult as ExperimentsCriterion, PresetProtocol } from '@overparam/experiments';
 import type { TopLevelSpec } from 'vega-lite';
 import { cosineDensitySpec, type CosineSample } from './charts/cosine-density';
 import { gramSpectrumSpec, maxSpectrumReferences } from './charts/gram-spectrum';
@@ -12,6 +12,7 @@ import { measurementFigure, measurementRows, type MeasurementView } from './meas
 import { lastOfKind, recordsOfKind } from './records';
 import { settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
 import type { SweepManifest } from './source';
+import { populationGramFigures } from './population-figures';
 import { runStatistics } from './statistics';
 
 /** One figure of the report: a file-safe id, a title, a caption saying what it measures, the spec. */
@@ -64,6 +65,8 @@ export interface ReportModel {
   /** Paragraphs under the title: what the report is about (a preset's claim and how to read it). */
   readonly intro: readonly string[];
   readonly criteria: readonly CriterionResult[];
+  /** A preset's protocol, the paper's scale against the one that ran (null outside a preset). */
+  readonly protocol: PresetProtocol | null;
   /** Measurement directories: measure.json as rows. */
   readonly measurements: ReadonlyArray<{ readonly id: string; readonly rows: ReadonlyArray<[string, string | number | boolean | null]> }>;
   readonly sweep: { readonly name: string; readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly seeds: readonly number[] } | null;
@@ -133,6 +136,8 @@ function sweptFigures(runs: readonly ReportRun[]): Figure[] {
     for (const stat of runStatistics) {
       const values: SweptValue[] = [];
       for (const r of runs) {
+        // A run that took no step has no training loss or accuracy to show, only its initial state.
+        if (stat.afterTraining === true && r.summary?.steps === 0) continue;
         const value = stat.read(r);
         if (value !== undefined) values.push({ run: r.id, series: settingLabel(without(r.settings, key), 'all runs'), seed: r.seed, x: r.settings[key] as number, value });
       }
@@ -175,12 +180,15 @@ export function buildReport(
     /** The sweep's lr-search.json: adds the training loss at the picked rates and the table of picks. */
     lrPicks?: readonly LrPickView[];
     criteria?: readonly CriterionResult[];
+    protocol?: PresetProtocol;
     measurements?: readonly MeasurementView[];
   },
 ): ReportModel {
   const withRecords = runs.filter((r) => r.records.length > 0 || r.summary !== null);
   const figures: Figure[] = [];
-  const any = (kind: string) => withRecords.some((r) => recordsOfKind(r.records, kind).length > 0);
+  // A curve needs two points: a kind logged once per run (a 0-step run, a measurement at the start
+  // only) draws no curve figure.
+  const any = (kind: string) => withRecords.some((r) => recordsOfKind(r.records, kind).length >= 2);
 
   if (any('train')) {
     const logEvery = num(configField(withRecords.find((r) => r.config !== null)?.config, 'logEvery'));
@@ -238,6 +246,7 @@ export function buildReport(
     });
   }
   figures.push(...sweptFigures(withRecords));
+  figures.push(...populationGramFigures(withRecords));
   const samples = cosineSamples(withRecords);
   if (samples.length > 0) {
     figures.push({
@@ -282,6 +291,7 @@ export function buildReport(
     title: options.title,
     intro: options.intro ?? [],
     criteria: options.criteria ?? [],
+    protocol: options.protocol ?? null,
     measurements: measurements.map((m) => ({ id: m.id, rows: measurementRows(m.summary) })),
     sweep: sweep === undefined ? null : { name: sweep.name, grid: sweep.grid ?? {}, seeds: sweep.seeds ?? [...new Set(sweep.cells.map((c) => c.seed))] },
     lrSearches:

@@ -9,6 +9,8 @@ export interface RunStatistic {
   /** What it measures, for the caption. */
   readonly meaning: string;
   readonly logY?: boolean;
+  /** Meaningful only after a run has trained (left out for 0-step runs). */
+  readonly afterTraining?: boolean;
   read(run: ReportRun): number | undefined;
 }
 
@@ -25,9 +27,10 @@ export const runStatistics: readonly RunStatistic[] = [
     title: 'final training loss',
     meaning: 'the mean loss over the whole training split after the last step (summary.json `finalTrainLoss`)',
     logY: true,
+    afterTraining: true,
     read: (r) => fromSummary(r.summary?.finalTrainLoss),
   },
-  { id: 'test-accuracy', title: 'test accuracy', meaning: 'accuracy on the test split after training (summary.json `testAccuracy`)', read: (r) => fromSummary(r.summary?.testAccuracy) },
+  { id: 'test-accuracy', title: 'test accuracy', meaning: 'accuracy on the test split after training (summary.json `testAccuracy`)', afterTraining: true, read: (r) => fromSummary(r.summary?.testAccuracy) },
   {
     id: 'min-cosine',
     title: 'min cosine (per-example gradients)',

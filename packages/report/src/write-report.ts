@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { reportHtml, type HtmlFigure } from './html';
 import { renderSvg, svgToPng } from './render';
 import { readReportInput, type ReportInput } from './report-input';
+import type { PresetProtocol } from '@overparam/experiments';
 import { buildReport, type CriterionResult } from './report-model';
 
 export interface WriteReportOptions {
@@ -17,6 +18,8 @@ export interface WriteReportOptions {
   readonly scale?: number;
   /** Pass/fail criteria (a preset's) to show with their measured values. */
   readonly criteria?: readonly CriterionResult[];
+  /** A preset's protocol at the scale that ran against its paper scale, shown as a table. */
+  readonly protocol?: PresetProtocol;
   /** Paragraphs shown under the title (a preset's claim, source, scale and how to read the figures). */
   readonly intro?: readonly string[];
   /** Make the page reload itself this often (a live report of runs still going). */
@@ -90,6 +93,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
     ...(input.lrPicks !== undefined ? { lrPicks: input.lrPicks } : {}),
     ...(options.criteria !== undefined ? { criteria: options.criteria } : {}),
+    ...(options.protocol !== undefined ? { protocol: options.protocol } : {}),
     ...(input.measurements !== undefined ? { measurements: input.measurements } : {}),
     ...(options.intro !== undefined ? { intro: options.intro } : {}),
   });
@@ -141,6 +145,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     lrSearches: model.lrSearches,
     intro: model.intro,
     criteria: model.criteria,
+    protocol: model.protocol,
     measurements: model.measurements,
     runs: model.runs,
     figures: model.figures.map((f, i) => ({ id: f.id, title: f.title, caption: f.caption, png: figures[i]!.png ?? null, data: (f.spec as { datasets?: unknown }).datasets ?? {} })),
