@@ -1,4 +1,5 @@
-import { completed, fitLine, fmt, groupBy, lastValue, firstValue, mean, recordsOf, settingOf, sweepOf, trend, trendCriterion, passIf } from './criteria';
+import { completed, fitLine, fmt, groupBy, lastValue, firstValue, mean, recordsOf, settingOf, sweepOf, trend, passIf } from './criteria';
+import { seedTrendCriterion } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
 /**
@@ -54,6 +55,18 @@ function training(widths: readonly number[], steps: number, every: number, seeds
   };
 }
 
+/**
+ * The report figures that show each claim: the report names a figure by its sweep's directory
+ * (`init`, `training`) and the figure's own id.
+ */
+const FIGURES = {
+  ratio: 'init-population-gram-ratio-vs-width',
+  distance: 'init-population-gram-distance-vs-width',
+  loss: 'training-full-training-loss',
+  training: 'training-population-gram-training',
+  movement: 'training-weight-movement',
+} as const;
+
 /** The learning rate on the mean loss (η_Du = LR / n = 0.125 on Du et al.'s sum). */
 const LR = 2;
 
@@ -105,7 +118,7 @@ export const duGlobalMinimaPreset: Preset = {
       const last = read('population-gram', 'lambdaMinLast')(c);
       return lambda0 === undefined || last === undefined ? undefined : Math.abs(last / lambda0 - 1);
     };
-    out.push(trendCriterion({ name: '|λ_min(G⁽ᴴ⁾(0)) / λ₀ − 1| shrinks as the width m grows', cells: init, path: 'archOptions.width', read: ratioError, direction: 'falls', label: 'mean |ratio − 1| at m' }));
+    out.push(seedTrendCriterion({ name: '|λ_min(G⁽ᴴ⁾(0)) / λ₀ − 1| shrinks as the width m grows', cells: init, path: 'archOptions.width', read: ratioError, direction: 'falls', symbol: 'm', figure: FIGURES.ratio }));
     const errors = trend(init, 'archOptions.width', ratioError);
     const widest = errors.at(-1);
     out.push({
@@ -113,6 +126,7 @@ export const duGlobalMinimaPreset: Preset = {
       verdict: passIf(widest !== undefined && widest.y < 0.2),
       measured: widest === undefined ? 'not measured' : `m = ${widest.x}: |ratio − 1| = ${fmt(widest.y)}`,
       expected: '< 0.2',
+      figure: FIGURES.ratio,
     });
     const diffs = trend(init, 'archOptions.width', read('population-gram', 'maxAbsDiff'));
     const slope = fitLine(
@@ -124,6 +138,7 @@ export const duGlobalMinimaPreset: Preset = {
       verdict: passIf(diffs.length >= 3 && slope > -0.8 && slope < -0.3),
       measured: `slope ${fmt(slope)} (${diffs.map((p) => `m=${p.x}: ${fmt(p.y)}`).join(', ')})`,
       expected: 'between −0.8 and −0.3',
+      figure: FIGURES.distance,
     });
 
     const trained = completed(sweepOf(results, 'training').cells);
@@ -145,6 +160,7 @@ export const duGlobalMinimaPreset: Preset = {
       verdict: passIf(wide.length > 0 && meanSlope < meanBound && meanDrop < 1e-2),
       measured: `ln-loss slope ${fmt(meanSlope)} per step vs bound ln(1 − η_Du λ₀/2) = ${fmt(meanBound)}; final / initial loss ${fmt(meanDrop)}`,
       expected: 'slope ≤ bound and final / initial < 1e-2',
+      figure: FIGURES.loss,
     });
     const worst = Math.min(
       ...wide.map((c) => {
@@ -157,9 +173,10 @@ export const duGlobalMinimaPreset: Preset = {
       verdict: passIf(Number.isFinite(worst) && worst >= 0.5),
       measured: `smallest λ_min(G⁽ᴴ⁾(k)) / λ₀ = ${fmt(worst)}`,
       expected: '≥ 0.5',
+      figure: FIGURES.training,
     });
     out.push(
-      trendCriterion({ name: 'the weights move less the wider the net (relative distance from initialization at the end)', cells: trained, path: 'archOptions.width', read: read('weight-movement', 'ratio'), direction: 'falls', label: '‖W − W(0)‖ / ‖W(0)‖ at m' }),
+      seedTrendCriterion({ name: 'the weights move less the wider the net (relative distance from initialization at the end)', cells: trained, path: 'archOptions.width', read: read('weight-movement', 'ratio'), direction: 'falls', symbol: 'm', figure: FIGURES.movement }),
     );
     return out;
   },
