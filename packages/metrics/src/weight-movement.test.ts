@@ -100,6 +100,18 @@ describe('weightMovementHook', () => {
     expect(last.distance as number).toBeGreaterThan(0);
     const layers = last.layers as Record<string, { distance: number; ratio: number }>;
     expect(layers['2']!.ratio).toBeCloseTo(expected.layers[1]!.ratio!, 12);
+    expect(Object.entries(layers).map(([path, l]) => [path, (l as { index?: number }).index])).toEqual([['0', 1], ['2', 2]]);
+    model.dispose();
+  });
+
+  it('leaves frozen layers out and numbers the trainable ones W(1) … in forward order', async () => {
+    // Du et al.'s shape: trained hidden layers, then a frozen output a that never moves.
+    const model = createModel(serial(dense({ units: 8 }), activation('tanh'), dense({ units: 8 }), activation('tanh'), dense({ units: 3, frozen: true })), { inputShape: [5], seed: 2 });
+    const sink = new MemorySink();
+    await train(model, smallData(), { steps: 5, batchSize: 16, loss: 'softmax-cross-entropy', schedule: { kind: 'constant', lr: 0.1 }, seed: 0 }, { hooks: [weightMovementHook()], sinks: [sink] });
+    const layers = sink.ofKind('weight-movement').at(-1)!.layers as Record<string, { index: number; ratio: number }>;
+    expect(Object.entries(layers).map(([path, l]) => [path, l.index])).toEqual([['0', 1], ['2', 2]]);
+    expect(layers['4']).toBeUndefined();
     model.dispose();
   });
 });

@@ -113,11 +113,15 @@ export function weightMovementHook(options: WeightMovementHookOptions = {}): Hoo
         snapshots.set(ctx.model, initial);
       }
       const m = weightMovement(now, initial);
+      // Frozen layers (Du et al.'s output a) never move: left out. The others are numbered in forward
+      // order, W(1) … W(H), as the spectrum metric names them (paperLayerSpectra).
+      const trainable = new Set(ctx.model.parameters.filter((p) => p.trainable).map((p) => layerOf(p.path)));
+      const moving = m.layers.filter((l) => trainable.has(l.layer));
       return {
         distance: m.total.distance,
         ratio: m.total.ratio,
         initialNorm: m.total.initialNorm,
-        layers: Object.fromEntries(m.layers.map((l) => [l.layer, { distance: l.distance, ratio: l.ratio, initialNorm: l.initialNorm }])),
+        layers: Object.fromEntries(moving.map((l, i) => [l.layer, { index: i + 1, distance: l.distance, ratio: l.ratio, initialNorm: l.initialNorm }])),
       };
     },
     // W(0) travels with the run's checkpoints, so a resumed run measures from the true start.

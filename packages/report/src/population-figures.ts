@@ -66,12 +66,12 @@ function widthFigures(runs: readonly ReportRun[]): Figure[] {
 function depthFigure(runs: readonly ReportRun[]): Figure[] {
   const key = 'archOptions.depth';
   // Only resolved, positive eigenvalues fit a log axis; the criteria say which depths fell below float32 resolution.
-  const measured = values(runs, key, (r) => `${netOf(r)}: λ_min(G⁽ᴴ⁾(0))`, (r) => {
+  const measured = values(runs, key, (r) => `${netOf(r)}, measured`, (r) => {
     const v = finiteField(atInit(r), 'lambdaMinLast');
     const max = finiteField(atInit(r), 'lambdaMaxLast');
     return v !== undefined && v > 0 && (max === undefined || v > 2 * 2 ** -23 * max) ? v : undefined;
   });
-  const lambda0 = values(runs, key, (r) => `${netOf(r)}: λ₀ (population)`, (r) => {
+  const lambda0 = values(runs, key, (r) => `${netOf(r)}, λ₀`, (r) => {
     const v = finiteField(atInit(r), 'lambda0');
     return v !== undefined && v > 0 ? v : undefined;
   });

@@ -75,7 +75,7 @@ export const duResNetDepthPreset: Preset = {
   claim: 'At initialization, λ_min of the last layer’s Gram G⁽ᴴ⁾(0) of a wide net (an estimate of λ₀) decays much faster with the depth H for Du et al.’s fully connected net than for their ResNet, whose λ₀ falls only polynomially in 1/H.',
   source: 'Du et al. 2019, §5 against §6 (Theorem 6.1)',
   reading:
-    'The figure plots λ_min(G⁽ᴴ⁾(0)) against the depth H on a log axis for both nets (mean and range over seeds), with λ₀ of the population recursion of each net as a dashed line. The fully connected net (softplus, as the theorem assumes a smooth σ) falls along a straight line on this axis, i.e. exponentially, until it drops below what float32 gradients resolve (2ε₃₂·λ_max, where the points stop); the ResNet falls like H⁻², the (c_res/H)² of its last branch, and stays measurable. With ReLU the fully connected net would decay only polynomially (its correlation map does not contract), which is why softplus is used.',
+    'The figure plots λ_min(G⁽ᴴ⁾(0)) against the depth H on a log axis for both nets (mean and range over seeds), with λ₀ of the population recursion of each net as a second line (“λ₀” in the legend). The fully connected net (softplus, as the theorem assumes a smooth σ) falls along a straight line on this axis, i.e. exponentially, until it drops below what float32 gradients resolve (2ε₃₂·λ_max, where the points stop); the ResNet falls like H⁻², the (c_res/H)² of its last branch, and stays measurable. With ReLU the fully connected net would decay only polynomially (its correlation map does not contract), which is why softplus is used.',
   scales: {
     smoke: {
       sweeps: { depth: depthSweep(256, [2, 4, 8], [0, 1, 2]) },

@@ -11,6 +11,6 @@ export const weightMovementMetric = defineMetric({
   doc: {
     measures: 'how far the weights moved from initialization: ‖W(k) − W(0)‖_F in total and per layer, and its ratio to ‖W(0)‖_F',
     options: '— (W(0) is always snapshotted at the start)',
-    record: '`distance`, `ratio`, `initialNorm`, `layers: { <layer>: { distance, ratio, initialNorm } }`',
+    record: '`distance`, `ratio`, `initialNorm`, `layers: { <layer path>: { index, distance, ratio, initialNorm } }` (trainable layers only; `index` numbers them W(1)… in forward order)',
   },
 });

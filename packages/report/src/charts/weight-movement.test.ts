@@ -26,4 +26,10 @@ describe('weightMovementSpec', () => {
     expect(datasetOf<MovementPoint>(spec as never, 'points')).toHaveLength(8);
     expectCompilesCleanly(spec as never);
   });
+
+  it('names layers W(1), W(2), … by the index the metric records', () => {
+    const layers = { '0': { index: 1, ratio: 0.2 }, '2': { index: 2, ratio: 0.1 } };
+    const runs = [{ run: 'r', setting: 's', seed: 0, records: [{ kind: 'weight-movement', step: 5, epoch: 0, ratio: 0.15, layers }] }];
+    expect(datasetOf<MovementPoint>(weightMovementSpec(runs), 'points').map((p) => p.layer)).toEqual([allLayers, 'W(1)', 'W(2)']);
+  });
 });

@@ -29,8 +29,10 @@ export function weightMovementData(runs: readonly LabelledRun[]): MovementPoint[
       const layers = rec['layers'];
       if (layers === null || typeof layers !== 'object') continue;
       for (const [layer, m] of Object.entries(layers as Record<string, unknown>)) {
-        const ratio = m !== null && typeof m === 'object' ? (m as { ratio?: unknown }).ratio : undefined;
-        if (typeof ratio === 'number' && Number.isFinite(ratio)) points.push({ run: r.run, setting: r.setting, step: rec.step, layer: `layer ${layer}`, ratio });
+        const { ratio, index } = m !== null && typeof m === 'object' ? (m as { ratio?: unknown; index?: unknown }) : {};
+        // Records since the index was added name layers as the papers do; older ones by their path.
+        const name = typeof index === 'number' ? `W(${index})` : `layer ${layer}`;
+        if (typeof ratio === 'number' && Number.isFinite(ratio)) points.push({ run: r.run, setting: r.setting, step: rec.step, layer: name, ratio });
       }
     }
   }
