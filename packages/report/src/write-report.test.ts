@@ -95,7 +95,7 @@ describe('writeReport on several sweeps (a preset with a depth and a width sweep
     const html = await readFile(written.html, 'utf8');
     expect(html).toContain('<p class="intro">Claim: depth hurts.</p>');
     expect(html).toContain('Criteria: 1 of 1 pass (1 reported, not judged)');
-    expect(html).toContain('<td class="reported">reported</td>');
+    expect(html).toContain('<td class="verdict reported">reported</td>');
   });
 });
 
