@@ -38,6 +38,7 @@ export { resolveInitializer, initializerNames, type Initializer, type InitSpec, 
 export { resolveLoss, computeLoss, lossNames, lpLoss, lossSpec, lossLabel, type Loss, type LossName, type LossSpec, type Reduction } from './losses';
 export { sgd, createOptimizer, optimizerNames, type Optimizer, type OptimizerSpec } from './optim/optimizer';
 export { endToEnd, endToEndDirection, endToEndDirectionSingleOutput, type EndToEndOptions } from './optim/end-to-end';
+export { ADADELTA_DEFAULTS } from './optim/adadelta';
 export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
 
 export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform } from './data/dataset';

@@ -58,7 +58,7 @@ function randomResNet(inputs: Float64Array[], act: keyof typeof sigma, depth: nu
   return { hidden, last };
 }
 
-describe('the ResNet population Gram (Du et al. 2019, §6)', () => {
+describe('the ResNet population Gram (Du et al. (2019), §6)', () => {
   for (const act of ['relu', 'softplus'] as const) {
     it(`${act}: K⁽ʰ⁾ and K⁽ᴴ⁾ agree with the mean of wide random ResNets, and dropping the skip path's mean term does not`, () => {
       const rng = createRng(`resnet-gram/${act}`);

@@ -2,7 +2,7 @@ import { ConfigError } from '@overparam/core';
 import { pairwise, type Expectations } from './population-gram';
 
 /**
- * The population Gram of Du et al.'s ResNet (Du et al. 2019, §6): a scaled first layer
+ * The population Gram of Du et al.'s ResNet (Du et al. (2019), §6): a scaled first layer
  * x⁽¹⁾ = √(c_σ/m)·σ(W⁽¹⁾x), then x⁽ʰ⁾ = x⁽ʰ⁻¹⁾ + (c_res/(H√m))·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾) for h = 2 … H, every
  * weight N(0, 1), output aᵀx⁽ᴴ⁾ with a frozen. Derived here from that definition as m → ∞.
  *

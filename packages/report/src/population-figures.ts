@@ -49,14 +49,14 @@ function widthFigures(runs: readonly ReportRun[]): Figure[] {
       id: 'population-gram-ratio-vs-width',
       title: 'λ_min(G⁽ᴴ⁾(0)) / λ₀ against the width',
       caption:
-        'The smallest eigenvalue of the last layer’s Gram G⁽ᴴ⁾(0) at initialization over λ₀ = λ_min(K⁽ᴴ⁾) of the population recursion on the same inputs, against the width m (log axes). Du et al. 2019 (§5) show it tends to 1 as m grows. Dots: one net each; line and band: mean ± std over nets.',
+        'The smallest eigenvalue of the last layer’s Gram G⁽ᴴ⁾(0) at initialization over λ₀ = λ_min(K⁽ᴴ⁾) of the population recursion on the same inputs, against the width m (log axes). Du et al. (2019) (§5) show it tends to 1 as m grows. Dots: one net each; line and band: mean ± std over nets.',
       spec: sweptStatisticSpec([...ratio, ...ratio.map((v) => ({ ...v, run: `one-${v.x}`, series: '1 (the limit)', value: 1 }))], { keyTitle: 'width m', statisticTitle: 'λ_min(G⁽ᴴ⁾(0)) / λ₀', logX: true, logY: true }),
     },
     {
       id: 'population-gram-distance-vs-width',
       title: 'max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| against the width',
       caption:
-        'The largest entry of |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| against the width m on log–log axes, with a guide of slope −½ through the narrowest width’s mean: the concentration Du et al. 2019 (§5) prove makes every entry shrink like 1/√m. Dots: one net each; line and band: mean ± std over nets.',
+        'The largest entry of |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| against the width m on log–log axes, with a guide of slope −½ through the narrowest width’s mean: the concentration Du et al. (2019) (§5) prove makes every entry shrink like 1/√m. Dots: one net each; line and band: mean ± std over nets.',
       spec: sweptStatisticSpec([...diff, ...guide(diff, -0.5, 'slope −½ guide')], { keyTitle: 'width m', statisticTitle: 'max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾|', logX: true, logY: true }),
     },
   ];
@@ -110,7 +110,7 @@ function trainingFigure(runs: readonly ReportRun[]): Figure[] {
     {
       id: 'population-gram-training',
       title: 'λ_min(G⁽ᴴ⁾(k)) during training',
-      caption: `The smallest eigenvalue of the last layer’s block of the Gram, G⁽ᴴ⁾(k), on the fixed training inputs against the gradient-descent step, one line per run, with λ₀ = ${lambda0.toPrecision(3)} of the population recursion and λ₀/2: Du et al. 2019 (Theorem 5.1) keep λ_min(G⁽ᴴ⁾(k)) ≥ λ₀/2 throughout training once the net is wide enough.`,
+      caption: `The smallest eigenvalue of the last layer’s block of the Gram, G⁽ᴴ⁾(k), on the fixed training inputs against the gradient-descent step, one line per run, with λ₀ = ${lambda0.toPrecision(3)} of the population recursion and λ₀/2: Du et al. (2019) (Theorem 5.1) keep λ_min(G⁽ᴴ⁾(k)) ≥ λ₀/2 throughout training once the net is wide enough.`,
       spec: recordCurvesSpec([...curves, line('λ₀ (population)', lambda0), line('λ₀ / 2', lambda0 / 2)], { kind: 'last-layer', field: 'value', yTitle: 'λ_min(G⁽ᴴ⁾(k))' }),
     },
   ];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, ShapeError } from '../errors';
 import { createRng } from '../rng';
 import { tf, type Variable } from '../tf';
+import { ADADELTA_DEFAULTS } from './adadelta';
 import { createOptimizer } from './optimizer';
 
 /** A least-squares problem ½‖Aw − b‖²/n with its gradient, in float64. */
@@ -87,6 +88,21 @@ describe('adadelta (Zeiler 2012, as TensorFlow computes it)', () => {
     const straight = await train(spec, p, start, 20, 0.5);
     const resumed = await train(spec, p, start, 20, 0.5, 9);
     expect(resumed).toEqual(straight);
+    tf.dispose(Object.values(p.tensors));
+  });
+
+  it("defaults to TensorFlow 1.x's ρ = 0.95 and ε = 1e-8", async () => {
+    // One step from zero averages: Δ = √ε / √((1 − ρ)g² + ε) · g, so ε sets the first step's size
+    // (√10 apart between 1e-8 and TensorFlow.js's 1e-7); the reference is float64.
+    const p = problem('defaults');
+    const start = [0.3, -0.2, 0.1];
+    const got = await train({ name: 'adadelta' }, p, start, 3, 1);
+    const want = reference(start, p.gradient, 3, 1, ADADELTA_DEFAULTS.rho, ADADELTA_DEFAULTS.epsilon);
+    const other = reference(start, p.gradient, 3, 1, ADADELTA_DEFAULTS.rho, 1e-7);
+    // The steps are ~1e-4 in size: float32 keeps them to ~1e-7 relative to the weights.
+    got.forEach((v, j) => expect(v).toBeCloseTo(want[j]!, 6));
+    expect(Math.max(...got.map((v, j) => Math.abs(v - other[j]!)))).toBeGreaterThan(1e-5);
+    expect(ADADELTA_DEFAULTS).toEqual({ rho: 0.95, epsilon: 1e-8 });
     tf.dispose(Object.values(p.tensors));
   });
 

@@ -3,10 +3,17 @@ import { toNamedArray } from '../named-array';
 import { tf, type Variable } from '../tf';
 import type { Optimizer } from './optimizer';
 
+/**
+ * TensorFlow 1.x's tf.train.AdadeltaOptimizer defaults, which Arora et al. (2018) ran: ρ = 0.95,
+ * ε = 1e-8. (TensorFlow.js takes ε from the backend, 1e-7 in float32; at ε = 1e-7 AdaDelta's first
+ * steps are √10 times larger, and fig. 4's comparison moves with it.)
+ */
+export const ADADELTA_DEFAULTS = { rho: 0.95, epsilon: 1e-8 } as const;
+
 export interface AdadeltaOptions {
-  /** Decay ρ of both running averages. Default 0.95 (TensorFlow's). */
+  /** Decay ρ of both running averages. Default `ADADELTA_DEFAULTS.rho`. */
   readonly rho?: number;
-  /** ε inside both square roots. Default: the backend's float epsilon (TensorFlow.js's default). */
+  /** ε inside both square roots. Default `ADADELTA_DEFAULTS.epsilon`. */
   readonly epsilon?: number;
 }
 
@@ -20,9 +27,10 @@ const SLOTS = ['accumulatedGrad', 'accumulatedUpdate'] as const;
  * SGD — which would make seed 003's AdaDelta comparison (fig. 4 left) a comparison with plain GD.
  */
 export function adadelta(options: AdadeltaOptions = {}): Optimizer {
-  const rho = options.rho ?? 0.95;
+  const rho = options.rho ?? ADADELTA_DEFAULTS.rho;
   if (!(rho > 0 && rho < 1)) throw new ConfigError('optimizer.rho', `must be in (0, 1), got ${rho}`);
-  if (options.epsilon !== undefined && !(options.epsilon > 0)) throw new ConfigError('optimizer.epsilon', `must be > 0, got ${options.epsilon}`);
+  const epsilon = options.epsilon ?? ADADELTA_DEFAULTS.epsilon;
+  if (!(epsilon > 0)) throw new ConfigError('optimizer.epsilon', `must be > 0, got ${epsilon}`);
   const slots = new Map<Variable, { accumulatedGrad: Variable; accumulatedUpdate: Variable }>();
   const slotsOf = (v: Variable) => {
     let held = slots.get(v);
@@ -35,7 +43,6 @@ export function adadelta(options: AdadeltaOptions = {}): Optimizer {
   return {
     name: 'adadelta',
     step(variables, grads, learningRate) {
-      const epsilon = options.epsilon ?? tf.backend().epsilon();
       tf.tidy(() => {
         variables.forEach((v, i) => {
           const g = grads[i]!;

@@ -93,7 +93,7 @@ function lossSlope(cell: CellResult): number | undefined {
 export const duGlobalMinimaPreset: Preset = {
   id: 'c12-du-global-minima',
   claim: 'In Du et al.’s scaled net the last layer’s Gram at initialization tends to the population Gram as the width grows, and full-batch gradient descent on a wide net reaches zero training loss at a linear rate with λ_min(G⁽ᴴ⁾) ≥ λ₀/2 throughout and weights that move less the wider the net.',
-  source: 'Du et al. 2019, §5: Definition 5.1 (the population Gram) and Theorem 5.1',
+  source: 'Du et al. (2019), §5: Definition 5.1 (the population Gram) and Theorem 5.1',
   reading:
     'Initialization section: λ_min(G⁽ᴴ⁾(0)) / λ₀ against the width approaches 1, and max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| falls like 1/√m (a slope of −1/2 on log–log axes). Training section: the full training loss on a log axis falls along a straight line; the spectrum panel shows λ_min of the Gram; weight movement (‖W(k) − W(0)‖ / ‖W(0)‖) is smaller for wider nets. The rate bound uses η_Du = lr / n, since our loss is the mean and theirs the sum.',
   scales: {

@@ -3,7 +3,7 @@ import { compareGroups, judgeEffect, meanAndError, MIN_SEEDS } from './noise-mar
 import type { CellResult, CriterionResult, Preset, PresetSweep, Verdict } from './preset';
 
 /**
- * Du et al. 2019 on depth: the width their analysis needs grows like 2^O(H) for the fully
+ * Du et al. (2019) on depth: the width their analysis needs grows like 2^O(H) for the fully
  * connected net but only like poly(H) for their ResNet, and the reason is λ₀ = λ_min(K⁽ᴴ⁾): for the
  * fully connected net it decays fast with the depth H (exponentially for a smooth σ such as
  * softplus, whose correlation map contracts), for the ResNet only polynomially, λ₀ = Ω(poly(1/H))
@@ -73,7 +73,7 @@ function criterion(name: string, verdict: Verdict, measured: string, expected: s
 export const duResNetDepthPreset: Preset = {
   id: 'c13-du-resnet-depth',
   claim: 'At initialization, λ_min of the last layer’s Gram G⁽ᴴ⁾(0) of a wide net (an estimate of λ₀) decays much faster with the depth H for Du et al.’s fully connected net than for their ResNet, whose λ₀ falls only polynomially in 1/H.',
-  source: 'Du et al. 2019, §5 against §6 (Theorem 6.1)',
+  source: 'Du et al. (2019), §5 against §6 (Theorem 6.1)',
   reading:
     'The figure plots λ_min(G⁽ᴴ⁾(0)) against the depth H on a log axis for both nets (mean and range over seeds), with λ₀ of the population recursion of each net as a second line (“λ₀” in the legend). The fully connected net (softplus, as the theorem assumes a smooth σ) falls along a straight line on this axis, i.e. exponentially, until it drops below what float32 gradients resolve (2ε₃₂·λ_max, where the points stop); the ResNet falls like H⁻², the (c_res/H)² of its last branch, and stays measurable. With ReLU the fully connected net would decay only polynomially (its correlation map does not contract), which is why softplus is used.',
   scales: {

@@ -1,40 +1,41 @@
-import { LAPTOP_LR_SEARCH, LAPTOP_LR_SEARCH_TEXT, mlpCriteria, mlpSweep, PAPER_CONFUSION } from './mlp-sweeps';
+import { confusionText, LAPTOP_CONFUSION, LAPTOP_LR_SEARCH, LAPTOP_LR_SEARCH_TEXT, mlpCriteria, mlpSweep, PAPER_CONFUSION, type ConfusionProtocol } from './mlp-sweeps';
 import type { CriterionResult, Preset } from './preset';
 
 /**
- * Seed 001, appendix A.1, fig. 5, and Theorem 4.1 of seed 000: MLP-β-100 on MNIST with tanh or
- * identity activations under Glorot or LeCun normal initialization. The deeper the net, the more
- * its gradients conflict: the smallest cosine between two gradients falls, at initialization and
- * at the end of training, and the final training loss rises.
+ * Sankararaman et al. (2020), appendix A.1, fig. 5, and their Theorem 4.1: MLP-β-100 on MNIST with
+ * tanh or identity activations under Glorot or LeCun normal initialization. The deeper the net,
+ * the more its gradients conflict: the smallest cosine between two gradients falls, at
+ * initialization and at the end of training, and the final training loss rises.
  */
 const WIDTH = 100;
 const SMOKE_STEPS = 10;
 const SMOKE_DEPTHS = [3, 10, 30, 60];
+const SMOKE_CONFUSION: ConfusionProtocol = { initExamples: 50, endPairs: 10 };
+const LAPTOP_DEPTHS = [3, 10, 30, 100];
+const LAPTOP_STEPS = 500;
 
 export const mlpDepthPreset: Preset = {
   id: 'c2-mlp-depth',
   claim: 'At a fixed width of 100, deeper MLPs on MNIST have more gradient confusion (a lower minimum cosine between gradients) at initialization and at the end of training, and end training at a higher loss.',
-  source: 'seed 001 A.1 fig. 5; seed 000 Theorem 4.1',
+  source: 'Sankararaman et al. (2020), appendix A.1, fig. 5; Theorem 4.1',
   reading:
-    'One point per network (activation, initializer, depth β). The min cosine is the smallest cosine between the loss gradients of two examples (laptop and smoke: all pairs of a fixed set of training examples; paper: 1000 pairs of minibatches of 128); lower means more confusion. It should fall with β in every family, at initialization and after training, while the final training loss rises. The figure against the size shows the last measurement (the end of training); the over-training figures start at initialization, and the criteria table gives both. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), while the figures show every rate tried.',
+    'One point per network (activation, initializer, depth β). At the end of training the min cosine is the paper’s: the smallest cosine between the loss gradients of two minibatches of 128, over many pairs (“min cosine (minibatch pairs)”); at initialization it is the check of Theorem 4.1, the smallest cosine between two examples’ gradients over all pairs of a fixed set (“min cosine (per-example gradients)”). Lower means more confusion; both should fall with β in every family while the final training loss rises. A trend is judged by its slope against log β with a margin of two standard errors over the seeds; runs that did not train are left out of the end-of-training cosine and counted. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), while the figures show every rate tried.',
   scales: {
     smoke: {
-      sweeps: { depth: mlpSweep({ axis: 'depth', values: SMOKE_DEPTHS, fixed: WIDTH, data: { data: 'mnist' }, steps: SMOKE_STEPS, lr: 0.01, confusion: { n: 50 } }) },
-      scaledDown: `the 10,000 shipped MNIST digits; depths {${SMOKE_DEPTHS.join(', ')}}; ${SMOKE_STEPS} steps at a fixed lr 0.01 (no learning-rate search), one run each; confusion over all pairs of 50 fixed training examples (per-example, Definition 2.1) instead of 1000 minibatch pairs. Only the trend at initialization is judged: ${SMOKE_STEPS} steps are not the end of training.`,
+      sweeps: { depth: mlpSweep({ axis: 'depth', values: SMOKE_DEPTHS, fixed: WIDTH, data: { data: 'mnist' }, steps: SMOKE_STEPS, lr: 0.01, confusion: SMOKE_CONFUSION }) },
+      scaledDown: `the 10,000 shipped MNIST digits; depths {${SMOKE_DEPTHS.join(', ')}}; ${SMOKE_STEPS} steps at a fixed lr 0.01 (no learning-rate search), one run each, so no trend clears a noise margin; ${confusionText(SMOKE_CONFUSION)}. The end-of-training trends are reported only: ${SMOKE_STEPS} steps are not the end of training.`,
     },
     laptop: {
       sweeps: {
-        depth: mlpSweep({ axis: 'depth', values: [3, 10, 30, 100], fixed: WIDTH, data: { data: 'mnist' }, steps: 500, lr: LAPTOP_LR_SEARCH, confusion: { n: 100 } }),
+        depth: mlpSweep({ axis: 'depth', values: LAPTOP_DEPTHS, fixed: WIDTH, data: { data: 'mnist' }, steps: LAPTOP_STEPS, lr: LAPTOP_LR_SEARCH, confusion: LAPTOP_CONFUSION }),
       },
-      scaledDown:
-        `the 10,000 shipped MNIST digits (7,996 for training); depths {3, 10, 30, 100} instead of up to 1000; 500 steps (8 epochs) instead of 40,000; ${LAPTOP_LR_SEARCH_TEXT}; confusion over all pairs of 100 fixed training examples (per-example, Definition 2.1) instead of 1000 minibatch pairs.`,
+      scaledDown: `the 10,000 shipped MNIST digits (7,996 for training); depths {${LAPTOP_DEPTHS.join(', ')}} instead of up to 1000; ${LAPTOP_STEPS} steps (8 epochs) instead of 40,000; ${LAPTOP_LR_SEARCH_TEXT}; ${confusionText(LAPTOP_CONFUSION)}.`,
     },
     paper: {
       sweeps: {
         depth: mlpSweep({ axis: 'depth', values: [3, 10, 30, 100, 300, 1000], fixed: WIDTH, data: { data: 'mnist-full' }, steps: 40_000, lr: { rule: 'sankararaman-a1' }, confusion: PAPER_CONFUSION }),
       },
-      scaledDown:
-        'nothing: full MNIST (pass the IDX files with --set dataDir=DIR) in the 40,000/10,000/10,000 split, depths {3, 10, 30, 100, 300, 1000} at width 100, batch 128, 40,000 steps, the paper’s rule (10 runs per rate over {1, …, 1e-6}, at least 8 completed, lowest mean final training loss), 1000 minibatch pairs of 128 for the min cosine.',
+      scaledDown: `nothing: full MNIST (pass the IDX files with --set dataDir=DIR) in the 40,000/10,000/10,000 split, depths {3, 10, 30, 100, 300, 1000} at width 100, batch 128, 40,000 steps, the paper’s rule (10 runs per rate over {1, …, 1e-6}, at least 8 completed, lowest mean final training loss); ${confusionText(PAPER_CONFUSION)}.`,
     },
   },
   criteria(results, scale): CriterionResult[] {

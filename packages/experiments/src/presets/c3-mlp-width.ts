@@ -1,48 +1,51 @@
-import { LAPTOP_LR_SEARCH, LAPTOP_LR_SEARCH_TEXT, mlpCriteria, mlpSweep, PAPER_CONFUSION } from './mlp-sweeps';
+import { confusionText, LAPTOP_CONFUSION, LAPTOP_LR_SEARCH, LAPTOP_LR_SEARCH_TEXT, mlpCriteria, mlpSweep, PAPER_CONFUSION, type ConfusionProtocol } from './mlp-sweeps';
 import type { CriterionResult, Preset } from './preset';
 
 /**
- * Seed 001, appendix A.1, fig. 6, and Theorem 4.1 of seed 000: deep MLP-β-ℓ on MNIST with tanh or
- * identity activations under Glorot or LeCun normal initialization. At a fixed (large) depth, the
- * wider the net, the less its gradients conflict: the smallest cosine between two gradients rises,
- * at initialization and at the end of training, and the final training loss falls.
+ * Sankararaman et al. (2020), appendix A.1, fig. 6, and their Theorem 4.1: deep MLP-β-ℓ on MNIST
+ * with tanh or identity activations under Glorot or LeCun normal initialization. At a fixed
+ * (large) depth, the wider the net, the less its gradients conflict: the smallest cosine between
+ * two gradients rises, at initialization and at the end of training, and the final training loss
+ * falls.
  */
 const SMOKE_STEPS = 10;
 const SMOKE_DEPTH = 10;
-/** The paper fixes β = 300; on two cores a depth of 30 is what a width sweep with a rate search can afford. */
-const LAPTOP_DEPTH = 30;
+const SMOKE_CONFUSION: ConfusionProtocol = { initExamples: 50, endPairs: 10 };
+/**
+ * The paper fixes β = 300 because the width effect shows in nets deep enough to be "essentially
+ * untrainable for small widths": Theorem 4.1's bound on confusion grows with depth and shrinks
+ * with width, so in shallow nets every width trains and the widths' cosines differ by less than
+ * their seeds do (the former laptop depth, 30). β = 100 keeps that regime (width 10 barely
+ * trains there, as width 10–30 at β = 300 in the paper) and is the deepest at which three widths ×
+ * four families × two rates × three seeds fit the laptop budget: the step costs about β·ℓ², so
+ * width 300 at β = 100 alone would cost nine times the three widths below it together.
+ */
+const LAPTOP_DEPTH = 100;
+const LAPTOP_WIDTHS = [10, 30, 100];
+const LAPTOP_STEPS = 500;
 
 export const mlpWidthPreset: Preset = {
   id: 'c3-mlp-width',
   claim: 'At a fixed large depth, wider MLPs on MNIST have less gradient confusion (a higher minimum cosine between gradients) at initialization and at the end of training, and end training at a lower loss.',
-  source: 'seed 001 A.1 fig. 6; seed 000 Theorem 4.1',
+  source: 'Sankararaman et al. (2020), appendix A.1, fig. 6; Theorem 4.1',
   reading:
-    'One point per network (activation, initializer, width ℓ). The min cosine is the smallest cosine between the loss gradients of two examples (laptop and smoke: all pairs of a fixed set of training examples; paper: 1000 pairs of minibatches of 128); higher means less confusion. It should rise with ℓ in every family, at initialization and after training, while the final training loss falls. The figure against the size shows the last measurement (the end of training); the over-training figures start at initialization, and the criteria table gives both. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), while the figures show every rate tried.',
+    'One point per network (activation, initializer, width ℓ). At the end of training the min cosine is the paper’s: the smallest cosine between the loss gradients of two minibatches of 128, over many pairs (“min cosine (minibatch pairs)”); at initialization it is the check of Theorem 4.1, the smallest cosine between two examples’ gradients over all pairs of a fixed set (“min cosine (per-example gradients)”). Higher means less confusion; both should rise with ℓ in every family while the final training loss falls. A trend is judged by its slope against log ℓ with a margin of two standard errors over the seeds; runs that did not train are left out of the end-of-training cosine and counted. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), while the figures show every rate tried.',
   scales: {
     smoke: {
-      sweeps: { width: mlpSweep({ axis: 'width', values: [10, 30, 100, 300], fixed: SMOKE_DEPTH, data: { data: 'mnist' }, steps: SMOKE_STEPS, lr: 0.01, confusion: { n: 50 } }) },
-      scaledDown: `the 10,000 shipped MNIST digits; depth ${SMOKE_DEPTH} instead of 300, widths {10, 30, 100, 300}; ${SMOKE_STEPS} steps at a fixed lr 0.01 (no learning-rate search), one run each; confusion over all pairs of 50 fixed training examples (per-example, Definition 2.1) instead of 1000 minibatch pairs. Only the trend at initialization is judged: ${SMOKE_STEPS} steps are not the end of training.`,
+      sweeps: { width: mlpSweep({ axis: 'width', values: [10, 30, 100, 300], fixed: SMOKE_DEPTH, data: { data: 'mnist' }, steps: SMOKE_STEPS, lr: 0.01, confusion: SMOKE_CONFUSION }) },
+      scaledDown: `the 10,000 shipped MNIST digits; depth ${SMOKE_DEPTH} instead of 300, widths {10, 30, 100, 300}; ${SMOKE_STEPS} steps at a fixed lr 0.01 (no learning-rate search), one run each, so no trend clears a noise margin; ${confusionText(SMOKE_CONFUSION)}. The end-of-training trends are reported only: ${SMOKE_STEPS} steps are not the end of training.`,
     },
     laptop: {
       sweeps: {
-        width: mlpSweep({
-          axis: 'width',
-          values: [10, 30, 100, 300],
-          fixed: LAPTOP_DEPTH,
-          data: { data: 'mnist' },
-          steps: 500,
-          lr: LAPTOP_LR_SEARCH,
-          confusion: { n: 100 },
-        }),
+        width: mlpSweep({ axis: 'width', values: LAPTOP_WIDTHS, fixed: LAPTOP_DEPTH, data: { data: 'mnist' }, steps: LAPTOP_STEPS, lr: LAPTOP_LR_SEARCH, confusion: LAPTOP_CONFUSION }),
       },
-      scaledDown: `the 10,000 shipped MNIST digits (7,996 for training); depth ${LAPTOP_DEPTH} instead of 300 and widths {10, 30, 100, 300} instead of up to 1000; 500 steps (8 epochs) instead of 40,000; ${LAPTOP_LR_SEARCH_TEXT}; confusion over all pairs of 100 fixed training examples (per-example, Definition 2.1) instead of 1000 minibatch pairs.`,
+      scaledDown: `the 10,000 shipped MNIST digits (7,996 for training); depth ${LAPTOP_DEPTH} instead of 300 and widths {${LAPTOP_WIDTHS.join(', ')}} instead of {10, 30, 100, 300, 1000} (a net's step costs about depth × width², so these are what fits); ${LAPTOP_STEPS} steps (8 epochs) instead of 40,000; ${LAPTOP_LR_SEARCH_TEXT}; ${confusionText(LAPTOP_CONFUSION)}.`,
     },
     paper: {
       sweeps: {
         width: mlpSweep({ axis: 'width', values: [10, 30, 100, 300, 1000], fixed: 300, data: { data: 'mnist-full' }, steps: 40_000, lr: { rule: 'sankararaman-a1' }, confusion: PAPER_CONFUSION }),
       },
-      scaledDown:
-        'nothing: full MNIST (pass the IDX files with --set dataDir=DIR) in the 40,000/10,000/10,000 split, widths {10, 30, 100, 300, 1000} at depth 300, batch 128, 40,000 steps, the paper’s rule (10 runs per rate over {1, …, 1e-6}, at least 8 completed, lowest mean final training loss), 1000 minibatch pairs of 128 for the min cosine.',
+      scaledDown: `nothing: full MNIST (pass the IDX files with --set dataDir=DIR) in the 40,000/10,000/10,000 split, widths {10, 30, 100, 300, 1000} at depth 300, batch 128, 40,000 steps, the paper’s rule (10 runs per rate over {1, …, 1e-6}, at least 8 completed, lowest mean final training loss); ${confusionText(PAPER_CONFUSION)}.`,
     },
   },
   criteria(results, scale): CriterionResult[] {

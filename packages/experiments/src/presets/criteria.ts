@@ -69,7 +69,8 @@ export function atPickedRates(sweep: SweepResult): CellResult[] {
   const picks = sweep.lrPicks;
   if (picks === undefined) return cells;
   return cells.filter((cell) => {
-    const pick = picks.find((p) => Object.entries(p.point).every(([path, value]) => settingOf(cell, path) === value));
+    // Grid values may be objects (an optimizer spec): compared by content.
+    const pick = picks.find((p) => Object.entries(p.point).every(([path, value]) => canonicalJson(settingOf(cell, path)) === canonicalJson(value)));
     return pick !== undefined && pick.lr !== null && settingOf(cell, 'lr') === pick.lr;
   });
 }
@@ -187,6 +188,17 @@ export function maxRelativeGap(a: CellResult, b: CellResult, kind: string, field
     worst = worst === undefined || gap > worst ? gap : worst;
   }
   return worst;
+}
+
+/**
+ * The area under a run's log-loss curve per logged step: the mean of log₁₀ of its `train` records'
+ * losses. A speed measure: low when the loss gets low early, and a slow start counts in full.
+ * Undefined without a positive finite loss logged, or when one is not (a diverged run).
+ */
+export function meanLogLoss(cell: CellResult): number | undefined {
+  const losses = recordsOf(cell, 'train').map((r) => numberField(r, 'loss'));
+  if (losses.length === 0 || losses.some((l) => l === undefined || l <= 0)) return undefined;
+  return mean(losses.map((l) => Math.log10(l!)));
 }
 
 /** The first logged step at which a `train` record's loss is at most `target` (undefined: never, or no cell). */

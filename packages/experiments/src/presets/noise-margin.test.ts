@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config';
 import { splitByTraining } from './criteria';
-import { compareGroups, judgeEffect, logSlope, meanAndError, seedTrendCriterion, settingValues } from './noise-margin';
+import { compareGroups, compareTrends, judgeEffect, logSlope, meanAndError, seedTrendCriterion, settingValues } from './noise-margin';
 import type { CellResult } from './preset';
 
 /** A completed run at depth `depth` (seed `seed`) whose end-of-training min cosine is `minCos`. */
@@ -79,6 +79,19 @@ describe('noise margins', () => {
     expect(compareGroups([1, 2, 3], [4, 5, 6], 'rises').verdict).toBe('fail');
     expect(compareGroups([1, 5, 9], [2, 6, 10], 'falls').verdict).toBe('inconclusive');
     expect(compareGroups([1, 2], [4, 5, 6], 'falls').verdict).toBe('inconclusive');
+  });
+
+  it('compares two trends by the difference of their slopes', () => {
+    // Slopes 2 and −2, each with SE 1/√7: the difference 4 has SE √(2/7) ≈ 0.53, 7.5 SE.
+    const rising = settingValues(runs(2, 1), 'archOptions.depth', read);
+    const falling = settingValues(runs(-2, 1), 'archOptions.depth', read);
+    const c = compareTrends(rising, falling, 'rises');
+    expect(c.difference).toBeCloseTo(4, 12);
+    expect(c.standardError).toBeCloseTo(Math.sqrt(2 / 7), 12);
+    expect(c.verdict).toBe('pass');
+    expect(compareTrends(rising, falling, 'falls').verdict).toBe('fail');
+    expect(compareTrends(rising, settingValues(runs(1.5, 10), 'archOptions.depth', read), 'rises').verdict).toBe('inconclusive');
+    expect(compareTrends(rising, falling.slice(0, 2), 'rises')).toMatchObject({ verdict: 'inconclusive', why: expect.stringContaining('only 2 settings') });
   });
 
   it('a run whose final loss stayed near chance is not trained', () => {

@@ -137,3 +137,18 @@ export function compareGroups(a: readonly number[], b: readonly number[], direct
   if (Math.min(a.length, b.length) < MIN_SEEDS) return { verdict: 'inconclusive', difference, standardError, why: `${Math.min(a.length, b.length)} runs on a side; the noise needs ${MIN_SEEDS}` };
   return { verdict: judgeEffect(difference, standardError, direction), difference, standardError };
 }
+
+/**
+ * Whether trend `a` rises faster with the swept size than trend `b` (`rises`) or slower
+ * (`falls`): the difference of their log-slopes with standard error √(SE_a² + SE_b²), the two
+ * fits being independent runs. Inconclusive unless both have 3 settings of `MIN_SEEDS` seeds.
+ */
+export function compareTrends(a: readonly SettingValues[], b: readonly SettingValues[], direction: Direction): { verdict: Verdict; difference: number; standardError: number; why?: string } {
+  const fa = logSlope(a);
+  const fb = logSlope(b);
+  const difference = fa.slope - fb.slope;
+  const standardError = Math.sqrt(fa.standardError ** 2 + fb.standardError ** 2);
+  const short = [a, b].map((s) => trendVerdict(s, 'rises').why).find((why) => why !== undefined);
+  if (short !== undefined) return { verdict: 'inconclusive', difference, standardError, why: short };
+  return { verdict: judgeEffect(difference, standardError, direction), difference, standardError };
+}
