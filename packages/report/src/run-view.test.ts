@@ -57,13 +57,13 @@ describe('loadRuns', () => {
 
   it('keeps cells that have not run in the table and out of the figures', async () => {
     const sweep = { name: 's', cells: [{ id: 'done', overrides: { lr: 0.1 }, seed: 0 }, { id: 'missing', overrides: { lr: 0.2 }, seed: 0 }] };
-    const source = memorySource({ done: { status: 'completed', config: config(1, 0), records: [{ kind: 'train', step: 10, epoch: 0, loss: 1 }] } });
+    const source = memorySource({ done: { status: 'completed', config: config(1, 0), records: [{ kind: 'train', step: 10, epoch: 0, loss: 1 }, { kind: 'train', step: 20, epoch: 0, loss: 0.5 }] } });
     const report = buildReport(await loadRuns(source, { sweep }), { title: 't', sweep });
     expect(report.runs.map((r) => [r.id, r.status])).toEqual([
       ['done', 'completed'],
       ['missing', 'absent'],
     ]);
-    expect(datasetOf<{ run: string }>(report.figures[0]!.spec, 'points').map((p) => p.run)).toEqual(['done']);
+    expect(datasetOf<{ run: string }>(report.figures[0]!.spec, 'points').map((p) => p.run)).toEqual(['done', 'done']);
   });
 
   it("reads experiments' own memory store", async () => {
@@ -74,5 +74,13 @@ describe('loadRuns', () => {
     await writer.close();
     const [run] = await loadRuns(store);
     expect([run!.id, run!.status, run!.seed, run!.setting, run!.info?.model.paramCount, run!.records.length]).toEqual(['a', 'running', 5, 'MLP-2-8', 99, 1]);
+  });
+
+  it('draws no curve from a single point, and says Gaussian where the config says strategy-4.1', async () => {
+    const sweep = { name: 's', cells: [{ id: 'one', overrides: { 'archOptions.init.name': 'strategy-4.1' }, seed: 0 }] };
+    const source = memorySource({ one: { status: 'completed', config: config(1, 0), records: [{ kind: 'train', step: 10, epoch: 0, loss: 1 }] } });
+    const runs = await loadRuns(source, { sweep });
+    expect(runs[0]!.setting).toBe('name=Gaussian (Strategy 4.1)');
+    expect(buildReport(runs, { title: 't', sweep }).figures.map((f) => f.id)).not.toContain('training-loss');
   });
 });

@@ -74,8 +74,19 @@ function varyingKeys(configs: readonly Record<string, SettingValue>[]): string[]
   return [...keys].filter((k) => new Set(configs.map((c) => JSON.stringify(c[k] ?? null))).size > 1).sort();
 }
 
+/**
+ * Swept values as a reader of the papers knows them, where the config's name is a code: the
+ * legend says "Gaussian", not the name of the initialization strategy's section.
+ */
+const readerNames: Readonly<Record<string, string>> = {
+  'strategy-4.1': 'Gaussian (Strategy 4.1)',
+  orthogonal: 'orthogonal',
+  'du-mlp': 'fully connected (Du et al.)',
+  'du-resnet': 'ResNet (Du et al.)',
+};
+
 export function settingLabel(settings: Readonly<Record<string, SettingValue>>, fallback: string): string {
-  const parts = Object.entries(settings).map(([k, v]) => `${shortKey(k)}=${String(v)}`);
+  const parts = Object.entries(settings).map(([k, v]) => `${shortKey(k)}=${typeof v === 'string' ? (readerNames[v] ?? v) : String(v)}`);
   return parts.length > 0 ? parts.join(', ') : fallback;
 }
 
