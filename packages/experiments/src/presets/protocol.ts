@@ -1,4 +1,4 @@
-import { lrSearchGrid, type LrSearch } from '../lr-search';
+import { lrSearchGrid, lrSearchRuns, type LrSearch } from '../lr-search';
 import type { Preset, PresetScale, PresetSweep } from './preset';
 
 /**
@@ -52,7 +52,15 @@ const aspects: ReadonlyArray<[string, Aspect]> = [
       return base(s, 'lr') !== undefined ? `fixed lr = ${text(base(s, 'lr'))}` : 'the config default';
     },
   ],
-  ['seeds', (s) => (Array.isArray(s['seeds']) ? `${(s['seeds'] as unknown[]).length}` : '1')],
+  [
+    'seeds',
+    (s) => {
+      // A searched rate runs the rule's number of seeds per rate; otherwise the sweep's seeds.
+      const search = s['lrSearch'] as LrSearch | undefined;
+      if (search !== undefined) return `${lrSearchRuns(search)} per rate`;
+      return Array.isArray(s['seeds']) ? `${(s['seeds'] as unknown[]).length}` : '1';
+    },
+  ],
   ['statistic', (s) => metricsOf(s).map((x) => Object.entries(x).filter(([k]) => k !== 'every' && k !== 'start' && k !== 'end').map(([k, v]) => (k === 'name' ? text(v) : `${k} ${text(v)}`)).join(' ')).join('; ') || 'training loss only'],
 ];
 
