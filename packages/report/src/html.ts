@@ -33,7 +33,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.id, td.num { white-space: nowrap; }
 table.criteria, table.protocol { width: 100%; max-width: 1400px; }
 table.criteria td, table.protocol td { overflow-wrap: anywhere; }
-table.criteria td.verdict { white-space: nowrap; font-weight: bold; }
+table.criteria td.verdict, table.protocol td.mark { white-space: nowrap; font-weight: bold; }
+table.protocol { table-layout: fixed; } table.protocol col.aspect { width: 8rem; } table.protocol col.mark { width: 5rem; }
+table.protocol tr.differs td.mark { color: #9a6700; }
 details.runs > summary { cursor: pointer; font-size: 1.2rem; margin-top: 2rem; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(640px, 1fr)); gap: 0 2rem; }
 figure { margin: 1.5rem 0 2rem; } figure.wide { grid-column: 1 / -1; } figure svg { max-width: 100%; height: auto; }
@@ -118,9 +120,9 @@ function criteriaSection(criteria: ReportModel['criteria']): string {
 function protocolSection(protocol: ReportModel['protocol']): string {
   if (protocol === null) return '';
   const rows = protocol.rows.map(
-    (r) => `<tr${r.differs ? ' class="differs"' : ''}><th>${escapeHtml(r.aspect)}</th><td>${escapeHtml(r.paper)}</td><td>${escapeHtml(r.thisScale)}</td><td>${r.differs ? 'differs' : 'same'}</td></tr>`,
+    (r) => `<tr${r.differs ? ' class="differs"' : ''}><th>${escapeHtml(r.aspect)}</th><td>${escapeHtml(r.paper)}</td><td>${escapeHtml(r.thisScale)}</td><td class="mark">${r.differs ? 'differs' : 'same'}</td></tr>`,
   );
-  return `<h2>Protocol: the paper against this scale</h2><table class="protocol"><thead><tr><th></th><th>paper scale</th><th>${escapeHtml(protocol.scale)} (this report)</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h2>Protocol: the paper against this scale</h2><table class="protocol"><colgroup><col class="aspect"><col><col><col class="mark"></colgroup><thead><tr><th></th><th>paper scale</th><th>${escapeHtml(protocol.scale)} (this report)</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function measurementsSection(measurements: ReportModel['measurements']): string {
