@@ -32,7 +32,10 @@ describe('a preset report (c13 at smoke, width 32)', () => {
       ],
       jobs: 1,
     });
-    criteria = result.criteria;
+    // Plus one criterion with a measured text as long as c2's (per-setting values of four depths),
+    // which a non-wrapping column would push the verdict off the screen with.
+    const long = Array.from({ length: 8 }, (_, i) => `β ${3 * (i + 1)}: -0.${300 + i} ± 0.0${40 + i} (3)`).join(', ');
+    criteria = [...result.criteria, { name: 'a long measurement', verdict: 'inconclusive', measured: `slope -0.308 ± 0.0945 per decade (-3.25 SE); ${long}`, figure: result.criteria[0]!.figure! }];
     written = await writeReport(
       result.sweepDirs.map((s) => s.dir),
       { out: join(dir, 'report'), png: false, criteria, protocol: presetProtocol(preset, 'smoke') },
