@@ -33,3 +33,24 @@ describe('buildReport, minibatch-pair cosines over training', () => {
     expect(ids.filter((id) => id.includes('over-training'))).toEqual([]);
   });
 });
+
+describe('buildReport, the data bound beside a min cosine', () => {
+  it('draws −max |cos(xᵢ, xⱼ)| of each run’s inputs in the min-cosine figure', () => {
+    const runs = [2, 8].map((depth, i): ReportRun => ({
+      ...runWith([
+        { kind: 'confusion', step: 0, epoch: 0, minCos: -0.3 - i / 10 },
+        { kind: 'data-geometry', step: 0, epoch: 0, maxAbsCosine: 0.5 + i / 10 },
+      ] as unknown as RunRecord[]),
+      id: `d${depth}`,
+      settings: { 'archOptions.depth': depth },
+      setting: `depth=${depth}`,
+    }));
+    const figure = buildReport(runs, { title: 't' }).figures.find((f) => f.id === 'min-cosine-vs-depth');
+    const values = (figure?.spec as { datasets?: { values?: Array<{ series: string; x: number; value: number }> } }).datasets?.values ?? [];
+    expect(values.filter((v) => v.series.startsWith('data bound')).map((v) => [v.x, v.value])).toEqual([
+      [2, -0.5],
+      [8, -0.6],
+    ]);
+    expect(figure?.caption).toContain('−max |cos(xᵢ, xⱼ)|');
+  });
+});

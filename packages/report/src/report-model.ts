@@ -9,7 +9,7 @@ import { weightMovementSpec } from './charts/weight-movement';
 import { aboveOptimum } from './excess-loss';
 import { gridPointLabel, runsAtPickedRates, type LrPickView } from './lr-picks';
 import { measurementFigure, measurementRows, type MeasurementView } from './measurement';
-import { lastOfKind, recordsOfKind } from './records';
+import { finiteField, lastOfKind, recordsOfKind } from './records';
 import { settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
 import type { SweepManifest } from './source';
 import { populationGramFigures } from './population-figures';
@@ -130,6 +130,17 @@ function without(settings: Readonly<Record<string, SettingValue>>, key: string):
   return rest;
 }
 
+const DATA_BOUND = 'data bound −max |cos(xᵢ, xⱼ)|';
+
+/** −max |cos(xᵢ, xⱼ)| of each run's inputs (its `data-geometry` record), as a series of a swept figure. */
+function dataBound(runs: readonly ReportRun[], key: string): SweptValue[] {
+  return runs.flatMap((r) => {
+    const cos = finiteField(lastOfKind(r.records, 'data-geometry'), 'maxAbsCosine');
+    const x = r.settings[key];
+    return cos === undefined || typeof x !== 'number' ? [] : [{ run: `${r.id}-data`, series: DATA_BOUND, seed: r.seed, x, value: -cos }];
+  });
+}
+
 function sweptFigures(runs: readonly ReportRun[]): Figure[] {
   const figures: Figure[] = [];
   for (const key of numericSweptKeys(runs)) {
@@ -142,12 +153,16 @@ function sweptFigures(runs: readonly ReportRun[]): Figure[] {
         if (value !== undefined) values.push({ run: r.id, series: settingLabel(without(r.settings, key), 'all runs'), seed: r.seed, x: r.settings[key] as number, value });
       }
       if (values.length === 0) continue;
+      // A min cosine is bounded below by the data itself where the runs measured it (exact for
+      // orthogonal square layers, Sankararaman et al. (2020) §6): draw −max |cos(xᵢ, xⱼ)| beside it.
+      const bound = stat.id.endsWith('min-cosine') ? dataBound(runs, key) : [];
+      values.push(...bound);
       const positive = values.every((v) => v.value > 0);
       const seeds = new Set(values.map((v) => v.seed)).size;
       figures.push({
         id: `${stat.id}-vs-${shortKey(key)}`.replace(/[^a-z0-9-]+/gi, '-'),
         title: `${stat.title} against ${shortKey(key)}`,
-        caption: `${stat.title[0]!.toUpperCase()}${stat.title.slice(1)}: ${stat.meaning}, against the swept ${key}. Dots: one run each (${seeds} seed${seeds === 1 ? '' : 's'}); line and band: mean ± sample standard deviation over the runs at each value (seeds, and data draws when the data seed is swept); one colour per setting of the other swept keys.`,
+        caption: `${stat.title[0]!.toUpperCase()}${stat.title.slice(1)}: ${stat.meaning}, against the swept ${key}.${bound.length > 0 ? ` “${DATA_BOUND}”: the most negative cosine the inputs allow, −max |cos(xᵢ, xⱼ)| over the measured examples (the \`data-geometry\` record).` : ''} Dots: one run each (${seeds} seed${seeds === 1 ? '' : 's'}); line and band: mean ± sample standard deviation over the runs at each value (seeds, and data draws when the data seed is swept); one colour per setting of the other swept keys.`,
         spec: sweptStatisticSpec(values, { keyTitle: shortKey(key), statisticTitle: stat.title, logY: stat.logY === true && positive }),
       });
     }
