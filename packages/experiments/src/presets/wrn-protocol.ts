@@ -127,6 +127,9 @@ export function wrnSweep(p: WrnProtocol, data: ImageDataName, arch: 'cnn' | 'wrn
   };
 }
 
+/** Each data set's classes (its chance loss is ln of it). */
+export const IMAGE_CLASSES: Readonly<Record<ImageDataName, number>> = { 'fashion-mnist': 10, cifar10: 10, cifar100: 100 };
+
 /** The data sets a protocol runs on, each with the suffix its sweep keys get (none for the first). */
 export function protocolDataSets(p: WrnProtocol): Array<{ data: ImageDataName; suffix: string }> {
   return [{ data: p.data, suffix: '' }, ...(p.alsoOn !== undefined ? [{ data: p.alsoOn, suffix: `-${p.alsoOn}` }] : [])];
