@@ -73,7 +73,7 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   }
   for (const t of trends) {
     const name = `${t.v.label}${on}: the min cosine between minibatch gradients ${t === both ? 'against depth (the paper: stays relatively high; reported, not judged)' : 'falls with depth'}`;
-    const c = seedTrendCriterion({ name, cells: ofVariant(trained, t.v), path: DEPTH, read: minCos, direction: 'falls', symbol: 'β', figure, note: `${ofVariant(notTrained, t.v).length} not trained` });
+    const c = seedTrendCriterion({ name, cells: ofVariant(trained, t.v), path: DEPTH, read: minCos, direction: 'falls', symbol: 'β', figure, note: `${ofVariant(notTrained, t.v).length} not trained`, excluded: ofVariant(notTrained, t.v).length });
     out.push(t === both ? { ...c, verdict: 'reported', expected: 'stays high' } : c);
   }
   const deepest = Math.max(...cells.map((c) => settingOf(c, DEPTH) as number));
