@@ -1,5 +1,5 @@
 import { ADADELTA_DEFAULTS } from '@overparam/core';
-import { atPickedRates, completed, fmt, meanLogLoss, settingOf, stepsToLoss, sweepOf } from './criteria';
+import { atPickedRates, completed, fmt, groupBy, mean, meanLogLoss, settingOf, stepsToLoss, sweepOf } from './criteria';
 import { compareGroups, describeSetting, MIN_SEEDS, NOISE_MARGIN, seedTrendCriterion } from './noise-margin';
 import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, standIn, type AroraData } from './arora-regression';
 import { canonicalJson } from '../sweep';
@@ -88,6 +88,21 @@ function modelRuns(cells: readonly CellResult[], path: string, value: unknown): 
   return cells.filter((c) => canonicalJson(settingOf(c, path)) === canonicalJson(value));
 }
 
+/**
+ * A model's runs at its rate: the rule's pick, or, when no rate of the grid reached the target
+ * within the horizon (AdaDelta at ε = 1e-8 starts slowly), the rate whose runs have the lowest
+ * mean area under the log-loss curve — still "its best rate of the grid", and saying so.
+ */
+function atBestRate(picked: readonly CellResult[], all: readonly CellResult[]): { runs: CellResult[]; fallback: boolean } {
+  if (picked.length > 0) return { runs: [...picked], fallback: false };
+  let best: { lr: unknown; area: number } | undefined;
+  for (const [lr, group] of groupBy(completed(all), 'lr')) {
+    const areas = group.flatMap((c) => meanLogLoss(c) ?? []);
+    if (areas.length > 0 && (best === undefined || mean(areas) < best.area)) best = { lr, area: mean(areas) };
+  }
+  return { runs: best === undefined ? [] : completed(all).filter((c) => settingOf(c, 'lr') === best.lr), fallback: best !== undefined };
+}
+
 /** One model's speed over its runs: the mean log₁₀ loss (± SE over seeds), its picked rate and each run's steps to the target. */
 function describeModel(label: string, runs: readonly CellResult[], target: number): string {
   const areas = runs.flatMap((c) => meanLogLoss(c) ?? []);
@@ -122,16 +137,17 @@ export const vsAdaptiveOptimizersPreset: Preset = {
     const target = SCALES[scale].target;
     const gd = atPickedRates(sweepOf(results, 'gd'));
     const adaptive = atPickedRates(sweepOf(results, 'adaptive'));
-    const deep = modelRuns(gd, 'archOptions.depth', OVERPARAMETERIZED_DEPTH);
+    const deep = atBestRate(modelRuns(gd, 'archOptions.depth', OVERPARAMETERIZED_DEPTH), modelRuns(sweepOf(results, 'gd').cells, 'archOptions.depth', OVERPARAMETERIZED_DEPTH)).runs;
     const areas = (runs: readonly CellResult[]) => runs.flatMap((c) => meanLogLoss(c) ?? []);
     const deepLabel = `depth-${OVERPARAMETERIZED_DEPTH} GD`;
+    const allAdaptive = sweepOf(results, 'adaptive').cells;
     for (const spec of ADAPTIVE) {
-      const other = modelRuns(adaptive, 'optimizer', spec);
+      const { runs: other, fallback } = atBestRate(modelRuns(adaptive, 'optimizer', spec), modelRuns(allAdaptive, 'optimizer', spec));
       const c = compareGroups(areas(deep), areas(other), 'falls');
       out.push({
         name: `${deepLabel} converges faster than ${spec.name} on the single layer, each at its picked rate: a lower area under the log-loss curve`,
         verdict: c.verdict,
-        measured: `${deepLabel} − ${spec.name}: ${fmt(c.difference)} ± ${fmt(c.standardError)} in mean log₁₀ loss${c.why !== undefined ? ` (${c.why})` : ''}; ${describeModel(deepLabel, deep, target)}; ${describeModel(spec.name, other, target)}`,
+        measured: `${deepLabel} − ${spec.name}: ${fmt(c.difference)} ± ${fmt(c.standardError)} in mean log₁₀ loss${c.why !== undefined ? ` (${c.why})` : ''}; ${describeModel(deepLabel, deep, target)}; ${describeModel(spec.name, other, target)}${fallback ? ` (no rate reached ${target}: the rate with the lowest area)` : ''}`,
         expected: `< 0 by more than ${NOISE_MARGIN} SE`,
         figure: 'training-loss-at-picked-lr',
       });

@@ -1,7 +1,7 @@
 import { atPickedRates, chanceLoss, completed, fmt, groupBy, NOT_TRAINED_FRACTION, passIf, splitByTraining, sweepOf } from './criteria';
 import { seedTrendCriterion } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
-import { cosineSpread, cosineValues, finalLoss, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type WrnProtocol } from './wrn-protocol';
+import { cosineSpread, cosineValues, finalLoss, IMAGE_CLASSES, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type ImageDataName, type WrnProtocol } from './wrn-protocol';
 
 /**
  * Seed 000 §7 (figs. 2–3) and seed 001 A.2–A.5 (figs. 7–14): CNN-β-ℓ (the Wide ResNet without
@@ -85,12 +85,12 @@ function studyCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   const symbol = axis === 'depth' ? 'β' : 'ℓ';
   const short = a.path.slice(a.path.lastIndexOf('.') + 1);
   // The end-of-training cosines of a run still near chance are those of its start: left out, and counted.
-  const classes = data === 'cifar100' ? 100 : 10;
+  const classes = IMAGE_CLASSES[(data ?? protocol(scale).data) as ImageDataName];
   const { trained, notTrained } = splitByTraining(cells, classes);
   const note = `${notTrained.length} of ${cells.length} runs not trained (final loss ≥ ${fmt(NOT_TRAINED_FRACTION * chanceLoss(classes))}) left out`;
-  const minCosCriterion = seedTrendCriterion({ name: `${what}: the min cosine between minibatch gradients ${a.minCos} as the ${axis} grows`, cells: trained, path: a.path, read: minCos, direction: a.minCos, symbol, figure: `minibatch-min-cosine-vs-${short}`, note });
+  const minCosCriterion = seedTrendCriterion({ name: `${what}: the min cosine between minibatch gradients ${a.minCos} as the ${axis} grows`, cells: trained, path: a.path, read: minCos, direction: a.minCos, symbol, figure: `minibatch-min-cosine-vs-${short}`, note, excluded: notTrained.length });
   const lossCriterion = seedTrendCriterion({ name: `${what}: the final training loss ${a.loss} as the ${axis} grows`, cells, path: a.path, read: finalLoss, direction: a.loss, symbol, figure: `final-train-loss-vs-${short}` });
-  const spreadCriterion = seedTrendCriterion({ name: `${what}: the cosines spread ${a.spread === 'rises' ? 'wider' : 'narrower'} around 0 (std of the KDE's sample) as the ${axis} grows`, cells: trained, path: a.path, read: cosineSpread, direction: a.spread, symbol, figure: 'cosine-density', note });
+  const spreadCriterion = seedTrendCriterion({ name: `${what}: the cosines spread ${a.spread === 'rises' ? 'wider' : 'narrower'} around 0 (std of the KDE's sample) as the ${axis} grows`, cells: trained, path: a.path, read: cosineSpread, direction: a.spread, symbol, figure: 'cosine-density', note, excluded: notTrained.length });
   const samples = [...groupBy(cells, a.path)].map(([setting, group]) => ({ setting, cosines: group.flatMap(cosineValues) }));
   const shortSamples = samples.filter((s) => s.cosines.length < 2 || s.cosines.some((v) => v < -1 - 1e-6 || v > 1 + 1e-6));
   const endOfTraining = `the paper measures after 200 epochs; ${protocol('smoke').steps} steps from initialization say nothing about it`;

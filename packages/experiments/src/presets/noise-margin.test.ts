@@ -68,6 +68,8 @@ describe('noise margins', () => {
     const twoSettings = runs(2, 1).filter((c) => settingOfDepth(c) < 100);
     expect(trendOf(twoSettings, 'rises')).toMatchObject({ verdict: 'inconclusive', measured: expect.stringContaining('only 2 settings') });
     expect(trendOf([], 'rises').verdict).toBe('fail');
+    // Every run left out as not trained: a result (nothing trained), not a broken measurement.
+    expect(seedTrendCriterion({ name: 't', cells: [], path: 'archOptions.depth', read, direction: 'rises', symbol: 'β', excluded: 9 })).toMatchObject({ verdict: 'inconclusive', measured: 'no run left to measure' });
   });
 
   it("compares two groups by Welch's standard error", () => {

@@ -96,6 +96,8 @@ export interface TrendOptions {
   readonly figure?: string;
   /** Appended to the measured column (e.g. how many cells were left out as not trained). */
   readonly note?: string;
+  /** Runs left out of `cells` before (not trained): when they were all, nothing measured is a result, not a failure. */
+  readonly excluded?: number;
 }
 
 /** The slope of a trend and whether it clears the noise, as the measured text and a verdict. */
@@ -117,7 +119,10 @@ export function seedTrendCriterion(options: TrendOptions): CriterionResult {
   const expected = `slope against log₁₀ ${options.symbol} ${options.direction === 'rises' ? '>' : '<'} 0 by more than ${NOISE_MARGIN} SE over ≥ ${MIN_SEEDS} seeds`;
   const figure = options.figure !== undefined ? { figure: options.figure } : {};
   const note = options.note !== undefined ? `; ${options.note}` : '';
-  if (settings.length === 0) return { name: options.name, verdict: 'fail', measured: `not measured in any run${note}`, expected, ...figure };
+  if (settings.length === 0) {
+    const allExcluded = options.cells.length === 0 && (options.excluded ?? 0) > 0;
+    return { name: options.name, verdict: allExcluded ? 'inconclusive' : 'fail', measured: `${allExcluded ? 'no run left to measure' : 'not measured in any run'}${note}`, expected, ...figure };
+  }
   const { verdict, slope, standardError, why } = trendVerdict(settings, options.direction);
   const perSetting = settings.map((s) => `${options.symbol} ${s.x}: ${describeSetting(s.values)}`).join(', ');
   const fit = Number.isFinite(standardError) ? `slope ${fmt(slope)} ± ${fmt(standardError)} per decade (${fmt(slope / standardError)} SE)` : `slope ${fmt(slope)} per decade`;

@@ -52,8 +52,9 @@ export const WRN_PROTOCOLS: Readonly<Record<PresetScale, WrnProtocol>> = {
   },
   // Near the end of training on the subset (600 steps of 32 are 37 epochs of 512 images; the
   // former 150 steps of 64 left every net at 0.99–2.02 against chance 2.30), three seeds for the
-  // noise margins, each model's rate by the paper's rule over two rates. Measured CPU per step of
-  // CNN-10-1 at batch 64 on the node backend: 0.13 s at 14×14, 0.06 s at 7×7; hence 7×7 and 32.
+  // noise margins, each model's rate by the paper's rule over two rates. Measured on the node
+  // backend, 60 steps of WRN-10-1 at batch 64 took 13.3 s of CPU at 14×14 and 8.8 s at 7×7, about
+  // 5 s of each being start-up: a step at 7×7 costs under half of one at 14×14; hence 7×7 and 32.
   laptop: {
     data: 'fashion-mnist',
     dataOptions: { trainSize: 512, validationSize: 0, testSize: 500, downscale: 4 },
@@ -126,6 +127,9 @@ export function wrnSweep(p: WrnProtocol, data: ImageDataName, arch: 'cnn' | 'wrn
     ...(typeof p.lr === 'number' ? {} : { lrSearch: { rule: 'sankararaman-a1', grid: [...p.lr.grid], runs: p.lr.runs, minCompleted: p.lr.minCompleted } }),
   };
 }
+
+/** Each data set's classes (its chance loss is ln of it). */
+export const IMAGE_CLASSES: Readonly<Record<ImageDataName, number>> = { 'fashion-mnist': 10, cifar10: 10, cifar100: 100 };
 
 /** The data sets a protocol runs on, each with the suffix its sweep keys get (none for the first). */
 export function protocolDataSets(p: WrnProtocol): Array<{ data: ImageDataName; suffix: string }> {
