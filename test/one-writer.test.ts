@@ -90,4 +90,20 @@ describe(`one writer per directory, as real processes (${testBackend})`, () => {
     expect(existsSync(join(out, 'lock.json'))).toBe(false);
     expect(JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8'))).toMatchObject({ name: 'pair' });
   });
+
+  it('Ctrl-C releases the lock with the checkpoint: nothing stale is left for the next writer', async () => {
+    const dir = join(root, 'interrupted');
+    // Far more steps than the test waits for: the signal lands mid-run on any machine.
+    const first = started(['train', '--arch', 'mlp', '--depth', '1', '--width', '8', '--data', 'synthetic', '--steps', '1000000', '--backend', testBackend, '--out', dir]);
+    try {
+      await waitFor(async () => /training MLP-1-8/.test(first.stderr()), HANG, 'the run to start training');
+      expect(existsSync(join(dir, 'lock.json'))).toBe(true);
+      first.child.kill('SIGINT');
+      expect((await first.done).code).toBe(130);
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    expect(existsSync(join(dir, 'lock.json'))).toBe(false);
+    expect(JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ outcome: 'aborted' });
+  });
 });
