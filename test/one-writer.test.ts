@@ -11,8 +11,10 @@ import { testBackend } from './setup-backend';
 const root = await mkdtemp(join(tmpdir(), 'overparam-one-writer-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-// Ceilings only catch hangs: each wait ends on an event (a line printed, a file written).
-const HANG = 180_000;
+// Ceilings only catch hangs: each wait ends on an event (a line printed, a file written). A test
+// starts two or three processes, each loading TensorFlow.js: minutes on a loaded 2-core machine.
+const HANG = 300_000;
+const TEST_CEILING = 900_000;
 
 /** `startCli` plus what the process has printed to stderr so far, to wait on. */
 function started(args: readonly string[]) {
@@ -42,7 +44,7 @@ function refusal(dir: string, pid: number, command: string): RegExp {
   return new RegExp(`^overparam: ${escape(dir)} is being written by pid ${pid} on this host since \\S+ \\(main\\.ts ${escape(command)}\\); wait for it to end or stop it \\(kill -INT ${pid}\\), then run again\\n$`);
 }
 
-describe(`one writer per directory, as real processes (${testBackend})`, () => {
+describe(`one writer per directory, as real processes (${testBackend})`, { timeout: TEST_CEILING }, () => {
   it('of two `train --resume R`, the second is refused naming the first, which completes with all its records', async () => {
     const config = { arch: 'mlp', archOptions: { depth: 1, width: 16 }, data: 'synthetic', steps: 200, batchSize: 16, logEvery: 5, checkpointEverySteps: 10, backend: testBackend };
     const reference = join(root, 'reference');
