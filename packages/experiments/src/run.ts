@@ -109,9 +109,10 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
   let checkpoint: TrainCheckpoint | undefined;
   if (resuming) {
     checkpoint = await store.loadCheckpoint(id);
+    // The summary goes first: a reader must never see an old summary beside records already cut back.
+    await store.clearSummary(id);
     // Records after the checkpoint (or all of them, with none) are written again as the run redoes those steps.
     await store.truncateRecords(id, checkpoint?.records ?? 0);
-    await store.clearSummary(id);
     const info = await store.readInfo(id);
     await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), { startedAt, fromStep: checkpoint?.step ?? 0 }] });
   } else {
