@@ -1,11 +1,11 @@
-import { mergeSweeps, sweepStore } from '@overparam/experiments/node';
+import { isStale, mergeSweeps, readLockHolder, sweepStore } from '@overparam/experiments/node';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sbatchWait, startLocalSlurm } from '../tools/slurm/local-slurm';
-import { completeLines, repoRoot, startCli } from './helpers/cli-process';
+import { completeLines, repoRoot, startCli, waitFor } from './helpers/cli-process';
 import { testBackend } from './setup-backend';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-sweeps-'));
@@ -64,8 +64,12 @@ describe(`sweeps as real processes (${testBackend})`, () => {
     })();
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
-    // Its workers notice their parent is gone and stop too; give them a moment.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Its workers notice their parent is gone and stop too; each cell's lock names its worker, so wait until none lives.
+    await waitFor(
+      async () => (await Promise.all((await readdir(runs)).map((id) => readLockHolder(join(runs, id))))).every((h) => h === undefined || isStale(h)),
+      60_000,
+      'the orphaned workers to stop',
+    );
     const store = sweepStore(killed);
     const statuses = await Promise.all((await store.list()).map((id) => store.status(id)));
     expect(statuses).toContain('running');

@@ -45,7 +45,8 @@ export async function recordsWithoutTimes(dir: string): Promise<string> {
   return (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).replace(/"seconds":[-0-9.e+]+/g, '"seconds":_');
 }
 
+/** summary.json without its timings; the records' checksum covers their `seconds`, so only their count is kept. */
 export async function summaryWithoutTimes(dir: string): Promise<Record<string, unknown>> {
-  const { seconds: _s, trainSeconds: _t, ...rest } = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
-  return rest;
+  const { seconds: _s, trainSeconds: _t, records, ...rest } = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+  return { ...rest, recordCount: (records as { count?: number } | undefined)?.count };
 }

@@ -22,8 +22,8 @@ export const EXIT_INTERRUPTED = 130;
 /** 128 + SIGTERM, for a run stopped by `kill` or a scheduler. */
 export const EXIT_TERMINATED = 143;
 
-/** Errors about the run directory, by the field (or flag) that chose it. */
-const RUN_DIRECTORY_ERRORS: Partial<Record<string, string>> = { RUN_EXISTS: 'outDir', RUN_MISMATCH: 'outDir', RUN_ABSENT: '--resume' };
+/** Errors about the run directory, by the field (or flag) that chose it. In the CLI, RUN_MISMATCH comes only from a --resume whose config.json was edited. */
+const RUN_DIRECTORY_ERRORS: Partial<Record<string, string>> = { RUN_EXISTS: 'outDir', RUN_MISMATCH: '--resume', RUN_ABSENT: '--resume' };
 
 /** Maps a config field (`archOptions.depth`) to the flag that sets it (`--depth`), if any. */
 export type FieldToFlag = (field: string) => string | undefined;
@@ -40,6 +40,8 @@ export function describeError(e: unknown, flagOf: FieldToFlag, verbose: boolean)
   if (e instanceof BackendUnavailableError) return { lines: [`overparam: --backend: ${e.message}`], code: EXIT_USAGE };
   // A run directory that holds another run, or none to resume: the directory flag was wrong.
   const directoryFlag = isOverparamError(e) ? RUN_DIRECTORY_ERRORS[e.code] : undefined;
+  // Another process writes the directory: the message names it and the directory; choose another, or wait.
+  if (isOverparamError(e) && e.code === 'RUN_LOCKED') return { lines: [`overparam: ${e.message}`], code: EXIT_USAGE };
   if (directoryFlag !== undefined) return { lines: [`overparam: ${flagOf(directoryFlag) ?? directoryFlag}: ${(e as Error).message}`], code: EXIT_USAGE };
   if (isOverparamError(e)) return { lines: [`overparam: ${e.message}`, ...(verbose && e.stack !== undefined ? [e.stack] : [])], code: EXIT_FAILURE };
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

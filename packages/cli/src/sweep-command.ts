@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
-import { REPORT_FLAG, REPORT_HELP, startLiveReport } from './live-report-option';
+import { REPORT_FLAG, REPORT_HELP, startLiveReport, type LiveReportHandle } from './live-report-option';
 import { stopOnSignals } from './run-signals';
 
 /** The example `overparam sweep --help` shows: the smallest useful sweep file. */
@@ -116,8 +116,9 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
       if (shardCount !== undefined && (!Number.isInteger(shardCount) || shardCount < 1)) throw new UsageError('--shard-count', `expected an integer ≥ 1, got '${String(options.shardCount)}'`);
       const shard = typeof options.shard === 'string' ? parseShard(options.shard) : shardFromEnvironment(process.env, shardCount);
       const signals = stopOnSignals(io, 'the sweep');
-      const live = startLiveReport(options.report, options.out, io);
+      let live: LiveReportHandle | undefined;
       try {
+        live = await startLiveReport(options.report, options.out, io);
         const report = await runSweep(spec, {
           outDir: options.out,
           jobs,
@@ -136,6 +137,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
         done(signals.exitCode() ?? (report.failedCells.length > 0 ? EXIT_FAILURE : EXIT_OK));
       } finally {
         signals.dispose();
+        await live?.release();
       }
     });
 

@@ -6,7 +6,7 @@ import { parseSets, readConfigFile } from './config-file';
 import { EXIT_DIVERGED, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
-import { REPORT_FLAG, REPORT_HELP, startLiveReport } from './live-report-option';
+import { REPORT_FLAG, REPORT_HELP, startLiveReport, type LiveReportHandle } from './live-report-option';
 import { stopOnSignals } from './run-signals';
 import { helpText, toRunConfig, type FlagSpec } from './train-flags';
 
@@ -98,9 +98,10 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
 
     const { store, id } = runDirectory(outDir);
     const signals = stopOnSignals(io, 'the run');
-    const live = startLiveReport(options.report, outDir, io);
+    let live: LiveReportHandle | undefined;
     let progress: ProgressReporter | undefined;
     try {
+      live = await startLiveReport(options.report, outDir, io);
       const result = await run(config, {
         store,
         id,
@@ -123,6 +124,7 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
     } finally {
       progress?.stop();
       signals.dispose();
+      await live?.release();
     }
   });
 }

@@ -23,6 +23,10 @@ export type ErrorCode =
   | 'RUN_EXISTS'
   | 'RUN_ABSENT'
   | 'RUN_MISMATCH'
+  /** Another process is writing the run or sweep directory (its lock file names it). */
+  | 'RUN_LOCKED'
+  /** A run's files disagree with each other (records changed after its summary was written). */
+  | 'RUN_CORRUPT'
   | 'CHECKPOINT_CORRUPT'
   | 'SWEEP_INVALID'
   | 'PRESET_UNKNOWN';

@@ -1,4 +1,5 @@
 import { OverparamError, type NamedArray, type TrainCheckpoint } from '@overparam/core';
+import type { RunConfig } from './config';
 
 /**
  * How a checkpoint is laid out as bytes: a JSON manifest and one binary file of tensors. The
@@ -25,16 +26,30 @@ export interface CheckpointManifest {
   readonly weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: 'float32' | 'int32' }> }>;
   /** The loop's state but the tensors; absent in a weights-only checkpoint (`overparam measure`'s). */
   readonly train?: Omit<TrainCheckpoint, 'tensors'>;
+  /**
+   * The resolved config the run was trained with, and its hash (`configHash`), so a resume whose
+   * config.json was edited since is refused (see run-integrity.ts). Absent in older checkpoints.
+   */
+  readonly runConfig?: { readonly hash: string; readonly values: RunConfig };
 }
 
-/** FNV-1a over the bytes, 32 bits in hex: catches torn and altered files, cheaply and everywhere. */
-export function checksum(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
+/** FNV-1a's starting state; `fnv1a` continues a state over more bytes, so a file can be hashed as it grows. */
+export const FNV1A_START = 0x811c9dc5;
+
+export function fnv1a(bytes: Uint8Array, state: number = FNV1A_START): number {
+  let h = state;
   for (let i = 0; i < bytes.length; i++) {
     h ^= bytes[i]!;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h.toString(16).padStart(8, '0');
+  return h;
+}
+
+export const hex32 = (h: number) => h.toString(16).padStart(8, '0');
+
+/** FNV-1a over the bytes, 32 bits in hex: catches torn and altered files, cheaply and everywhere. */
+export function checksum(bytes: Uint8Array): string {
+  return hex32(fnv1a(bytes));
 }
 
 function littleEndianBytes(a: NamedArray): Uint8Array {
@@ -47,7 +62,7 @@ function littleEndianBytes(a: NamedArray): Uint8Array {
 /** A checkpoint as a manifest and the bytes of its tensors file. */
 export function encodeCheckpoint(
   tensors: readonly NamedArray[],
-  options: { modelName: string; step: number; tensorsFile: string; train?: Omit<TrainCheckpoint, 'tensors'> },
+  options: { modelName: string; step: number; tensorsFile: string; train?: Omit<TrainCheckpoint, 'tensors'>; runConfig?: CheckpointManifest['runConfig'] },
 ): { manifest: CheckpointManifest; bytes: Uint8Array } {
   const parts = tensors.map(littleEndianBytes);
   const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -66,6 +81,7 @@ export function encodeCheckpoint(
     tensorsChecksum: checksum(bytes),
     weightsManifest: [{ paths: [options.tensorsFile], weights: tensors.map((t) => ({ name: t.name, shape: [...t.shape], dtype: t.dtype })) }],
     ...(options.train === undefined ? {} : { train: options.train }),
+    ...(options.runConfig === undefined ? {} : { runConfig: options.runConfig }),
   };
   return { manifest, bytes };
 }

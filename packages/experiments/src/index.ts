@@ -5,7 +5,9 @@ export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode } 
 export { finiteOrNull, type RunSummary, type RunOutcome } from './summary';
 export { memoryStore } from './store/memory';
 export { RUN_FILES } from './store/run-files';
-export { runStatuses, type RunStore, type RunStatus, type RunInfo, type RecordWriter } from './store/types';
+export { runStatuses, type RunStore, type RunStatus, type RunInfo, type RecordWriter, type RunLock } from './store/types';
+export { recordsMismatch, type RecordsDigest } from './store/records-digest';
+export { configHash } from './run-integrity';
 export {
   CHECKPOINT_FORMAT,
   encodeCheckpoint,

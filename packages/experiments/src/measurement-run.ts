@@ -4,7 +4,7 @@ import { encodeCheckpoint } from './checkpoint-format';
 import { parseRunConfig, type RunConfig } from './config';
 import { measure, measureMetrics, type Measurement } from './measure';
 import { prepareRun, type PreparedRun } from './prepare';
-import type { RunStore } from './store/types';
+import type { RunLock, RunStore } from './store/types';
 
 /**
  * A measurement run: one metric of a model (at initialization, or with weights from a
@@ -114,10 +114,13 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
   const started = Date.now();
   // A measurement takes no training steps: the training batch size only matters to minibatch-confusion, which checks its own pairs.
   const run = await prepareRun({ ...config, steps: 0 });
+  const { store, id } = options;
+  let lock: RunLock | undefined;
   try {
     if (options.weights !== undefined) loadWeights(run, options.weights.tensors, options.weights.source);
+    // One writer per directory, taken once the inputs are checked and before the measuring starts.
+    lock = await store.lock(id);
     const m = await measure(run, { ...spec, batchSize: run.trainConfig.batchSize, seed: config.seed });
-    const { store, id } = options;
     await store.clearArtifacts(id, MEASUREMENT_FILES);
     const files: string[] = ['measure.json'];
     for (const [name, data] of examplesFiles(run.data.name, m)) {
@@ -151,5 +154,6 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
     return summary;
   } finally {
     run.model.dispose();
+    await lock?.release();
   }
 }

@@ -1,7 +1,8 @@
 import { OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
 import { parseRunConfig, stepBatchSize, type RunConfig } from './config';
 import { prepareRun, type PreparedRun } from './prepare';
-import type { RunInfo, RunStatus, RunStore } from './store/types';
+import { checkCheckpointConfig, checkEndedRecords, differingKeys } from './run-integrity';
+import type { RunInfo, RunLock, RunStatus, RunStore } from './store/types';
 import { failedSummary, finiteOrNull, type RunSummary } from './summary';
 
 /** What `run` tells its caller once everything is checked and the run is about to train. */
@@ -44,12 +45,6 @@ export interface RunResult {
 
 const ENDED: readonly RunStatus[] = ['completed', 'diverged'];
 
-/** The differing top-level keys of two configs, for "this is not the run you stored" errors. */
-function differingKeys(a: RunConfig, b: RunConfig): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]));
-}
-
 /**
  * A run: validated config → store. Checks everything (config, backend, data, model) before a
  * byte is written; trains with checkpoints on the config's schedule; evaluates; writes the
@@ -58,34 +53,50 @@ function differingKeys(a: RunConfig, b: RunConfig): string[] {
  *
  * A diverged run is a result (`diverged`, with the reason); an error is recorded as `failed`
  * in the summary, when the store still takes writes, and then thrown.
+ *
+ * One writer per run: the run is locked (`store.lock`) from before its first write to its end,
+ * so a second `run` of the same id, here or in another process, is refused with RUN_LOCKED. A
+ * resume is refused when config.json was edited since the checkpoint (RUN_MISMATCH), and an
+ * ended run whose records are not the ones its summary counted is RUN_CORRUPT.
  */
 export async function run(input: unknown, options: RunOptions): Promise<RunResult> {
   const { store, id } = options;
   const mode = options.resume ?? 'never';
   const config = parseRunConfig(input);
-  const status = await store.status(id);
-  if (status !== 'absent' && mode === 'never') {
-    throw new OverparamError('RUN_EXISTS', `${store.where(id)} already holds a run (${status}); continue it with --resume, or choose another directory`);
+  const before = await store.status(id);
+  if (before !== 'absent' && mode === 'never') {
+    throw new OverparamError('RUN_EXISTS', `${store.where(id)} already holds a run (${before}); continue it with --resume, or choose another directory`);
   }
-  if (status === 'absent' && mode === 'require') throw new OverparamError('RUN_ABSENT', `${store.where(id)} holds no run to resume`);
-  const resuming = status !== 'absent';
-  if (resuming) {
-    const stored = await store.readConfig(id);
-    const differing = stored === undefined ? ['config'] : differingKeys(stored, config);
-    if (differing.length > 0) {
-      throw new OverparamError('RUN_MISMATCH', `${store.where(id)} holds a run with another config (${differing.join(', ')} differ); resume it with its own config, or choose another directory`);
-    }
-    if (ENDED.includes(status)) {
-      const summary = await store.readSummary(id);
-      if (summary !== undefined) return { id, config, summary, alreadyEnded: true };
-    }
-  }
-
-  const prepared = await prepareRun(config);
+  if (before === 'absent' && mode === 'require') throw new OverparamError('RUN_ABSENT', `${store.where(id)} holds no run to resume`);
+  // A run that exists is locked before it is read, so one being written elsewhere is refused at once;
+  // a new one once everything is checked, just before its directory is created.
+  let lock: RunLock | undefined = before !== 'absent' ? await store.lock(id) : undefined;
   try {
-    return await trainPrepared(prepared, options, resuming);
+    const status = lock === undefined ? before : await store.status(id);
+    const resuming = status !== 'absent';
+    if (resuming) {
+      const stored = await store.readConfig(id);
+      const differing = stored === undefined ? ['config'] : differingKeys(stored, config);
+      if (differing.length > 0) {
+        throw new OverparamError('RUN_MISMATCH', `${store.where(id)} holds a run with another config (${differing.join(', ')} differ); resume it with its own config, or choose another directory`);
+      }
+      await checkCheckpointConfig(store, id, config);
+      if (ENDED.includes(status)) {
+        await checkEndedRecords(store, id);
+        const summary = await store.readSummary(id);
+        if (summary !== undefined) return { id, config, summary, alreadyEnded: true };
+      }
+    }
+
+    const prepared = await prepareRun(config);
+    try {
+      lock ??= await store.lock(id);
+      return await trainPrepared(prepared, options, resuming);
+    } finally {
+      prepared.model.dispose();
+    }
   } finally {
-    prepared.model.dispose();
+    await lock?.release();
   }
 }
 
@@ -98,9 +109,10 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
   let checkpoint: TrainCheckpoint | undefined;
   if (resuming) {
     checkpoint = await store.loadCheckpoint(id);
+    // The summary goes first: a reader must never see an old summary beside records already cut back.
+    await store.clearSummary(id);
     // Records after the checkpoint (or all of them, with none) are written again as the run redoes those steps.
     await store.truncateRecords(id, checkpoint?.records ?? 0);
-    await store.clearSummary(id);
     const info = await store.readInfo(id);
     await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), { startedAt, fromStep: checkpoint?.step ?? 0 }] });
   } else {
@@ -136,7 +148,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
         // The records a checkpoint counts must be on disk before the checkpoint is.
         save: async (c) => {
           await records.sync();
-          await store.saveCheckpoint(id, c, model.name);
+          await store.saveCheckpoint(id, c, model.name, config);
         },
       },
     });
@@ -164,6 +176,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
       seconds: (Date.now() - started) / 1000,
       trainSeconds: result.seconds,
       ...(result.divergence === undefined ? {} : { divergedAtStep: result.divergence.step, divergence: result.divergence }),
+      records: records.digest(),
     };
     await records.sync();
     await store.writeSummary(id, summary);
@@ -180,6 +193,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
       seconds: (Date.now() - started) / 1000,
       trainSeconds,
       error: { code: isOverparamError(e) ? e.code : null, message: e instanceof Error ? e.message : String(e) },
+      records: records.digest(),
     });
     // The store may be what failed (a full disk); the error itself matters more than its record.
     await store.writeSummary(id, failed).catch(() => {});

@@ -1,4 +1,5 @@
 import type { Divergence } from '@overparam/core';
+import type { RecordsDigest } from './store/records-digest';
 
 /** How a run ended and what it reached; this is summary.json. */
 export interface RunSummary {
@@ -32,6 +33,12 @@ export interface RunSummary {
   readonly divergence?: Divergence;
   /** Why a `failed` run failed: the error's code (when it has one) and message. */
   readonly error?: { readonly code: string | null; readonly message: string };
+  /**
+   * How many records metrics.jsonl held when the summary was written, and their checksum, so that
+   * `report` and `--resume` notice records lost or changed since. Absent in summaries of older
+   * versions and of sweep cells that never started.
+   */
+  readonly records?: RecordsDigest;
 }
 
 export type RunOutcome = RunSummary['outcome'];
@@ -56,6 +63,7 @@ export function failedSummary(run: {
   seconds: number;
   trainSeconds: number;
   error: { code: string | null; message: string };
+  records?: RecordsDigest;
 }): RunSummary {
   return { outcome: 'failed', finalTrainLoss: null, trainAccuracy: null, lastBatchLoss: null, testAccuracy: null, testLoss: null, ...run };
 }

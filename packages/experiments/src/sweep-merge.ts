@@ -1,12 +1,11 @@
 import { OverparamError } from '@overparam/core';
 import { cp } from 'node:fs/promises';
-import { join } from 'node:path';
-import { makeDirectory } from './store/files';
+import { basename, join } from 'node:path';
+import { LOCK_FILE, lockDirectory } from './store/lock';
 import type { RunStatus } from './store/types';
-import { canonicalJson, type SweepCell } from './sweep';
-import { pickRates, readSweepDirectory, SWEEP_FILES, sweepStore } from './sweep-runner';
+import type { SweepCell, SweepSpec } from './sweep';
+import { cellIds, claimSweepDirectory, pickRates, readSweepDirectory, SWEEP_FILES, sweepStore } from './sweep-runner';
 import type { LrPick } from './lr-search';
-import { writeFileAtomic } from './store/files';
 
 export interface MergeReport {
   readonly outDir: string;
@@ -24,19 +23,30 @@ const ENDED: readonly RunStatus[] = ['completed', 'diverged', 'failed'];
 /**
  * Joins shard directories of one sweep into `outDir`: every ended run is copied into
  * outDir/runs/<id>; cells that ended twice or never are reported. The shards must hold the
- * same sweep (the same cells), or nothing is written.
+ * same sweep (the same cells), or nothing is written; so must `outDir`, when it holds one. The
+ * merge is `outDir`'s one writer while it runs (its lock.json).
  */
 export async function mergeSweeps(outDir: string, shardDirs: readonly string[]): Promise<MergeReport> {
   if (shardDirs.length === 0) throw new OverparamError('SWEEP_INVALID', 'sweep merge: name at least one shard directory');
   const shards = [];
   for (const dir of shardDirs) shards.push({ dir, ...(await readSweepDirectory(dir)) });
-  const ids = (cells: readonly SweepCell[]) => canonicalJson(cells.map((c) => c.id).sort());
   const first = shards[0]!;
   for (const s of shards.slice(1)) {
-    if (ids(s.cells) !== ids(first.cells)) throw new OverparamError('SWEEP_INVALID', `sweep merge: ${s.dir} holds sweep '${s.spec.name}' with other cells than ${first.dir} ('${first.spec.name}'); merge shards of one sweep only`);
+    if (cellIds(s.cells) !== cellIds(first.cells)) throw new OverparamError('SWEEP_INVALID', `sweep merge: ${s.dir} holds sweep '${s.spec.name}' with other cells than ${first.dir} ('${first.spec.name}'); merge shards of one sweep only`);
   }
-  await makeDirectory(join(outDir, SWEEP_FILES.runs));
-  await writeFileAtomic(join(outDir, SWEEP_FILES.spec), `${JSON.stringify({ ...first.spec, cells: first.cells.map(({ id, overrides, seed }) => ({ id, overrides, seed })) }, null, 2)}\n`);
+  const lock = await lockDirectory(outDir);
+  try {
+    await claimSweepDirectory(outDir, first.spec, first.cells, {
+      verb: 'merged',
+      fix: 'merge into an empty or new directory, or into one that holds this same sweep (one of its shards, an earlier merge)',
+    });
+    return await copyEnded(outDir, shards, first);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function copyEnded(outDir: string, shards: ReadonlyArray<{ dir: string; cells: SweepCell[] }>, first: { spec: SweepSpec; cells: SweepCell[] }): Promise<MergeReport> {
   const target = sweepStore(outDir);
 
   const endedIn = new Map<string, string[]>();
@@ -54,7 +64,8 @@ export async function mergeSweeps(outDir: string, shardDirs: readonly string[]):
       endedIn.set(cell.id, where);
       latest.set(cell.id, status);
       if (where.length === 1 && (await target.status(cell.id)) === 'absent') {
-        await cp(join(s.dir, SWEEP_FILES.runs, cell.id), join(outDir, SWEEP_FILES.runs, cell.id), { recursive: true });
+        // A lock left in an ended run (its process killed after its summary) is no writer of the copy.
+        await cp(join(s.dir, SWEEP_FILES.runs, cell.id), join(outDir, SWEEP_FILES.runs, cell.id), { recursive: true, filter: (source) => basename(source) !== LOCK_FILE });
       }
     }
   }

@@ -9,6 +9,7 @@ import { run } from './run';
 import { inShard, type Shard } from './shard';
 import { directoryStore } from './store/directory';
 import { makeDirectory, writeFileAtomic } from './store/files';
+import { lockDirectory } from './store/lock';
 import type { RunStatus, RunStore } from './store/types';
 import { canonicalJson, parseSweep, sweepCells, type SweepCell, type SweepSpec } from './sweep';
 
@@ -71,25 +72,36 @@ export function sweepStore(outDir: string): RunStore {
   return directoryStore(join(outDir, SWEEP_FILES.runs));
 }
 
-/** Writes sweep.json, or checks that the directory holds this very sweep. */
-async function claimDirectory(outDir: string, spec: SweepSpec, cells: readonly SweepCell[]): Promise<void> {
-  await makeDirectory(join(outDir, SWEEP_FILES.runs));
+/** The sweep.json of `outDir` as written, or undefined when there is none. */
+async function readSweepRecord(outDir: string): Promise<SweepRecord | undefined> {
   const path = join(outDir, SWEEP_FILES.spec);
-  const record: SweepRecord = { ...spec, cells: cells.map(({ id, overrides, seed }) => ({ id, overrides, seed })) };
-  let existing: SweepRecord | undefined;
   try {
-    existing = JSON.parse(await readFile(path, 'utf8')) as SweepRecord;
+    return JSON.parse(await readFile(path, 'utf8')) as SweepRecord;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new OverparamError('RUN_IO', `${path} cannot be read (${(e as Error).message}); delete it or choose another --out`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new OverparamError('RUN_IO', `${path} cannot be read (${(e as Error).message}); delete it or choose another --out`);
   }
+}
+
+/** A sweep's identity: its cells' ids, in any order. */
+export const cellIds = (cells: ReadonlyArray<{ readonly id: string }>) => canonicalJson(cells.map((c) => c.id).sort());
+
+/**
+ * Writes sweep.json, or checks that the directory holds this very sweep (the same cells). `verb`
+ * and `fix` say, in the refusal, what was being done and how to go on.
+ */
+export async function claimSweepDirectory(outDir: string, spec: SweepSpec, cells: readonly SweepCell[], refusal: { verb: string; fix: string }): Promise<void> {
+  await makeDirectory(join(outDir, SWEEP_FILES.runs));
+  const existing = await readSweepRecord(outDir);
   if (existing !== undefined) {
-    const ids = (r: SweepRecord) => canonicalJson(r.cells.map((c) => c.id).sort());
-    if (ids(existing) !== ids(record)) {
-      throw new OverparamError('SWEEP_INVALID', `${outDir} holds another sweep ('${existing.name}', ${existing.cells.length} cells); choose another --out, or run that sweep's file`);
+    if (!Array.isArray(existing.cells) || cellIds(existing.cells) !== cellIds(cells)) {
+      const held = Array.isArray(existing.cells) ? `'${existing.name}', ${existing.cells.length} cells` : 'no list of cells';
+      throw new OverparamError('SWEEP_INVALID', `${outDir} holds another sweep (${held}), so '${spec.name}' cannot be ${refusal.verb} there; ${refusal.fix}`);
     }
     return;
   }
-  await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+  const record: SweepRecord = { ...spec, cells: cells.map(({ id, overrides, seed }) => ({ id, overrides, seed })) };
+  await writeFileAtomic(join(outDir, SWEEP_FILES.spec), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** Reads a sweep directory's spec and cells (for `sweep cell`, merge and reports). */
@@ -133,7 +145,17 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
   const jobs = options.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new OverparamError('SWEEP_INVALID', `--jobs: expected an integer ≥ 1, got ${jobs}`);
   if (jobs > 1 && options.spawnWorker === undefined) throw new OverparamError('SWEEP_INVALID', 'running cells in parallel needs a way to start worker processes (spawnWorker)');
-  await claimDirectory(options.outDir, spec, allCells);
+  // One sweep process per directory. Its workers do not take this lock: each locks the cell it runs.
+  const lock = await lockDirectory(options.outDir);
+  try {
+    await claimSweepDirectory(options.outDir, spec, allCells, { verb: 'run', fix: "choose another --out, or run that sweep's file" });
+    return await runLockedSweep(spec, allCells, jobs, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], jobs: number, options: SweepOptions): Promise<SweepReport> {
   const store = sweepStore(options.outDir);
   const cells = inShard(allCells, options.shard);
 

@@ -1,7 +1,8 @@
 import { OverparamError } from '@overparam/core';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { directoryStore, SWEEP_FILES } from '@overparam/experiments/node';
+import { recordsMismatch } from '@overparam/experiments';
+import { directoryStore, RUN_FILES, SWEEP_FILES } from '@overparam/experiments/node';
 import { maxHeatmapSize } from './charts/gram-heatmap';
 import { checkLrPicks, type LrPickView } from './lr-picks';
 import type { MeasurementView } from './measurement';
@@ -64,6 +65,24 @@ export interface ReportInput {
   readonly lrPicks?: LrPickView[];
   readonly measurements?: MeasurementView[];
   readonly name: string;
+  /** Runs whose records do not match their summary (lost or changed after the run ended), one line each. */
+  readonly warnings?: string[];
+}
+
+/**
+ * Runs read through a directory store, and a warning for each ended run whose metrics.jsonl is not
+ * what its summary.json counted: the figures then show what is left, and the reader is told so.
+ */
+async function runsOf(root: string, options: Parameters<typeof loadRuns>[1]): Promise<{ runs: ReportRun[]; warnings: string[] }> {
+  const store = directoryStore(root);
+  const runs = await loadRuns(store, options);
+  const warnings: string[] = [];
+  for (const run of runs) {
+    if (run.summary?.records === undefined) continue;
+    const problem = recordsMismatch(join(store.where(run.id), RUN_FILES.records), run.summary.records, await store.readRecordsDigest(run.id));
+    if (problem !== undefined) warnings.push(`${problem}; its figures show the records that are left`);
+  }
+  return { runs, warnings };
 }
 
 export async function readReportInput(dir: string): Promise<ReportInput> {
@@ -78,20 +97,17 @@ export async function readReportInput(dir: string): Promise<ReportInput> {
       throw new OverparamError('RUN_IO', `${sweepPath} is not valid JSON (${(e as Error).message})`, { cause: e });
     }
     const sweep = checkSweep(parsed, sweepPath);
-    const runs = await loadRuns(directoryStore(join(root, 'runs')), { sweep });
+    const read = await runsOf(join(root, SWEEP_FILES.runs), { sweep });
     const lrSearchPath = join(root, SWEEP_FILES.lrSearch);
     // Written once every cell has ended; a sweep still going has none yet.
-    if (!(await isFile(lrSearchPath))) return { runs, sweep, name: sweep.name };
-    return { runs, sweep, lrPicks: checkLrPicks(await readJsonFile(lrSearchPath), lrSearchPath), name: sweep.name };
+    if (!(await isFile(lrSearchPath))) return { ...read, sweep, name: sweep.name };
+    return { ...read, sweep, lrPicks: checkLrPicks(await readJsonFile(lrSearchPath), lrSearchPath), name: sweep.name };
   }
   if (await isFile(join(root, 'measure.json'))) return { runs: [], measurements: [await readMeasurement(root)], name: basename(root) };
-  if (await isFile(join(root, 'config.json'))) {
-    return { runs: await loadRuns(directoryStore(dirname(root)), { ids: [basename(root)] }), name: basename(root) };
-  }
-  const source = directoryStore(root);
-  const ids = await source.list();
+  if (await isFile(join(root, RUN_FILES.config))) return { ...(await runsOf(dirname(root), { ids: [basename(root)] })), name: basename(root) };
+  const ids = await directoryStore(root).list();
   if (ids.length === 0) {
     throw new OverparamError('RUN_IO', `${dir} holds no run: expected a run directory (config.json), a sweep directory (sweep.json), a measurement (measure.json) or a folder of run directories`);
   }
-  return { runs: await loadRuns(source, { ids }), name: basename(root) };
+  return { ...(await runsOf(root, { ids })), name: basename(root) };
 }

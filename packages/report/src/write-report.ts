@@ -32,7 +32,7 @@ export interface WrittenReport {
   readonly pngs: readonly string[];
   readonly runs: number;
   readonly figures: number;
-  /** What Vega-Lite and Vega warned about while rendering; empty when every figure is well-formed. */
+  /** Runs whose records do not match their summary, then what Vega-Lite and Vega warned about while rendering; empty when all is well. */
   readonly warnings: readonly string[];
 }
 
@@ -72,6 +72,7 @@ async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sect
   return {
     runs,
     measurements: inputs.flatMap((i) => i.measurements ?? []),
+    warnings: inputs.flatMap((i) => i.warnings ?? []),
     name: inputs.map((i) => i.name).join(' + '),
     // Sections are named by their directory (a preset's sweep key: depth, width), which is unique where sweep names may not be.
     sections: inputs.map((input, i) => ({
@@ -121,7 +122,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
   });
 
   const stale = await earlierPngs(folder);
-  const warnings: string[] = [];
+  const warnings: string[] = [...(input.warnings ?? [])];
   const figures: HtmlFigure[] = [];
   const pngs: string[] = [];
   for (const figure of model.figures) {

@@ -4,7 +4,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { decodeTensors, encodeCheckpoint, parseManifest, toTrainCheckpoint } from '../checkpoint-format';
 import type { RunConfig } from '../config';
 import type { RunSummary } from '../summary';
+import { configHash } from '../run-integrity';
 import { exists, ioError, makeDirectory, writeFileAtomic } from './files';
+import { lockDirectory } from './lock';
+import { completeLines, digestOfText, recordLine, RecordsTally } from './records-digest';
 import { RUN_FILES } from './run-files';
 import type { RecordWriter, RunInfo, RunStatus, RunStore } from './types';
 
@@ -92,15 +95,20 @@ export function directoryStore(root: string): RunStore {
 
     async records(id): Promise<RecordWriter> {
       const path = file(id, RUN_FILES.records);
+      // The digest goes on from the records already there (a resume's, cut back to its checkpoint).
+      const tally = new RecordsTally(completeLines((await readText(path)) ?? ''));
       const handle = await open(path, 'a').catch((e: unknown) => {
         throw ioError('open for appending', path, e);
       });
       return {
         async write(record) {
-          await handle.write(`${JSON.stringify(record)}\n`).catch((e: unknown) => {
+          const line = recordLine(record);
+          await handle.write(line).catch((e: unknown) => {
             throw ioError('append to', path, e);
           });
+          tally.add(line);
         },
+        digest: () => tally.digest(),
         async sync() {
           await handle.datasync().catch((e: unknown) => {
             throw ioError('flush', path, e);
@@ -119,15 +127,16 @@ export function directoryStore(root: string): RunStore {
           `${path} has ${records.length} complete records, but the checkpoint was taken after ${count}; the records were lost (delete the checkpoint directory to start the run over)`,
         );
       }
-      await writeFileAtomic(path, records.slice(0, count).map((r) => `${JSON.stringify(r)}\n`).join(''));
+      await writeFileAtomic(path, records.slice(0, count).map(recordLine).join(''));
     },
 
-    async saveCheckpoint(id, checkpoint: TrainCheckpoint, modelName) {
+    async saveCheckpoint(id, checkpoint: TrainCheckpoint, modelName, config) {
       const target = checkpointDir(id);
       await makeDirectory(target);
       const { tensors, ...train } = checkpoint;
       const tensorsFile = `tensors-${String(checkpoint.step).padStart(9, '0')}.bin`;
-      const { manifest, bytes } = encodeCheckpoint(tensors, { modelName, step: checkpoint.step, tensorsFile, train });
+      const runConfig = config === undefined ? undefined : { hash: configHash(config), values: config };
+      const { manifest, bytes } = encodeCheckpoint(tensors, { modelName, step: checkpoint.step, tensorsFile, train, runConfig });
       await writeFileAtomic(join(target, tensorsFile), bytes);
       await writeFileAtomic(join(target, RUN_FILES.checkpointManifest), json(manifest));
       // Only now is the previous tensors file unreferenced.
@@ -140,6 +149,14 @@ export function directoryStore(root: string): RunStore {
       const read = await readCheckpointDirectory(checkpointDir(id));
       return read === undefined ? undefined : toTrainCheckpoint(read.manifest, read.tensors, read.where);
     },
+
+    async readCheckpointConfig(id) {
+      const path = join(checkpointDir(id), RUN_FILES.checkpointManifest);
+      const text = await readText(path);
+      return text === undefined ? undefined : parseManifest(text, path).runConfig;
+    },
+
+    lock: (id) => lockDirectory(dir(id)),
 
     async writeSummary(id, summary: RunSummary) {
       await writeFileAtomic(file(id, RUN_FILES.summary), json(summary));
@@ -173,6 +190,7 @@ export function directoryStore(root: string): RunStore {
     readInfo: (id) => readJson<RunInfo>(file(id, RUN_FILES.info)),
     readSummary: (id) => readJson<RunSummary>(file(id, RUN_FILES.summary)),
     readRecords: async (id) => parseRecords((await readText(file(id, RUN_FILES.records))) ?? ''),
+    readRecordsDigest: async (id) => digestOfText((await readText(file(id, RUN_FILES.records))) ?? ''),
 
     async list() {
       let names: string[];

@@ -1,6 +1,8 @@
 import { OverparamError, type RunRecord, type TrainCheckpoint } from '@overparam/core';
 import type { RunConfig } from '../config';
 import type { RunSummary } from '../summary';
+import { configHash } from '../run-integrity';
+import { recordLine, RecordsTally } from './records-digest';
 import type { RecordWriter, RunInfo, RunStatus, RunStore } from './types';
 
 interface MemoryRun {
@@ -8,6 +10,7 @@ interface MemoryRun {
   info: RunInfo;
   records: RunRecord[];
   checkpoint?: TrainCheckpoint;
+  checkpointConfig?: { hash: string; values: RunConfig };
   summary?: RunSummary;
   artifacts: Map<string, Uint8Array | string>;
 }
@@ -18,6 +21,13 @@ interface MemoryRun {
  */
 export function memoryStore(): RunStore & { artifact(id: string, name: string): Uint8Array | string | undefined } {
   const runs = new Map<string, MemoryRun>();
+  // Ids being written: one writer per run, as a run directory's lock file gives.
+  const locked = new Set<string>();
+  const tallyOf = (records: readonly RunRecord[]) => {
+    const tally = new RecordsTally();
+    for (const r of records) tally.add(recordLine(r));
+    return tally;
+  };
   const get = (id: string): MemoryRun => {
     const run = runs.get(id);
     if (run === undefined) throw new OverparamError('RUN_ABSENT', `no run '${id}' in memory`);
@@ -36,18 +46,41 @@ export function memoryStore(): RunStore & { artifact(id: string, name: string): 
     },
     async records(id): Promise<RecordWriter> {
       const run = get(id);
-      return { write: async (r) => void run.records.push(copy(r)), sync: async () => {}, close: async () => {} };
+      const tally = tallyOf(run.records);
+      return {
+        write: async (r) => {
+          run.records.push(copy(r));
+          tally.add(recordLine(r));
+        },
+        digest: () => tally.digest(),
+        sync: async () => {},
+        close: async () => {},
+      };
     },
     async truncateRecords(id, count) {
       const run = get(id);
       if (run.records.length < count) throw new OverparamError('CHECKPOINT_CORRUPT', `memory:${id} has ${run.records.length} records, its checkpoint counts ${count}`);
       run.records.length = count;
     },
-    async saveCheckpoint(id, checkpoint) {
-      get(id).checkpoint = { ...checkpoint, tensors: checkpoint.tensors.map((t) => ({ ...t, values: t.values.slice() })) };
+    async saveCheckpoint(id, checkpoint, _modelName, config) {
+      const run = get(id);
+      run.checkpoint = { ...checkpoint, tensors: checkpoint.tensors.map((t) => ({ ...t, values: t.values.slice() })) };
+      run.checkpointConfig = config === undefined ? undefined : { hash: configHash(config), values: copy(config) };
     },
     async loadCheckpoint(id) {
       return get(id).checkpoint;
+    },
+    readCheckpointConfig: async (id) => (runs.get(id)?.checkpointConfig === undefined ? undefined : copy(runs.get(id)!.checkpointConfig)),
+    async lock(id) {
+      if (locked.has(id)) throw new OverparamError('RUN_LOCKED', `memory:${id} is being written by another run; wait for it to end`);
+      locked.add(id);
+      let held = true;
+      return {
+        release: async () => {
+          if (held) locked.delete(id);
+          held = false;
+        },
+      };
     },
     async writeSummary(id, summary) {
       get(id).summary = copy(summary);
@@ -72,6 +105,7 @@ export function memoryStore(): RunStore & { artifact(id: string, name: string): 
     readInfo: async (id) => (runs.has(id) ? copy(get(id).info) : undefined),
     readSummary: async (id) => (runs.get(id)?.summary === undefined ? undefined : copy(get(id).summary)),
     readRecords: async (id) => (runs.has(id) ? copy(get(id).records) : []),
+    readRecordsDigest: async (id) => tallyOf(runs.get(id)?.records ?? []).digest(),
     list: async () => [...runs.keys()].sort(),
   };
 }

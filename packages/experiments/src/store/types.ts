@@ -1,6 +1,7 @@
 import type { RunRecord, TrainCheckpoint } from '@overparam/core';
 import type { RunConfig } from '../config';
 import type { RunSummary } from '../summary';
+import type { RecordsDigest } from './records-digest';
 
 /**
  * Where a run stands. `running`: started and not ended — still going, or killed (SIGKILL, power
@@ -24,6 +25,13 @@ export interface RecordWriter {
   write(record: RunRecord): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
+  /** The count and checksum of every record the file holds, those written here included (summary.json's `records`). */
+  digest(): RecordsDigest;
+}
+
+/** A run's writer lock, held from before its first write to its end (see store/lock.ts). */
+export interface RunLock {
+  release(): Promise<void>;
 }
 
 /**
@@ -43,8 +51,16 @@ export interface RunStore {
   records(id: string): Promise<RecordWriter>;
   /** Keeps the first `count` complete records and drops the rest, a torn last line included. */
   truncateRecords(id: string, count: number): Promise<void>;
-  saveCheckpoint(id: string, checkpoint: TrainCheckpoint, modelName: string): Promise<void>;
+  /** Saves the latest checkpoint; `config` is the resolved config trained with, recorded with its hash. */
+  saveCheckpoint(id: string, checkpoint: TrainCheckpoint, modelName: string, config?: RunConfig): Promise<void>;
   loadCheckpoint(id: string): Promise<TrainCheckpoint | undefined>;
+  /** The config the latest checkpoint recorded (with its hash), if there is a checkpoint that recorded one. */
+  readCheckpointConfig(id: string): Promise<{ hash: string; values: RunConfig } | undefined>;
+  /**
+   * Makes this caller the one writer of run `id` until `release`, or throws RUN_LOCKED naming the
+   * writer there is (another process, or this one). Taken before the first write of a run.
+   */
+  lock(id: string): Promise<RunLock>;
   writeSummary(id: string, summary: RunSummary): Promise<void>;
   /** Removes the summary, so that a resumed aborted or failed run reads as running again. */
   clearSummary(id: string): Promise<void>;
@@ -58,6 +74,8 @@ export interface RunStore {
   readInfo(id: string): Promise<RunInfo | undefined>;
   readSummary(id: string): Promise<RunSummary | undefined>;
   readRecords(id: string): Promise<RunRecord[]>;
+  /** The count and checksum of the complete records stored now, to compare with summary.json's `records`. */
+  readRecordsDigest(id: string): Promise<RecordsDigest>;
   /** The ids of the runs it holds, sorted. */
   list(): Promise<string[]>;
 }
