@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { wideResNet } from './wide-resnet';
 
 // Tiny images so that 200 steps of WRN-10-1 stay quick on the cpu backend.
-const n = 24;
+const n = 8;
 const shape = [4, 4, 3];
 const data: Dataset = {
   name: 'images',
@@ -14,7 +14,7 @@ const data: Dataset = {
 };
 const config = (seed: number, lr: number, optimizer: OptimizerSpec): TrainConfig => ({
   steps: 200,
-  batchSize: 4,
+  batchSize: 2,
   loss: 'softmax-cross-entropy',
   optimizer,
   schedule: { kind: 'constant', lr },
