@@ -13,9 +13,10 @@ import type { ApplyContext, Layer, TensorTree } from './types';
  * covered without code of its own: dense becomes a batched matMul; a layer without parameters,
  * state or randomness (activations, flatten, pooling, scales) sees the replicas folded into the
  * batch; a combinator (serial, residual, ...) is rebuilt around lifted children through
- * `withChildren`, and a layer with a `body` is lifted through it. Anything else (conv2d,
- * batch-norm, dropout, a primitive we do not know) runs once per replica on its slice inside the
- * same step, which is still one process and one dispatch stream, only without the batching gain.
+ * `withChildren`, and a layer with a `body` is lifted through it. A network with anything else
+ * (conv2d, batch-norm, training-mode dropout, a primitive we do not know) runs once per replica on
+ * its slice inside the same step: still one process and one dispatch stream, only without the
+ * batching gain.
  */
 export interface ReplicatedModel {
   /** Replicas currently in the group. */
@@ -82,6 +83,14 @@ function liftDense(layer: Layer): Layer {
   };
 }
 
+/**
+ * Thrown by a primitive that must run per replica while the network is applied batched: the
+ * group then runs the whole network per replica (see `replicate`). Looping primitive by primitive
+ * would also be correct, but a tensor that several looped layers consume then sums its gradient
+ * in another order than the solo run does, and a deep BN net amplifies that float32 rounding.
+ */
+class NeedsReplicaLoop extends Error {}
+
 /** Each replica applies the layer to its own slice, with its own parameters, state and RNG. */
 function loopReplicas(layer: Layer, env: Env): Layer {
   return {
@@ -124,14 +133,13 @@ function liftLayer(layer: Layer, env: Env): Layer {
     return { ...layer, apply: (params, x, ctx) => body.apply(params, x, ctx) };
   }
   if (layer.children !== undefined && layer.withChildren !== undefined) return layer.withChildren(layer.children.map((child) => liftLayer(child, env)));
-  const looped = loopReplicas(layer, env);
   return {
     ...layer,
     apply(params, x, ctx) {
       if (isEmpty(params) && isEmpty(ctx.state) && !(ctx.training && STOCHASTIC_KINDS.has(layer.kind))) {
         return unfoldReplicas(layer.apply(params, foldReplicas(x), ctx), x.shape[0]!);
       }
-      return looped.apply(params, x, ctx);
+      throw new NeedsReplicaLoop(`'${layer.kind}' at '${ctx.path}' has no batched form`);
     },
   };
 }
@@ -148,6 +156,9 @@ export function replicate(models: readonly Model[]): ReplicatedModel {
   }
   const env: Env = {};
   const lifted = liftLayer(first.layer, env);
+  const looped = loopReplicas(first.layer, env);
+  // Batched until a primitive without a batched form shows up (on the first apply); then per replica for good.
+  let batched = true;
   const prefix = `overparam-replicas${++groupCounter}`;
   let generation = 0;
   let size = models.length;
@@ -175,7 +186,19 @@ export function replicate(models: readonly Model[]): ReplicatedModel {
     apply(x, options) {
       if (x.shape[0] !== size) throw new ShapeError(`a group of ${size} replicas needs inputs [${size}, batch, ...], got [${x.shape.join(', ')}]`);
       env.rngs = options.rngs;
-      return lifted.apply(params, x, { training: options.training, path: '', state, stateUpdates: options.stateUpdates });
+      const ctx = { training: options.training, path: '', state, stateUpdates: options.stateUpdates };
+      if (batched) {
+        try {
+          return lifted.apply(params, x, ctx);
+        } catch (e) {
+          if (!(e instanceof NeedsReplicaLoop)) throw e;
+          batched = false;
+          // Whatever the batched attempt collected is dropped (layers keep their updates past the tidy).
+          for (const t of options.stateUpdates?.values() ?? []) t.dispose();
+          options.stateUpdates?.clear();
+        }
+      }
+      return looped.apply(params, x, ctx);
     },
     commitState(updates) {
       for (const [path, value] of updates) {
