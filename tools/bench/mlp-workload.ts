@@ -19,8 +19,8 @@ export function benchData(): Dataset {
   return dataset;
 }
 
-export function benchMlp(depth: number, width: number): Model {
-  return buildModel('mlp', { depth, width, inputDim: INPUT_DIM, outputDim: CLASSES, activation: 'tanh', init: 'glorot-normal' }, 0);
+export function benchMlp(depth: number, width: number, seed = 0): Model {
+  return buildModel('mlp', { depth, width, inputDim: INPUT_DIM, outputDim: CLASSES, activation: 'tanh', init: 'glorot-normal' }, seed);
 }
 
 /** The parameters every line of an MLP measurement carries. */

@@ -12,9 +12,10 @@ import { fullSettings, quickSettings, type Suite } from './suite';
 import { spectrumSuite } from './spectrum';
 import { sweepSuite } from './sweep';
 import { runVsPytorch } from './vs-pytorch';
+import { replicasSuite } from './replicas';
 import { wrnTrainSuite } from './wrn';
 
-const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite];
+const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite, replicasSuite];
 
 function selectSuites(args: BenchArgs): Suite[] {
   if (args.suites === undefined) return [...suites];
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
     return;
   }
   const settings = args.quick ? quickSettings : fullSettings;
+  // Before any backend loads; with several suites selected, their wishes apply to all of them (each line that cares records it).
+  for (const suite of chosenSuites) for (const [key, value] of Object.entries(suite.env ?? {})) process.env[key] ??= value;
   registerBenchBackends();
 
   const started = performance.now();

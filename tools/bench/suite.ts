@@ -2,6 +2,8 @@
 export interface Suite {
   readonly name: string;
   readonly description: string;
+  /** Environment the suite wants before any backend loads (libtensorflow reads it once); a variable the caller set wins. */
+  readonly env?: Readonly<Record<string, string>>;
   run(context: SuiteContext): Promise<void>;
 }
 

@@ -70,6 +70,7 @@ export function deepLinear(options: DeepLinearOptions): Layer {
   return {
     kind: 'deep-linear',
     options: info,
+    body: inner,
     init(rng, inputShape) {
       if (inputShape.length !== 1 || inputShape[0] !== dims[0]) {
         throw new ShapeError(`this deep linear net was built for inputs of size ${dims[0]}, got shape [${inputShape.join(', ')}]; set inputDim to match`);

@@ -222,6 +222,7 @@ describe('overparam sweep', () => {
     [['sweep'], /^overparam: FILE: name a sweep file/],
     [['sweep', '/nonexistent.json', '--out', '/tmp/x'], /^overparam: FILE: cannot read the sweep file/],
     [['sweep', 'SWEEP', '--out', '/tmp/x', '--jobs', '0'], /^overparam: --jobs: expected an integer ≥ 1/],
+    [['sweep', 'SWEEP', '--out', '/tmp/x', '--replicas', 'some'], /^overparam: --replicas: expected 'auto' or an integer ≥ 1, got 'some'/],
     [['sweep', 'SWEEP', '--out', '/tmp/x', '--shard', '3/3'], /^overparam: --shard: expected i\/n with 0 ≤ i < n/],
     [['sweep', 'SWEEP', '--out', '/tmp/x', '--emit', 'pbs'], /^overparam: --emit: expected slurm or k8s/],
     [['sweep', 'BAD', '--out', '/tmp/x'], /^overparam: sweep grid\.lr/],

@@ -40,6 +40,7 @@ describe('overparam reproduce --list', () => {
     [['reproduce', 'c0-nothing'], `unknown preset 'c0-nothing'; expected one of: ${presetIds.join(', ')}`],
     [['reproduce', presetIds[0]!, '--scale', 'huge'], "--scale: expected one of smoke, laptop, paper, got 'huge'"],
     [['reproduce', presetIds[0]!, '--jobs', '0'], "--jobs: expected an integer ≥ 1, got '0'"],
+    [['reproduce', presetIds[0]!, '--replicas', '0'], "--replicas: expected 'auto' or an integer ≥ 1, got '0'"],
     [['reproduce'], 'name a preset'],
     [['reproduce', presetIds[0]!, '--set', 'steps=-1'], '--set: sweep cell (dataOptions.d=80, lr=0.01, seed=0): steps: Too small'],
     [['reproduce', presetIds[0]!, '--set', 'stepz=5'], 'stepz: is not a known field'],

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
+import { parseReplicasFlag, REPLICAS_DEFAULT, REPLICAS_FLAG, REPLICAS_HELP } from './replicas-option';
 import type { CliIo } from './io';
 import { REPORT_FLAG, REPORT_HELP, startLiveReport, type LiveReportHandle } from './live-report-option';
 import { stopOnSignals } from './run-signals';
@@ -76,6 +77,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
     .option('--jobs <n>', 'cells at once, each in its own worker process (the wasm backend uses one core per process)', '1')
     .option('--shard <i/n>', 'run only shard i of n (cells k with k mod n = i); default: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX')
     .option('--shard-count <n>', 'the number of shards when JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) gives the index')
+    .option(REPLICAS_FLAG, REPLICAS_HELP, REPLICAS_DEFAULT)
     .option('--retry-failed', 'run failed cells again (by default they stay failed and are reported)')
     .option(REPORT_FLAG, REPORT_HELP)
     .option('--emit <engine>', 'print a job script instead of running: slurm (a job array) or k8s (an Indexed Job)')
@@ -102,6 +104,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
       const cells = sweepCells(spec);
       const jobs = Number(options.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs', `expected an integer ≥ 1, got '${String(options.jobs)}'`);
+      const replicas = parseReplicasFlag(options.replicas);
       if (typeof options.out !== 'string') throw new UsageError('--out', 'name the sweep directory');
       if (options.emit !== undefined) {
         if (options.emit !== 'slurm' && options.emit !== 'k8s') throw new UsageError('--emit', `expected slurm or k8s, got '${String(options.emit)}'`);
@@ -124,6 +127,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
           jobs,
           shard,
           retryFailed: options.retryFailed === true,
+          replicas,
           signal: signals.signal,
           spawnWorker,
           onProgress: (p) => {
@@ -172,8 +176,8 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
           process.on('message', (message: ToWorker) => {
             if ('stop' in message) return resolve();
             void runSweepCell(dir, message.run, signals.signal)
-              .then((status) => reply({ ended: message.run, status }))
-              .catch((e: unknown) => reply({ ended: message.run, error: e instanceof Error ? e.message : String(e) }))
+              .then((status) => reply({ ended: String(message.run), status }))
+              .catch((e: unknown) => reply({ ended: String(message.run), error: e instanceof Error ? e.message : String(e) }))
               // Stopped by a signal: the sweep is stopping too; this worker is done.
               .then(() => signals.signal.aborted && resolve());
           });

@@ -45,6 +45,9 @@ export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform 
 export { BatchSampler, type Sampling, type BatchDraw, type SamplerState } from './data/sampler';
 
 export { train } from './train/loop';
+export { trainReplicas, type ReplicaRun } from './train/replicas';
+export { replicate, type ReplicatedModel, type ReplicatedApplyOptions } from './layers/replicated';
+export { createReplicatedOptimizer, type ReplicatedOptimizer } from './optim/replicated';
 export { yieldToEventLoop } from './yield';
 export type { TrainCheckpoint, CheckpointPolicy } from './train/checkpoint';
 export { DEFAULT_DIVERGENCE_FACTOR, divergenceOf, END_HOOKS_SKIPPED, type Divergence } from './train/divergence';

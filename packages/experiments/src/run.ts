@@ -33,7 +33,12 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: TrainProgress) => void;
   readonly onStart?: (start: RunStart) => void;
+  /** Takes the steps: core's `train` unless given (a replica group passes its own, see replica-group.ts). */
+  readonly trainer?: Trainer;
 }
+
+/** What takes a run's steps, with `train`'s signature. */
+export type Trainer = typeof train;
 
 export interface RunResult {
   readonly id: string;
@@ -133,7 +138,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
   let trainSeconds = checkpoint?.seconds ?? 0;
   let steps = checkpoint?.step ?? 0;
   try {
-    const result = await train(model, data, prepared.trainConfig, {
+    const result = await (options.trainer ?? train)(model, data, prepared.trainConfig, {
       hooks: prepared.hooks,
       sinks: [records],
       onProgress: (p) => {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pickLearningRate, type LrPick } from './lr-search';
 import { run } from './run';
+import { formReplicaGroups, runGroup, type ReplicasOption } from './replica-group';
 import { inShard, type Shard } from './shard';
 import { directoryStore } from './store/directory';
 import { makeDirectory, writeFileAtomic } from './store/files';
@@ -48,6 +49,8 @@ export interface SweepOptions {
    */
   readonly spawnWorker?: (sweepDir: string) => ChildProcess;
   readonly onProgress?: (progress: SweepProgress) => void;
+  /** Cells trained together as one batched model (replica groups, see replica-group.ts). Default `auto`; 1: each alone. */
+  readonly replicas?: ReplicasOption;
 }
 
 export interface SweepReport {
@@ -118,13 +121,22 @@ export async function readSweepDirectory(outDir: string): Promise<{ spec: SweepS
   return { spec, cells: sweepCells(spec) };
 }
 
-/** Runs one cell of a sweep directory here (what a worker process does). */
-export async function runSweepCell(outDir: string, cellId: string, signal?: AbortSignal): Promise<RunStatus> {
+/** Runs one cell of a sweep directory here (what a worker process does), or several as one replica group. */
+export async function runSweepCell(outDir: string, cellIds: string | readonly string[], signal?: AbortSignal): Promise<RunStatus> {
   const { cells } = await readSweepDirectory(outDir);
-  const cell = cells.find((c) => c.id === cellId);
-  if (cell === undefined) throw new OverparamError('SWEEP_INVALID', `${outDir} has no cell '${cellId}'`);
-  const result = await run(cell.config, { store: sweepStore(outDir), id: cell.id, resume: 'if-unfinished', signal });
-  return result.summary.outcome;
+  const group = (typeof cellIds === 'string' ? [cellIds] : cellIds).map((id) => {
+    const cell = cells.find((c) => c.id === id);
+    if (cell === undefined) throw new OverparamError('SWEEP_INVALID', `${outDir} has no cell '${id}'`);
+    return cell;
+  });
+  if (group.length === 1) {
+    const result = await run(group[0]!.config, { store: sweepStore(outDir), id: group[0]!.id, resume: 'if-unfinished', signal });
+    return result.summary.outcome;
+  }
+  const settled = await runGroup(group, { store: sweepStore(outDir), resume: 'if-unfinished', signal });
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  return (settled[0] as PromiseFulfilledResult<{ summary: { outcome: RunStatus } }>).value.summary.outcome;
 }
 
 const ENDED: readonly RunStatus[] = ['completed', 'diverged', 'failed'];
@@ -178,37 +190,46 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   };
   report();
 
-  const runOne = async (cell: SweepCell, lane: Lane): Promise<void> => {
-    running++;
-    let error: string | undefined;
+  // One cell, or a replica group of cells trained as one model.
+  const runCells = async (group: readonly SweepCell[], lane: Lane): Promise<void> => {
+    running += group.length;
+    const errors = new Map<string, string>();
+    const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
     try {
       if (lane.worker === undefined) {
         // A failure is recorded in the run's summary (or below, if it never started); the sweep goes on.
-        await run(cell.config, { store, id: cell.id, resume: 'if-unfinished', signal: options.signal }).catch((e: unknown) => {
-          error = e instanceof Error ? e.message : String(e);
-        });
+        if (group.length === 1) {
+          await run(group[0]!.config, { store, id: group[0]!.id, resume: 'if-unfinished', signal: options.signal }).catch((e: unknown) => errors.set(group[0]!.id, message(e)));
+        } else {
+          const settled = await runGroup(group, { store, resume: 'if-unfinished', signal: options.signal });
+          settled.forEach((s, i) => s.status === 'rejected' && errors.set(group[i]!.id, message(s.reason)));
+        }
       } else {
         // A worker that died (out of memory, killed) is replaced for the next cell.
         if (!lane.worker.alive) lane.worker = new SweepWorker(options.spawnWorker!(options.outDir));
-        error = (await lane.worker.run(cell.id)).error;
+        const error = (await lane.worker.run(group.length === 1 ? group[0]!.id : group.map((c) => c.id))).error;
+        if (error !== undefined) for (const cell of group) errors.set(cell.id, error);
       }
     } finally {
-      running--;
+      running -= group.length;
     }
-    let status = await store.status(cell.id);
-    if (status === 'absent' && options.signal?.aborted !== true) {
-      // Kept as a failed run, so a rerun reports it instead of silently trying again.
-      status = 'failed';
-      await recordUnstarted(store, cell, `did not start: ${error ?? 'no reason given'}`);
+    for (const cell of group) {
+      let status = await store.status(cell.id);
+      if (status === 'absent' && options.signal?.aborted !== true) {
+        // Kept as a failed run, so a rerun reports it instead of silently trying again.
+        status = 'failed';
+        await recordUnstarted(store, cell, `did not start: ${errors.get(cell.id) ?? 'no reason given'}`);
+      }
+      outcomes[status]++;
+      ran++;
+      report({ id: cell.id, status, overrides: cell.overrides, seed: cell.seed });
     }
-    outcomes[status]++;
-    ran++;
-    report({ id: cell.id, status, overrides: cell.overrides, seed: cell.seed });
   };
 
-  // A pool of `jobs` lanes pulling cells in sweep order; with jobs > 1 each lane has its own worker process.
+  // A pool of `jobs` lanes pulling cells (or replica groups of them) in sweep order; with jobs > 1 each lane has its own worker process.
+  const groups = formReplicaGroups(pending, (c) => c.config, options.replicas ?? 'auto', jobs);
   let next = 0;
-  const lanes: Lane[] = Array.from({ length: Math.min(jobs, pending.length) }, () => ({
+  const lanes: Lane[] = Array.from({ length: Math.min(jobs, groups.length) }, () => ({
     worker: jobs > 1 ? new SweepWorker(options.spawnWorker!(options.outDir)) : undefined,
   }));
   const interrupt = () => lanes.forEach((l) => l.worker?.interrupt());
@@ -216,7 +237,7 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   try {
     await Promise.all(
       lanes.map(async (lane) => {
-        while (next < pending.length && options.signal?.aborted !== true) await runOne(pending[next++]!, lane);
+        while (next < groups.length && options.signal?.aborted !== true) await runCells(groups[next++]!, lane);
       }),
     );
   } finally {

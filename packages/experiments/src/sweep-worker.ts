@@ -4,10 +4,10 @@ import type { RunStatus } from './store/types';
 /**
  * The messages between a sweep and its worker processes. A worker is started once per lane of
  * `--jobs N` and runs cells one after another, so TensorFlow.js loads once per worker, not once
- * per cell: `{ run: id }` asks for a cell, `{ ended: id, status }` or `{ ended: id, error }`
+ * per cell: `{ run: id }` asks for a cell (`{ run: [ids] }` for a replica group of cells), `{ ended: id, status }` or `{ ended: id, error }`
  * answers, `{ stop: true }` lets the worker exit.
  */
-export type ToWorker = { readonly run: string } | { readonly stop: true };
+export type ToWorker = { readonly run: string | readonly string[] } | { readonly stop: true };
 export type FromWorker = { readonly ended: string; readonly status?: RunStatus; readonly error?: string };
 
 /** A worker process as the sweep sees it: run a cell and wait for its end, or stop. */
@@ -38,9 +38,9 @@ export class SweepWorker {
     return !this.exited;
   }
 
-  /** Runs one cell; resolves when the worker says it ended, or when the worker dies. */
-  run(id: string): Promise<FromWorker> {
-    if (this.exited) return Promise.resolve({ ended: id, error: `the worker process had exited (${this.exitReason})` });
+  /** Runs one cell (or a replica group); resolves when the worker says it ended, or when the worker dies. */
+  run(id: string | readonly string[]): Promise<FromWorker> {
+    if (this.exited) return Promise.resolve({ ended: String(id), error: `the worker process had exited (${this.exitReason})` });
     return new Promise((resolve) => {
       this.waiting = resolve;
       this.child.send({ run: id } satisfies ToWorker);

@@ -76,4 +76,10 @@ export interface Layer {
   withChildren?(children: readonly Layer[]): Layer;
   /** The options a primitive was built from, so a transformation can rebuild it. */
   readonly options?: Readonly<object>;
+  /**
+   * A layer whose `apply` is exactly `body.apply` on the same parameter and state trees (its own
+   * `init` draws them differently, as the deep linear net's joint inits do). Replicas look through
+   * it to batch the body's primitives.
+   */
+  readonly body?: Layer;
 }

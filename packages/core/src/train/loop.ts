@@ -14,7 +14,7 @@ import type { TrainCheckpoint } from './checkpoint';
 import { divergenceOf, DEFAULT_DIVERGENCE_FACTOR, END_HOOKS_SKIPPED, type Divergence } from './divergence';
 import type { Hook, RunRecord, TrainCallbacks, TrainConfig, TrainResult } from './types';
 
-function validate(config: TrainConfig, data: Dataset): void {
+export function validate(config: TrainConfig, data: Dataset): void {
   if (!Number.isInteger(config.steps) || config.steps < 0) throw new ConfigError('steps', `must be a non-negative integer, got ${config.steps}`);
   if (!Number.isInteger(config.seed)) throw new ConfigError('seed', `must be an integer, got ${config.seed}`);
   const logEvery = config.logEvery ?? 10;
@@ -28,7 +28,7 @@ function validate(config: TrainConfig, data: Dataset): void {
   }
 }
 
-function isDue(hook: Hook, stepsDone: number, epochEnded: boolean, epochsDone: number): boolean {
+export function isDue(hook: Hook, stepsDone: number, epochEnded: boolean, epochsDone: number): boolean {
   const s = hook.schedule;
   if (s.everySteps !== undefined && stepsDone % s.everySteps === 0) return true;
   return epochEnded && s.everyEpochs !== undefined && epochsDone % s.everyEpochs === 0;

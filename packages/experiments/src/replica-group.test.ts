@@ -1,0 +1,79 @@
+import { tf, type RunRecord } from '@overparam/core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { parseRunConfig } from './config';
+import { formReplicaGroups, replicaGroupKey, runGroup } from './replica-group';
+import { directoryStore } from './store/directory';
+import type { RunSummary } from './summary';
+import { sweepCells, parseSweep } from './sweep';
+import { runSweep, sweepStore } from './sweep-runner';
+
+const root = await mkdtemp(join(tmpdir(), 'overparam-replicas-'));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const timeless = (records: readonly RunRecord[]) => records.map(({ seconds: _s, ...r }) => r);
+const lasting = ({ seconds: _a, trainSeconds: _b, ...rest }: RunSummary) => rest;
+
+// Three rates per seed, one of which diverges; a metric hook on each replica's own parameters.
+const sweep = {
+  name: 'rates',
+  base: { arch: 'mlp', archOptions: { depth: 2, width: 16 }, data: 'synthetic', steps: 40, batchSize: 16, logEvery: 5, backend: 'cpu', optimizer: { name: 'sgd', momentum: 0.9 }, metrics: [{ name: 'weight-movement', every: 20 }] },
+  grid: { lr: [0.05, 0.01, 300] },
+  seeds: [0, 1],
+};
+
+describe('replica groups', () => {
+  test('runs differing in seed, rate and optimizer numbers share a key; a shape or the update rule does not', () => {
+    const base = parseRunConfig({ arch: 'mlp', data: 'synthetic' });
+    const key = replicaGroupKey(base);
+    expect(replicaGroupKey(parseRunConfig({ arch: 'mlp', data: 'synthetic', seed: 4, lr: 0.3, optimizer: { name: 'sgd', momentum: 0.5 } }))).toBe(key);
+    expect(replicaGroupKey(parseRunConfig({ arch: 'mlp', data: 'synthetic', archOptions: { width: 7 } }))).not.toBe(key);
+    expect(replicaGroupKey(parseRunConfig({ arch: 'mlp', data: 'synthetic', optimizer: { name: 'sgd', nesterov: true, momentum: 0.9 } }))).not.toBe(key);
+    expect(replicaGroupKey(parseRunConfig({ arch: 'mlp', data: 'synthetic', optimizer: { name: 'adam' } }))).not.toBe(key);
+  });
+
+  test('groups hold at most N, or with auto are spread over the lanes, in the cells’ order', () => {
+    const configs = [1, 2, 3, 4, 5].map((seed) => parseRunConfig({ arch: 'mlp', data: 'synthetic', seed }));
+    const other = parseRunConfig({ arch: 'mlp', data: 'synthetic', archOptions: { width: 3 } });
+    const items = [...configs, other];
+    expect(formReplicaGroups(items, (c) => c, 2).map((g) => g.length)).toEqual([2, 2, 1, 1]);
+    expect(formReplicaGroups(items, (c) => c, 'auto', 2).map((g) => g.length)).toEqual([3, 2, 1]);
+    expect(formReplicaGroups(items, (c) => c, 1).map((g) => g.length)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  test('a sweep in replica groups writes, cell by cell, the run directories of the sweep run alone', async () => {
+    const cells = sweepCells(parseSweep(sweep));
+    const alone = join(root, 'alone');
+    const grouped = join(root, 'grouped');
+    await runSweep(sweep, { outDir: alone, replicas: 1 });
+    const before = tf.memory().numTensors;
+    const report = await runSweep(sweep, { outDir: grouped, replicas: 'auto' });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(report.outcomes).toMatchObject({ completed: 4, diverged: 2 });
+    for (const cell of cells) {
+      const a = sweepStore(alone);
+      const g = sweepStore(grouped);
+      expect(timeless(await g.readRecords(cell.id))).toEqual(timeless(await a.readRecords(cell.id)));
+      expect(lasting((await g.readSummary(cell.id))!)).toEqual(lasting((await a.readSummary(cell.id))!));
+    }
+  });
+
+  test('a stopped group resumes every unfinished replica exactly (records byte-identical, timings aside)', async () => {
+    const store = directoryStore(join(root, 'group'));
+    const members = [0.05, 0.02, 0.01].map((lr, i) => ({ id: `m${i}`, config: { ...sweep.base, steps: 60, lr, seed: i, optimizer: { name: 'adam' }, checkpointEverySteps: 15 } }));
+    const whole = directoryStore(join(root, 'whole'));
+    await runGroup(members, { store: whole });
+    const controller = new AbortController();
+    const first = await runGroup(members, { store, signal: controller.signal, onProgress: (_m, p) => p.step >= 25 && controller.abort() });
+    expect(first.map((s) => s.status === 'fulfilled' && s.value.summary.outcome)).toEqual(['aborted', 'aborted', 'aborted']);
+    const resumed = await runGroup(members, { store, resume: 'if-unfinished' });
+    expect(resumed.every((s) => s.status === 'fulfilled')).toBe(true);
+    for (const m of members) {
+      const strip = (rs: readonly RunRecord[]) => JSON.stringify(timeless(rs));
+      expect(strip(await store.readRecords(m.id))).toBe(strip(await whole.readRecords(m.id)));
+      expect(lasting((await store.readSummary(m.id))!)).toEqual(lasting((await whole.readSummary(m.id))!));
+    }
+  });
+});

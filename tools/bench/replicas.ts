@@ -1,0 +1,118 @@
+/**
+ * Suite `replicas`: replica-steps per second of R runs trained as one batched model
+ * (`trainReplicas`), for R ∈ {1, 4, 10, 32}, against the same model trained alone with `train()`
+ * (the `solo` line; `speedup` = replicas / solo). Workloads: MLP-3-100, MLP-10-100 and
+ * MLP-100-100 as in `mlp-train` (batch 128, 784 inputs, 10 classes), and deep linear nets of
+ * depth 2, 3, 8 and hidden width 1 or 100 on full-batch ℓ4 regression of the lp-regression
+ * stand-in (2,565 × 128), as the c9/c10 presets train them.
+ *
+ * On node the suite runs with `TF_ENABLE_ONEDNN_OPTS=1` unless the caller set the variable (see
+ * `env` below and README): batched matMuls are where oneDNN pays off (issue 21, finding 0), and
+ * every line records the value it ran with.
+ */
+import { buildModel } from '@overparam/architectures';
+import { tf, train, trainReplicas, type Dataset, type Model, type TrainConfig } from '@overparam/core';
+import { loadDataSet } from '@overparam/data';
+import { emitError, emitMeasurement, log } from './emit';
+import { calibrateSteps, measureRate } from './measure';
+import { BATCH, benchData, benchMlp, LR, mlpParameters } from './mlp-workload';
+import type { Suite, SuiteContext } from './suite';
+
+const SUITE = 'replicas';
+export const REPLICA_COUNTS = [1, 4, 10, 32] as const;
+
+interface Workload {
+  readonly name: string;
+  readonly parameters: Record<string, unknown>;
+  model(seed: number): Model;
+  data(): Dataset;
+  config(seed: number, steps: number): TrainConfig;
+}
+
+const mlpWorkload = (depth: number, width: number): Workload => ({
+  name: `MLP-${depth}-${width}`,
+  parameters: mlpParameters(depth, width),
+  model: (seed) => benchMlp(depth, width, seed),
+  data: benchData,
+  // Each replica its own seed (minibatch order) and rate, as a sweep's cells.
+  config: (seed, steps) => ({ steps, batchSize: BATCH, loss: 'softmax-cross-entropy', schedule: { kind: 'constant', lr: LR * (1 + seed / 10) }, seed, logEvery: steps }),
+});
+
+let standIn: Dataset | undefined;
+const deepLinearWorkload = (depth: number, width: number): Workload => ({
+  name: `DLN-${depth}-${width}`,
+  parameters: { model: `DLN-${depth}-${width}`, depth, width, data: 'lp-regression', batchSize: 'full', loss: 'l4', optimizer: 'sgd' },
+  model: (seed) => buildModel('deep-linear', { depth, width, inputDim: 128, outputDim: 1, initStd: 0.01 }, seed),
+  data: () => (standIn ??= loadDataSet('lp-regression')),
+  config: (seed, steps) => ({ steps, batchSize: 2565, loss: 'l4', schedule: { kind: 'constant', lr: 1e-3 * (1 + seed / 10) }, seed, logEvery: steps }),
+});
+
+const workloads: readonly Workload[] = [
+  mlpWorkload(3, 100),
+  mlpWorkload(10, 100),
+  mlpWorkload(100, 100),
+  ...[2, 3, 8].flatMap((depth) => [1, 100].map((width) => deepLinearWorkload(depth, width))),
+];
+
+/** Replica-steps/s of `replicas` runs as one group, or of one run alone with `train()` (replicas = 0). */
+async function measure(workload: Workload, replicas: number, context: SuiteContext): Promise<number | undefined> {
+  const name = replicas === 0 ? 'solo' : `R=${replicas}`;
+  const models = Array.from({ length: Math.max(1, replicas) }, (_, r) => workload.model(r));
+  const data = workload.data();
+  try {
+    const run = async (steps: number) => {
+      if (replicas === 0) {
+        const result = await train(models[0]!, data, workload.config(0, steps));
+        if (result.steps !== steps) throw new Error(`train stopped after ${result.steps} of ${steps} steps (${result.outcome})`);
+        return;
+      }
+      const results = await trainReplicas(models.map((model, r) => ({ model, data, config: workload.config(r, steps) })));
+      const short = results.find((r) => r.steps !== steps);
+      if (short !== undefined) throw new Error(`a replica stopped after ${short.steps} of ${steps} steps (${short.outcome})`);
+    };
+    const numTensorsBefore = tf.memory().numTensors;
+    const { steps } = await calibrateSteps(run, context.settings);
+    const summary = await measureRate(run, steps, context.settings.reps, 0);
+    const scale = Math.max(1, replicas);
+    const rate = { median: summary.median * scale, min: summary.min * scale, max: summary.max * scale, reps: summary.reps };
+    emitMeasurement({
+      suite: SUITE,
+      name,
+      backend: context.backend,
+      unit: 'replica-steps/s',
+      ...rate,
+      ...workload.parameters,
+      replicas: scale,
+      steps,
+      numTensorsBefore,
+      numTensorsAfter: tf.memory().numTensors,
+      onednn: context.backend === 'node' ? (process.env.TF_ENABLE_ONEDNN_OPTS ?? null) : null,
+    });
+    return rate.median;
+  } catch (e) {
+    emitError(SUITE, name, context.backend, e, { model: workload.name, replicas });
+    return undefined;
+  } finally {
+    for (const m of models) m.dispose();
+  }
+}
+
+export const replicasSuite: Suite = {
+  name: SUITE,
+  description: 'replica-steps/s of R runs trained as one batched model (R = 1, 4, 10, 32) vs one run alone: MLP-3/10/100-100 batch 128, deep linear nets on full-batch ℓ4',
+  // Read by run.ts before any backend loads: libtensorflow reads it once.
+  env: { TF_ENABLE_ONEDNN_OPTS: '1' },
+  async run(context) {
+    for (const workload of workloads) {
+      log(`${SUITE}: ${workload.name}`);
+      const solo = await measure(workload, 0, context);
+      for (const replicas of context.settings.quick ? [1, 4, 10] : REPLICA_COUNTS) {
+        const rate = await measure(workload, replicas, context);
+        if (solo !== undefined && rate !== undefined) {
+          const ratio = rate / solo;
+          emitMeasurement({ suite: SUITE, name: `R=${replicas}-vs-solo`, backend: context.backend, unit: 'ratio', median: ratio, min: ratio, max: ratio, reps: 1, model: workload.name, replicas });
+        }
+      }
+    }
+  },
+};
