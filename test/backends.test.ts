@@ -43,6 +43,22 @@ describe(`backend selection (suite running on ${testBackend})`, () => {
   });
 });
 
+describe(`backend load-time settings (suite running on ${testBackend})`, () => {
+  it('reports what the load fixed, which a later selection for other work keeps (the library loads once)', async () => {
+    const first = await selectBackend(testBackend);
+    const later = await selectBackend(testBackend, { workload: { convolutional: true, replicas: 8 } });
+    expect(later.settings).toEqual(first.settings);
+    if (testBackend === 'node') {
+      // The suite selected node for the default workload, a solo small dense net: oneDNN off, unless
+      // the user's TF_ENABLE_ONEDNN_OPTS decided (the plugin writes the variable, so it is not read back here).
+      expect(first.settings.onednnChosenBy === 'environment' || first.settings.onednn === false).toBe(true);
+      expect(typeof first.settings.onednn).toBe('boolean');
+    } else {
+      expect(first.settings).toEqual({});
+    }
+  });
+});
+
 describe(`backend traits (suite running on ${testBackend})`, () => {
   it("reads the active backend's declared traits, defaults filling the rest", async () => {
     const { registeredBackends, activeBackendTraits, defaultBackendTraits } = await import('@overparam/core');

@@ -10,8 +10,8 @@ const cliSource = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
  * The `overparam` command as a real process, from the sources (tsx with our source export
  * condition), so that signals, exit codes and kills are the real thing and no build is needed.
  */
-export function startCli(args: readonly string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@overparam/source', cliSource, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@overparam/source', cliSource, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

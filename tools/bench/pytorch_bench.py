@@ -1,8 +1,8 @@
 """The PyTorch side of `npm run bench -- --vs pytorch`: the same workloads as tools/bench/vs-pytorch.ts,
 written the way a PyTorch user would, one JSON line per row on stdout.
 
-Run by vs-pytorch.ts with Debian's python3-torch, OpenBLAS (OpenMP build) chosen through
-LD_LIBRARY_PATH and 2 threads. Each row is a function below; `--rows` picks some (a Gram row is run
+Run by vs-pytorch.ts with OVERPARAM_BENCH_PYTHON (a venv with the PyTorch 2.x CPU wheel) or
+Debian's python3-torch (OpenBLAS's OpenMP build chosen through LD_LIBRARY_PATH), 2 threads. Each row is a function below; `--rows` picks some (a Gram row is run
 in a process of its own so that its peak RSS is its own).
 """
 import argparse
@@ -208,6 +208,60 @@ def row_gram(width):
     return run
 
 
+def row_wide_net(args):
+    """Du et al.'s net (as architectures' duMlp): x -> sqrt(2/m) relu(W x), twice, then a frozen a;
+    W ~ N(0, 1), no biases; full-batch gradient descent on the mean of (u - y)^2 / 2 over 16 unit-norm points."""
+    torch.manual_seed(0)
+    m, n, d = 4096, 16, 8
+    x = F.normalize(torch.randn(n, d), dim=1)
+    y = torch.rand(n) * 2 - 1
+    w1 = nn.Parameter(torch.randn(m, d))
+    w2 = nn.Parameter(torch.randn(m, m))
+    a = torch.randn(m)
+    scale = (2 / m) ** 0.5
+    opt = torch.optim.SGD([w1, w2], lr=0.1)
+
+    def run(steps):
+        for _ in range(steps):
+            opt.zero_grad(set_to_none=True)
+            h = scale * torch.relu(x @ w1.T)
+            h = scale * torch.relu(h @ w2.T)
+            loss = 0.5 * ((h @ a - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            loss.item()
+
+    run(2)
+    t = time.perf_counter()
+    run(2)
+    steps = max(1, min(200, int(args.target / max((time.perf_counter() - t) / 2, 1e-9))))
+    return {"unit": "steps/s", "n": n, **rates(run, steps, args.reps), "steps": steps}
+
+
+TEN_RUNS, TEN_RUN_STEPS = 10, 200
+
+
+def row_ten_runs(args):
+    """MLP-3-100 trained 10 times one after another (seeds 0-9, 200 steps each), as a user's sweep does."""
+    x, y = random_data(16 * BATCH, (INPUT_DIM,), 1)
+
+    def all_runs():
+        for seed in range(TEN_RUNS):
+            torch.manual_seed(seed)
+            model = mlp(3, 100)
+            opt = torch.optim.SGD(model.parameters(), lr=LR)
+            perm = torch.randperm(x.shape[0])
+            for s in range(TEN_RUN_STEPS):
+                idx = perm[(s * BATCH) % (x.shape[0] - BATCH + 1):][:BATCH]
+                opt.zero_grad(set_to_none=True)
+                loss = F.cross_entropy(model(x[idx]), y[idx])
+                loss.backward()
+                opt.step()
+                loss.item()
+
+    return {"unit": "s", "runs": TEN_RUNS, "steps": TEN_RUN_STEPS, **seconds(all_runs, min(3, args.reps))}
+
+
 def random_gram(n):
     gen = torch.Generator().manual_seed(n)
     a = torch.randn(n, n + 8, generator=gen, dtype=torch.float64)
@@ -226,6 +280,8 @@ ROWS = {
     "train MLP-10-1000": row_train_mlp(10, 1000),
     "train CNN-16-2": row_train_wrn(False),
     "train WRN-16-2": row_train_wrn(True),
+    "train wide net Du MLP-2-4096": row_wide_net,
+    "MLP-3-100, 10 runs": row_ten_runs,
     "minibatch cosines MLP-10-100": row_confusion,
     "loss Gram MLP-3-100": row_gram(100),
     "loss Gram MLP-3-1000": row_gram(1000),
@@ -235,14 +291,14 @@ ROWS = {
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", default=",".join(ROWS), help="comma-separated row names")
+    parser.add_argument("--rows", default=";".join(ROWS), help="row names separated by ';' (a name may hold a comma)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     args.reps = 2 if args.quick else 5
     args.target = 0.2 if args.quick else 1.0
     torch.set_num_threads(args.threads)
-    for name in args.rows.split(","):
+    for name in args.rows.split(";"):
         if name not in ROWS:
             print(f"unknown row {name!r}; rows: {', '.join(ROWS)}", file=sys.stderr)
             sys.exit(2)

@@ -30,6 +30,7 @@ export const deepLinearEntry: ArchitectureEntry<z.infer<typeof deepLinearSchema>
   schema: deepLinearSchema,
   displayName: (o) => deepLinearName(o as DeepLinearOptions),
   build: (o) => ({ layer: deepLinear(o as DeepLinearOptions), inputShape: [o.inputDim] }),
+  workload: (o) => ({ convolutional: false, width: Math.max(...(o.hiddenWidths ?? [o.width ?? Math.min(o.inputDim, o.outputDim)])) }),
   // Balanced init with O(1) weights: the near-zero default would make gradients too small to check.
   tiny: { depth: 3, inputDim: 4, outputDim: 2, hiddenWidths: [3, 5], init: 'balanced', initStd: 1 },
 };

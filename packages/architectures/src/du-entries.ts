@@ -22,6 +22,7 @@ export const duMlpEntry: ArchitectureEntry<z.infer<typeof duMlpSchema>> = {
   schema: duMlpSchema,
   displayName: duMlpName,
   build: (o) => ({ layer: duMlp(o), inputShape: [o.inputDim] }),
+  workload: (o) => ({ convolutional: false, width: o.width }),
   tiny: { depth: 2, width: 6, inputDim: 4, outputDim: 2 },
 };
 
@@ -31,5 +32,6 @@ export const duResNetEntry: ArchitectureEntry<z.infer<typeof duResNetSchema>> = 
   schema: duResNetSchema,
   displayName: duResNetName,
   build: (o) => ({ layer: duResNet(o), inputShape: [o.inputDim] }),
+  workload: (o) => ({ convolutional: false, width: o.width }),
   tiny: { depth: 3, width: 6, inputDim: 4, outputDim: 2 },
 };

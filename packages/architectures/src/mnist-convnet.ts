@@ -84,6 +84,7 @@ export const mnistConvnetEntry: ArchitectureEntry<z.infer<typeof mnistConvnetSch
   build: (o) => ({ layer: mnistConvnet(o), inputShape: o.inputShape }),
   fromData: (data: DataShape) => ({ inputShape: [...data.inputShape], classes: data.outputDim }),
   defaultData: { inputShape: [28, 28, 1], outputDim: 10 },
+  workload: () => ({ convolutional: true }),
   // 8×8 → 4×4 → 2×2: both pools, both convs and both dense layers, ~600 parameters. O(1) weights
   // for the finite-difference check; no dropout, whose training-mode mask would make it random.
   tiny: { inputShape: [8, 8, 1], classes: 3, conv1Filters: 2, conv2Filters: 3, hidden: 4, dropout: 0, initStd: 0.5 },

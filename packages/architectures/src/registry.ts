@@ -1,4 +1,4 @@
-import { activationNames, ConfigError, createModel, initializerNames, UnknownNameError, type Layer, type Model, type Shape } from '@overparam/core';
+import { activationNames, ConfigError, createModel, initializerNames, UnknownNameError, type Layer, type Model, type Shape, type Workload } from '@overparam/core';
 import { z } from 'zod';
 import { deepLinearEntry } from './deep-linear-entry';
 import { duMlpEntry, duResNetEntry } from './du-entries';
@@ -27,7 +27,15 @@ export interface ArchitectureEntry<Options = Record<string, unknown>> {
    * conformance suite builds it on every backend, so keep it to a few hundred parameters.
    */
   readonly tiny?: Readonly<Record<string, unknown>>;
+  /**
+   * What a backend may want to know of this net before it loads (convolutions, its widest dense
+   * layer), from validated options. Absent: a dense net of unknown width.
+   */
+  workload?(options: Options): ArchitectureWorkload;
 }
+
+/** The part of a backend's `Workload` an architecture knows. */
+export type ArchitectureWorkload = Pick<Workload, 'convolutional' | 'width'>;
 
 /** What an architecture learns from a data set: its input shape and its number of outputs. */
 export interface DataShape {
@@ -67,6 +75,7 @@ const mlpEntry: ArchitectureEntry<z.infer<typeof mlpSchema>> = {
   schema: mlpSchema,
   displayName: mlpName,
   build: (o) => ({ layer: mlp(o as Parameters<typeof mlp>[0]), inputShape: [o.inputDim] }),
+  workload: (o) => ({ convolutional: false, width: o.width }),
   tiny: { depth: 2, width: 5, inputDim: 4, outputDim: 3 },
 };
 
@@ -95,6 +104,15 @@ export function parseArchitectureOptions(name: string, options: unknown): Record
     throw new ConfigError(issue.path.length > 0 ? issue.path.join('.') : name, issue.message);
   }
   return result.data;
+}
+
+/**
+ * What the net `name` with `options` (data-derived ones included) is, for a backend choosing its
+ * settings before it loads; the options are validated first, so a bad one fails here, named.
+ */
+export function architectureWorkload(name: string, options: unknown): ArchitectureWorkload {
+  const entry = getArchitecture(name);
+  return entry.workload?.(parseArchitectureOptions(name, options)) ?? { convolutional: false };
 }
 
 /** Validates options, builds the layer and initializes a model from `seed`. */

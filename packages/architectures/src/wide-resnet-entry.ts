@@ -41,6 +41,7 @@ export const wrnEntry: ArchitectureEntry<z.infer<typeof wrnSchema>> = {
   build: (o) => ({ layer: wideResNet(o as WideResNetOptions), inputShape: o.inputShape }),
   fromData,
   defaultData: cifarShape,
+  workload: () => ({ convolutional: true }),
   tiny,
 };
 
@@ -52,5 +53,6 @@ export const cnnEntry: ArchitectureEntry<z.infer<typeof cnnSchema>> = {
   build: (o) => ({ layer: wideResNet({ ...(o as WideResNetOptions), skip: false }), inputShape: o.inputShape }),
   fromData,
   defaultData: cifarShape,
+  workload: () => ({ convolutional: true }),
   tiny,
 };

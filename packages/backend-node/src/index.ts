@@ -1,11 +1,17 @@
-import { BackendUnavailableError, tf, type BackendPlugin } from '@overparam/core';
-import { quietTensorflowEnv, TFJS_NODE, tfjsNodeVersion } from './tfjs-node';
+import { BackendUnavailableError, defaultWorkload, tf, type BackendPlugin } from '@overparam/core';
+import { onednnSetting, tensorflowEnv, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
 
-export { TFJS_NODE, tfjsNodeVersion } from './tfjs-node';
+export { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
 
 export const installHint =
   'set it up with `npx overparam setup node-backend` (installs ' +
   `${TFJS_NODE}@${tfjsNodeVersion} without its install script and builds it against TensorFlow from PyPI)`;
+
+/**
+ * The oneDNN setting libtensorflow loaded with: it reads the environment once per process, so the
+ * first load decides and later loads (another run in the same process) keep it.
+ */
+let loadedWith: OnednnSetting | undefined;
 
 /** What the tfjs-node binding exposes that we read: the version of the libtensorflow it loaded. */
 interface TensorflowBinding {
@@ -29,11 +35,15 @@ export const nodeBackend: BackendPlugin = {
   // products 0.09 / 0.61 s against 5.2 / 3.7 s in host float64; CNN-16-2 step, native
   // Conv2DBackpropFilter/Input 0.13 / 0.24 steps/s against 0.15 / 0.23 rewritten (a tie: native kept).
   traits: { matMulGradient: 'native', convGradient: 'native', gramProducts: 'device', floatBits: 32 },
-  async load() {
+  async load(workload = defaultWorkload) {
     // Resolve before importing, so "not installed" is told apart from "installed but broken".
     if (!(await isTfjsNodeInstalled())) throw new BackendUnavailableError('node', `${TFJS_NODE} is not installed; ${installHint}`);
-    // libtensorflow reads these once, when it loads.
-    Object.assign(process.env, quietTensorflowEnv(process.env));
+    if (loadedWith === undefined) {
+      // libtensorflow reads these once, when it loads (a user's TF_ENABLE_ONEDNN_OPTS wins).
+      const setting = onednnSetting(process.env, workload);
+      Object.assign(process.env, tensorflowEnv(process.env, setting));
+      loadedWith = setting;
+    }
     const id = TFJS_NODE;
     try {
       await import(/* @vite-ignore */ id);
@@ -46,6 +56,9 @@ export const nodeBackend: BackendPlugin = {
   describe() {
     const binding = (tf.findBackend('tensorflow') as { binding?: TensorflowBinding } | null)?.binding;
     return `TensorFlow ${binding?.TF_Version ?? 'of unknown version'} through ${TFJS_NODE}`;
+  },
+  settings() {
+    return loadedWith === undefined ? {} : { ...loadedWith };
   },
 };
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir, findProjectDir, NodeBackendSetupError, setupNodeBackend } from './setup';
-import { quietTensorflowEnv } from './tfjs-node';
 
 const scratch = mkdtempSync(join(tmpdir(), 'overparam-setup-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -37,8 +36,4 @@ describe('node backend setup', () => {
     expect((error as Error).message).toMatch(/no-such-python' was not found; install Python 3 with pip/);
   });
 
-  it('quiets TensorFlow at load unless the user chose otherwise', () => {
-    expect(quietTensorflowEnv({})).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '0' });
-    expect(quietTensorflowEnv({ TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' });
-  });
 });

@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { OverparamError } from '@overparam/core';
-import { TFJS_NODE, tfjsNodeVersion, quietTensorflowEnv } from './tfjs-node';
+import { defaultWorkload, OverparamError } from '@overparam/core';
+import { onednnSetting, TFJS_NODE, tfjsNodeVersion, tensorflowEnv } from './tfjs-node';
 
 /** The TensorFlow whose C library the binding links: tfjs-node 4.22's C API is a subset of it. */
 export const TENSORFLOW_WHEEL = { name: 'tensorflow-cpu', version: '2.21.0' } as const;
@@ -282,7 +282,7 @@ async function ensureBinding(tfjsNodeDir: string, libraryDir: string, projectDir
 /** Loads the binding in a child process (a crash there cannot take us down) and returns `TF_Version()`. */
 async function verify(tfjsNodeDir: string): Promise<string> {
   const script = `const tf = require(${JSON.stringify(tfjsNodeDir)}); process.stdout.write('TF_VERSION=' + tf.backend().binding.TF_Version);`;
-  const result = await run(process.execPath, ['-e', script], { env: { ...process.env, ...quietTensorflowEnv(process.env) }, timeoutMs: 2 * MINUTE });
+  const result = await run(process.execPath, ['-e', script], { env: { ...process.env, ...tensorflowEnv(process.env, onednnSetting(process.env, defaultWorkload)) }, timeoutMs: 2 * MINUTE });
   const version = /TF_VERSION=(\S+)/.exec(result.output)?.[1];
   if (result.code !== 0 || version === undefined) {
     throw new NodeBackendSetupError('verify', `the built binding does not load (${tail(result.output)}); run this again with --force to rebuild it`);

@@ -1,17 +1,48 @@
+import type { Workload } from '@overparam/core';
+
 /** The package this plugin wraps, and the one version the setup builds and this plugin is tested with. */
 export const TFJS_NODE = '@tensorflow/tfjs-node';
 export const tfjsNodeVersion = '4.22.0';
 
 /**
- * The environment that keeps TensorFlow's start-up lines off the user's terminal, applied before
- * libtensorflow loads (it reads these once). A value the user set is kept.
- *
- * - `TF_CPP_MIN_LOG_LEVEL=2`: only errors from TensorFlow's own logging (drops the CPU feature notice).
- * - `TF_ENABLE_ONEDNN_OPTS=0`: oneDNN's eager rewrites announce themselves in a static initializer
- *   that no log level silences, and here they made small matMuls slower, not faster (MLP-3-100
- *   train step, tfjs-node + TensorFlow 2.21 on 2 cores: 176 steps/s without, 92 with; the wide
- *   MLP-10-1000 was within noise). Turning them off also keeps results free of oneDNN's reordering.
+ * The widest dense layer from which a solo dense net trains faster with oneDNN. Measured with
+ * tfjs-node + TensorFlow 2.21 on 2 cores (steps/s without / with oneDNN): MLP-3-100 at batch 128
+ * 355 / 229 and MLP-10-100 258 / 102 on a quiet machine; MLP-3-1000 29 / 31 (a tie), MLP-3-2048
+ * 2 / 6, and the Du et al. net MLP-2-4096 on 16 examples 2.05 / 0.078 s a step (26×), loaded.
  */
-export function quietTensorflowEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return { TF_CPP_MIN_LOG_LEVEL: env.TF_CPP_MIN_LOG_LEVEL ?? '2', TF_ENABLE_ONEDNN_OPTS: env.TF_ENABLE_ONEDNN_OPTS ?? '0' };
+export const ONEDNN_MIN_WIDTH = 1000;
+
+/** Whether oneDNN is on, and what decided it. */
+export interface OnednnSetting {
+  readonly onednn: boolean;
+  /** `environment`: the user's TF_ENABLE_ONEDNN_OPTS; `workload`: `onednnFor` of the work announced at load. */
+  readonly onednnChosenBy: 'environment' | 'workload';
+}
+
+/**
+ * oneDNN's rewrites pay where kernels are large (convolutions, wide matMuls, the batched matMuls
+ * of replicas) and cost a fixed overhead per op that dominates small ones: a solo run of a narrow
+ * dense net is dispatch-bound and slower with it (see `ONEDNN_MIN_WIDTH`; conv nets: CNN-16-2 went
+ * from 0.75 to 1.78 steps/s with it; replicas: issue 21 measured 3–5× the best solo rate with it,
+ * about the solo rate without).
+ */
+export function onednnFor(workload: Workload): boolean {
+  return workload.convolutional || workload.replicas > 1 || (workload.width ?? 0) >= ONEDNN_MIN_WIDTH;
+}
+
+/** The oneDNN setting for `workload`, unless the user set TF_ENABLE_ONEDNN_OPTS (their choice wins). */
+export function onednnSetting(env: Readonly<Record<string, string | undefined>>, workload: Workload): OnednnSetting {
+  const given = env.TF_ENABLE_ONEDNN_OPTS;
+  if (given !== undefined && given !== '') return { onednn: !['0', 'false'].includes(given.trim().toLowerCase()), onednnChosenBy: 'environment' };
+  return { onednn: onednnFor(workload), onednnChosenBy: 'workload' };
+}
+
+/**
+ * The environment libtensorflow must see when it loads (it reads these once): oneDNN as
+ * `onednnSetting` decides, and `TF_CPP_MIN_LOG_LEVEL=2` (only errors from TensorFlow's own
+ * logging, which drops the CPU feature notice) unless the user set it. With oneDNN on, TensorFlow
+ * still announces it in one line from a static initializer that no log level silences.
+ */
+export function tensorflowEnv(env: Readonly<Record<string, string | undefined>>, setting: OnednnSetting): Record<string, string> {
+  return { TF_CPP_MIN_LOG_LEVEL: env.TF_CPP_MIN_LOG_LEVEL ?? '2', TF_ENABLE_ONEDNN_OPTS: setting.onednn ? '1' : '0' };
 }

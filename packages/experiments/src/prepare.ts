@@ -1,5 +1,5 @@
-import { buildModel, getArchitecture, optionsFromData, overparameterize } from '@overparam/architectures';
-import { ConfigError, lossSpec, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig } from '@overparam/core';
+import { architectureWorkload, buildModel, getArchitecture, optionsFromData, overparameterize } from '@overparam/architectures';
+import { ConfigError, lossSpec, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig, type Workload } from '@overparam/core';
 import { loadDataSet, wrnAugment } from '@overparam/data';
 import { checkMetricSpecs, metricHooks } from '@overparam/metrics';
 import { populationSettings } from './measure';
@@ -21,9 +21,9 @@ export interface PreparedRun {
   readonly hooks: readonly Hook[];
 }
 
-async function activateBackend(request: string): Promise<BackendSelection> {
+async function activateBackend(request: string, workload: Workload): Promise<BackendSelection> {
   try {
-    return await selectBackend(request);
+    return await selectBackend(request, { workload });
   } catch (e) {
     // An unknown name is a mistake in the config; an unavailable backend is not, so it stays as it is.
     if (e instanceof UnknownNameError) throw new ConfigError('backend', e.message);
@@ -31,15 +31,19 @@ async function activateBackend(request: string): Promise<BackendSelection> {
   }
 }
 
-function build(config: RunConfig, options: Record<string, unknown>): Model {
-  let model: Model;
+/** Runs `fn`, naming an architecture option it rejects as the run config's `archOptions.<field>`. */
+function inArchOptions<T>(fn: () => T): T {
   try {
-    model = buildModel(config.arch, options, config.seed);
+    return fn();
   } catch (e) {
-    // Options such as the init's `kappa` are only checked when the layers are built.
     if (e instanceof ConfigError) throw new ConfigError(`archOptions.${e.field}`, e.message.slice(e.field.length + 2));
     throw e;
   }
+}
+
+function build(config: RunConfig, options: Record<string, unknown>): Model {
+  // Options such as the init's `kappa` are only checked when the layers are built.
+  const model = inArchOptions(() => buildModel(config.arch, options, config.seed));
   return config.overparameterize === undefined || config.overparameterize.factors === 1 ? model : overparameterized(model, config.overparameterize, config.seed);
 }
 
@@ -57,13 +61,14 @@ function overparameterized(model: Model, options: NonNullable<RunConfig['overpar
 }
 
 /**
- * Validates the config, activates its backend, loads its data and builds its model, in that
+ * Validates the config, loads its data, activates its backend and builds its model, in that
  * order, so that whatever is wrong surfaces here and nothing later fails for a reason a config
- * check could have caught.
+ * check could have caught. The data (plain arrays, no tensors) comes before the backend because
+ * its shape completes the model's options, and the backend fixes some settings for the model it
+ * will run when it loads (`Workload`).
  */
-export async function prepareRun(input: unknown): Promise<PreparedRun> {
+export async function prepareRun(input: unknown, options: { replicas?: number } = {}): Promise<PreparedRun> {
   const config = parseRunConfig(input);
-  const backend = await activateBackend(config.backend);
   const data = loadDataSet(config.data, { seed: config.dataSeed, dataDir: config.dataDir, dataFile: config.dataFile, options: config.dataOptions });
   if (config.augment === 'wrn' && data.inputShape.length !== 3) {
     throw new ConfigError('augment', `'wrn' crops and flips images [height, width, channels], but '${data.name}' has examples of shape [${data.inputShape.join(', ')}]`);
@@ -78,6 +83,8 @@ export async function prepareRun(input: unknown): Promise<PreparedRun> {
   }
   // Each architecture says which of its options the data set fixes (flat nets: inputDim/outputDim).
   const modelOptions = { ...config.archOptions, ...optionsFromData(getArchitecture(config.arch), { inputShape: data.inputShape, outputDim }) };
+  const workload = { ...inArchOptions(() => architectureWorkload(config.arch, modelOptions)), replicas: options.replicas ?? 1 };
+  const backend = await activateBackend(config.backend, workload);
   const model = build(config, modelOptions);
   const trainConfig: TrainConfig = {
     steps: config.steps,

@@ -36,6 +36,8 @@ describe('run into a directory store', () => {
     expect(await readJson(join(dir, 'run.json'))).toMatchObject({
       backend: 'cpu',
       backendSkipped: [],
+      // The cpu backend fixes nothing when it loads.
+      backendSettings: {},
       // 784·16 + 16 + 16·10 + 10
       model: { name: 'MLP-1-16', paramCount: 12_730, options: { inputDim: 784, outputDim: 10 } },
       attempts: [{ fromStep: 0 }],

@@ -212,6 +212,7 @@ function runInfo(prepared: PreparedRun, attempts: RunInfo['attempts']): RunInfo 
   return {
     backend: prepared.backend.name,
     backendSkipped: prepared.backend.skipped,
+    backendSettings: prepared.backend.settings,
     model: { name: prepared.model.name, paramCount: prepared.model.paramCount, options: prepared.modelOptions },
     attempts,
   };

@@ -131,22 +131,36 @@ describe('eigenvalue solvers against ml-matrix (float64)', () => {
     reference.forEach((v, i) => expect(Math.abs(ours[i]! - v)).toBeLessThan(1e-12 * reference[n - 1]!));
   });
 
-  it('Lanczos finds λ_min and λ_max to its tolerance, and falls back to the full solver when the bottom edge is dense', () => {
-    // Lanczos stops at residual ≤ 1e-10·λ_max, which bounds the distance to an eigenvalue; 1e-9 leaves room for the reference's own rounding.
+  it('Lanczos finds λ_min and λ_max to its tolerance; a dense or singular bottom edge goes through shift-and-invert', () => {
+    // Each method stops at a residual bound ≤ 1e-10·λ_max on the eigenvalue; 1e-9 leaves room for the reference's own rounding.
     const n = 200;
-    // Extremes apart from the rest (0.5 and 10 around a bulk in [1, 2]): Lanczos converges; a random
-    // Gram with k = n + 2 has a dense bottom edge near 0: it may fall back, and must agree either way.
+    // Extremes apart from the rest (0.5 and 10 around a bulk in [1, 2]): Lanczos on A finds both.
+    // A random Gram with k = n + 2 has a dense bottom edge near 0, and with k = n − 5 five zero
+    // eigenvalues (singular): Lanczos on A cannot resolve them in its budget, shift-and-invert must.
     const separated = conjugatedDiagonal([0.5, 10, ...Array.from({ length: n - 2 }, (_, i) => 1 + i / (n - 2))], 13);
     for (const [g, method] of [
       [separated, 'lanczos'],
-      [randomGram(n, n + 2, 14), undefined],
+      [randomGram(n, n + 2, 14), 'shift-invert'],
+      [randomGram(n, n - 5, 15), 'shift-invert'],
     ] as const) {
       const all = symmetricEigenvalues({ size: n, matrix: g });
       const ext = symmetricExtremeEigenvalues({ size: n, matrix: g });
-      if (method !== undefined) expect(ext.method).toBe(method);
+      expect(ext.method).toBe(method);
       expect(Math.abs(ext.lambdaMin - all[0]!)).toBeLessThan(1e-9 * all[n - 1]!);
       expect(Math.abs(ext.lambdaMax - all[n - 1]!)).toBeLessThan(1e-9 * all[n - 1]!);
     }
+  });
+
+  it('an indefinite matrix whose bottom Lanczos does not resolve falls back to the full solver, exactly', () => {
+    const n = 120;
+    // A dense negative bottom edge: shift-and-invert needs a positive semi-definite matrix.
+    const values = [...Array.from({ length: n - 1 }, (_, i) => -1 + i / (4 * n)), 8];
+    const g = conjugatedDiagonal(values, 21);
+    const ext = symmetricExtremeEigenvalues({ size: n, matrix: g });
+    expect(ext.method).toBe('full');
+    // The full solver is backward stable: within ~n·ε·‖G‖ of the eigenvalues the matrix was built with.
+    expect(Math.abs(ext.lambdaMin + 1)).toBeLessThan(1e-12 * 8);
+    expect(Math.abs(ext.lambdaMax - 8)).toBeLessThan(1e-12 * 8);
   });
 
   it('Lanczos stops at once on I + c·vvᵀ (a two-dimensional Krylov space) with λ_min = 1, λ_max = 1 + c‖v‖²', () => {

@@ -79,8 +79,8 @@ export function symmetricEigenvalues(g: Pick<SymmetricMatrix, 'size' | 'matrix'>
   return symmetricEigenvaluesOf(g.size, symmetrized(g.size, g.matrix, what));
 }
 
-/** λ_min and λ_max only, by Lanczos (`lanczos.ts`), falling back to the full solver when it converges slowly. */
-export function symmetricExtremeEigenvalues(g: Pick<SymmetricMatrix, 'size' | 'matrix'>, what = 'gram'): { lambdaMin: number; lambdaMax: number; method: 'lanczos' | 'full'; iterations: number } {
+/** λ_min and λ_max only, by Lanczos (`lanczos.ts`; shift-and-invert for a dense bottom edge), falling back to the full solver when neither converges. */
+export function symmetricExtremeEigenvalues(g: Pick<SymmetricMatrix, 'size' | 'matrix'>, what = 'gram'): { lambdaMin: number; lambdaMax: number; method: 'lanczos' | 'shift-invert' | 'full'; iterations: number } {
   return extremeEigenvalues(g.size, symmetrized(g.size, g.matrix, what));
 }
 

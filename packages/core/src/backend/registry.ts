@@ -1,6 +1,6 @@
 import { BackendUnavailableError, OverparamError, UnknownNameError } from '../errors';
 import { tf } from '../tf';
-import { defaultBackendTraits, type BackendPlugin, type BackendSelection, type BackendStatus, type BackendTraits, type Platform } from './types';
+import { defaultBackendTraits, defaultWorkload, type BackendPlugin, type BackendSelection, type BackendStatus, type BackendTraits, type Platform, type Workload } from './types';
 
 /**
  * The backend registry. Plugin packages export plain `BackendPlugin` objects; applications (the
@@ -25,11 +25,20 @@ function reasonOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function activate(plugin: BackendPlugin): Promise<void> {
-  await plugin.load();
+async function activate(plugin: BackendPlugin, workload: Workload = defaultWorkload): Promise<void> {
+  await plugin.load(workload);
   if (tf.getBackend() !== plugin.tfName) {
     throw new BackendUnavailableError(plugin.name, `tfjs did not activate '${plugin.tfName}' after loading it`);
   }
+}
+
+export interface SelectBackendOptions {
+  /** What the work ahead is, for the settings a backend fixes when it loads; default: a solo run of a small dense net. */
+  readonly workload?: Workload;
+}
+
+function selected(plugin: BackendPlugin, skipped: BackendSelection['skipped']): BackendSelection {
+  return { name: plugin.name, tfName: plugin.tfName, skipped, settings: plugin.settings?.() ?? {} };
 }
 
 /**
@@ -37,7 +46,8 @@ async function activate(plugin: BackendPlugin): Promise<void> {
  * returns the first that loads, with the reasons the better ones failed. A name loads exactly that
  * backend or throws a typed error saying what to install.
  */
-export async function selectBackend(request: string = 'auto'): Promise<BackendSelection> {
+export async function selectBackend(request: string = 'auto', options: SelectBackendOptions = {}): Promise<BackendSelection> {
+  const { workload } = options;
   const platform = currentPlatform();
   if (request !== 'auto') {
     const plugin = plugins.get(request);
@@ -48,12 +58,12 @@ export async function selectBackend(request: string = 'auto'): Promise<BackendSe
       throw new BackendUnavailableError(plugin.name, `it does not run on ${platform}; it runs on ${plugin.platforms.join(', ')}`);
     }
     try {
-      await activate(plugin);
+      await activate(plugin, workload);
     } catch (e) {
       if (e instanceof OverparamError) throw e;
       throw new BackendUnavailableError(plugin.name, reasonOf(e), { cause: e });
     }
-    return { name: plugin.name, tfName: plugin.tfName, skipped: [] };
+    return selected(plugin, []);
   }
 
   const skipped: { name: string; reason: string }[] = [];
@@ -63,8 +73,8 @@ export async function selectBackend(request: string = 'auto'): Promise<BackendSe
       continue;
     }
     try {
-      await activate(plugin);
-      return { name: plugin.name, tfName: plugin.tfName, skipped };
+      await activate(plugin, workload);
+      return selected(plugin, skipped);
     } catch (e) {
       skipped.push({ name: plugin.name, reason: reasonOf(e) });
     }

@@ -18,11 +18,39 @@ export interface BackendPlugin {
   readonly packageName: string;
   /** What differs on this backend; unset fields take `defaultBackendTraits`. */
   readonly traits?: Partial<BackendTraits>;
-  /** Loads the tfjs backend, registers it with tfjs and makes it active. */
-  load(): Promise<void>;
+  /**
+   * Loads the tfjs backend, registers it with tfjs and makes it active. `workload` is what the
+   * caller knows of the work ahead, for the choices a library fixes when it loads (oneDNN in
+   * libtensorflow); a plugin with no such choice ignores it.
+   */
+  load(workload?: Workload): Promise<void>;
   /** What exactly was loaded (a library and its version), once `load()` succeeded; shown by status listings. */
   describe?(): string;
+  /**
+   * The settings in force that a load decided (e.g. `{ onednn: true, onednnChosenBy: 'workload' }`),
+   * for the run's record; absent or `{}` where there are none.
+   */
+  settings?(): BackendSettings;
 }
+
+/** A plugin's load-time settings, as recorded in a run's `run.json`. */
+export type BackendSettings = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * What a caller (the CLI, a run, a benchmark) knows about the work before the backend loads. It
+ * describes the work, never a backend: each plugin turns it into its own settings.
+ */
+export interface Workload {
+  /** The model has convolutions. */
+  readonly convolutional: boolean;
+  /** Units of the model's widest dense layer, where its architecture says. */
+  readonly width?: number;
+  /** Runs trained as one batched model (replicas); 1 for a solo run. */
+  readonly replicas: number;
+}
+
+/** The workload assumed where a caller says nothing: a solo run of a small dense net. */
+export const defaultWorkload: Workload = { convolutional: false, replicas: 1 };
 
 /**
  * The ways backends differ that callers must know about, declared by each plugin (the tfjs
@@ -71,6 +99,8 @@ export interface BackendSelection {
   readonly tfName: string;
   /** For every other candidate that was considered: why it was not chosen. */
   readonly skipped: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
+  /** The load-time settings of the chosen backend (its plugin's `settings()`); `{}` where it has none. */
+  readonly settings: BackendSettings;
 }
 
 export interface BackendStatus {

@@ -1,4 +1,4 @@
-import type { RunRecord, TrainCheckpoint } from '@overparam/core';
+import type { BackendSettings, RunRecord, TrainCheckpoint } from '@overparam/core';
 import type { RunConfig } from '../config';
 import type { RunSummary } from '../summary';
 import type { RecordsDigest } from './records-digest';
@@ -15,6 +15,8 @@ export const runStatuses: readonly RunStatus[] = ['absent', 'running', 'complete
 export interface RunInfo {
   readonly backend: string;
   readonly backendSkipped: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
+  /** The settings the backend fixed when it loaded, chosen for this run's workload (node: `onednn`, `onednnChosenBy`); absent in runs written before they were recorded. */
+  readonly backendSettings?: BackendSettings;
   readonly model: { readonly name: string; readonly paramCount: number; readonly options: Readonly<Record<string, unknown>> };
   /** One entry per start: the first, then every resume (ISO time and the step it resumed from). */
   readonly attempts: ReadonlyArray<{ readonly startedAt: string; readonly fromStep: number }>;
