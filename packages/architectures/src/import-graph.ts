@@ -43,12 +43,17 @@ function shapeOf(shapes: unknown): Shape {
   return first.slice(1);
 }
 
+/** The layer that computes the model's (single) output. */
+export function outputLayer(model: LayersModel): KerasLayer {
+  return model.outputs[0]!.sourceLayer as KerasLayer;
+}
+
 /** The model's layers in topological order with their inputs, converted where a rule exists. */
 export function readNodes(model: LayersModel, keepSoftmax: boolean): { nodes: ImportNode[]; generic: GenericReason[] } {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new ModelImportError(`model '${model.name}' has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the importer takes models with one of each`);
   }
-  const outputName = model.outputLayers[0]!.name;
+  const outputName = outputLayer(model).name;
   const nodes: ImportNode[] = [];
   const generic: GenericReason[] = [];
   for (const layer of model.layers) {

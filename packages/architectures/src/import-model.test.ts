@@ -59,7 +59,7 @@ describe('importLayersModel', () => {
     const kept = importLayersModel(source, { keepSoftmax: true });
     const x = randomInput([3, 4], 2);
     const expected = source.predict(x) as Tensor;
-    const out = kept.apply(x);
+    const out = tf.tidy(() => kept.apply(x));
     expect(relativeDiff(out, expected)).toBeLessThan(1e-6);
     expect(kept.name).toBe('acts');
     expect(kept.imported.layers.map((l) => l.className)).toEqual([...acts.map(() => 'Dense'), 'Dropout', 'Activation', 'Dense']);

@@ -8,7 +8,7 @@ import { createModel, tf, type Model, type Shape, type Tensor } from '@overparam
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { genericModel } from './import-generic';
 import { ModelImportError } from './import-errors';
-import { assemble, readNodes, type GenericReason, type PlacedPiece } from './import-graph';
+import { assemble, outputLayer, readNodes, type GenericReason, type PlacedPiece } from './import-graph';
 
 export interface ImportOptions {
   /**
@@ -87,7 +87,8 @@ export function importLayersModel(source: LayersModel, options: ImportOptions = 
     const summary: ImportSummary = { source: source.name, path: 'generic', generic: [...generic, ...forced], layers: [], droppedSoftmax: false, ignored };
     return { ...model, imported: summary };
   }
-  const outputNode = source.outputLayers[0]!.name;
+  const last = outputLayer(source);
+  const outputNode = last.name;
   const { layer, placed } = assemble(nodes, outputNode);
   const model = createModel(layer, { inputShape, name: source.name });
   try {
@@ -99,8 +100,8 @@ export function importLayersModel(source: LayersModel, options: ImportOptions = 
     model.dispose();
     throw e;
   }
-  const config = source.outputLayers[0]!.getConfig() as Record<string, unknown>;
-  const droppedSoftmax = options.keepSoftmax !== true && (config.activation === 'softmax' || source.outputLayers[0]!.getClassName() === 'Softmax');
+  const config = last.getConfig() as Record<string, unknown>;
+  const droppedSoftmax = options.keepSoftmax !== true && (config.activation === 'softmax' || last.getClassName() === 'Softmax');
   const layers = nodes.map((n) => ({ name: n.name, className: n.className, paths: placed.filter((p) => p.node === n).map((p) => p.path) }));
   return { ...model, imported: { source: source.name, path: 'fast', generic: [], layers, droppedSoftmax, ignored } };
 }

@@ -33,3 +33,5 @@ export { importLayersModel, type ImportOptions, type ImportSummary, type Importe
 export { ModelImportError } from './import-errors';
 export { supportedClassNames } from './import-layers';
 export type { GenericReason } from './import-graph';
+export { loadModelUrl } from './load-model';
+export { readLayersModel, type ReadBytes } from './model-files';
