@@ -88,6 +88,7 @@ describe('importLayersModel', () => {
     const pooled = tfl.sequential({ name: 'gap' });
     pooled.add(tfl.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [5, 5, 3] }));
     pooled.add(tfl.layers.batchNormalization());
+    pooled.add(tfl.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }));
     pooled.add(tfl.layers.globalAveragePooling2d({}));
     pooled.add(tfl.layers.dense({ units: 2 }));
     randomizeWeights(pooled, 4);

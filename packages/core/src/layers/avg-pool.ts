@@ -12,7 +12,13 @@ export interface AvgPool2dOptions {
   readonly padding?: ConvPadding;
 }
 
-/** The mean over k×k windows of NHWC inputs, per channel (Keras AveragePooling2D). */
+/**
+ * The mean over k×k windows of NHWC inputs, per channel (Keras AveragePooling2D); with 'same'
+ * padding each mean is over the window's cells inside the input. tfjs's cpu AvgPoolGrad divides by
+ * k² there instead of by that count (measured: 1/9 for a corner cell of a 3×3 window that covers
+ * 4 cells), so 'same' is computed as a 'valid' pool of the explicitly zero-padded input, times k²,
+ * over a constant map of counts: the same forward values and a correct gradient.
+ */
 export function avgPool2d(options: AvgPool2dOptions = {}): Layer {
   const size = options.size ?? 2;
   const stride = options.stride ?? size;
@@ -34,7 +40,18 @@ export function avgPool2d(options: AvgPool2dOptions = {}): Layer {
       return { params: {}, state: {}, outputShape: [axisGeometry(h, size, stride, padding).out, axisGeometry(w, size, stride, padding).out, c] };
     },
     apply(_params, x) {
-      return tf.avgPool(x as tf.Tensor4D, size, stride, padding);
+      if (padding === 'valid') return tf.avgPool(x as tf.Tensor4D, size, stride, 'valid');
+      const [h, w] = [x.shape[1]!, x.shape[2]!];
+      const rows = axisGeometry(h, size, stride, 'same');
+      const cols = axisGeometry(w, size, stride, 'same');
+      const pads: Array<[number, number]> = [
+        [0, 0],
+        [rows.padBefore, rows.padAfter],
+        [cols.padBefore, cols.padAfter],
+        [0, 0],
+      ];
+      const windowSums = (t: tf.Tensor4D) => tf.mul(tf.avgPool(tf.pad(t, pads), size, stride, 'valid'), size * size);
+      return tf.div(windowSums(x as tf.Tensor4D), windowSums(tf.ones([1, h, w, 1])));
     },
   };
 }
