@@ -122,11 +122,11 @@ describe(`imported Layers models (${testBackend})`, () => {
         const xi = tf.slice(x, i, 1);
         const yi = tf.oneHot(tf.tensor1d([labels[i]!], 'int32'), 3);
         const { grads: g } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(yi, source.apply(xi) as Tensor) as tf.Scalar, vars);
-        return Float64Array.from(tf.concat(vars.map((v) => tf.reshape(g[v.name]!, [-1]))).dataSync());
+        return tf.concat(vars.map((v) => tf.reshape(g[v.name]!, [-1]))).dataSync() as Float32Array;
       }),
     );
     const reference = new Float64Array(25);
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) reference[i * 5 + j] = grads[i]!.reduce((s, v, k) => s + v * grads[j]![k]!, 0);
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) reference[i * 5 + j] = (grads[i] as Float32Array).reduce((s: number, v: number, k: number) => s + v * (grads[j] as Float32Array)[k]!, 0);
     // Both differentiate the same float32 graph; only the inner products' summation order differs.
     expect(maxRelativeError(gram.matrix, reference)).toBeLessThan(1e-5);
 

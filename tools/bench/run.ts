@@ -7,6 +7,7 @@ import { activate, benchBackends, registerBenchBackends } from './backends';
 import { dataBatchesSuite } from './data';
 import { emitSkipped, log } from './emit';
 import { gramBenchSuite } from './gram';
+import { importBenchSuite } from './import';
 import { mlpTrainSuite } from './mlp';
 import { fullSettings, quickSettings, type Suite } from './suite';
 import { spectrumSuite } from './spectrum';
@@ -14,7 +15,7 @@ import { sweepSuite } from './sweep';
 import { runVsPytorch } from './vs-pytorch';
 import { wrnTrainSuite } from './wrn';
 
-const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite];
+const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite, importBenchSuite];
 
 function selectSuites(args: BenchArgs): Suite[] {
   if (args.suites === undefined) return [...suites];
