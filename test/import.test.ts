@@ -94,6 +94,15 @@ describe(`imported Layers models (${testBackend})`, () => {
     // As in test/gram.test.ts: differently ordered float32 sums agree to ~1e-6; a missing layer is O(1).
     expect(maxRelativeError(fast.matrix, loop.matrix)).toBeLessThan(1e-4);
     expect(fast.layers!.map((l) => l.kind)).toContain('batchNorm');
+    // Minibatch gradients (the paper's protocol): batch norm in training mode within each group.
+    const groups = [
+      [0, 1, 2],
+      [3, 4, 5],
+    ];
+    const groupFast = await gradientGram(model, { x, y }, { loss: 'softmax-cross-entropy', groups, method: 'fast' });
+    const groupLoop = await gradientGram(model, { x, y }, { loss: 'softmax-cross-entropy', groups, method: 'loop' });
+    expect(groupFast.training).toBe(true);
+    expect(maxRelativeError(groupFast.matrix, groupLoop.matrix)).toBeLessThan(1e-4);
     tf.dispose([x, y]);
     model.dispose();
   });

@@ -1,7 +1,7 @@
 import { createRng, tf, type Tensor } from '@overparam/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { importLayersModel } from './import-model';
+import { importLayersModel, importNotice } from './import-model';
 
 /** Replaces every weight with seeded N(0, 0.5²) values (variances: |·| + 0.5), so nothing is at its initial value. */
 function randomizeWeights(model: tfl.LayersModel, seed: number): void {
@@ -62,6 +62,10 @@ describe('importLayersModel', () => {
     const out = tf.tidy(() => kept.apply(x));
     expect(relativeDiff(out, expected)).toBeLessThan(1e-6);
     expect(kept.name).toBe('acts');
+    expect(importNotice(kept.imported)).toBe('acts: fast path, 11 layers as core primitives');
+    const lstm = tfl.sequential({ name: 'rnn', layers: [tfl.layers.lstm({ units: 2, inputShape: [3, 2], name: 'memory' })] });
+    expect(importNotice(importLayersModel(lstm).imported)).toBe('rnn: generic path (per-example metrics run one backward pass per example) because memory (LSTM): class LSTM has no core primitive');
+    lstm.dispose();
     expect(kept.imported.layers.map((l) => l.className)).toEqual([...acts.map(() => 'Dense'), 'Dropout', 'Activation', 'Dense']);
     tf.dispose([x, expected, out]);
     kept.dispose();

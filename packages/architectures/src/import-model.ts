@@ -105,3 +105,13 @@ export function importLayersModel(source: LayersModel, options: ImportOptions = 
   const layers = nodes.map((n) => ({ name: n.name, className: n.className, paths: placed.filter((p) => p.node === n).map((p) => p.path) }));
   return { ...model, imported: { source: source.name, path: 'fast', generic: [], layers, droppedSoftmax, ignored } };
 }
+
+/** One line saying which path an import took and, for the generic path, which layers forced it: what a tool prints once. */
+export function importNotice(summary: ImportSummary): string {
+  if (summary.path === 'fast') {
+    const dropped = summary.droppedSoftmax ? '; its final softmax is left to the loss (outputs are logits)' : '';
+    return `${summary.source}: fast path, ${summary.layers.length} layers as core primitives${dropped}`;
+  }
+  const why = summary.generic.map((g) => `${g.layer} (${g.className}): ${g.reason}`).join('; ');
+  return `${summary.source}: generic path (per-example metrics run one backward pass per example) because ${why}`;
+}

@@ -29,7 +29,7 @@ export { constantScale } from './scale';
 export { DEFAULT_FACTOR_INIT, factorInitNames, overparameterize, overparameterizeLayer, type FactorInit, type OverparameterizeOptions } from './overparameterize';
 export { describeArchitecture, type ArchitectureDescription, type ParameterShape } from './describe';
 export { imageShape } from './image-shape';
-export { importLayersModel, type ImportOptions, type ImportSummary, type ImportedModel } from './import-model';
+export { importLayersModel, importNotice, type ImportOptions, type ImportSummary, type ImportedModel } from './import-model';
 export { ModelImportError } from './import-errors';
 export { supportedClassNames } from './import-layers';
 export type { GenericReason } from './import-graph';
