@@ -4,7 +4,7 @@
  * (the Gram engine's per-example loop, the training loop's tf.variableGrads) gets the same
  * gradients tfjs would, for any layer tfjs can run, at the cost of one backward pass per example.
  */
-import { ShapeError, tf, type Layer, type Model, type ParamInfo, type Shape, type Tensor, type TensorTree, type Variable } from '@overparam/core';
+import { flattenTree, ShapeError, tf, type Layer, type Model, type ParamInfo, type Shape, type Tensor, type TensorTree, type Variable } from '@overparam/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** Weight `layer/name` as a two-level tree path without dots. */
@@ -33,13 +33,29 @@ export function genericModel(source: LayersModel, name: string, inputShape: Shap
     const path = insert(params, treePath(w.originalName), variable);
     parameters.push({ path, shape: variable.shape, size: variable.size, trainable: true, variable });
   }
+  const stateVars = flattenTree(state);
   const layer: Layer = {
     kind: 'layers-model',
     init() {
       throw new ShapeError(`the generic layer of '${name}' wraps an existing Layers model and cannot be initialized again; import the model instead`);
     },
-    // tfjs-layers runs batch-norm and dropout itself in training mode (its own statistics updates and masks).
-    apply: (_params, x, ctx) => source.apply(x, { training: ctx.training }) as Tensor,
+    apply(_params, x, ctx) {
+      if (!ctx.training || stateVars.length === 0) return source.apply(x, { training: ctx.training }) as Tensor;
+      // In training mode tfjs-layers writes batch-norm's moving statistics itself. Overparam's
+      // contract is that new state goes to ctx.stateUpdates and only the caller commits it (a
+      // measurement never does), so the new values are handed over and the old ones put back.
+      const saved = stateVars.map(([, v]) => tf.keep(tf.clone(v)));
+      const y = source.apply(x, { training: true }) as Tensor;
+      stateVars.forEach(([path, v], i) => {
+        if (ctx.stateUpdates !== undefined) {
+          ctx.stateUpdates.get(path)?.dispose();
+          ctx.stateUpdates.set(path, tf.keep(tf.clone(v)));
+        }
+        v.assign(saved[i]!);
+        saved[i]!.dispose();
+      });
+      return y;
+    },
   };
   const paramCount = parameters.reduce((n, p) => n + p.size, 0);
   const byPath = new Map(parameters.map((p) => [p.path, p]));
@@ -60,8 +76,13 @@ export function genericModel(source: LayersModel, name: string, inputShape: Shap
       return layer.apply(params, x, { training: opts.training ?? false, path: '', state, ...(opts.recorder ? { recorder: opts.recorder } : {}) });
     },
     commitState(updates) {
-      // The Layers model keeps its own statistics; nothing is collected here.
-      for (const t of updates.values()) t.dispose();
+      const byStatePath = new Map(stateVars);
+      for (const [path, value] of updates) {
+        const target = byStatePath.get(path);
+        if (target === undefined) throw new ShapeError(`state update for unknown path '${path}'`);
+        target.assign(value);
+        value.dispose();
+      }
       updates.clear();
     },
     readWeights() {
