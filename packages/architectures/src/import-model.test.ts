@@ -95,10 +95,27 @@ describe('importLayersModel', () => {
     pooled.add(tfl.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }));
     pooled.add(tfl.layers.globalAveragePooling2d({}));
     pooled.add(tfl.layers.dense({ units: 2 }));
+    pooled.add(tfl.layers.softmax());
     randomizeWeights(pooled, 4);
-    expectSameOutputs(pooled, false);
+    expectSameOutputs(pooled, true);
     source.dispose();
     pooled.dispose();
+  });
+
+  it('freezes layers marked not trainable and lists the regularizers it does not apply', () => {
+    const source = tfl.sequential({ name: 'settings' });
+    source.add(tfl.layers.dense({ units: 3, inputShape: [2], trainable: false }));
+    source.add(tfl.layers.dense({ units: 2, kernelRegularizer: tfl.regularizers.l2({ l2: 0.1 }), name: 'penalized' }));
+    const model = importLayersModel(source);
+    expect(model.parameters.map((p) => [p.path, p.trainable])).toEqual([
+      ['0.w', false],
+      ['0.b', false],
+      ['1.w', true],
+      ['1.b', true],
+    ]);
+    expect(model.imported.ignored).toEqual([{ layer: 'penalized', settings: ['kernelRegularizer'] }]);
+    model.dispose();
+    source.dispose();
   });
 
   it('turns a residual block into residual() and branches with a concatenation into a graph', () => {
