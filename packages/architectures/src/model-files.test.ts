@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@overparam/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelImportError } from './import-errors';
+import { loadModelUrl } from './load-model';
 import { loadModelFile } from './node';
 
 /** What tensorflowjs_converter writes for a Keras 2 Sequential: snake_case configs, no model_config wrapper. */
@@ -99,6 +102,33 @@ describe('loadModelFile', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  it('loads the same files over http (the browser entry), and names a shard the server does not have', async () => {
+    const file = writeModel();
+    const dir = file.slice(0, -'model.json'.length);
+    const server = createServer((req, res) => {
+      try {
+        res.end(readFileSync(join(dir, req.url!.slice(1))));
+      } catch {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const model = await loadModelUrl(`${base}/model.json`);
+      const x = tf.tensor2d([[1, 2, 3, 4]]);
+      const out = tf.tidy(() => model.apply(x));
+      reference([1, 2, 3, 4]).forEach((v, j) => expect(out.dataSync()[j]).toBeCloseTo(v, 5));
+      tf.dispose([x, out]);
+      model.dispose();
+      rmSync(join(dir, 'group1-shard2of2.bin'));
+      await expect(loadModelUrl(`${base}/model.json`)).rejects.toThrow(/group1-shard2of2\.bin: weight shard listed in .* cannot be read \(HTTP 404/);
+    } finally {
+      server.close();
+    }
+  });
 
   it('says so when model.json is not JSON', async () => {
     const file = writeModel();
