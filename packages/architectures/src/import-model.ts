@@ -6,6 +6,7 @@
  */
 import { createModel, tf, type Model, type Shape, type Tensor } from '@overparam/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { genericCaveats } from './generic-caveats';
 import { genericModel } from './import-generic';
 import { ModelImportError } from './import-errors';
 import { assemble, outputLayer, readNodes, type GenericReason, type PlacedPiece } from './import-graph';
@@ -31,6 +32,8 @@ export interface ImportSummary {
   readonly layers: ReadonlyArray<{ readonly name: string; readonly className: string; readonly paths: readonly string[] }>;
   /** Whether a final softmax was dropped (the model then outputs logits). */
   readonly droppedSoftmax: boolean;
+  /** Generic path: layers whose tfjs gradients are known to fail or be wrong on the active backend. */
+  readonly caveats: readonly string[];
   /** Config settings tfjs applies only inside its own `fit` (regularizers, constraints), by layer. */
   readonly ignored: ReadonlyArray<{ readonly layer: string; readonly settings: readonly string[] }>;
 }
@@ -84,7 +87,7 @@ export function importLayersModel(source: LayersModel, options: ImportOptions = 
   const forced = options.forceGeneric === true ? [{ layer: source.name, className: source.getClassName(), reason: 'forceGeneric was set' }] : [];
   if (generic.length > 0 || forced.length > 0) {
     const model = genericModel(source, source.name, inputShape, outputShape as number[]);
-    const summary: ImportSummary = { source: source.name, path: 'generic', generic: [...generic, ...forced], layers: [], droppedSoftmax: false, ignored };
+    const summary: ImportSummary = { source: source.name, path: 'generic', generic: [...generic, ...forced], layers: [], droppedSoftmax: false, caveats: genericCaveats(source), ignored };
     return { ...model, imported: summary };
   }
   const last = outputLayer(source);
@@ -103,7 +106,7 @@ export function importLayersModel(source: LayersModel, options: ImportOptions = 
   const config = last.getConfig() as Record<string, unknown>;
   const droppedSoftmax = options.keepSoftmax !== true && (config.activation === 'softmax' || last.getClassName() === 'Softmax');
   const layers = nodes.map((n) => ({ name: n.name, className: n.className, paths: placed.filter((p) => p.node === n).map((p) => p.path) }));
-  return { ...model, imported: { source: source.name, path: 'fast', generic: [], layers, droppedSoftmax, ignored } };
+  return { ...model, imported: { source: source.name, path: 'fast', generic: [], layers, droppedSoftmax, caveats: [], ignored } };
 }
 
 /** One line saying which path an import took and, for the generic path, which layers forced it: what a tool prints once. */
@@ -113,5 +116,6 @@ export function importNotice(summary: ImportSummary): string {
     return `${summary.source}: fast path, ${summary.layers.length} layers as core primitives${dropped}`;
   }
   const why = summary.generic.map((g) => `${g.layer} (${g.className}): ${g.reason}`).join('; ');
-  return `${summary.source}: generic path (per-example metrics run one backward pass per example) because ${why}`;
+  const caveats = summary.caveats.length > 0 ? `; caveats: ${summary.caveats.join('; ')}` : '';
+  return `${summary.source}: generic path (per-example metrics run one backward pass per example) because ${why}${caveats}`;
 }
