@@ -35,7 +35,7 @@ function mlpModel(depth: number, width: number): Model {
 }
 
 /** Seconds of `reps` timed calls after one untimed one. */
-async function seconds(fn: () => Promise<unknown>, reps: number): Promise<Summary> {
+export async function seconds(fn: () => Promise<unknown>, reps: number): Promise<Summary> {
   await fn();
   const samples: number[] = [];
   for (let i = 0; i < reps; i++) samples.push(await timeSeconds(async () => void (await fn())));

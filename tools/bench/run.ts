@@ -7,6 +7,7 @@ import { activate, benchBackends, registerBenchBackends } from './backends';
 import { dataBatchesSuite } from './data';
 import { emitSkipped, log } from './emit';
 import { gramBenchSuite } from './gram';
+import { importBenchSuite } from './import';
 import { mlpTrainSuite } from './mlp';
 import { fullSettings, quickSettings, type Suite } from './suite';
 import { spectrumSuite } from './spectrum';
@@ -15,7 +16,7 @@ import { runVsPytorch } from './vs-pytorch';
 import { replicasSuite } from './replicas';
 import { wrnTrainSuite } from './wrn';
 
-const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite, replicasSuite];
+const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite, replicasSuite, importBenchSuite];
 
 function selectSuites(args: BenchArgs): Suite[] {
   if (args.suites === undefined) return [...suites];

@@ -29,7 +29,8 @@ export type ErrorCode =
   | 'RUN_CORRUPT'
   | 'CHECKPOINT_CORRUPT'
   | 'SWEEP_INVALID'
-  | 'PRESET_UNKNOWN';
+  | 'PRESET_UNKNOWN'
+  | 'MODEL_IMPORT';
 
 export class OverparamError extends Error {
   readonly code: ErrorCode;

@@ -32,6 +32,11 @@ export { flatten } from './layers/flatten';
 export { reshape } from './layers/reshape';
 export { dropout } from './layers/dropout';
 export { residual } from './layers/residual';
+export { graph, GRAPH_INPUT, type GraphNode, type GraphMerge } from './layers/graph';
+export { kerasActivation, kerasActivationNames, type KerasActivationName } from './layers/keras-activations';
+export { softmax } from './layers/softmax';
+export { avgPool2d, type AvgPool2dOptions } from './layers/avg-pool';
+export { zeroPad2d } from './layers/zero-pad';
 export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
 
 export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
