@@ -28,3 +28,4 @@ export function divergenceOf(loss: number, initialLoss: number, factor: number |
  * `reason`: the divergence), so a reader sees the measurement was skipped, not lost.
  */
 export const END_HOOKS_SKIPPED = 'end-hooks-skipped';
+

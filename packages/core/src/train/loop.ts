@@ -37,6 +37,17 @@ export function isDue(hook: Hook, stepsDone: number, epochEnded: boolean, epochs
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /**
+ * What a diverged run writes instead of running its end-of-run hooks (`train()` and replica groups
+ * alike): undefined when it has none. Its parameters are not finite or racing off, so measuring
+ * them would cost minutes and mean nothing.
+ */
+export function endHooksSkipped(hooks: readonly Hook[], divergence: Divergence, step: number, epoch: number): RunRecord | undefined {
+  const skipped = hooks.filter((hook) => hook.schedule.atEnd === true).map((hook) => hook.name);
+  if (skipped.length === 0) return undefined;
+  return { kind: END_HOOKS_SKIPPED, step, epoch, hooks: skipped, reason: `the run diverged at step ${divergence.step} (${divergence.reason})` };
+}
+
+/**
  * Trains `model` on `data` with minibatch SGD (or another optimizer) and returns how it ended.
  * Reads top to bottom: restore, sample, step, record, call hooks, checkpoint. A loss that is not
  * finite or leaves the divergence bound ends the run with outcome `diverged`, written to the
@@ -187,10 +198,8 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
     // end-of-run hooks belong to the run's real end, which has not come.
     await checkpoint(false);
   } else if (divergence !== undefined) {
-    // A diverged run's parameters are not finite or racing off: end-of-run measurements of them
-    // would cost minutes and mean nothing, so they are skipped, and the record says which and why.
-    const skipped = hooks.filter((hook) => hook.schedule.atEnd === true).map((hook) => hook.name);
-    if (skipped.length > 0) await emit({ kind: END_HOOKS_SKIPPED, step: stepsDone, epoch, hooks: skipped, reason: `the run diverged at step ${divergence.step} (${divergence.reason})` });
+    const skipped = endHooksSkipped(hooks, divergence, stepsDone, epoch);
+    if (skipped !== undefined) await emit(skipped);
   } else {
     if (!loopDone) await checkpoint(true);
     for (const hook of hooks) if (hook.schedule.atEnd === true) await runHook(hook, stepsDone, epoch, learningRate);

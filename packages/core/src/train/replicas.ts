@@ -13,7 +13,7 @@ import { tf, type Tensor } from '../tf';
 import { yieldToEventLoop } from '../yield';
 import type { TrainCheckpoint } from './checkpoint';
 import { divergenceOf, DEFAULT_DIVERGENCE_FACTOR, type Divergence } from './divergence';
-import { isDue, validate } from './loop';
+import { endHooksSkipped, isDue, validate } from './loop';
 import type { Hook, RunRecord, TrainCallbacks, TrainConfig, TrainResult } from './types';
 
 /** One member of a replica group: what `train(model, data, config, callbacks)` would receive for its solo run. */
@@ -349,6 +349,11 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
           }
         }
       }
+    }
+    if (r.divergence !== undefined) {
+      const skipped = endHooksSkipped(r.hooks, r.divergence, r.stepsDone, r.epoch);
+      if (skipped !== undefined) await r.emit(skipped);
+      return;
     }
     for (const hook of r.hooks) if (hook.schedule.atEnd === true) await r.runHook(hook, r.stepsDone, r.epoch);
   }
