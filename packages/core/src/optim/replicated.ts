@@ -2,6 +2,7 @@ import { Matrix } from 'ml-matrix';
 import { ConfigError, ShapeError } from '../errors';
 import { toNamedArray, type NamedArray } from '../named-array';
 import { tf, type Tensor, type Variable } from '../tf';
+import { ADADELTA_DEFAULTS } from './adadelta';
 import { endToEndDirection, endToEndDirectionSingleOutput } from './end-to-end';
 import { createOptimizer, type OptimizerSpec } from './optimizer';
 
@@ -29,7 +30,6 @@ export interface ReplicatedOptimizer {
 // TensorFlow.js's defaults for the optimizers it implements (tf.train.adam, tf.train.adagrad).
 const TFJS_ADAM = { beta1: 0.9, beta2: 0.999 };
 const TFJS_ADAGRAD_INITIAL_ACCUMULATOR = 0.1;
-const ADADELTA_RHO = 0.95;
 
 /** Per-replica numbers as broadcastable columns, uploaded once per value (a new tensor per step costs more than the multiply). */
 class Columns {
@@ -301,14 +301,14 @@ export function createReplicatedOptimizer(specs: readonly OptimizerSpec[]): Repl
       };
     }
     case 'adadelta': {
-      columns.set('rho', numbers('rho', ADADELTA_RHO));
+      columns.set('rho', numbers('rho', ADADELTA_DEFAULTS.rho));
       columns.set('oneMinusRho', columns.of('rho').map((r) => 1 - r));
       const kinds = ['accumulatedGrad', 'accumulatedUpdate'] as const;
       return {
         ...common,
         step(variables, grads, rates) {
           columns.set('lr', rates);
-          columns.set('epsilon', numbers('epsilon', tf.backend().epsilon()));
+          columns.set('epsilon', numbers('epsilon', ADADELTA_DEFAULTS.epsilon));
           tf.tidy(() => {
             variables.forEach((v, i) => {
               const rho = columns.get('rho', v.rank);
