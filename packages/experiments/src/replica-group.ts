@@ -117,7 +117,7 @@ export async function runGroup(members: readonly GroupMember[], options: GroupOp
   const meeting = new Rendezvous(members.length);
   return Promise.allSettled(
     members.map((m, i) =>
-      run(m.config, { store: options.store, id: m.id, resume: options.resume, signal: options.signal, trainer: meeting.trainer(i), onProgress: (p) => options.onProgress?.(i, p) }).finally(() => meeting.leave(i)),
+      run(m.config, { store: options.store, id: m.id, resume: options.resume, signal: options.signal, trainer: meeting.trainer(i), replicas: members.length, onProgress: (p) => options.onProgress?.(i, p) }).finally(() => meeting.leave(i)),
     ),
   );
 }

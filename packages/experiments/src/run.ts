@@ -35,6 +35,8 @@ export interface RunOptions {
   readonly onStart?: (start: RunStart) => void;
   /** Takes the steps: core's `train` unless given (a replica group passes its own, see replica-group.ts). */
   readonly trainer?: Trainer;
+  /** How many runs share this one's steps (a replica group's size): the backend may pick its settings by it (oneDNN on node). Default 1. */
+  readonly replicas?: number;
 }
 
 /** What takes a run's steps, with `train`'s signature. */
@@ -93,7 +95,7 @@ export async function run(input: unknown, options: RunOptions): Promise<RunResul
       }
     }
 
-    const prepared = await prepareRun(config);
+    const prepared = await prepareRun(config, { replicas: options.replicas ?? 1 });
     try {
       lock ??= await store.lock(id);
       return await trainPrepared(prepared, options, resuming);
