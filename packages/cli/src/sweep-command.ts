@@ -115,8 +115,8 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
       const shardCount = options.shardCount === undefined ? undefined : Number(options.shardCount);
       if (shardCount !== undefined && (!Number.isInteger(shardCount) || shardCount < 1)) throw new UsageError('--shard-count', `expected an integer ≥ 1, got '${String(options.shardCount)}'`);
       const shard = typeof options.shard === 'string' ? parseShard(options.shard) : shardFromEnvironment(process.env, shardCount);
+      const live = await startLiveReport(options.report, options.out, io);
       const signals = stopOnSignals(io, 'the sweep');
-      const live = startLiveReport(options.report, options.out, io);
       try {
         const report = await runSweep(spec, {
           outDir: options.out,

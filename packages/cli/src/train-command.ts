@@ -97,8 +97,8 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
     }
 
     const { store, id } = runDirectory(outDir);
+    const live = await startLiveReport(options.report, outDir, io);
     const signals = stopOnSignals(io, 'the run');
-    const live = startLiveReport(options.report, outDir, io);
     let progress: ProgressReporter | undefined;
     try {
       const result = await run(config, {

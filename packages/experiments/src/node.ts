@@ -4,7 +4,7 @@
  */
 export { directoryStore, runDirectory, readCheckpointDirectory } from './store/directory';
 export { RUN_FILES } from './store/run-files';
-export { makeDirectory, writeFileAtomic } from './store/files';
+export { ioError, makeDirectory, writeFileAtomic } from './store/files';
 export { runSweep, runSweepCell, readSweepDirectory, sweepStore, pickRates, SWEEP_FILES, type SweepOptions, type SweepProgress, type SweepReport } from './sweep-runner';
 export { mergeSweeps, type MergeReport } from './sweep-merge';
 export { SweepWorker, type ToWorker, type FromWorker } from './sweep-worker';
