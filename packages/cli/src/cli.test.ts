@@ -32,7 +32,7 @@ describe('overparam train: bad input', () => {
     [['--steps', 'abc'], '--steps', "expected an integer ≥ 0, got 'abc'"],
     [['--lr', 'x'], '--lr', "expected a number > 0, got 'x'"],
     [['--lr', '0'], '--lr', "expected a number > 0, got '0'"],
-    [['--batch-size', ''], '--batch-size', "expected an integer ≥ 1, got ''"],
+    [['--batch-size', ''], '--batch-size', "expected an integer ≥ 1 or 'full', got ''"],
     [['--seed', '1e400'], '--seed', "expected an integer, got '1e400'"],
     [['--momentum', '1'], '--momentum', "expected a number in [0, 1), got '1'"],
     [['--log-every', '0'], '--log-every', "expected an integer ≥ 1, got '0'"],

@@ -3,7 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { addBackendsCommand } from './backends-command';
 import { addDescribeCommand } from './describe-command';
 import { addDataCommand } from './data-command';
-import { describeError, EXIT_USAGE } from './errors';
+import { describeError, EXIT_USAGE, UsageError } from './errors';
 import type { CliIo } from './io';
 import { addMeasureCommand, measureFieldFlag } from './measure-command';
 import { registerShippedBackends } from './register-backends';
@@ -17,6 +17,19 @@ import { flagForField, trainFlags } from './train-flags';
 /** Commander's messages start with "error: " and may add a "(Did you mean …?)" line; we print one line. */
 function commanderLine(e: CommanderError): string {
   return `overparam: ${e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}`;
+}
+
+/**
+ * A file or directory flag given as '' would mean the current directory (`--out ''` wrote a run
+ * there, "see /summary.json"): refused for every option whose argument is a <dir>, <file> or <path>.
+ */
+function refuseEmptyPaths(command: Command): void {
+  const values = command.opts();
+  for (const option of command.options) {
+    if (!/<(dir|file|path)>/.test(option.flags)) continue;
+    const value: unknown = values[option.attributeName()];
+    if (value === '' || (Array.isArray(value) && value.includes(''))) throw new UsageError(option.long ?? option.flags, `is empty; name a ${/<file>/.test(option.flags) ? 'file' : 'directory'}`);
+  }
 }
 
 /**
@@ -47,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     'after',
     '\nExamples:\n  overparam reproduce --list\n  overparam backends\n  overparam data list\n  overparam data inspect --data fashion-mnist\n  overparam train --data synthetic --depth 1 --width 16 --steps 200 --out runs/tiny\n  overparam train --help\n  overparam measure --data synthetic --metric confusion --n 256 --out runs/confusion',
   );
+  program.hook('preAction', (_program, action) => refuseEmptyPaths(action));
   addBackendsCommand(program, io, done);
   addTrainCommand(program, specs, io, done);
   addMeasureCommand(program, specs, io, done);
