@@ -1,12 +1,15 @@
-import { BackendUnavailableError, ConfigError, isOverparamError } from '@overparam/core';
+import { BackendUnavailableError, ConfigError, isOverparamError, type ErrorCode } from '@overparam/core';
 
-/** A bad flag value, caught by the CLI itself; reported as `overparam: --flag: message`, exit 2. */
+/**
+ * A bad flag value, caught by the CLI itself; reported as `overparam: --flag: message`, exit 2.
+ * Without a flag (a missing or unreadable argument) it is `overparam: message`.
+ */
 export class UsageError extends Error {
   constructor(
-    readonly flag: string,
+    readonly flag: string | undefined,
     readonly detail: string,
   ) {
-    super(`${flag}: ${detail}`);
+    super(flag === undefined ? detail : `${flag}: ${detail}`);
     this.name = 'UsageError';
   }
 }
@@ -25,6 +28,14 @@ export const EXIT_TERMINATED = 143;
 /** Errors about the run directory, by the field (or flag) that chose it. */
 const RUN_DIRECTORY_ERRORS: Partial<Record<string, string>> = { RUN_EXISTS: 'outDir', RUN_MISMATCH: 'outDir', RUN_ABSENT: '--resume' };
 
+/**
+ * Errors that mean "you asked for something that cannot be" rather than "it failed while running":
+ * an unknown name, an invalid sweep file or shard, a preset that does not exist. Exit 2, like flags.
+ */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BACKEND_UNKNOWN', 'ARCH_UNKNOWN', 'INIT_UNKNOWN', 'ACTIVATION_UNKNOWN', 'LOSS_UNKNOWN', 'OPTIMIZER_UNKNOWN', 'DATA_UNKNOWN', 'SWEEP_INVALID', 'PRESET_UNKNOWN',
+]);
+
 /** Maps a config field (`archOptions.depth`) to the flag that sets it (`--depth`), if any. */
 export type FieldToFlag = (field: string) => string | undefined;
 
@@ -41,7 +52,7 @@ export function describeError(e: unknown, flagOf: FieldToFlag, verbose: boolean)
   // A run directory that holds another run, or none to resume: the directory flag was wrong.
   const directoryFlag = isOverparamError(e) ? RUN_DIRECTORY_ERRORS[e.code] : undefined;
   if (directoryFlag !== undefined) return { lines: [`overparam: ${flagOf(directoryFlag) ?? directoryFlag}: ${(e as Error).message}`], code: EXIT_USAGE };
-  if (isOverparamError(e)) return { lines: [`overparam: ${e.message}`, ...(verbose && e.stack !== undefined ? [e.stack] : [])], code: EXIT_FAILURE };
+  if (isOverparamError(e)) return { lines: [`overparam: ${e.message}`, ...(verbose && e.stack !== undefined ? [e.stack] : [])], code: USAGE_CODES.has(e.code) ? EXIT_USAGE : EXIT_FAILURE };
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   if (verbose) return { lines: [`overparam: unexpected error: ${text}`, e instanceof Error && e.stack !== undefined ? e.stack : ''], code: EXIT_FAILURE };
   return { lines: [`overparam: unexpected error: ${text} (rerun with --verbose for the stack trace)`], code: EXIT_FAILURE };

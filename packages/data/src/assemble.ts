@@ -1,4 +1,4 @@
-import type { Split } from '@overparam/core';
+import { OverparamError, type Split } from '@overparam/core';
 import { balancedPartition } from './split';
 
 /**
@@ -46,6 +46,14 @@ export function buildSplit(pool: ExamplePool, exampleSize: number, indices?: Arr
 export function splitPools(trainPool: ExamplePool, testPool: ExamplePool, classes: number, exampleSize: number, spec: SplitSpec): { train: Split; validation?: Split; test: Split } {
   const test = buildSplit(testPool, exampleSize, spec.testSize === undefined ? undefined : balancedPartition(testPool.labels, classes, [spec.testSize], undefined, 'dataOptions.testSize')[0]);
   if ((spec.split ?? 'paper') === 'official') return { train: buildSplit(trainPool, exampleSize), test };
-  const [trainIdx, validationIdx] = balancedPartition(trainPool.labels, classes, [spec.trainSize ?? 40_000, spec.validationSize ?? 10_000], undefined, 'dataOptions.split');
+  const sizes = [spec.trainSize ?? 40_000, spec.validationSize ?? 10_000];
+  // Sizes nobody gave cannot be a bad option: files too small for the default split are what is wrong.
+  if (spec.trainSize === undefined && spec.validationSize === undefined && trainPool.n < sizes[0]! + sizes[1]!) {
+    throw new OverparamError(
+      'DATA_CORRUPT',
+      `the training files hold ${trainPool.n} examples, too few for the paper split (${sizes[0]} train + ${sizes[1]} validation, class-balanced); check the files, or set the data options split=official, or smaller trainSize and validationSize`,
+    );
+  }
+  const [trainIdx, validationIdx] = balancedPartition(trainPool.labels, classes, sizes, undefined, 'dataOptions.split');
   return { train: buildSplit(trainPool, exampleSize, trainIdx), validation: buildSplit(trainPool, exampleSize, validationIdx), test };
 }
