@@ -47,11 +47,12 @@ export function splitPools(trainPool: ExamplePool, testPool: ExamplePool, classe
   const test = buildSplit(testPool, exampleSize, spec.testSize === undefined ? undefined : balancedPartition(testPool.labels, classes, [spec.testSize], undefined, 'dataOptions.testSize')[0]);
   if ((spec.split ?? 'paper') === 'official') return { train: buildSplit(trainPool, exampleSize), test };
   const sizes = [spec.trainSize ?? 40_000, spec.validationSize ?? 10_000];
-  // Sizes nobody gave cannot be a bad option: files too small for the default split are what is wrong.
-  if (spec.trainSize === undefined && spec.validationSize === undefined && trainPool.n < sizes[0]! + sizes[1]!) {
+  // The sizes are usually the defaults, never typed: files too small for them are what to report
+  // (a truncated download), with the options that would fit them.
+  if (trainPool.n < sizes[0]! + sizes[1]!) {
     throw new OverparamError(
       'DATA_CORRUPT',
-      `the training files hold ${trainPool.n} examples, too few for the paper split (${sizes[0]} train + ${sizes[1]} validation, class-balanced); check the files, or set the data options split=official, or smaller trainSize and validationSize`,
+      `the training files hold ${trainPool.n} examples, too few for the paper split's trainSize ${sizes[0]} + validationSize ${sizes[1]}; check the files are complete, or set the data options split=official, or smaller trainSize and validationSize`,
     );
   }
   const [trainIdx, validationIdx] = balancedPartition(trainPool.labels, classes, sizes, undefined, 'dataOptions.split');
