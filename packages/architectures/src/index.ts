@@ -29,3 +29,4 @@ export { constantScale } from './scale';
 export { DEFAULT_FACTOR_INIT, factorInitNames, overparameterize, overparameterizeLayer, type FactorInit, type OverparameterizeOptions } from './overparameterize';
 export { describeArchitecture, type ArchitectureDescription, type ParameterShape } from './describe';
 export { imageShape } from './image-shape';
+export { MAX_DEPTH } from './limits';

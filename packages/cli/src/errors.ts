@@ -36,6 +36,9 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'BACKEND_UNKNOWN', 'ARCH_UNKNOWN', 'INIT_UNKNOWN', 'ACTIVATION_UNKNOWN', 'LOSS_UNKNOWN', 'OPTIMIZER_UNKNOWN', 'DATA_UNKNOWN', 'SWEEP_INVALID', 'PRESET_UNKNOWN',
 ]);
 
+/** What V8 and typed arrays say when an allocation is beyond them. */
+const TOO_LARGE = /Invalid typed array length|Array buffer allocation failed|Invalid array length|Invalid string length/;
+
 /** Maps a config field (`archOptions.depth`) to the flag that sets it (`--depth`), if any. */
 export type FieldToFlag = (field: string) => string | undefined;
 
@@ -53,6 +56,11 @@ export function describeError(e: unknown, flagOf: FieldToFlag, verbose: boolean)
   const directoryFlag = isOverparamError(e) ? RUN_DIRECTORY_ERRORS[e.code] : undefined;
   if (directoryFlag !== undefined) return { lines: [`overparam: ${flagOf(directoryFlag) ?? directoryFlag}: ${(e as Error).message}`], code: EXIT_USAGE };
   if (isOverparamError(e)) return { lines: [`overparam: ${e.message}`, ...(verbose && e.stack !== undefined ? [e.stack] : [])], code: USAGE_CODES.has(e.code) ? EXIT_USAGE : EXIT_FAILURE };
+  // Sizes past what this process can hold (a 10⁹-wide layer, 10⁹ examples) fail in the allocator;
+  // that is a request too large, not a bug: say which sizes to lower.
+  if (e instanceof RangeError && TOO_LARGE.test(e.message)) {
+    return { lines: [`overparam: too large to allocate (${e.message}); ask for a smaller network or data set (--width, --width-factor, --depth, the data set's size options)`], code: EXIT_USAGE };
+  }
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   if (verbose) return { lines: [`overparam: unexpected error: ${text}`, e instanceof Error && e.stack !== undefined ? e.stack : ''], code: EXIT_FAILURE };
   return { lines: [`overparam: unexpected error: ${text} (rerun with --verbose for the stack trace)`], code: EXIT_FAILURE };
