@@ -19,6 +19,12 @@ function commanderLine(e: CommanderError): string {
   return `overparam: ${e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}`;
 }
 
+/** An error line quotes what the user typed; a newline or control character in it stays visible as an escape and cannot break the line. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 /**
  * A file or directory flag given as '' would mean the current directory (`--out ''` wrote a run
  * there, "see /summary.json"): refused for every option whose argument is a <dir>, <file> or <path>.
@@ -33,18 +39,12 @@ function refuseEmptyPaths(command: Command): void {
 }
 
 /**
- * The whole command line, in-process: parses `argv` (the arguments after the program name),
- * runs the command, writes to `io` and resolves to the exit code instead of exiting, so tests
- * can call it directly. Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.
+ * Every command and flag of `overparam`, not yet run: `runCli` parses with it, and tests walk its
+ * commands and options (the fuzz test drives every flag it declares). `done` receives the exit code.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   registerShippedBackends();
   const specs = trainFlags();
-  let code = 0;
-  const done = (c: number) => {
-    code = c;
-  };
-
   const program = new Command('overparam')
     .enablePositionalOptions()
     .description('Measure how architecture shapes SGD: train configured runs on TensorFlow.js.')
@@ -70,7 +70,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   addReportCommand(program, io, done);
   addReproduceCommand(program, io, done);
   addSetupCommand(program, io, done);
+  return program;
+}
 
+/**
+ * The whole command line, in-process: parses `argv` (the arguments after the program name),
+ * runs the command, writes to `io` and resolves to the exit code instead of exiting, so tests
+ * can call it directly. Exit codes: 0 done, 1 failed, 2 bad usage, 130 interrupted.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  const specs = trainFlags();
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -78,12 +91,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (e instanceof CommanderError) {
       // Help and version are "errors" to commander; their exit codes are its own (0, or 1 for bare `overparam`).
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return e.exitCode;
-      io.stderr.write(`${commanderLine(e)}\n`);
+      io.stderr.write(`${oneLine(commanderLine(e))}\n`);
       return EXIT_USAGE;
     }
     const trainFlagOf = flagForField(specs);
     const described = describeError(e, (field) => trainFlagOf(field) ?? measureFieldFlag(field), argv.includes('--verbose'));
-    io.stderr.write(`${described.lines.join('\n')}\n`);
+    // The error itself is one line; a stack trace (--verbose) follows it as it is.
+    const [first, ...rest] = described.lines;
+    io.stderr.write(`${[oneLine(first!), ...rest].join('\n')}\n`);
     return described.code;
   }
 }
