@@ -1,5 +1,5 @@
 import { OverparamError } from '@overparam/core';
-import { measureMetrics, measureRun, measureSpecSchema, MEASUREMENT_FILES, type MeasureRunOptions } from '@overparam/experiments';
+import { measureMetrics, measureRun, measureSpecSchema, MEASUREMENT_FILES } from '@overparam/experiments';
 import { readCheckpointDirectory, runDirectory } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
 import { addArchitectureOptions } from './arch-flags';
@@ -60,7 +60,7 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
       if (f.number === true && (!Number.isInteger(value) || (value as number) < 1)) throw new UsageError(f.flags.split(' ')[0]!, `expected an integer ≥ 1, got '${String(raw)}'`);
       spec[f.key] = value;
     }
-    let weights: MeasureRunOptions['weights'];
+    let weights;
     if (typeof options.checkpoint === 'string') {
       const read = await readCheckpointDirectory(options.checkpoint);
       if (read === undefined) {
@@ -69,14 +69,7 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
       weights = { tensors: read.tensors, source: options.checkpoint };
     }
     const { store, id } = runDirectory(String(options.out));
-    const started = Date.now();
-    const summary = await measureRun(config, spec, {
-      store,
-      id,
-      weights,
-      onStart: (start) => io.stderr.write(`overparam: measuring ${String(options.metric)} of ${start.modelName}${weights !== undefined ? ` (weights of ${weights.source})` : ''} on ${start.data} with the ${start.backend} backend into ${String(options.out)}\n`),
-    });
-    io.stderr.write(`overparam: measured ${String(options.metric)} in ${((Date.now() - started) / 1000).toFixed(1)} s; see ${String(options.out)}/measure.json\n`);
+    const summary = await measureRun(config, spec, { store, id, weights });
     io.stdout.write(`${JSON.stringify({ ...summary, eigenvalues: undefined, cosineValues: undefined })}\n`);
     done(EXIT_OK);
   });

@@ -105,8 +105,6 @@ export interface MeasureRunOptions {
   readonly id: string;
   /** Weights to measure instead of the initialization (a checkpoint's tensors), and where they came from. */
   readonly weights?: { readonly tensors: readonly NamedArray[]; readonly source: string };
-  /** Told once the model, data and backend are ready, before the measuring (which may take minutes) starts. */
-  readonly onStart?: (start: { readonly modelName: string; readonly data: string; readonly backend: string }) => void;
 }
 
 /** Runs one measurement and writes its files; returns what measure.json holds. */
@@ -118,7 +116,6 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
   const run = await prepareRun({ ...config, steps: 0 });
   try {
     if (options.weights !== undefined) loadWeights(run, options.weights.tensors, options.weights.source);
-    options.onStart?.({ modelName: run.model.name, data: run.data.name, backend: run.backend.name });
     const m = await measure(run, { ...spec, batchSize: run.trainConfig.batchSize, seed: config.seed });
     const { store, id } = options;
     await store.clearArtifacts(id, MEASUREMENT_FILES);
