@@ -16,7 +16,7 @@ import { cli, temporaryRoot } from './test-cli';
  */
 
 /** Empty, zero, negative, not a number, overflowing, fractional, wrong type, hostile text. */
-const EDGE_VALUES = ['', '0', '-1', 'NaN', '1e400', '0.5', 'true', '{"a":1}', '[1,2]', '../fuzz-escape', "x'; rm -rf / #", '\u202e\u0000\n'];
+const EDGE_VALUES = ['', '0', '-1', 'NaN', '1e400', '0.5', '{"a":1}', '../fuzz-escape', "x'; rm -rf / #\u202e\u0000\n"];
 
 /** A hang, not a slow machine: the slowest valid case here trains one step of an MLP-1-2. */
 const CEILING_MS = 30_000;
@@ -151,6 +151,8 @@ describe('fuzz: every run-config key with edge values', () => {
       for (const value of EDGE_VALUES) {
         const base = ['train', '--arch', 'mlp', '--depth', '1', '--width', '2', '--data', 'synthetic', '--backend', 'cpu', '--steps', '1'];
         cases.push([...base, '--set', `${key}=${value}`, '--out', fresh()]);
+        // The file reads keys the same way as --set; two values per key show the file is named.
+        if (value !== '-1' && value !== '{"a":1}') continue;
         const file = join(root, `config-${serial++}.json`);
         let parsed: unknown = value;
         try {
