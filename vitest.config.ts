@@ -18,7 +18,11 @@ function tfjsNodeInstalled(): boolean {
 
 const backends = ['cpu', 'wasm'];
 if (tfjsNodeInstalled()) backends.push('node');
-else console.warn('[overparam] @tensorflow/tfjs-node is not installed: the backend:node test project does not run here.');
+// Vitest evaluates this file more than once per run (once per project that extends it); say it once.
+else if (process.env.OVERPARAM_NODE_SKIP_TOLD === undefined) {
+  process.env.OVERPARAM_NODE_SKIP_TOLD = '1';
+  console.warn('[overparam] skipped the backend:node test project: @tensorflow/tfjs-node is not installed (optional; `npx overparam setup node-backend` installs it)');
+}
 
 // Our source condition first, then Vite's default server conditions.
 const conditions = ['@overparam/source', 'module', 'node', 'development|production'];

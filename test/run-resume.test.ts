@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { completeLines, recordsWithoutTimes, startCli, summaryWithoutTimes, waitFor } from './helpers/cli-process';
+import { completeLines, PROCESS_CEILING_MS, recordsWithoutTimes, startCli, summaryWithoutTimes, waitFor } from './helpers/cli-process';
 import { testBackend } from './setup-backend';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-resume-'));
@@ -21,7 +21,7 @@ async function quiet(argv: string[]): Promise<number> {
   return runCli(argv, { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false } });
 }
 
-describe(`a run killed and resumed, as real processes (${testBackend})`, () => {
+describe(`a run killed and resumed, as real processes (${testBackend})`, { timeout: PROCESS_CEILING_MS }, () => {
   const reference = join(root, 'reference');
 
   it('an uninterrupted reference run', async () => {
@@ -38,7 +38,7 @@ describe(`a run killed and resumed, as real processes (${testBackend})`, () => {
     let kills = 0;
     for (const [i, point] of points.entries()) {
       const { child, done } = startCli(i === 0 ? ['train', ...flags, '--out', killed] : ['train', '--resume', killed]);
-      await waitFor(async () => (await completeLines(metrics)) >= point || child.exitCode !== null, 120_000, `record ${point}`);
+      await waitFor(async () => (await completeLines(metrics)) >= point || child.exitCode !== null, PROCESS_CEILING_MS, `record ${point}`);
       child.kill('SIGKILL');
       const ended = await done;
       if (ended.signal === 'SIGKILL') kills++;
@@ -55,7 +55,7 @@ describe(`a run killed and resumed, as real processes (${testBackend})`, () => {
   it('SIGINT stops after the current step, says so at once, checkpoints, writes `aborted` and exits 130; --resume completes it', async () => {
     const stopped = join(root, 'stopped');
     const { child, done } = startCli(['train', ...flags, '--out', stopped]);
-    await waitFor(async () => (await completeLines(join(stopped, 'metrics.jsonl'))) >= 20, 120_000, 'the 20th record');
+    await waitFor(async () => (await completeLines(join(stopped, 'metrics.jsonl'))) >= 20, PROCESS_CEILING_MS, 'the 20th record');
     child.kill('SIGINT');
     const ended = await done;
     expect(ended.stderr).toContain('SIGINT received: stopping the run after the current step');
@@ -68,13 +68,13 @@ describe(`a run killed and resumed, as real processes (${testBackend})`, () => {
   });
 });
 
-describe('the command line as a process', () => {
+describe('the command line as a process', { timeout: PROCESS_CEILING_MS }, () => {
   it('a reader that closes the pipe early (`overparam train --help | true`) gets no stack trace', async () => {
     const { spawnSync } = await import('node:child_process');
     const { repoRoot } = await import('./helpers/cli-process');
     const main = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
     // `true` exits without reading, so every write after it is gone fails with EPIPE.
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" --import tsx --conditions=@overparam/source "${main}" train --help | true; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" --import tsx --conditions=@overparam/source "${main}" train --help | true; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: repoRoot, encoding: 'utf8', timeout: PROCESS_CEILING_MS });
     expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
     expect(r.stderr).toMatch(/status 0/);
   });

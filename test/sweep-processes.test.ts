@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sbatchWait, startLocalSlurm } from '../tools/slurm/local-slurm';
-import { completeLines, repoRoot, startCli, waitFor } from './helpers/cli-process';
+import { completeLines, PROCESS_CEILING_MS, repoRoot, startCli, waitFor } from './helpers/cli-process';
 import { testBackend } from './setup-backend';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-sweeps-'));
@@ -33,7 +33,7 @@ async function recordsOf(dir: string): Promise<Records> {
   return out;
 }
 
-describe(`sweeps as real processes (${testBackend})`, () => {
+describe(`sweeps as real processes (${testBackend})`, { timeout: PROCESS_CEILING_MS }, () => {
   const reference = join(root, 'reference');
 
   it('runs the 2×2×2 sweep with --jobs 2', async () => {
@@ -52,7 +52,7 @@ describe(`sweeps as real processes (${testBackend})`, () => {
     // kill lands mid-run however fast the backend is.
     const runs = join(killed, 'runs');
     await (async () => {
-      const deadline = Date.now() + 180_000;
+      const deadline = Date.now() + PROCESS_CEILING_MS;
       for (;;) {
         const ids = existsSync(runs) ? await readdir(runs) : [];
         const ended = ids.filter((id) => existsSync(join(runs, id, 'summary.json'))).length;
@@ -95,7 +95,7 @@ describe(`sweeps as real processes (${testBackend})`, () => {
     await writeFile(script, emitted.stdout);
     await rm(out, { recursive: true, force: true });
     await import('node:fs/promises').then((fs) => fs.mkdir(out, { recursive: true }));
-    const job = await sbatchWait(script, { cwd: repoRoot, timeoutMs: 240_000 });
+    const job = await sbatchWait(script, { cwd: repoRoot, timeoutMs: PROCESS_CEILING_MS });
     expect(job.code, job.stderr).toBe(0);
     const shards = [0, 1, 2, 3].map((i) => join(out, `shard-${i}`));
     const merged = await mergeSweeps(join(out, 'merged'), shards);

@@ -19,6 +19,8 @@ describe('playground states', () => {
     expect(stateFromHash('')).toEqual({ state: defaultState });
     expect(stateFromHash('#runs=%5B%7B%22arch').problem).toMatch(/cut short/);
     expect(stateFromHash(`#runs=${encodeURIComponent('{"arch":"mlp"}')}`).problem).toMatch(/no list of run configs/);
+    // An unknown architecture threw out of the page's start-up and left Train broken.
+    expect(stateFromHash(`#runs=${encodeURIComponent('[{"arch":"nope"}]')}`)).toEqual({ state: defaultState, problem: expect.stringMatching(/^run 1 of the link is not a valid run config \(arch: .*nope.*\); showing the default run$/) });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { RunConfigInput } from '@overparam/experiments';
+import { parseRunConfig, type RunConfigInput } from '@overparam/experiments';
 
 /**
  * Everything the page shows and trains: a list of run configs, side by side. It lives in the
@@ -62,6 +62,15 @@ export function stateFromHash(hash: string): { state: PlaygroundState; problem?:
     const runs = JSON.parse(text) as unknown;
     if (!Array.isArray(runs) || runs.length === 0 || !runs.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r))) {
       return { state: defaultState, problem: 'the link holds no list of run configs; showing the default run' };
+    }
+    // A link is input like any other: a config that would not train (an unknown arch, a negative
+    // rate) is named here, before the page builds a card for it.
+    for (const [i, run] of runs.entries()) {
+      try {
+        parseRunConfig(run);
+      } catch (e) {
+        return { state: defaultState, problem: `run ${i + 1} of the link is not a valid run config (${e instanceof Error ? e.message : String(e)}); showing the default run` };
+      }
     }
     return { state: { runs: runs as RunConfigInput[] } };
   } catch {

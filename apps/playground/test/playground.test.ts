@@ -174,6 +174,24 @@ describe('the playground, built, in headless Chromium from disk', () => {
   });
 });
 
+describe('the playground given a bad link', () => {
+  const browser = browserFor(chromiumArgsWithoutWebgpu);
+  const url = pathToFileURL(inject('playgroundHtml')).href;
+
+  it('names the bad run config, shows the default run, and trains it', async () => {
+    const { page, problems } = await open(browser(), `${url}#runs=${encodeURIComponent('[{"arch":"nope"}]')}`);
+    expect(await page.textContent('#status')).toMatch(/^run 1 of the link is not a valid run config \(arch: .*'nope'.*\); showing the default run$/);
+    expect(await page.$$eval('[data-run]', (cards) => cards.length)).toBe(1);
+    // Usable: Train starts the default run; a first recorded step is enough to know it trains.
+    await page.click('#train');
+    await page.waitForSelector('.run-status[data-step]:not([data-step=""]):not([data-step="0"])', { timeout: 60_000 });
+    await page.click('#stop');
+    await page.waitForSelector('#status:text("stopped")', { timeout: 60_000 });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('the playground on WebGPU (SwiftShader), built, in headless Chromium from disk', () => {
   const browser = browserFor(chromiumArgs);
   const url = pathToFileURL(inject('playgroundHtml')).href;

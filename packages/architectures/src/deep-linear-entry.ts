@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { deepLinear, deepLinearName, type DeepLinearOptions } from './deep-linear';
 import { deepLinearInitNames } from './deep-linear-init';
 import type { ArchitectureEntry } from './registry';
+import { depthOption } from './limits';
 
 const positiveInt = z.number().int().min(1);
 
 const deepLinearSchema = z
   .strictObject({
-    depth: positiveInt.describe('N, the number of weight matrices'),
+    depth: depthOption('N, the number of weight matrices'),
     inputDim: positiveInt.describe('d, the input dimension'),
     outputDim: positiveInt.describe('k, the output dimension'),
     width: positiveInt.optional().describe('every hidden width (default: min(inputDim, outputDim))'),

@@ -2,11 +2,12 @@ import { activationNames, type ActivationName } from '@overparam/core';
 import { z } from 'zod';
 import { duMlp, duMlpName, duResNet, duResNetName } from './du-nets';
 import type { ArchitectureEntry } from './registry';
+import { depthOption } from './limits';
 
 const positiveInt = z.number().int().min(1);
 
 const duFields = {
-  depth: positiveInt.describe('H, the number of hidden layers'),
+  depth: depthOption('H, the number of hidden layers'),
   width: positiveInt.describe('m, the width of every hidden layer'),
   inputDim: positiveInt.describe('d, the input dimension'),
   outputDim: positiveInt.default(1).describe('outputs of the frozen layer a'),

@@ -37,3 +37,4 @@ export { supportedClassNames } from './import-layers';
 export type { GenericReason } from './import-graph';
 export { loadModelUrl } from './load-model';
 export { readLayersModel, type ReadBytes } from './model-files';
+export { MAX_DEPTH } from './limits';

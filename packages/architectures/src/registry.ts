@@ -5,6 +5,7 @@ import { duMlpEntry, duResNetEntry } from './du-entries';
 import { mlp, mlpName } from './mlp';
 import { mnistConvnetEntry } from './mnist-convnet';
 import { cnnEntry, wrnEntry } from './wide-resnet-entry';
+import { depthOption } from './limits';
 
 /** What every registered architecture provides: a name, an option schema and a builder. */
 export interface ArchitectureEntry<Options = Record<string, unknown>> {
@@ -60,7 +61,7 @@ const positiveInt = z.number().int().min(1);
 const initSpec = z.union([z.enum(initializerNames as [string, ...string[]]), z.looseObject({ name: z.enum(initializerNames as [string, ...string[]]) })]);
 
 const mlpSchema = z.strictObject({
-  depth: positiveInt.describe('β, the number of hidden layers'),
+  depth: depthOption('β, the number of hidden layers'),
   width: positiveInt.describe('ℓ, the width of every hidden layer'),
   inputDim: positiveInt.describe('d, the input dimension'),
   outputDim: positiveInt.describe('the number of outputs (classes)'),

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { imageShape } from './image-shape';
 import type { ArchitectureEntry, DataShape } from './registry';
 import { wideResNet, wideResNetDepthProblem, wideResNetName, type WideResNetOptions } from './wide-resnet';
+import { depthOption } from './limits';
 
 const positiveInt = z.number().int().min(1);
 
 const fields = {
-  depth: positiveInt.describe('β = 6n + 4 (10, 16, 22, 28, …): the number of weight layers'),
+  depth: depthOption('β = 6n + 4 (10, 16, 22, 28, …): the number of weight layers'),
   widthFactor: positiveInt.describe('ℓ: the groups have 16ℓ, 32ℓ and 64ℓ channels'),
   batchNorm: z.boolean().default(true).describe('pre-activation batch norm; off removes every BN and gives every conv a bias'),
   inputShape: z.array(positiveInt).min(1).max(3).default([32, 32, 3]).describe('[height, width, channels] of one input, or a flat square grey image such as [784]'),

@@ -1,4 +1,5 @@
 import { architectureNames, defaultDataShape, getArchitecture, optionsFromData } from '@overparam/architectures';
+import { ARCH_OPTION_DEFAULTS, DEFAULT_ARCH } from '@overparam/experiments';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from './errors';
@@ -80,11 +81,30 @@ export function architectureFlags(options: { withDataSizes?: boolean } = {}): Ar
   }));
 }
 
-/** The --help line of a flag: what it is, what it takes, and for which architectures. */
+/**
+ * What a run gets for `field` when no flag sets it, from experiments' ARCH_OPTION_DEFAULTS: the
+ * default network's value first, then the others by architecture ("3; wrn, cnn: 10").
+ */
+export function archDefaultHelp(field: string): string | undefined {
+  const byValue = new Map<string, string[]>();
+  for (const [arch, defaults] of Object.entries(ARCH_OPTION_DEFAULTS)) {
+    if (defaults[field] === undefined) continue;
+    const value = String(defaults[field]);
+    byValue.set(value, [...(byValue.get(value) ?? []), arch]);
+  }
+  if (byValue.size === 0) return undefined;
+  const main = ARCH_OPTION_DEFAULTS[DEFAULT_ARCH]?.[field];
+  const [first, ...rest] = main === undefined ? [...byValue] : [...byValue].sort(([v]) => (v === String(main) ? -1 : 0));
+  const others = rest.map(([value, archs]) => `; ${archs.join(', ')}: ${value}`).join('');
+  return byValue.size === 1 ? first![0] : `${first![0]}${main === undefined ? ` for ${first![1].join(', ')}` : ''}${others}`;
+}
+
+/** The --help line of a flag: what it is, what it takes, its default, and for which architectures. */
 export function archFlagHelp(flag: ArchFlag): string {
   const first = [...flag.schemas.values()][0]!;
   const takes = flag.boolean ? '' : ` (${accepts(first)})`;
-  return `${flag.description}${takes} [${[...flag.schemas.keys()].join(', ')}]`;
+  const fallback = archDefaultHelp(flag.field);
+  return `${flag.description}${takes}${fallback === undefined ? '' : ` (default: ${fallback})`} [${[...flag.schemas.keys()].join(', ')}]`;
 }
 
 function coerce(flag: string, text: string, s: PropertySchema): unknown {

@@ -1,3 +1,4 @@
+import { ConfigError } from '@overparam/core';
 import { parseAssignment } from '@overparam/experiments';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from './errors';
@@ -29,4 +30,13 @@ export function parseSets(values: readonly string[] | undefined): Array<{ path: 
       throw new UsageError('--set', (e as Error).message.replace(/^set: /, ''));
     }
   });
+}
+
+/**
+ * A config error about a key the file set (not a flag or `--set` given with it) names the file:
+ * `--config base.json: lr: expected number`, not `--lr`, which the user never typed.
+ */
+export function blameConfigFile(e: unknown, flag: string, file: string, fromCommandLine: (field: string) => boolean): unknown {
+  if (!(e instanceof ConfigError) || fromCommandLine(e.field)) return e;
+  return new UsageError(flag, `${file}: ${e.message}`);
 }

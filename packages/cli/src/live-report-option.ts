@@ -1,5 +1,5 @@
 import { lockDirectory } from '@overparam/experiments/node';
-import { liveReport, type WrittenReport } from '@overparam/report/node';
+import { liveReport, prepareReportFolder, type WrittenReport } from '@overparam/report/node';
 import { resolve } from 'node:path';
 import type { CliIo } from './io';
 
@@ -14,9 +14,14 @@ export interface LiveReportHandle {
   release(): Promise<void>;
 }
 
-/** Starts a live report of `dataDir` (a run or sweep directory) into `reportDir`, or nothing when the flag was not given. */
+/**
+ * Starts a live report of `dataDir` (a run or sweep directory) into `reportDir`, or nothing when the
+ * flag was not given. The folder is created and tried first, so an unwritable one is refused
+ * before anything trains.
+ */
 export async function startLiveReport(reportDir: unknown, dataDir: string, io: CliIo): Promise<LiveReportHandle | undefined> {
   if (typeof reportDir !== 'string') return undefined;
+  await prepareReportFolder(reportDir);
   // One writer per report folder; a report kept in the run or sweep directory itself is covered by that directory's lock.
   const lock = resolve(reportDir) === resolve(dataDir) ? undefined : await lockDirectory(reportDir);
   io.stderr.write(`overparam: live report in ${reportDir}/index.html\n`);

@@ -73,7 +73,7 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
         done(EXIT_OK);
         return;
       }
-      if (id === undefined) throw new UsageError('PRESET', 'name a preset (overparam reproduce --list shows them)');
+      if (id === undefined) throw new UsageError(undefined, 'name a preset (overparam reproduce --list shows them)');
       let preset: Preset;
       try {
         preset = getPreset(id);

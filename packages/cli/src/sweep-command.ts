@@ -25,12 +25,12 @@ async function readSweepFile(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new UsageError('FILE', `cannot read the sweep file ${path}: ${(e as Error).message}`);
+    throw new UsageError(undefined, `cannot read the sweep file ${path}: ${(e as Error).message}`);
   }
   try {
     return /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
-    throw new UsageError('FILE', `${path} is not ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(undefined, `${path} is not ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 
@@ -99,7 +99,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
       ].join('\n'),
     )
     .action(async (file: string | undefined, options: Record<string, unknown>) => {
-      if (file === undefined) throw new UsageError('FILE', 'name a sweep file (see overparam sweep --help for an example)');
+      if (file === undefined) throw new UsageError(undefined, 'name a sweep file (see overparam sweep --help for an example)');
       const spec = parseSweep(await readSweepFile(file));
       const cells = sweepCells(spec);
       const jobs = Number(options.jobs);

@@ -1,14 +1,15 @@
-import { run, type RunResult, type RunStart, type RunSummary } from '@overparam/experiments';
-import { runDirectory } from '@overparam/experiments/node';
+import { parseRunConfig, run, type RunResult, type RunStart, type RunSummary } from '@overparam/experiments';
+import { RUN_FILES, runDirectory } from '@overparam/experiments/node';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { addArchitectureOptions } from './arch-flags';
-import { parseSets, readConfigFile } from './config-file';
+import { blameConfigFile, parseSets, readConfigFile } from './config-file';
 import { EXIT_DIVERGED, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
 import { REPORT_FLAG, REPORT_HELP, startLiveReport, type LiveReportHandle } from './live-report-option';
 import { stopOnSignals } from './run-signals';
-import { helpText, toRunConfig, type FlagSpec } from './train-flags';
+import { flagForField, helpText, toRunConfig, type FlagSpec } from './train-flags';
 
 /** Why `auto` passed a backend over, short: the full reason and install hint are in `overparam backends`. */
 function shortReason(name: string, reason: string): string {
@@ -37,6 +38,16 @@ function endLine(summary: RunSummary, where: string, alreadyEnded: boolean): str
         ? `stopped after ${summary.steps} of ${summary.requestedSteps} steps (${epochs}); continue with \`overparam train --resume ${where}\``
         : `completed ${summary.steps} steps (${epochs}), test accuracy ${round(summary.testAccuracy)}, final train loss ${round(summary.finalTrainLoss)}`;
   return `overparam: ${alreadyEnded ? 'this run had already ended: ' : ''}${result}${alreadyEnded ? '' : ` in ${summary.seconds.toFixed(1)} s`}; see ${where}/summary.json\n`;
+}
+
+/** Whether a config field was set on the command line (its flag, an architecture flag, or `--set`), not by `--config`'s file. */
+function givenOnCommandLine(field: string, specs: readonly FlagSpec[], options: Record<string, unknown>, sets: ReadonlyArray<{ path: string }>): boolean {
+  if (sets.some((s) => field === s.path || field.startsWith(`${s.path}.`) || s.path.startsWith(`${field}.`))) return true;
+  const flag = flagForField(specs)(field);
+  // commander stores --no-bias as bias: true when it is not given; only a value that differs from that is a flag given.
+  if (specs.some((s) => s.flags.split(' ')[0] === flag && options[s.key] !== undefined && !(s.key === 'bias' && options.bias === true))) return true;
+  // An architecture's own flags are stored under the option's name (archOptions.widthFactor → widthFactor).
+  return field.startsWith('archOptions.') && options[field.split('.')[1]!] !== undefined;
 }
 
 /** Exit codes by outcome: a diverged run did what was asked but produced no trained model. */
@@ -90,10 +101,19 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
       const { store, id } = runDirectory(outDir);
       const stored = await store.readConfig(id);
       if (stored === undefined) throw new UsageError('--resume', `${outDir} holds no run (no config.json)`);
-      config = stored;
+      // Every key comes from the run's config.json: a bad one is that file's fault, not a flag's.
+      try {
+        config = parseRunConfig(stored);
+      } catch (e) {
+        throw blameConfigFile(e, '--resume', join(outDir, RUN_FILES.config), () => false);
+      }
     } else {
       const base = typeof options.config === 'string' ? await readConfigFile(options.config) : undefined;
-      ({ config, outDir } = toRunConfig(specs, options, archOptionsOf(options), base, sets));
+      try {
+        ({ config, outDir } = toRunConfig(specs, options, archOptionsOf(options), base, sets));
+      } catch (e) {
+        throw typeof options.config === 'string' ? blameConfigFile(e, '--config', options.config, (field) => givenOnCommandLine(field, specs, options, sets)) : e;
+      }
     }
 
     const { store, id } = runDirectory(outDir);

@@ -5,7 +5,7 @@ import { DEFAULT_ARCH, DEFAULT_LOSS_BY_TASK, FULL_BATCH, parseRunConfig, setAtPa
 import { metricSpecSchema, parseMetricFlags } from '@overparam/metrics';
 import { z } from 'zod';
 import { parseDataOptionPairs } from './data-options';
-import { archOptionMeaning, architectureFlags } from './arch-flags';
+import { archDefaultHelp, archOptionMeaning, architectureFlags } from './arch-flags';
 import { UsageError, type FieldToFlag } from './errors';
 
 /** A number flag's allowed values; also what the error says when a value is outside them. */
@@ -31,6 +31,8 @@ export interface FlagSpec {
   /** Names it accepts, and what to call one in an error ("unknown activation 'foo'"). */
   readonly choices?: { readonly kind: string; readonly names: readonly string[] };
   readonly number?: NumberRule;
+  /** A word the number flag also takes, as is (`--batch-size full`, the config's own value). */
+  readonly word?: string;
 }
 
 
@@ -42,7 +44,7 @@ function describeRule(rule: NumberRule): string {
   return what;
 }
 
-function parseNumber(flag: string, text: string, rule: NumberRule): number {
+function parseNumber(flag: string, text: string, rule: NumberRule, word?: string): number {
   const value = text.trim() === '' ? Number.NaN : Number(text);
   const ok =
     Number.isFinite(value) &&
@@ -50,7 +52,7 @@ function parseNumber(flag: string, text: string, rule: NumberRule): number {
     (rule.min === undefined || value >= rule.min) &&
     (rule.above === undefined || value > rule.above) &&
     (rule.below === undefined || value < rule.below);
-  if (!ok) throw new UsageError(flag, `expected ${describeRule(rule)}, got '${text}'`);
+  if (!ok) throw new UsageError(flag, `expected ${describeRule(rule)}${word !== undefined ? ` or '${word}'` : ''}, got '${text}'`);
   return value;
 }
 
@@ -84,8 +86,8 @@ export function trainFlags(): FlagSpec[] {
   const int = (min?: number): NumberRule => ({ integer: true, min });
   return [
     { flags: '--arch <name>', key: 'arch', field: 'arch', description: 'architecture', default: d.arch, choices: { kind: 'architecture', names: architectureNames() } },
-    { flags: '--depth <β>', key: 'depth', field: 'archOptions.depth', description: `depth, by architecture: ${archOptionMeaning('depth')}`, default: String(sizes.depth), number: int(1) },
-    { flags: '--width <ℓ>', key: 'width', field: 'archOptions.width', description: `width, by architecture: ${archOptionMeaning('width')}`, default: String(sizes.width), number: int(1) },
+    { flags: '--depth <β>', key: 'depth', field: 'archOptions.depth', description: `depth, by architecture: ${archOptionMeaning('depth')}`, default: archDefaultHelp('depth') ?? String(sizes.depth), number: int(1) },
+    { flags: '--width <ℓ>', key: 'width', field: 'archOptions.width', description: `width, by architecture: ${archOptionMeaning('width')}`, default: archDefaultHelp('width') ?? String(sizes.width), number: int(1) },
     { flags: '--activation <name>', key: 'activation', field: 'archOptions.activation', description: 'nonlinearity after each hidden layer', default: a.activation, choices: { kind: 'activation', names: activationNames } },
     { flags: '--init <name>', key: 'init', field: 'archOptions.init', description: 'weight initializer', default: a.init, choices: { kind: 'initializer', names: initNames() } },
     { flags: '--kappa <κ>', key: 'kappa', field: 'archOptions.init.kappa', description: 'κ of --init strategy-4.1 (hidden weights N(0, 1/(κ·fan_in)))', default: '1', number: { integer: false, above: 0 } },
@@ -113,7 +115,7 @@ export function trainFlags(): FlagSpec[] {
     { flags: '--virtual-depth <N>', key: 'virtualDepth', field: 'optimizer.virtualDepth', description: 'N of --optimizer end-to-end (GD on a virtual depth-N linear net; train --arch deep-linear --depth 1)', number: int(1) },
     { flags: '--lr <α>', key: 'lr', field: 'lr', description: 'learning rate', default: String(d.lr), number: { integer: false, above: 0 } },
     { flags: '--steps <n>', key: 'steps', field: 'steps', description: 'optimizer steps', default: String(d.steps), number: int(0) },
-    { flags: '--batch-size <n>', key: 'batchSize', field: 'batchSize', description: 'examples per minibatch', default: String(d.batchSize), number: int(1) },
+    { flags: '--batch-size <n>', key: 'batchSize', field: 'batchSize', description: `examples per minibatch, or '${FULL_BATCH}' for every training example`, default: String(d.batchSize), number: int(1), word: FULL_BATCH },
     { flags: '--full-batch', key: 'fullBatch', field: 'batchSize', description: `full-batch gradient descent: every step uses the whole training split (batchSize '${FULL_BATCH}')` },
     { flags: '--sampling <mode>', key: 'sampling', field: 'sampling', description: 'how minibatches are drawn', default: d.sampling, choices: { kind: 'sampling mode', names: ['shuffled-epochs', 'with-replacement'] } },
     { flags: '--seed <n>', key: 'seed', field: 'seed', description: 'seed of the initial weights and the minibatch order', default: String(d.seed), number: int() },
@@ -148,7 +150,7 @@ export function trainFlags(): FlagSpec[] {
 
 /** The --help line of a flag: what it is, what it accepts, its default. */
 export function helpText(spec: FlagSpec): string {
-  const allowed = spec.choices !== undefined ? `; one of: ${spec.choices.names.join(', ')}` : spec.number !== undefined ? `; ${describeRule(spec.number)}` : '';
+  const allowed = spec.choices !== undefined ? `; one of: ${spec.choices.names.join(', ')}` : spec.number !== undefined ? `; ${describeRule(spec.number)}${spec.word !== undefined ? ` or ${spec.word}` : ''}` : '';
   return `${spec.description}${allowed}${spec.default !== undefined ? ` (default: ${spec.default})` : ''}`;
 }
 
@@ -189,7 +191,8 @@ export function toRunConfig(
     const raw = options[spec.key];
     if (raw === undefined) continue;
     if (typeof raw !== 'string') values[spec.key] = raw as boolean;
-    else if (spec.number !== undefined) values[spec.key] = parseNumber(flagName(spec), raw, spec.number);
+    else if (spec.word !== undefined && raw === spec.word) values[spec.key] = raw;
+    else if (spec.number !== undefined) values[spec.key] = parseNumber(flagName(spec), raw, spec.number, spec.word);
     else if (spec.choices !== undefined && !spec.choices.names.includes(raw)) {
       throw new UsageError(flagName(spec), `unknown ${spec.choices.kind} '${raw}'; expected one of: ${spec.choices.names.join(', ')}`);
     } else values[spec.key] = raw;

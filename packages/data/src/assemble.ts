@@ -1,4 +1,4 @@
-import type { Split } from '@overparam/core';
+import { OverparamError, type Split } from '@overparam/core';
 import { balancedPartition } from './split';
 
 /**
@@ -46,6 +46,15 @@ export function buildSplit(pool: ExamplePool, exampleSize: number, indices?: Arr
 export function splitPools(trainPool: ExamplePool, testPool: ExamplePool, classes: number, exampleSize: number, spec: SplitSpec): { train: Split; validation?: Split; test: Split } {
   const test = buildSplit(testPool, exampleSize, spec.testSize === undefined ? undefined : balancedPartition(testPool.labels, classes, [spec.testSize], undefined, 'dataOptions.testSize')[0]);
   if ((spec.split ?? 'paper') === 'official') return { train: buildSplit(trainPool, exampleSize), test };
-  const [trainIdx, validationIdx] = balancedPartition(trainPool.labels, classes, [spec.trainSize ?? 40_000, spec.validationSize ?? 10_000], undefined, 'dataOptions.split');
+  const sizes = [spec.trainSize ?? 40_000, spec.validationSize ?? 10_000];
+  // The sizes are usually the defaults, never typed: files too small for them are what to report
+  // (a truncated download), with the options that would fit them.
+  if (trainPool.n < sizes[0]! + sizes[1]!) {
+    throw new OverparamError(
+      'DATA_CORRUPT',
+      `the training files hold ${trainPool.n} examples, too few for the paper split's trainSize ${sizes[0]} + validationSize ${sizes[1]}; check the files are complete, or set the data options split=official, or smaller trainSize and validationSize`,
+    );
+  }
+  const [trainIdx, validationIdx] = balancedPartition(trainPool.labels, classes, sizes, undefined, 'dataOptions.split');
   return { train: buildSplit(trainPool, exampleSize, trainIdx), validation: buildSplit(trainPool, exampleSize, validationIdx), test };
 }

@@ -32,9 +32,18 @@ export function stepBatchSize(config: { readonly batchSize: number | typeof FULL
 export const DEFAULT_ARCH = 'mlp';
 /**
  * Options an architecture gets from us when the config leaves them out, beyond its own schema's
- * defaults: the sizes of that baseline. Applied whenever the config's arch is the one named here.
+ * defaults: the sizes of that baseline for the fully connected nets (MLP-3-100, a 3-layer deep
+ * linear net), and the smallest Wide ResNet (WRN-10-1, one block per group). Applied whenever the
+ * config's arch is the one named here; `--help` shows them.
  */
-export const ARCH_OPTION_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { mlp: { depth: 3, width: 100 } };
+export const ARCH_OPTION_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  mlp: { depth: 3, width: 100 },
+  'du-mlp': { depth: 3, width: 100 },
+  'du-resnet': { depth: 3, width: 100 },
+  'deep-linear': { depth: 3 },
+  wrn: { depth: 10, widthFactor: 1 },
+  cnn: { depth: 10, widthFactor: 1 },
+};
 
 const optimizerSchema = z.discriminatedUnion(
   'name',

@@ -4,7 +4,7 @@
  */
 export { directoryStore, runDirectory, readCheckpointDirectory } from './store/directory';
 export { RUN_FILES } from './store/run-files';
-export { makeDirectory, writeFileAtomic } from './store/files';
+export { ioError, makeDirectory, writeFileAtomic } from './store/files';
 export { lockDirectory, readLockHolder, isStale, LOCK_FILE, type DirectoryLock, type LockHolder, type LockOptions } from './store/lock';
 export { runSweep, runSweepCell, readSweepDirectory, sweepStore, pickRates, SWEEP_FILES, type SweepOptions, type SweepProgress, type SweepReport } from './sweep-runner';
 export { mergeSweeps, type MergeReport } from './sweep-merge';

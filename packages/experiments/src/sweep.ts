@@ -69,6 +69,13 @@ export function parseSweep(input: unknown): SweepSpec {
   return result.data;
 }
 
+/**
+ * The most cells one sweep expands. Each cell's config is validated and hashed up front (about
+ * 0.4 ms a cell on a laptop core, so this bound costs seconds); paper-scale presets stay in the
+ * hundreds, and a cluster campaign larger than this is several sweeps anyway.
+ */
+export const MAX_SWEEP_CELLS = 10_000;
+
 /** Every cell of a sweep, in a fixed order (grid keys as written, values as listed, then seeds); each config validated. */
 export function sweepCells(spec: SweepSpec): SweepCell[] {
   const axes: Array<[string, readonly unknown[]]> = Object.entries(spec.grid);
@@ -78,6 +85,12 @@ export function sweepCells(spec: SweepSpec): SweepCell[] {
   }
   // An LR search runs the rule's number of seeds per rate, counting up from the first seed given.
   const seeds = spec.lrSearch !== undefined ? Array.from({ length: lrSearchRuns(spec.lrSearch) }, (_, i) => spec.seeds[0]! + i) : spec.seeds;
+  // Counted before anything is expanded: a 10⁶-cell grid took 6 silent minutes and 3 GB to refuse nothing.
+  const count = axes.reduce((n, [, values]) => n * values.length, seeds.length);
+  if (count > MAX_SWEEP_CELLS) {
+    const shape = [...axes.map(([key, values]) => `${values.length} ${key}`), `${seeds.length} seeds`].join(' × ');
+    throw new OverparamError('SWEEP_INVALID', `sweep: ${count.toLocaleString('en-US')} cells (${shape}) is more than the ${MAX_SWEEP_CELLS.toLocaleString('en-US')} one sweep runs; shrink the grid or split it into several sweeps`);
+  }
   let points: Array<Record<string, unknown>> = [{}];
   for (const [key, values] of axes) points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
   const cells: SweepCell[] = [];

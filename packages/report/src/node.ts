@@ -5,5 +5,5 @@
 export { renderSvg, svgToPng, compileFigure, type RenderedFigure } from './render';
 export { figureFontFiles } from './fonts';
 export { readReportInput, decodeGram, type ReportInput } from './report-input';
-export { writeReport, type WriteReportOptions, type WrittenReport } from './write-report';
+export { prepareReportFolder, writeReport, type WriteReportOptions, type WrittenReport } from './write-report';
 export { liveReport, liveReportSink, type LiveReport, type LiveReportOptions } from './live-report';

@@ -1,5 +1,6 @@
 import { OverparamError } from '@overparam/core';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { ioError, makeDirectory, writeFileAtomic } from '@overparam/experiments/node';
+import { open, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { reportHtml, type HtmlFigure } from './html';
@@ -36,11 +37,40 @@ export interface WrittenReport {
   readonly warnings: readonly string[];
 }
 
-/** Written beside and renamed into place, so a browser reloading a live report never reads half a file. */
+/** What to do once a full disk has room again. */
+const RETRY = 'write the report again';
+
+/**
+ * Written beside and renamed into place, so a browser reloading a live report never reads half a
+ * file; a failed write (a full disk) leaves no temporary file and says so in one line.
+ */
 async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  await writeFileAtomic(path, data, RETRY);
+}
+
+/** The page a report writes (`out` itself when it ends in .html, else `out/index.html`). */
+function reportPaths(out: string): { htmlPath: string; folder: string } {
+  const absolute = resolve(out);
+  const htmlPath = absolute.endsWith('.html') ? absolute : join(absolute, 'index.html');
+  return { htmlPath, folder: dirname(htmlPath) };
+}
+
+/**
+ * Creates the report's folder, level by level (Node's recursive mkdir spins forever on /proc),
+ * so a report that cannot be written is refused before any run is read or trained.
+ */
+export async function prepareReportFolder(out: string): Promise<string> {
+  const { folder } = reportPaths(out);
+  await makeDirectory(folder, RETRY);
+  // A folder can exist and still refuse files (/proc, a read-only mount): try one now.
+  const probe = join(folder, `.overparam-write-check-${process.pid}`);
+  try {
+    await (await open(probe, 'w')).close();
+  } catch (e) {
+    throw ioError('write in', folder, e, RETRY);
+  }
+  await rm(probe, { force: true });
+  return folder;
 }
 
 function generator(): string {
@@ -89,6 +119,7 @@ async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sect
  */
 export async function writeReport(dirs: readonly string[], options: WriteReportOptions): Promise<WrittenReport> {
   const input = await readInputs(dirs);
+  const folder = await prepareReportFolder(options.out);
   const built = buildReport(input.runs, {
     title: options.title ?? `overparam report: ${input.name}`,
     ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
@@ -114,12 +145,7 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
           lrSearches: sections.flatMap((section) => section.built.lrSearches),
         }
       : built;
-  const out = resolve(options.out);
-  const htmlPath = out.endsWith('.html') ? out : join(out, 'index.html');
-  const folder = dirname(htmlPath);
-  await mkdir(folder, { recursive: true }).catch((e: Error) => {
-    throw new OverparamError('RUN_IO', `cannot create ${folder}: ${e.message}`, { cause: e });
-  });
+  const { htmlPath } = reportPaths(options.out);
 
   const stale = await earlierPngs(folder);
   const warnings: string[] = [...(input.warnings ?? [])];

@@ -2,10 +2,13 @@ import { OverparamError } from '@overparam/core';
 import { lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, parse, resolve } from 'node:path';
 
-/** A file-system failure as one line: what we tried, on which path, and the system's reason. */
-export function ioError(action: string, path: string, e: unknown): OverparamError {
+/**
+ * A file-system failure as one line: what we tried, on which path, and the system's reason.
+ * `retry` says what to do once space is freed (a run resumes; a report is written again).
+ */
+export function ioError(action: string, path: string, e: unknown, retry = 'resume the run'): OverparamError {
   const err = e as NodeJS.ErrnoException;
-  const reason = err.code === 'ENOSPC' ? 'no space left on device (ENOSPC); free some space, then resume the run' : `${err.message ?? String(e)}`;
+  const reason = err.code === 'ENOSPC' ? `no space left on device (ENOSPC); free some space, then ${retry}` : `${err.message ?? String(e)}`;
   return new OverparamError('RUN_IO', `cannot ${action} ${path}: ${reason}`, { cause: e });
 }
 
@@ -14,7 +17,7 @@ export function ioError(action: string, path: string, e: unknown): OverparamErro
  * some special file systems (`mkdir('/proc/x', { recursive: true })` never returns), so each
  * level is created and checked here, and the first that cannot be is reported.
  */
-export async function makeDirectory(path: string): Promise<void> {
+export async function makeDirectory(path: string, retry?: string): Promise<void> {
   const absolute = resolve(path);
   const levels: string[] = [];
   for (let p = absolute; p !== parse(p).root; p = dirname(p)) levels.unshift(p);
@@ -23,9 +26,9 @@ export async function makeDirectory(path: string): Promise<void> {
       await mkdir(level);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw ioError('create the directory', level, e);
+      if (code !== 'EEXIST') throw ioError('create the directory', level, e, retry);
       const s = await stat(level).catch((err: unknown) => {
-        throw ioError('inspect', level, err);
+        throw ioError('inspect', level, err, retry);
       });
       if (!s.isDirectory()) throw new OverparamError('RUN_IO', `cannot create the directory ${absolute}: ${level} exists and is not a directory`);
     }
@@ -33,7 +36,7 @@ export async function makeDirectory(path: string): Promise<void> {
 }
 
 /** Writes a whole file durably: to a temporary name, flushed to disk, then renamed into place. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string, retry?: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     const handle = await open(tmp, 'w');
@@ -46,7 +49,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => {});
-    throw ioError('write', path, e);
+    throw ioError('write', path, e, retry);
   }
 }
 
