@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { testBackend } from './setup-backend';
 
 /**
- * Seed 003 Theorem 1 and eq. 10: gradient descent on a balanced depth-N linear net moves its
+ * Arora et al. (2018), Theorem 1 and eq. 10: gradient descent on a balanced depth-N linear net moves its
  * end-to-end matrix W_e like the end-to-end rule moves a single matrix, up to the rule's
  * first-order (η² ≈ 0) approximation. Both are trained here from the same W_e on the same data.
  */

@@ -13,7 +13,7 @@ const cases: Array<{ loss: LossSpec & ReferenceLoss; outputDim: number }> = [
   { loss: 'softmax-cross-entropy', outputDim: 3 },
   { loss: 'square', outputDim: 3 },
   { loss: 'logistic', outputDim: 1 },
-  // Seed 003's ℓ4 (and ℓ6, whose larger powers stress the float32 pow chain), several outputs.
+  // Arora et al.'s (2018) ℓ4 (and ℓ6, whose larger powers stress the float32 pow chain), several outputs.
   { loss: { name: 'lp', p: 4 }, outputDim: 3 },
   { loss: { name: 'lp', p: 6 }, outputDim: 2 },
 ];

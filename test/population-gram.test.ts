@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { testBackend } from './setup-backend';
 
 /**
- * Du et al.'s claim (seed 004 §2–3): at initialization the last hidden layer's Gram G⁽ᴴ⁾(0)
+ * Du et al.'s claim (Du et al. (2019), §2–3): at initialization the last hidden layer's Gram G⁽ᴴ⁾(0)
  * concentrates around the population Gram K⁽ᴴ⁾ as the width m grows, so λ_min(G⁽ᴴ⁾(0)) → λ₀.
  * G⁽ᴴ⁾(0)ᵢⱼ = ⟨∂uᵢ/∂W⁽ᴴ⁾, ∂uⱼ/∂W⁽ᴴ⁾⟩ for the du-mlp of @overparam/architectures, run by the
  * backend under test; for a dense layer z = x·W that is (xᵢ·xⱼ)(δᵢ·δⱼ) with x the layer's input
@@ -63,7 +63,7 @@ describe(`λ_min of the Du net's G⁽ᴴ⁾(0) approaches λ₀ = λ_min(K⁽ᴴ
   const depth = 2;
   const inputs = unitInputs(n, 8, 5);
   /**
-   * Independent nets (seeds) per width. Entries of G⁽ᴴ⁾(0) − K⁽ᴴ⁾ shrink as 1/√m (seed 004,
+   * Independent nets (seeds) per width. Entries of G⁽ᴴ⁾(0) − K⁽ᴴ⁾ shrink as 1/√m (Du et al. (2019),
    * Theorem 4), but one net's λ_min error is noisy: in a float64 simulation of this set-up (32 nets
    * at m = 64 and 512, 12 at 4096) the mean relative error was 0.25, 0.085 and 0.032 and the worst
    * net's 0.80, 0.27 and 0.074. Averaging many cheap small nets and a few large ones, resampling

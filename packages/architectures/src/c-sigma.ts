@@ -12,7 +12,7 @@ const scalarActivations: Record<string, (z: number) => number> = {
 const cache = new Map<string, number>();
 
 /**
- * c_σ = 1 / E_{z~N(0,1)}[σ(z)²] (seed 004, eq. 1), which keeps ‖x⁽ʰ⁾‖ ≈ ‖x‖ at initialization.
+ * c_σ = 1 / E_{z~N(0,1)}[σ(z)²] (Du et al. (2019), eq. 1), which keeps ‖x⁽ʰ⁾‖ ≈ ‖x‖ at initialization.
  * Closed forms where they exist (ReLU: E = 1/2, so c_σ = 2; identity: 1); otherwise quadrature.
  */
 export function cSigma(activation: string): number {

@@ -27,7 +27,7 @@ const deepLinearSchema = z
 
 export const deepLinearEntry: ArchitectureEntry<z.infer<typeof deepLinearSchema>> = {
   name: 'deep-linear',
-  description: 'deep linear net γ·W_N⋯W_1·x without biases (seed 003 §4, seed 000 §6); near-zero, near-identity, orthogonal, balanced or Strategy 4.1 init',
+  description: 'deep linear net γ·W_N⋯W_1·x without biases (Arora et al. (2018), §4, Sankararaman et al. (2020), §6); near-zero, near-identity, orthogonal, balanced or Strategy 4.1 init',
   schema: deepLinearSchema,
   displayName: (o) => deepLinearName(o as DeepLinearOptions),
   build: (o) => ({ layer: deepLinear(o as DeepLinearOptions), inputShape: [o.inputDim] }),

@@ -26,7 +26,7 @@ function fromCore(rng: Rng, rows: number, cols: number, spec: Parameters<typeof 
 }
 
 /**
- * Balanced initialization (seed 003, eq. 7: W_{j+1}ᵀW_{j+1} = W_jW_jᵀ). Seed 003 only notes that
+ * Balanced initialization (Arora et al. (2018), eq. 7: W_{j+1}ᵀW_{j+1} = W_jW_jᵀ). Arora et al. (2018) only notes that
  * near-zero and identity inits satisfy it approximately or exactly; the construction here is
  * Procedure 1 of the same authors' follow-up (Arora, Cohen, Golowich & Hu, ICLR 2019): draw an
  * end-to-end matrix A, take its SVD A = UΣVᵀ truncated to r = min(widths) singular values, and set
@@ -69,7 +69,7 @@ export function deepLinearWeights(rng: Rng, dims: readonly number[], options: De
         weights.push(gaussian(layerRng, rows, cols, options.std));
         break;
       case 'near-identity': {
-        // Seed 003, appendix C: the near-zero draw plus 1 on the diagonal, "including those that are not square".
+        // Arora et al. (2018), appendix C: the near-zero draw plus 1 on the diagonal, "including those that are not square".
         const w = gaussian(layerRng, rows, cols, options.std);
         for (let i = 0; i < Math.min(rows, cols); i++) w.set(i, i, w.get(i, i) + 1);
         weights.push(w);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deepLinear, type DeepLinearOptions } from './deep-linear';
 import { deepLinearInitNames } from './deep-linear-init';
 
-// Full-batch ℓ4 regression as in seed 003 §8, on a small stand-in: y = A·x + noise.
+// Full-batch ℓ4 regression as in Arora et al. (2018), §8, on a small stand-in: y = A·x + noise.
 const n = 32;
 const d = 6;
 const k = 2;

@@ -12,9 +12,9 @@ export interface DeepLinearOptions {
   readonly width?: number;
   /** The N − 1 hidden widths n_1 … n_{N−1}, instead of `width`. */
   readonly hiddenWidths?: readonly number[];
-  /** γ in γ·W_N⋯W_1·x: a number (default 1) or `'theorem-6.1'` for 1/√(2N) (seed 000, Theorem 6.1). */
+  /** γ in γ·W_N⋯W_1·x: a number (default 1) or `'theorem-6.1'` for 1/√(2N) (Sankararaman et al. (2020), Theorem 6.1). */
   readonly scale?: number | 'theorem-6.1';
-  /** Default `near-zero` (seed 003, appendix C). */
+  /** Default `near-zero` (Arora et al. (2018), appendix C). */
   readonly init?: DeepLinearInit;
   /** Std of the Gaussian draws of near-zero, near-identity (noise) and balanced (end-to-end). Default 0.01. */
   readonly initStd?: number;
@@ -55,7 +55,7 @@ export function deepLinearScale(options: Pick<DeepLinearOptions, 'depth' | 'scal
 }
 
 /**
- * A deep linear network x ↦ γ·W_N⋯W_1·x without biases (seed 003 §4, seed 000 §6). Each W_j is a
+ * A deep linear network x ↦ γ·W_N⋯W_1·x without biases (Arora et al. (2018), §4, Sankararaman et al. (2020), §6). Each W_j is a
  * bias-free `dense` layer (so taps and the Gram engine see every factor) under parameter key
  * `j − 1`; γ is a constant scale after the last one. The weights are drawn jointly because the
  * balanced init couples the layers; the layer's kind is `deep-linear`, so overparameterize leaves it
@@ -96,7 +96,7 @@ export function deepLinearName(options: DeepLinearOptions): string {
 
 /**
  * The linear map the net computes, γ·W_N⋯W_1 (k × d), in float64 from the model's current float32
- * weights. With the default γ = 1 this is seed 003's end-to-end matrix W_e (eq. 5).
+ * weights. With the default γ = 1 this is Arora et al.'s (2018) end-to-end matrix W_e (eq. 5).
  */
 export function endToEndMatrix(model: Pick<Model, 'layer' | 'parameters'>): Matrix {
   if (model.layer.kind !== 'deep-linear') {

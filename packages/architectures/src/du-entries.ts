@@ -19,7 +19,7 @@ const duResNetSchema = z.strictObject({ ...duFields, cRes: z.number().positive()
 
 export const duMlpEntry: ArchitectureEntry<z.infer<typeof duMlpSchema>> = {
   name: 'du-mlp',
-  description: 'Du et al. fully connected net x⁽ʰ⁾ = √(c_σ/m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾), N(0, 1) weights, frozen output a (seed 004)',
+  description: 'Du et al. fully connected net x⁽ʰ⁾ = √(c_σ/m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾), N(0, 1) weights, frozen output a (Du et al. (2019))',
   schema: duMlpSchema,
   displayName: duMlpName,
   build: (o) => ({ layer: duMlp(o), inputShape: [o.inputDim] }),
@@ -29,7 +29,7 @@ export const duMlpEntry: ArchitectureEntry<z.infer<typeof duMlpSchema>> = {
 
 export const duResNetEntry: ArchitectureEntry<z.infer<typeof duResNetSchema>> = {
   name: 'du-resnet',
-  description: 'Du et al. ResNet x⁽ʰ⁾ = x⁽ʰ⁻¹⁾ + c_res/(H√m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾) after a scaled first layer, frozen output a (seed 004 §3.1)',
+  description: 'Du et al. ResNet x⁽ʰ⁾ = x⁽ʰ⁻¹⁾ + c_res/(H√m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾) after a scaled first layer, frozen output a (Du et al. (2019), §3.1)',
   schema: duResNetSchema,
   displayName: duResNetName,
   build: (o) => ({ layer: duResNet(o), inputShape: [o.inputDim] }),

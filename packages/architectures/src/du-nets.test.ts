@@ -52,7 +52,7 @@ describe('c_σ', () => {
   });
 });
 
-/** A float64 forward pass of the Du et al. nets from the model's weights, written from seed 004's equations. */
+/** A float64 forward pass of the Du et al. nets from the model's weights, written from Du et al.'s (2019) equations. */
 function reference(model: Model, x: number[], opts: { act: string; width: number; depth: number; resnet: boolean; cRes?: number }): number[] {
   const weights = model.parameters.map((p) => ({ values: Float64Array.from(p.variable.dataSync()), rows: p.shape[0]!, cols: p.shape[1]! }));
   const matvec = (w: (typeof weights)[number], v: number[]) => Array.from({ length: w.cols }, (_, j) => v.reduce((s, vi, i) => s + vi * w.values[i * w.cols + j]!, 0));
@@ -67,9 +67,9 @@ function reference(model: Model, x: number[], opts: { act: string; width: number
 }
 
 describe('Du et al. nets', () => {
-  const x = [0.6, -0.8, 0, 0]; // ‖x‖ = 1, as seed 004 assumes
+  const x = [0.6, -0.8, 0, 0]; // ‖x‖ = 1, as Du et al. (2019) assumes
   for (const [name, resnet] of [['du-mlp', false], ['du-resnet', true]] as const) {
-    it(`${name} computes seed 004's formula (float64 reference) with N(0, 1) weights`, () => {
+    it(`${name} computes Du et al.'s (2019) formula (float64 reference) with N(0, 1) weights`, () => {
       const opts = { depth: 3, width: 16, inputDim: 4, outputDim: 2, activation: 'tanh', ...(resnet ? { cRes: 0.5 } : {}) };
       const model = build(name, opts, 3);
       const got = tf.tidy(() => model.apply(tf.tensor2d([x])).dataSync());

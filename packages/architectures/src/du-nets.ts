@@ -8,9 +8,9 @@ export interface DuNetOptions {
   /** m: the width of every hidden layer. */
   readonly width: number;
   readonly inputDim: number;
-  /** Outputs; seed 004 has one (f = aᵀx⁽ᴴ⁾), more give a ∈ R^{m×k}. Default 1. */
+  /** Outputs; Du et al. (2019) has one (f = aᵀx⁽ᴴ⁾), more give a ∈ R^{m×k}. Default 1. */
   readonly outputDim?: number;
-  /** σ. Default softplus, the example seed 004 gives of an activation meeting its assumptions. */
+  /** σ. Default softplus, the example Du et al. (2019) gives of an activation meeting its assumptions. */
   readonly activation?: ActivationName;
 }
 
@@ -19,7 +19,7 @@ export interface DuResNetOptions extends DuNetOptions {
   readonly cRes?: number;
 }
 
-/** W ~ N(0, 1) entrywise, no biases (seed 004). */
+/** W ~ N(0, 1) entrywise, no biases (Du et al. (2019)). */
 const standardNormal = { name: 'normal', std: 1 } as const;
 
 function check(options: DuNetOptions): void {
@@ -29,19 +29,19 @@ function check(options: DuNetOptions): void {
   }
 }
 
-/** The frozen output layer f = aᵀx⁽ᴴ⁾ with a ~ N(0, I): seed 004 trains only the W⁽ʰ⁾. */
+/** The frozen output layer f = aᵀx⁽ᴴ⁾ with a ~ N(0, I): Du et al. (2019) trains only the W⁽ʰ⁾. */
 function frozenOutput(options: DuNetOptions): Layer {
   return dense({ units: options.outputDim ?? 1, bias: false, init: standardNormal, frozen: true });
 }
 
-/** x ↦ √(c_σ/m)·σ(Wx), a hidden layer of the fully connected net (seed 004, eq. 1). */
+/** x ↦ √(c_σ/m)·σ(Wx), a hidden layer of the fully connected net (Du et al. (2019), eq. 1). */
 function scaledLayer(options: DuNetOptions, isFirstLayer: boolean): Layer[] {
   const act = options.activation ?? 'softplus';
   return [dense({ units: options.width, bias: false, init: standardNormal, isFirstLayer }), activation(act), constantScale(Math.sqrt(cSigma(act) / options.width))];
 }
 
 /**
- * The fully connected net of Du et al. (seed 004, eqs. 1–2): x⁽ʰ⁾ = √(c_σ/m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾) for
+ * The fully connected net of Du et al. (2019, eqs. 1–2): x⁽ʰ⁾ = √(c_σ/m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾) for
  * h = 1 … H with N(0, 1) weights and c_σ = 1/E[σ(z)²], then f = aᵀx⁽ᴴ⁾ with `a` frozen.
  */
 export function duMlp(options: DuNetOptions): Layer {
@@ -70,7 +70,7 @@ function identityResidual(main: Layer): Layer {
 }
 
 /**
- * The ResNet of Du et al. (seed 004 §3.1): a first layer as in the fully connected net, mapping
+ * The ResNet of Du et al. (2019 §3.1): a first layer as in the fully connected net, mapping
  * the input to width m, then x⁽ʰ⁾ = x⁽ʰ⁻¹⁾ + c_res/(H√m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾) for h = 2 … H, and the frozen
  * output aᵀx⁽ᴴ⁾. The review writes the residual form for every h ≥ 1, which cannot be added when
  * d ≠ m; the original paper (Du et al. 2019, §5) starts with the scaled layer, as here.

@@ -9,14 +9,14 @@ export interface MlpOptions {
   readonly outputDim: number;
   /** Nonlinearity after every hidden layer. Default `tanh`. */
   readonly activation?: ActivationName;
-  /** Weight initializer. Default Glorot normal (seed 001, A.1). */
+  /** Weight initializer. Default Glorot normal (Sankararaman et al. (2020), appendix A.1). */
   readonly init?: InitSpec;
   /** Biases on every layer, initialized to 0. Default true. */
   readonly bias?: boolean;
 }
 
 /**
- * MLP-β-ℓ of seed 001, appendix A.1: W0 (ℓ×d), β − 1 matrices ℓ×ℓ, and the output layer
+ * MLP-β-ℓ of Sankararaman et al. (2020), appendix A.1: W0 (ℓ×d), β − 1 matrices ℓ×ℓ, and the output layer
  * (outputDim×ℓ), each followed by the activation except the last. MLP-3-100 on MNIST has
  * 784·100 + 100 + 2·(100·100 + 100) + 100·10 + 10 = 99,710 parameters.
  */

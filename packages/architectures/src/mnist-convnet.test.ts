@@ -13,7 +13,7 @@ afterEach(() => {
 /** The tutorial's count: 5·5·1·32 + 32, 5·5·32·64 + 64, 3136·512 + 512, 512·10 + 10. */
 const TUTORIAL_PARAMS = 5 * 5 * 1 * 32 + 32 + (5 * 5 * 32 * 64 + 64) + (7 * 7 * 64 * 512 + 512) + (512 * 10 + 10);
 
-describe('mnist-convnet (TensorFlow MNIST tutorial, seed 003 §8)', () => {
+describe('mnist-convnet (TensorFlow MNIST tutorial, Arora et al. (2018), §8)', () => {
   it('has the tutorial’s layers and 1,663,370 parameters, on images and on flat MNIST vectors', () => {
     expect(TUTORIAL_PARAMS).toBe(1_663_370);
     for (const inputShape of [[28, 28, 1], [784]]) {

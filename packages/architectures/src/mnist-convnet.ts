@@ -20,7 +20,7 @@ export interface MnistConvnetOptions {
 
 /**
  * The convolutional network of TensorFlow's MNIST tutorial (tensorflow/models,
- * tutorials/image/mnist/convolutional.py), which seed 003 §8 overparameterizes (figure 5 right,
+ * tutorials/image/mnist/convolutional.py), which Arora et al. (2018), §8 overparameterizes (figure 5 right,
  * appendix C.2): conv 5×5×32 ('same', ReLU) → 2×2 max-pool → conv 5×5×64 ('same', ReLU) → 2×2
  * max-pool → dense 3136 → 512 (ReLU) → dropout → dense 512 → 10. Weights are drawn from a normal
  * truncated at 2σ with σ = 0.1 (tf.truncated_normal(stddev=0.1)); biases are 0 for the first
@@ -78,7 +78,7 @@ const mnistConvnetSchema = z
 
 export const mnistConvnetEntry: ArchitectureEntry<z.infer<typeof mnistConvnetSchema>> = {
   name: 'mnist-convnet',
-  description: "TensorFlow's MNIST tutorial convnet (seed 003 §8, fig. 5 right): two 5×5 convs with 2×2 max-pooling, dense 3136→512→10, dropout 0.5, truncated-normal σ = 0.1",
+  description: "TensorFlow's MNIST tutorial convnet (Arora et al. (2018), §8, fig. 5 right): two 5×5 convs with 2×2 max-pooling, dense 3136→512→10, dropout 0.5, truncated-normal σ = 0.1",
   schema: mnistConvnetSchema,
   displayName: mnistConvnetName,
   build: (o) => ({ layer: mnistConvnet(o), inputShape: o.inputShape }),

@@ -12,14 +12,14 @@ export interface OverparameterizeOptions {
    * How the factors start. `preserve` (default): the factor with the original layer's shape gets
    * the original initializer and the others start as exact identities, so the product is
    * distributed exactly like the original layer's matrix (and, for a model, equals its current
-   * weights). `paper`: every factor gets the original initializer for its own shape, as seed 003
+   * weights). `paper`: every factor gets the original initializer for its own shape, as Arora et al. (2018)
    * did for its CNN (appendix C.2: "initialized in the same way as their predecessors").
    */
   readonly factorInit?: FactorInit;
 }
 
 /**
- * The factors replacing an `in → out` dense layer (seed 003 §8, appendix C.2). Hidden widths are
+ * The factors replacing an `in → out` dense layer (Arora et al. (2018), §8, appendix C.2). Hidden widths are
  * r = min(in, out), the smallest that keeps every in × out matrix reachable as a product. When
  * out ≤ in the first factor keeps the original shape and N − 1 square r × r factors follow (the
  * paper's 3136×512 → 3136×512 · 512×512 and 512×10 → 512×10 · 10×10); when out > in the square
@@ -98,7 +98,7 @@ function validated(options: OverparameterizeOptions): Required<OverparameterizeO
 }
 
 /**
- * Seed 003 §8: the same network with every trainable dense layer's matrix replaced by a product of
+ * Arora et al. (2018), §8: the same network with every trainable dense layer's matrix replaced by a product of
  * `factors` matrices. Combinators are traversed through `children`/`withChildren`; frozen dense
  * layers (the Du et al. output `a`), convolutions and already-factored deep linear nets are left
  * as they are. Parameter paths of a replaced layer P become P.0 … P.{N−1}.

@@ -72,7 +72,7 @@ const mlpSchema = z.strictObject({
 
 const mlpEntry: ArchitectureEntry<z.infer<typeof mlpSchema>> = {
   name: 'mlp',
-  description: 'MLP-β-ℓ (seed 001, A.1): β hidden layers of width ℓ, biases initialized to 0',
+  description: 'MLP-β-ℓ (Sankararaman et al. (2020), appendix A.1): β hidden layers of width ℓ, biases initialized to 0',
   schema: mlpSchema,
   displayName: mlpName,
   build: (o) => ({ layer: mlp(o as Parameters<typeof mlp>[0]), inputShape: [o.inputDim] }),

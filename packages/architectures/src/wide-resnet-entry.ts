@@ -12,7 +12,7 @@ const fields = {
   batchNorm: z.boolean().default(true).describe('pre-activation batch norm; off removes every BN and gives every conv a bias'),
   inputShape: z.array(positiveInt).min(1).max(3).default([32, 32, 3]).describe('[height, width, channels] of one input, or a flat square grey image such as [784]'),
   classes: positiveInt.default(10).describe('outputs of the linear classifier'),
-  dropout: z.number().min(0).lt(1).default(0).describe('dropout rate between the two convs of a block (seed 001 uses 0)'),
+  dropout: z.number().min(0).lt(1).default(0).describe('dropout rate between the two convs of a block (Sankararaman et al. (2020, appendix) uses 0)'),
 };
 
 function checkDepthAndImage(o: { depth: number; inputShape: number[] }, ctx: z.RefinementCtx): void {
@@ -36,7 +36,7 @@ const tiny = { depth: 10, widthFactor: 1, inputShape: [4, 4, 3], classes: 3 };
 
 export const wrnEntry: ArchitectureEntry<z.infer<typeof wrnSchema>> = {
   name: 'wrn',
-  description: 'Wide ResNet WRN-β-ℓ (seed 001 A.2, Zagoruyko & Komodakis 2016): pre-activation blocks, batch norm and skip connections switchable',
+  description: 'Wide ResNet WRN-β-ℓ (Sankararaman et al. (2020), appendix A.2, Zagoruyko & Komodakis 2016): pre-activation blocks, batch norm and skip connections switchable',
   schema: wrnSchema,
   displayName: wideResNetName,
   build: (o) => ({ layer: wideResNet(o as WideResNetOptions), inputShape: o.inputShape }),
@@ -48,7 +48,7 @@ export const wrnEntry: ArchitectureEntry<z.infer<typeof wrnSchema>> = {
 
 export const cnnEntry: ArchitectureEntry<z.infer<typeof cnnSchema>> = {
   name: 'cnn',
-  description: 'CNN-β-ℓ (seed 001 A.2): the Wide ResNet without skip connections; batch norm switchable',
+  description: 'CNN-β-ℓ (Sankararaman et al. (2020), appendix A.2): the Wide ResNet without skip connections; batch norm switchable',
   schema: cnnSchema,
   displayName: (o) => wideResNetName({ ...o, skip: false }),
   build: (o) => ({ layer: wideResNet({ ...(o as WideResNetOptions), skip: false }), inputShape: o.inputShape }),

@@ -14,7 +14,7 @@ export interface WideResNetOptions {
   readonly inputShape?: Shape;
   /** Outputs of the linear classifier. Default 10. */
   readonly classes?: number;
-  /** Dropout rate between the two convs of a block, as in the WRN paper's variant. Default 0 (seed 001 turns it off). */
+  /** Dropout rate between the two convs of a block, as in the WRN paper's variant. Default 0 (Sankararaman et al. (2020, appendix) turns it off). */
   readonly dropout?: number;
 }
 
@@ -32,11 +32,11 @@ export function wideResNetName(options: Pick<WideResNetOptions, 'depth' | 'width
 }
 
 /**
- * WRN-β-ℓ and CNN-β-ℓ (seed 001, appendix A.2; Zagoruyko & Komodakis 2016): a 3×3 stem conv with
+ * WRN-β-ℓ and CNN-β-ℓ (Sankararaman et al. (2020), appendix A.2; Zagoruyko & Komodakis 2016): a 3×3 stem conv with
  * 16 channels; three groups of n = (β − 4)/6 pre-activation blocks (BN-ReLU-conv3×3-BN-ReLU-conv3×3)
  * with 16ℓ, 32ℓ and 64ℓ channels, the first block of groups 2 and 3 with stride 2; then BN-ReLU,
  * global average pooling and a linear classifier. Every weight starts He normal (MSRA, fan-in), as
- * seed 001 says; biases start at zero.
+ * Sankararaman et al. (2020, appendix) says; biases start at zero.
  *
  * As in the reference code, a block whose shape changes applies its first BN-ReLU before the
  * split, and its shortcut is a 1×1 conv (with the block's stride) of that activation; a block

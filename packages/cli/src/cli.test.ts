@@ -244,7 +244,7 @@ describe('overparam sweep', () => {
   });
 });
 
-describe('overparam train: seed 003 pieces', () => {
+describe('overparam train: Arora et al. (2018) pieces', () => {
   test('--loss lp --p 4 and --optimizer end-to-end --virtual-depth 3 train and name themselves truthfully', async () => {
     const out = join(root, 'lp-e2e');
     const r = await cli('train', '--arch', 'deep-linear', '--depth', '1', '--data', 'lp-regression', '--loss', 'lp', '--p', '4', '--optimizer', 'end-to-end', '--virtual-depth', '3', '--lr', '0.001', '--steps', '4', '--batch-size', '32', '--backend', 'cpu', '--out', out);

@@ -13,7 +13,7 @@ interface Description {
 }
 
 describe('overparam describe', () => {
-  test('MLP-3-100 on MNIST-sized input: 99,710 parameters (seed 001, A.1), shapes in layer order', async () => {
+  test('MLP-3-100 on MNIST-sized input: 99,710 parameters (Sankararaman et al. (2020), appendix A.1), shapes in layer order', async () => {
     const { code, stdout } = await cli('describe', '--arch', 'mlp', '--depth', '3', '--width', '100');
     expect(code).toBe(0);
     const d = JSON.parse(stdout) as Description;

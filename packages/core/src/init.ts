@@ -90,16 +90,16 @@ function numberOption(spec: InitSpec, key: string, fallback: number): number {
 type Factory = (spec: InitSpec) => Initializer;
 
 const factories: Record<string, Factory> = {
-  /** N(0, 2/(fan_in + fan_out)) (seed 001, A.1). */
+  /** N(0, 2/(fan_in + fan_out)) (Sankararaman et al. (2020), appendix A.1). */
   'glorot-normal': () => (rng, shape, c) => normal(Math.sqrt(2 / (c.fanIn + c.fanOut)))(rng, shape, c),
   /** U(±√(6/(fan_in + fan_out))). */
   'glorot-uniform': () => (rng, shape, c) => uniform(Math.sqrt(6 / (c.fanIn + c.fanOut)))(rng, shape, c),
-  /** N(0, 1/fan_in) (seed 001, A.1). */
+  /** N(0, 1/fan_in) (Sankararaman et al. (2020), appendix A.1). */
   'lecun-normal': () => (rng, shape, c) => normal(Math.sqrt(1 / c.fanIn))(rng, shape, c),
-  /** He/MSRA: N(0, 2/fan_in) (seed 001, A.2). */
+  /** He/MSRA: N(0, 2/fan_in) (Sankararaman et al. (2020), appendix A.2). */
   'he-normal': () => (rng, shape, c) => normal(Math.sqrt(2 / c.fanIn))(rng, shape, c),
   /**
-   * Strategy 4.1 of seed 000: hidden weights N(0, 1/(κ·fan_in)), the first layer N(0, 1/d).
+   * Strategy 4.1 of Sankararaman et al. (2020): hidden weights N(0, 1/(κ·fan_in)), the first layer N(0, 1/d).
    * Options: `kappa` (κ > 0, default 1).
    */
   'strategy-4.1': (spec) => {

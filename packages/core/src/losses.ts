@@ -30,7 +30,7 @@ function asColumn(output: Tensor, target: Tensor, loss: string): [Tensor, Tensor
 }
 
 /**
- * Seed 003's ℓp loss, (1/p)(ŷ − y)^p per output, summed over outputs, for even p ≥ 2 (§7, §8:
+ * Arora et al.'s (2018) ℓp loss, (1/p)(ŷ − y)^p per output, summed over outputs, for even p ≥ 2 (§7, §8:
  * p = 2 and 4). Computed as ((ŷ − y)²)^{p/2} so the power's base is never negative, which keeps
  * tfjs's pow gradient (b·a^{b−1}, and its log(a) term for the exponent) finite.
  */
@@ -48,7 +48,7 @@ export function lpLoss(p: number): Loss {
   };
 }
 
-/** Short names for the two exponents seed 003 uses. */
+/** Short names for the two exponents Arora et al. (2018) uses. */
 const lpAliases: Partial<Record<LossName, number>> = { l2: 2, l4: 4 };
 
 const losses: Record<Exclude<LossName, 'lp' | 'l2' | 'l4'>, Loss> = {

@@ -141,7 +141,7 @@ export const catalog: readonly DataSetEntry[] = [
     name: 'gaussian-regression',
     source: 'synthetic',
     task: 'regression',
-    description: 'seed 000 figure 1: y = xᵀw* (+ noise) with x ~ N(0, I); N = 100, d = 80 (under-) or 120 (over-parameterized)',
+    description: 'Sankararaman et al. (2020), figure 1: y = xᵀw* (+ noise) with x ~ N(0, I); N = 100, d = 80 (under-) or 120 (over-parameterized)',
     options: z.strictObject({ n: count.default(100), d: count.default(80), noise: nonNegative.default(0) }),
     availability: () => ({ available: true }),
     load: ({ seed, options }) => gaussianRegression({ ...options, seed }),
@@ -150,7 +150,7 @@ export const catalog: readonly DataSetEntry[] = [
     name: 'sphere',
     source: 'synthetic',
     task: 'regression',
-    description: 'seed 000 §4: points uniform on the unit sphere S^{d−1}, real targets C(x) with |C| ≤ 1, ‖∇C‖ ≤ 1 from a linear or tanh-network teacher',
+    description: 'Sankararaman et al. (2020), §4: points uniform on the unit sphere S^{d−1}, real targets C(x) with |C| ≤ 1, ‖∇C‖ ≤ 1 from a linear or tanh-network teacher',
     options: z.strictObject({
       n: count.default(1000),
       testN: count.default(1000),
@@ -165,7 +165,7 @@ export const catalog: readonly DataSetEntry[] = [
     name: 'lp-regression',
     source: 'synthetic',
     task: 'regression',
-    description: 'stand-in for the gas-sensor Ethanol task of seed 003: 2,565 × 128, ill-conditioned inputs and targets (§7), for ℓ2/ℓ4 regression',
+    description: 'stand-in for the gas-sensor Ethanol task of Arora et al. (2018): 2,565 × 128, ill-conditioned inputs and targets (§7), for ℓ2/ℓ4 regression',
     options: z.strictObject({
       n: count.default(2565),
       d: count.default(128),
@@ -196,7 +196,7 @@ export const catalog: readonly DataSetEntry[] = [
     name: 'gas-sensor',
     source: 'files',
     task: 'regression',
-    description: "UCI gas-sensor drift at different concentrations (batch1.dat … batch10.dat from --data-dir): one gas's recordings, 128 standardized features → concentration; seed 003's Ethanol task (2,565 × 128) by default",
+    description: "UCI gas-sensor drift at different concentrations (batch1.dat … batch10.dat from --data-dir): one gas's recordings, 128 standardized features → concentration; Arora et al.'s (2018) Ethanol task (2,565 × 128) by default",
     options: z.strictObject({
       gas: z.enum(gasNames).default('ethanol'),
       batches: z

@@ -7,7 +7,7 @@ import { channelStats, standardizeChannels } from './preprocess';
  * The UCI "Gas Sensor Array Drift Dataset at Different Concentrations" (Vergara et al. 2012;
  * Rodriguez-Lujan et al. 2014): 13,910 recordings of a 16-sensor array, 8 features per sensor,
  * in ten files batch1.dat … batch10.dat. Each line is `class;concentration 1:v1 2:v2 … 128:v128`
- * (libsvm-style sparse pairs, all 128 present). Seed 003 §8 regresses the concentration of the
+ * (libsvm-style sparse pairs, all 128 present). Arora et al. (2018), §8 regresses the concentration of the
  * Ethanol recordings (class 1, 2,565 of them) on the 128 features.
  */
 export const GAS_SENSOR_FEATURES = 128;
@@ -100,7 +100,7 @@ export function allBatches(): number[] {
 }
 
 export interface GasSensorOptions {
-  /** Which gas's recordings to keep; default `ethanol` (seed 003's task). */
+  /** Which gas's recordings to keep; default `ethanol` (Arora et al.'s (2018) task). */
   readonly gas?: GasName;
   /** Which batch files to read (1 … 10); default all. */
   readonly batches?: readonly number[];
@@ -110,7 +110,7 @@ export interface GasSensorOptions {
 
 /**
  * One gas's recordings as a regression set: the 128 features (standardized) → the concentration.
- * All recordings are training data, as in seed 003's optimization experiments.
+ * All recordings are training data, as in Arora et al.'s (2018) optimization experiments.
  */
 export function loadGasSensor(dataDir: string | undefined, options: GasSensorOptions = {}): Dataset {
   const gas = options.gas ?? 'ethanol';

@@ -2,7 +2,7 @@ import { createRng, type Dataset, type Rng } from '@overparam/core';
 import { Matrix, QrDecomposition } from 'ml-matrix';
 
 /**
- * A stand-in for the UCI gas-sensor "Ethanol" task of seed 003 §8 (2,565 examples × 128 features,
+ * A stand-in for the UCI gas-sensor "Ethanol" task of Arora et al. (2018), §8 (2,565 examples × 128 features,
  * one real target) on machines without the file, built to have the structure §7 argues about:
  * an ill-conditioned problem whose optimal coordinates differ by orders of magnitude (y₁ ≫ y₂),
  * where ℓ₄ regression is slow for plain gradient descent and depth (the end-to-end preconditioner)
@@ -83,7 +83,7 @@ export function lpRegressionWithTeacher(options: LpRegressionOptions): { dataset
     task: 'regression',
     targetDim: 1,
     train: { x, y, n },
-    description: `stand-in for the UCI gas-sensor Ethanol task: ${n} × ${d}, input scales spanning ${inputCondition}, optimal principal coordinates spanning ${targetCondition}, noise ${noise} (seed ${seed}); all examples are training data, as in seed 003`,
+    description: `stand-in for the UCI gas-sensor Ethanol task: ${n} × ${d}, input scales spanning ${inputCondition}, optimal principal coordinates spanning ${targetCondition}, noise ${noise} (seed ${seed}); all examples are training data, as in Arora et al. (2018)`,
   };
   return { dataset, teacher: { weights, scales: s, coefficients: c } };
 }

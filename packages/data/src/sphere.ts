@@ -2,7 +2,7 @@ import { createRng, type Dataset, type Rng, type Split } from '@overparam/core';
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 
 /**
- * Seed 000 §4, Theorem 4.1 part 2: inputs drawn uniformly from the unit sphere S^{d−1} and real
+ * Sankararaman et al. (2020), §4, Theorem 4.1 part 2: inputs drawn uniformly from the unit sphere S^{d−1} and real
  * targets C(x) from a labeling function with |C(x)| ≤ 1 and ‖∇C(x)‖ ≤ 1 on the unit ball.
  *
  * - `linear`: C(x) = wᵀx with ‖w‖ = 1 (w uniform on the sphere), so ∇C = w.

@@ -60,7 +60,7 @@ const optimizerSchema = z.discriminatedUnion(
     z.strictObject({ name: z.literal('adam'), beta1: probability.optional(), beta2: probability.optional(), epsilon: z.number().positive().optional() }),
     z.strictObject({ name: z.literal('adagrad'), initialAccumulatorValue: z.number().positive().optional() }),
     z.strictObject({ name: z.literal('adadelta'), rho: probability.optional(), epsilon: z.number().positive().optional() }),
-    // Seed 003's end-to-end update rule on a single matrix (deep-linear with depth 1): GD on a virtual depth-N net.
+    // Arora et al.'s (2018) end-to-end update rule on a single matrix (deep-linear with depth 1): GD on a virtual depth-N net.
     z.strictObject({ name: z.literal('end-to-end'), virtualDepth: z.number().int().min(1), weightDecay: z.number().min(0).optional() }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? oneOf('optimizer', optimizerNames)({ input: (issue.input as { name?: unknown } | undefined)?.name }) : undefined) },
@@ -92,7 +92,7 @@ const baseSchema = z.strictObject({
   /** The architecture's options, checked against its own schema; its defaults are filled in. */
   archOptions: z.record(z.string(), z.unknown()).default({}),
   /**
-   * Seed 003 §8: every trainable dense layer's matrix replaced by a product of `factors` matrices
+   * Arora et al. (2018), §8: every trainable dense layer's matrix replaced by a product of `factors` matrices
    * (hidden widths min(in, out)); `factorInit` 'preserve' starts the product equal to the original
    * draw, 'paper' draws each factor like the original layer (appendix C.2). Absent or `factors: 1`:
    * the net as it is (so a sweep can grid over `overparameterize.factors: [1, 2]`).
@@ -117,7 +117,7 @@ const baseSchema = z.strictObject({
   augment: z.enum(['none', 'wrn'], { error: oneOf('augmentation', ['none', 'wrn']) }).default('none'),
   /** The loss; 'square' uses one-hot targets for class labels. Absent: the data set's task decides (`defaultLoss`). */
   loss: z.enum(lossNames as [LossName, ...LossName[]], { error: oneOf('loss', lossNames) }).optional(),
-  /** The exponent of loss 'lp' (an even integer ≥ 2; seed 003 uses 2 and 4); only with that loss. */
+  /** The exponent of loss 'lp' (an even integer ≥ 2; Arora et al. (2018) uses 2 and 4); only with that loss. */
   p: z.number().int().optional(),
   /** Plain SGD, as in the papers. */
   optimizer: optimizerSchema.default({ name: 'sgd' }),

@@ -29,5 +29,5 @@ export { presetScales, DEFAULT_PRESET_SCALE, verdicts, type Verdict, type Preset
 export { presetProtocol, type PresetProtocol, type ProtocolRow } from './presets/protocol';
 export { readSweepResult, evaluateCriteria, criteriaPass } from './presets/results';
 export { passIf, sweepOf, recordsOf, numberField, lastValue, firstValue, settingOf, completed, groupBy, mean, rankCorrelation, fitLine, trend, fmt, describeTrend, trendCriterion, valueCriterion, maxRelativeGap } from './presets/criteria';
-/** The record kind of the least linear loss (seed 003's offset), which LR rules and reports read. */
+/** The record kind of the least linear loss (Arora et al.'s (2018) offset), which LR rules and reports read. */
 export { OPTIMAL_LOSS_RECORD } from '@overparam/metrics';

@@ -36,7 +36,7 @@ export const lrSearchSchema = z.discriminatedUnion('rule', [
     /** The training loss (a `train` record's mean minibatch loss) to reach. */
     target: z.number().positive(),
     /**
-     * Measure the target above the optimum, on loss − optimum (what seed 003 plots), the optimum
+     * Measure the target above the optimum, on loss − optimum (what Arora et al. (2018) plots), the optimum
      * read from the run's `optimal-loss` record: for data whose least loss is not known in advance.
      */
     aboveOptimum: z.boolean().optional(),

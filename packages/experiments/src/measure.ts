@@ -117,7 +117,7 @@ export async function measure(run: PreparedRun, options: MeasureOptions): Promis
   const indices = rng.sampleWithoutReplacement(data.train.n, options.n);
   const examples = examplesAt(data, indices);
   if (options.metric === 'data-geometry') {
-    // The inputs alone (seed 001 Lemma B.1); no model, loss or Gram.
+    // The inputs alone (Sankararaman et al. (2020), appendix Lemma B.1); no model, loss or Gram.
     const g = dataGeometry(examples.inputs, options.n);
     return { summary: Object.fromEntries(Object.entries(g).map(([k, v]) => [k, finite(v)])), examples };
   }

@@ -22,7 +22,7 @@ async function outputsOf(config: Record<string, unknown>): Promise<{ values: Flo
   return result;
 }
 
-describe('the overparameterize key of a run config (seed 003 §8)', () => {
+describe('the overparameterize key of a run config (Arora et al. (2018), §8)', () => {
   it('is validated: at least one factor, a known factor init (default preserve), nothing else', () => {
     expect(parseRunConfig({ ...tiny, overparameterize: { factors: 2 } }).overparameterize).toEqual({ factors: 2, factorInit: 'preserve' });
     expect(parseRunConfig(tiny).overparameterize).toBeUndefined();

@@ -20,7 +20,7 @@ const sweep: PresetSweep = {
 const echo: Preset = {
   id: 'c0-echo',
   claim: 'A test preset whose criteria read the final minibatch loss of each run.',
-  source: 'seed 000 (none)',
+  source: 'Sankararaman et al. (2020), none in particular (a test preset)',
   reading: 'nothing to read',
   scales: { smoke: { sweeps: { a: sweep, b: { ...sweep, seeds: [1] } }, scaledDown: 'tiny' }, laptop: { sweeps: { a: sweep }, scaledDown: 'tiny' }, paper: { sweeps: { a: sweep }, scaledDown: 'tiny' } },
   criteria(results, scale) {

@@ -20,7 +20,7 @@ const mul = (a: number[][], b: number[][]): number[][] => a.map((row) => b[0]!.m
 const fro = (a: number[][]): number => Math.sqrt(a.flat().reduce((s, v) => s + v * v, 0));
 const sub = (a: number[][], b: number[][]): number[][] => a.map((row, i) => row.map((v, j) => v - b[i]![j]!));
 
-describe('balancedness and the end-to-end matrix (seed 003 eq. 5, 7)', () => {
+describe('balancedness and the end-to-end matrix (Arora et al. (2018), eq. 5, 7)', () => {
   // Values exact in float32 (multiples of 1/4), so the float32 storage adds no error.
   const w1 = [
     [1, 0.5, -0.25],

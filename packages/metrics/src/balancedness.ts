@@ -2,7 +2,7 @@ import { OverparamError, type Hook, type HookSchedule, type Model } from '@overp
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 
 /**
- * Seed 003's diagnostics of a linear net x ↦ W_N⋯W_1·x: how far it is from balanced (eq. 7,
+ * Arora et al.'s (2018) diagnostics of a linear net x ↦ W_N⋯W_1·x: how far it is from balanced (eq. 7,
  * W_{j+1}ᵀW_{j+1} = W_jW_jᵀ, which Theorem 1 assumes and gradient flow preserves) and its
  * end-to-end matrix W_e = W_N⋯W_1 (eq. 5) with its singular values.
  */
@@ -62,7 +62,7 @@ function chainOf(model: Pick<Model, 'parameters'>, values: readonly ArrayLike<nu
  * W_1 … W_N (each out × in, float64) from the model's parameters in layer order. Found without
  * knowing the architecture: every parameter must be a matrix stored as dense stores it, [in, out],
  * and each one's output width must be the next one's input width. A constant output scale γ that
- * is not a parameter (deep-linear's `scale`, 1 in seed 003) is not part of the product.
+ * is not a parameter (deep-linear's `scale`, 1 in Arora et al. (2018)) is not part of the product.
  */
 export function linearChain(model: Pick<Model, 'parameters'>): Matrix[] {
   checkMatrices(model);

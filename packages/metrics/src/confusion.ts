@@ -2,7 +2,7 @@ import { ShapeError } from '@overparam/core';
 import { quantileSorted } from 'd3-array';
 
 /**
- * Gradient confusion (seed 000): from a Gram G_ij = ⟨∇f_i, ∇f_j⟩ of N objective terms,
+ * Gradient confusion (Sankararaman et al. (2020)): from a Gram G_ij = ⟨∇f_i, ∇f_j⟩ of N objective terms,
  * - Definition 2.1: the bound η = max(0, −min_{i≠j} G_ij), so that ⟨∇f_i, ∇f_j⟩ ≥ −η for all i ≠ j;
  * - §8, averaged: Σ_{i,j} G_ij / N² ≥ −η (all i, j, the diagonal included). Note this is ‖mean
  *   gradient‖², never negative, so its η is 0 for any G that is a Gram; we report the value itself;
@@ -90,7 +90,7 @@ export function gradientCosines(matrix: Float64Array, n: number): Float64Array {
   return out;
 }
 
-/** Every confusion number of seed 000 from a Gram (row-major n×n float64, e.g. `gradientGram(...).matrix`). */
+/** Every confusion number of Sankararaman et al. (2020) from a Gram (row-major n×n float64, e.g. `gradientGram(...).matrix`). */
 export function gradientConfusion(gram: { readonly size: number; readonly matrix: Float64Array }, quantiles: readonly number[] = defaultQuantiles): Confusion {
   const { size: n, matrix } = gram;
   checkSquare(matrix, n);

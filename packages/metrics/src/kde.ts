@@ -7,7 +7,7 @@ import { interquartileRange, kernelDensityEstimation, sampleStandardDeviation } 
  * - `silverman`: h = σ̂ · (3n/4)^(−1/5), scipy's `silverman`;
  * - `nrd`: h = 1.06 · min(σ̂, IQR/1.34) · n^(−1/5), R's `bw.nrd` (IQR from type-7 quantiles),
  *   simple-statistics' default.
- * The paper (seed 001, A.2) names no rule, only "kernel density estimation" of pooled cosines
+ * The paper (Sankararaman et al. (2020), appendix A.2) names no rule, only "kernel density estimation" of pooled cosines
  * with a Gaussian kernel. Scott's rule is our default: it is the default of the Python tools
  * such figures are usually drawn with, and the rule is recorded with every estimate.
  */

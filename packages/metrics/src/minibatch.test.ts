@@ -11,7 +11,7 @@ function dataset(n: number): Dataset {
   return { name: 'test', inputShape: [5], task: 'classification', numClasses: 3, train: { x, y, n } };
 }
 
-describe('minibatchConfusion (seed 000 §7)', () => {
+describe('minibatchConfusion (Sankararaman et al. (2020), §7)', () => {
   const data = dataset(64);
   const model = createModel(serial(dense({ units: 8 }), activation('tanh'), dense({ units: 3 })), { inputShape: [5], seed: 4 });
 

@@ -3,7 +3,7 @@ import { defaultQuantiles, summarizeCosines, type CosineSummary } from './confus
 import { gradientGram } from './gram/engine';
 
 /**
- * The paper's measurement protocol (seed 000 §7; seed 001 A.1, A.2): sample `pairs` pairs of
+ * The paper's measurement protocol (Sankararaman et al. (2020), §7; Sankararaman et al. (2020), appendix A.1, A.2): sample `pairs` pairs of
  * minibatches of `batchSize` examples (the training batch size), no example twice within a pair,
  * compute each minibatch's mean-loss gradient and each pair's cosine; report the cosines, their
  * minimum ("worst-case gradient confusion"), mean and quantiles.

@@ -50,7 +50,7 @@ function gauss(a: number[][], b: number[]): number[] {
   return z;
 }
 
-describe('optimal linear loss (seed 003 appendix C.1)', () => {
+describe('optimal linear loss (Arora et al. (2018), appendix C.1)', () => {
   it('ℓ2: the closed form equals the normal-equation residual', () => {
     const data = regression(2, 0.3);
     const o = optimalLinearLoss(data, 'square');

@@ -2,8 +2,8 @@ import { ConfigError, resolveLoss, type Dataset, type Hook, type Loss, type Loss
 import { Matrix, solve } from 'ml-matrix';
 
 /**
- * The smallest training loss a linear model x ↦ Wx (no bias, as seed 003's linear nets) can reach:
- * the offset seed 003's convergence plots subtract (appendix C.1), so that "loss − optimum" on a
+ * The smallest training loss a linear model x ↦ Wx (no bias, as Arora et al.'s (2018) linear nets) can reach:
+ * the offset Arora et al.'s (2018) convergence plots subtract (appendix C.1), so that "loss − optimum" on a
  * log axis shows the rate of convergence. Every depth of a linear net shares it: W_e ranges over
  * the same matrices.
  */
@@ -103,7 +103,7 @@ function newtonLp(x: Matrix, y: readonly number[], start: Float64Array, p: numbe
 /**
  * The optimum of `loss` ('square', or lp with even p) over linear maps on a regression split: for
  * p = 2 least squares in closed form (ml-matrix's SVD-based solve, which also handles rank-deficient
- * inputs), for p > 2 Newton's method per output from the least-squares solution. Seed 003 used
+ * inputs), for p > 2 Newton's method per output from the least-squares solution. Arora et al. (2018) used
  * scipy's BFGS for ℓ4; JavaScript has no maintained general minimizer (`fmin` and `numeric` are
  * unreleased since 2017 and 2012), and with the exact Hessian at hand Newton is the better method.
  */
@@ -137,7 +137,7 @@ export function optimalLinearLoss(data: Pick<Dataset, 'inputShape' | 'targetDim'
 }
 
 /**
- * loss − optimum for each logged loss, what seed 003's plots put on a log axis. Values at or
+ * loss − optimum for each logged loss, what Arora et al.'s (2018) plots put on a log axis. Values at or
  * below 0 (a float32 training loss can round under the float64 optimum) are null: they have no
  * place on a log axis and saying so beats clamping them to an invented small number.
  */

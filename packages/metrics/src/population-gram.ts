@@ -4,7 +4,7 @@ import { resNetGram } from './resnet-gram';
 import { symmetricEigenvalues } from './spectrum';
 
 /**
- * The population Gram K⁽ᴴ⁾ of Du et al.'s scaled fully connected net (seed 004, eqs. 1–2 and
+ * The population Gram K⁽ᴴ⁾ of Du et al.'s scaled fully connected net (Du et al. (2019), eqs. 1–2 and
  * 21–25): x⁽ʰ⁾ = √(c_σ/m)·σ(W⁽ʰ⁾x⁽ʰ⁻¹⁾) for h = 1…H, f(x) = aᵀx⁽ᴴ⁾, every entry of W⁽ʰ⁾ and a
  * drawn from N(0, 1), c_σ = 1 / E_{z~N(0,1)}[σ(z)²]. What we compute, with
  * Λᵢⱼ(K) = [[Kᵢᵢ, Kᵢⱼ], [Kⱼᵢ, Kⱼⱼ]]:

@@ -44,7 +44,7 @@ function layerOf(path: string): string {
 
 /**
  * How far each parameter has moved from a snapshot: ‖W(k) − W(0)‖_F and its ratio to ‖W(0)‖_F
- * (Du et al. keep every layer near its initialization, seed 004 §2). `current` is a model (read
+ * (Du et al. keep every layer near its initialization, Du et al. (2019), §2). `current` is a model (read
  * once, no tensors created) or a second snapshot. Sums run in float64 over float32 values, so the
  * differences themselves are exact.
  */

@@ -7,7 +7,7 @@ import type { ReportRun } from './run-view';
 
 const train = (step: number, loss: number): RunRecord => ({ kind: 'train', step, epoch: 0, loss });
 
-describe('training loss above the optimum (seed 003 appendix C.1)', () => {
+describe('training loss above the optimum (Arora et al. (2018), appendix C.1)', () => {
   const withOptimum = { run: 'a', setting: 'depth=2', seed: 0, records: [{ kind: 'optimal-loss', step: 0, epoch: 0, optimum: 1.5 }, train(10, 2), train(20, 1.6), train(30, 1.5)] };
   const without = { run: 'b', setting: 'depth=1', seed: 0, records: [train(10, 2)] };
 

@@ -3,7 +3,7 @@ import type { LabelledRun } from './charts/loss-curves';
 import { finiteField, lastOfKind } from './records';
 
 /**
- * Seed 003 plots the training loss minus the least loss a linear model can reach (appendix C.1),
+ * Arora et al. (2018) plots the training loss minus the least loss a linear model can reach (appendix C.1),
  * so that convergence shows on a log axis however far the optimum is from 0. Runs that recorded
  * that optimum (the `optimal-loss` metric) come back with every `train` loss replaced by
  * loss − optimum; runs without it are left out. Differences at or below 0 (a float32 loss can round

@@ -154,7 +154,7 @@ function sweptFigures(runs: readonly ReportRun[]): Figure[] {
       }
       if (values.length === 0) continue;
       // A min cosine is bounded below by the data itself where the runs measured it (exact for
-      // orthogonal square layers, Sankararaman et al. (2020) §6): draw −max |cos(xᵢ, xⱼ)| beside it.
+      // orthogonal square layers, Sankararaman et al. (2020), §6): draw −max |cos(xᵢ, xⱼ)| beside it.
       const bound = stat.id.endsWith('min-cosine') ? dataBound(runs, key) : [];
       values.push(...bound);
       const positive = values.every((v) => v.value > 0);
@@ -231,7 +231,7 @@ export function buildReport(
       id: 'training-loss-above-optimum',
       title: 'Training loss above the optimum',
       caption:
-        'The logged training loss minus the least loss a linear model reaches on the training split (the `optimal-loss` record; seed 003 appendix C.1), against the step, on a log axis: how far each run still is from the optimum. Only runs that recorded the optimum are shown; thick line and band as in the training-loss figure.',
+        'The logged training loss minus the least loss a linear model reaches on the training split (the `optimal-loss` record; Arora et al. (2018), appendix C.1), against the step, on a log axis: how far each run still is from the optimum. Only runs that recorded the optimum are shown; thick line and band as in the training-loss figure.',
       spec: lossCurvesSpec(offset, { yTitle: 'training loss − optimum' }),
     });
   }

@@ -54,7 +54,7 @@ export function referenceLoss(
       const y = t as Float64Array;
       total += 0.5 * g.reduce((s, v, k) => s + (v - y[k]!) ** 2, 0);
     } else if (typeof loss === 'object') {
-      // Seed 003's ℓp: (1/p)(ŷ − y)^p per output, summed over outputs.
+      // Arora et al.'s (2018) ℓp: (1/p)(ŷ − y)^p per output, summed over outputs.
       const y = t as Float64Array;
       total += g.reduce((s, v, k) => s + (v - y[k]!) ** loss.p, 0) / loss.p;
     } else {

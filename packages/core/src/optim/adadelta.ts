@@ -24,7 +24,7 @@ const SLOTS = ['accumulatedGrad', 'accumulatedUpdate'] as const;
  *   E[g²] ← ρE[g²] + (1 − ρ)g²;  Δ = √(E[Δ²] + ε) / √(E[g²] + ε) · g;  E[Δ²] ← ρE[Δ²] + (1 − ρ)Δ²;  w ← w − α·Δ.
  * TensorFlow.js's tf.train.adadelta divides by the running average *before* this step's update;
  * with both averages starting at 0 they then stay equal, Δ = g at every step, and it is exactly
- * SGD — which would make seed 003's AdaDelta comparison (fig. 4 left) a comparison with plain GD.
+ * SGD — which would make Arora et al.'s (2018) AdaDelta comparison (fig. 4 left) a comparison with plain GD.
  */
 export function adadelta(options: AdadeltaOptions = {}): Optimizer {
   const rho = options.rho ?? ADADELTA_DEFAULTS.rho;

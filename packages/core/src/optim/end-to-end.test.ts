@@ -37,7 +37,7 @@ function literalSum(w: Matrix, g: Matrix, depth: number): Matrix {
 
 const maxAbsDiff = (a: Matrix, b: Matrix): number => Math.max(...a.clone().sub(b).abs().to1DArray());
 
-describe('end-to-end update rule (seed 003 eq. 10, 12)', () => {
+describe('end-to-end update rule (Arora et al. (2018), eq. 10, 12)', () => {
   it('the eigenbasis form equals the literal sum of fractional powers, wide and tall W', () => {
     for (const [rows, cols] of [
       [3, 5],

@@ -6,7 +6,7 @@ import type { Optimizer } from './optimizer';
 export interface EndToEndOptions {
   /** N: the depth of the linear net whose gradient descent this rule stands in for. */
   readonly virtualDepth: number;
-  /** λ of seed 003 eq. 4 (per-layer weight decay); the end-to-end matrix decays by ηλN. Default 0. */
+  /** λ of Arora et al. (2018), eq. 4 (per-layer weight decay); the end-to-end matrix decays by ηλN. Default 0. */
   readonly weightDecay?: number;
 }
 
@@ -28,7 +28,7 @@ function symmetricEigen(m: Matrix): { values: number[]; vectors: Matrix } {
 }
 
 /**
- * Seed 003 eq. 10's preconditioned gradient Σ_{j=1..N} [WWᵀ]^{(j−1)/N} G [WᵀW]^{(N−j)/N}, in
+ * Arora et al. (2018), eq. 10's preconditioned gradient Σ_{j=1..N} [WWᵀ]^{(j−1)/N} G [WᵀW]^{(N−j)/N}, in
  * float64. With WWᵀ = U diag(s) Uᵀ and WᵀW = Q diag(t) Qᵀ every term is diagonal in the same bases,
  * so the sum is U [(UᵀGQ) ⊙ M] Qᵀ with M_ab = Σ_j s_a^{(j−1)/N} t_b^{(N−j)/N} (Claim 1's
  * eigenvalues): two eigendecompositions per step instead of 2N fractional powers.
@@ -49,7 +49,7 @@ export function endToEndDirection(w: Matrix, g: Matrix, depth: number): Matrix {
 }
 
 /**
- * Seed 003 eq. 12, the single-output form of eq. 10: ‖W‖^{2−2/N} (G + (N − 1) Pr_W{G}) with
+ * Arora et al. (2018), eq. 12, the single-output form of eq. 10: ‖W‖^{2−2/N} (G + (N − 1) Pr_W{G}) with
  * Pr_W{G} = ⟨W/‖W‖, G⟩ W/‖W‖ (and 0 at W = 0). `w` and `g` are the matrix's entries as vectors.
  */
 export function endToEndDirectionSingleOutput(w: Float64Array, g: Float64Array, depth: number): Float64Array {
@@ -65,7 +65,7 @@ export function endToEndDirectionSingleOutput(w: Float64Array, g: Float64Array, 
 }
 
 /**
- * The end-to-end update rule of seed 003 (eq. 10; eq. 12 when the matrix has a single row or
+ * The end-to-end update rule of Arora et al. (2018) (eq. 10; eq. 12 when the matrix has a single row or
  * column) as an optimizer on one weight matrix W:
  *   W ← (1 − ηλN)W − η Σ_j [WWᵀ]^{(j−1)/N} ∇L(W) [WᵀW]^{(N−j)/N}.
  * The rule is unchanged by transposition (swap j ↔ N + 1 − j), so it applies as-is to dense's

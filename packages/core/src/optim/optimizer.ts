@@ -172,7 +172,7 @@ export function createOptimizer(spec: OptimizerSpec | { name: string }): Optimiz
     }
     case 'end-to-end': {
       const s = spec as Partial<Extract<OptimizerSpec, { name: 'end-to-end' }>>;
-      if (s.virtualDepth === undefined) throw new ConfigError('optimizer.virtualDepth', 'end-to-end needs the depth N it stands in for (seed 003 eq. 10), e.g. { name: "end-to-end", virtualDepth: 3 }');
+      if (s.virtualDepth === undefined) throw new ConfigError('optimizer.virtualDepth', 'end-to-end needs the depth N it stands in for (Arora et al. (2018), eq. 10), e.g. { name: "end-to-end", virtualDepth: 3 }');
       return endToEnd({ virtualDepth: s.virtualDepth, weightDecay: s.weightDecay });
     }
     default:

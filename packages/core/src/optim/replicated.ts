@@ -349,7 +349,7 @@ export function createReplicatedOptimizer(specs: readonly OptimizerSpec[]): Repl
   }
 }
 
-/** Seed 003's end-to-end rule runs on the JS side in float64 anyway: once per replica on its slice, as its solo run does. */
+/** Arora et al.'s (2018) end-to-end rule runs on the JS side in float64 anyway: once per replica on its slice, as its solo run does. */
 function endToEndReplicated(specs: ReadonlyArray<Spec<'end-to-end'>>, common: Pick<ReplicatedOptimizer, 'name' | 'keep' | 'dispose'>): ReplicatedOptimizer {
   let depths = specs.map((s) => s.virtualDepth);
   let decays = specs.map((s) => s.weightDecay ?? 0);

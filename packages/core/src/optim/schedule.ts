@@ -4,7 +4,7 @@ import { ConfigError } from '../errors';
  * Learning-rate schedules. `step`: multiply the rate by `factor` at each milestone, counted in
  * steps or epochs (the WRN recipe: ÷10 at epochs 80 and 160 is `{ factor: 0.1, milestones: [80, 160], unit: 'epoch' }`).
  * `exponential`: lr · decayRate^(t / decaySteps), t in steps or epochs, the exponent floored with
- * `staircase` (TensorFlow's tf.train.exponential_decay). The TensorFlow MNIST tutorial seed 003
+ * `staircase` (TensorFlow's tf.train.exponential_decay). The TensorFlow MNIST tutorial Arora et al. (2018)
  * trains its convnet with (appendix C.2) is `{ lr: 0.01, decayRate: 0.95, decaySteps: 1, unit: 'epoch', staircase: true }`.
  */
 export type LrSchedule =

@@ -1,7 +1,7 @@
 import { lrRules } from '../lr-search';
 
 /**
- * What Arora, Cohen & Hazan's linear-network presets (seed 003 §8, appendix C.1) share: the data,
+ * What Arora, Cohen & Hazan's linear-network presets (Arora et al. (2018), §8, appendix C.1) share: the data,
  * the initialization scale, the losses and the rate grid. The paper trains on the UCI gas-sensor
  * "Ethanol" task; laptop and smoke scales use the `lp-regression` stand-in, which has no file to fetch.
  */

@@ -2,7 +2,7 @@ import { completed, fitLine, fmt, groupBy, lastValue, lossRatio, mean, recordsOf
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
 /**
- * Seed 000 fig. 1 (and the poster, seed 002): linear regression on N = 100 Gaussian samples with
+ * Sankararaman et al. (2020), fig. 1 (and the poster, Sankararaman et al. (2020, poster)): linear regression on N = 100 Gaussian samples with
  * label noise, SGD with minibatch size 1. With d = 120 > N the model interpolates and the full
  * training loss falls linearly (on a log axis); with d = 80 < N it cannot, and SGD with a constant
  * step stalls at a floor. The mean pairwise gradient cosine is the paper's second panel.
@@ -64,7 +64,7 @@ const meanOf = (cells: readonly CellResult[], read: (c: CellResult) => number | 
 export const linearRegressionPreset: Preset = {
   id: 'c1-linear-regression',
   claim: 'An over-parameterized linear model (d = 120 > N = 100) trained by SGD converges linearly, an under-parameterized one (d = 80) stalls, and the over-parameterized one has less gradient confusion.',
-  source: 'seed 000 fig. 1; seed 002',
+  source: 'Sankararaman et al. (2020), fig. 1; Sankararaman et al. (2020, poster)',
   reading:
     'The full training loss (all 100 samples, not the windowed minibatch loss) is on a log axis: a straight falling line is linear convergence, a flat tail a plateau. The cosine panels show the mean and min pairwise cosine of the 100 per-example gradients over training; values below 0 are gradient confusion.',
   scales: {

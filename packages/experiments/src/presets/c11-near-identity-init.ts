@@ -3,7 +3,7 @@ import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, standIn, type
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**
- * Seed 003 fig. 5 left: ℓ4 regression by gradient descent on deep linear nets deeper than those of
+ * Arora et al. (2018), fig. 5 left: ℓ4 regression by gradient descent on deep linear nets deeper than those of
  * figs. 2–4 (depths 4 and 8, scalar hidden layers). From the standard near-zero init (std 0.01) the
  * end-to-end matrix W_e is a product of N tiny factors, so the preconditioner of eq. 10 nearly
  * vanishes: depth 4 moves only after ~65K iterations and depth 8 never, for any rate of the grid
@@ -66,7 +66,7 @@ const SCALES: Record<PresetScale, Scale> = {
 export const nearIdentityInitPreset: Preset = {
   id: 'c11-near-identity-init',
   claim: 'Deep linear nets (depth 4 and 8) trained on ℓ4 regression from the standard near-zero init suffer vanishing gradients — at depth 8 every learning rate of the grid stalls or diverges — while the near-identity (“residual”) init trains at once.',
-  source: 'seed 003 fig. 5 left, §8 and appendix C.1',
+  source: 'Arora et al. (2018), fig. 5 left, §8 and appendix C.1',
   reading:
     'The deep sweep plots the ℓ4 training loss per step for depths 4 and 8 under near-zero and near-identity init, one curve per learning rate of the grid: near-zero curves lie flat at the loss of W_e ≈ 0 (or end early, diverged), near-identity curves fall at once. lr-search.json says which rate the arora-c1 rule picked per net (the fewest steps to the loss target); the shallow sweep is the single-layer reference. The data are the lp-regression stand-in for the gas-sensor Ethanol task below paper scale.',
   scales: {

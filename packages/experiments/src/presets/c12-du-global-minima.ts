@@ -3,7 +3,7 @@ import { seedTrendCriterion } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
 /**
- * Du et al. (seed 004) on their scaled fully connected net: at initialization the last hidden
+ * Du et al. (2019) on their scaled fully connected net: at initialization the last hidden
  * layer's Gram G⁽ᴴ⁾(0) approaches the population Gram K⁽ᴴ⁾ as the width m grows (entries off by
  * O(1/√m)), so λ_min(G⁽ᴴ⁾(0)) → λ₀ = λ_min(K⁽ᴴ⁾) > 0; with m large enough, full-batch gradient
  * descent then drives the training loss to zero at a linear rate, at least (1 − ηλ₀/2) per step,

@@ -4,7 +4,7 @@ import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } fr
 import { cosineSpread, cosineValues, finalLoss, IMAGE_CLASSES, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type ImageDataName, type WrnProtocol } from './wrn-protocol';
 
 /**
- * Seed 000 §7 (figs. 2–3) and seed 001 A.2–A.5 (figs. 7–14): CNN-β-ℓ (the Wide ResNet without
+ * Sankararaman et al. (2020), §7 (figs. 2–3) and Sankararaman et al. (2020), appendix A.2–A.5 (figs. 7–14): CNN-β-ℓ (the Wide ResNet without
  * skip connections) and WRN-β-ℓ, both without batch norm, trained with plain SGD. Deeper nets
  * train to a higher loss and have more gradient confusion (a lower min cosine between minibatch
  * gradients, cosines spread wider around 0); wider nets the opposite. One sweep per net and axis:
@@ -14,7 +14,7 @@ import { cosineSpread, cosineValues, finalLoss, IMAGE_CLASSES, minCos, protocolD
 const NETS = ['cnn', 'wrn'] as const;
 type Net = (typeof NETS)[number];
 
-/** How each swept axis moves the claimed quantities (seed 000 §7 "Effect of depth" / "Effect of width"). */
+/** How each swept axis moves the claimed quantities (Sankararaman et al. (2020), §7 "Effect of depth" / "Effect of width"). */
 const AXES = {
   depth: { path: 'archOptions.depth', minCos: 'falls', loss: 'rises', spread: 'rises' },
   width: { path: 'archOptions.widthFactor', minCos: 'rises', loss: 'falls', spread: 'falls' },
@@ -54,7 +54,7 @@ function sweeps(scale: PresetScale): Record<string, PresetSweep> {
   for (const { data, suffix } of protocolDataSets(p)) {
     for (const net of g.nets) {
       for (const axis of Object.keys(AXES) as Axis[]) {
-        // Seed 001 A.2: no batch norm; `wrn` keeps its skip connections, `cnn` has none.
+        // Sankararaman et al. (2020), appendix A.2: no batch norm; `wrn` keeps its skip connections, `cnn` has none.
         const archOptions = { depth: g.fixedDepth, widthFactor: g.fixedWidth, batchNorm: false };
         out[`${net}-${axis}${suffix}`] = wrnSweep(p, data, net, archOptions, { [AXES[axis].path]: axis === 'depth' ? g.depths[net] : g.widths });
       }
@@ -104,7 +104,7 @@ function studyCriteria(key: string, cells: readonly CellResult[], scale: PresetS
     scale === 'smoke'
       ? reported(minCosCriterion, endOfTraining)
       : net === 'cnn' && axis === 'width' && data === 'cifar100'
-        ? reported(minCosCriterion, 'seed 001 A.4 sees no change of the min cosine here; only the KDE narrows')
+        ? reported(minCosCriterion, 'Sankararaman et al. (2020), appendix A.4 sees no change of the min cosine here; only the KDE narrows')
         : minCosCriterion,
     scale === 'smoke' ? reported(lossCriterion, endOfTraining) : lossCriterion,
     // The paper shows the KDE as a picture and says "typically".
@@ -116,7 +116,7 @@ export const cnnWrnDepthWidthPreset: Preset = {
   id: 'c4-cnn-wrn-depth-width',
   claim:
     'For CNN-β-ℓ and WRN-β-ℓ without batch norm, deeper nets have more gradient confusion (a lower min cosine between minibatch gradients, cosines spread wider around 0) and train to a higher loss, and wider nets less confusion and a lower loss.',
-  source: 'seed 000 §7, figs. 2–3; seed 001 A.2–A.5, figs. 7–14',
+  source: 'Sankararaman et al. (2020), §7, figs. 2–3; Sankararaman et al. (2020), appendix A.2–A.5, figs. 7–14',
   reading:
     'One figure section per sweep (net × axis). “Min cosine (minibatch pairs)” against the swept depth β or width factor ℓ is the paper’s panel (b): it should fall with depth and rise with width. “Final training loss” against the same key is panel (a) at its end. The density of pairwise gradient cosines (panel c) pools the last measurement of every seed of a setting: deeper nets spread wider, wider nets concentrate at 0. With an LR search the figures show every rate; the criteria use the rate the rule picked.',
   scales: {

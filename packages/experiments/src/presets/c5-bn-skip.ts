@@ -4,7 +4,7 @@ import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } fr
 import { finalLoss, IMAGE_CLASSES, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type ImageDataName } from './wrn-protocol';
 
 /**
- * Seed 000 §7 fig. 4 (CIFAR-10) and seed 001 A.6 fig. 15 (CIFAR-100): CNN-β-2 with batch norm,
+ * Sankararaman et al. (2020), §7 fig. 4 (CIFAR-10) and Sankararaman et al. (2020), appendix A.6 fig. 15 (CIFAR-100): CNN-β-2 with batch norm,
  * skip connections, both or neither, across depth. Either one alone helps deep nets train, but
  * their loss and gradient confusion still worsen with depth; together they keep the min cosine
  * between minibatch gradients high (confusion low) even for very deep nets.
@@ -106,7 +106,7 @@ export const bnSkipPreset: Preset = {
   id: 'c5-bn-skip',
   claim:
     'Adding batch norm or skip connections alone to CNN-β-ℓ helps deep nets train, but their loss and gradient confusion still worsen with depth; with both, the min cosine between minibatch gradients stays highest (confusion lowest) at the deepest setting.',
-  source: 'seed 000 §7, fig. 4; seed 001 A.6, fig. 15',
+  source: 'Sankararaman et al. (2020), §7, fig. 4; Sankararaman et al. (2020), appendix A.6, fig. 15',
   reading:
     '“Min cosine (minibatch pairs)” against depth has one line per variant (archOptions.batchNorm × archOptions.skip): the BN + skip line should stay on top as the nets get deeper, the others fall. “Final training loss” against depth is fig. 4a. The density figure shows each setting’s cosines at the end of training.',
   scales: {

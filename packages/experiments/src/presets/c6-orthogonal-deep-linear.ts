@@ -2,7 +2,7 @@ import { completed, describeTrend, fitLineWithError, fmt, lastValue, lossRatio, 
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
 
 /**
- * Seed 000 §6, Theorem 6.1: a deep linear net g(x) = γ·W_N⋯W_1·x with orthogonal W_j and
+ * Sankararaman et al. (2020), §6, Theorem 6.1: a deep linear net g(x) = γ·W_N⋯W_1·x with orthogonal W_j and
  * γ = 1/√(2N), trained on the square loss with inputs uniform on the unit sphere, satisfies the
  * gradient confusion bound η with probability ≥ 1 − N_data²·exp(−c·d·η²), whatever the depth N.
  * Against it: the same net with Gaussian layers (Strategy 4.1, variance 1/d then 1/width), whose
@@ -241,7 +241,7 @@ function trainedCriteria(cells: readonly CellResult[]): CriterionResult[] {
 export const orthogonalDeepLinearPreset: Preset = {
   id: 'c6-orthogonal-deep-linear',
   claim: 'With orthogonal layers and γ = 1/√(2N), the gradient confusion of a deep linear net on unit-sphere data does not depend on its depth N; with Gaussian layers it grows with N.',
-  source: 'seed 000 §6, Theorem 6.1 (proof in seed 001 D.5); Theorem 4.1 for the Gaussian contrast',
+  source: 'Sankararaman et al. (2020), §6, Theorem 6.1 (proof in Sankararaman et al. (2020), appendix D.5); Theorem 4.1 for the Gaussian contrast',
   reading:
     'One colour per initialization (`orthogonal`, `strategy-4.1` = Gaussian). The min cosine of the per-example gradients of all training examples, against depth: the orthogonal line stays level, at minus the largest |⟨x_i, x_j⟩| of the data (every orthogonal gradient cosine is ±⟨x_i, x_j⟩); the Gaussian line falls towards −1 as depth aligns every input with the product’s top singular direction. The `trained` section repeats this after a few SGD steps.',
   scales: {
@@ -265,7 +265,7 @@ export const orthogonalDeepLinearPreset: Preset = {
         trained: afterTraining(100, 100, POWERS_OF_TWO, [0, 1, 2, 3, 4], 1000),
       },
       scaledDown:
-        'the theorem has no experiment in the paper; this is the issue’s protocol: every depth N = 1 … 64 at d = 100 with 100 examples (seed 000’s N of fig. 1), 10 data draws × 2 nets, then 1,000 SGD steps at powers of two, 5 seeds.',
+        'the theorem has no experiment in the paper; this is the issue’s protocol: every depth N = 1 … 64 at d = 100 with 100 examples (Sankararaman et al. (2020)’s N of fig. 1), 10 data draws × 2 nets, then 1,000 SGD steps at powers of two, 5 seeds.',
     },
   },
   criteria(results: PresetResults): CriterionResult[] {

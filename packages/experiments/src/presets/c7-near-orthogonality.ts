@@ -2,10 +2,10 @@ import { completed, fmt, groupBy, lastValue, mean, sweepOf, trendCriterion, pass
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
 /**
- * Seed 001, Lemma B.1 (after Milman & Schechtman): N points drawn uniformly from the unit sphere
+ * Sankararaman et al. (2020), appendix Lemma B.1 (after Milman & Schechtman): N points drawn uniformly from the unit sphere
  * in d dimensions are nearly orthogonal, Pr[∃ i ≠ j: |⟨x_i, x_j⟩| > ν] ≤ N²·√(π/8)·exp(−(d − 1)ν²/2),
  * so max_{i≠j} |⟨x_i, x_j⟩| is of order √(log N / d). This is why gradients of a wide linear model
- * on such data barely interfere (seed 000 §2). No training: each cell draws a data set and the
+ * on such data barely interfere (Sankararaman et al. (2020), §2). No training: each cell draws a data set and the
  * `data-geometry` metric measures it at step 0.
  */
 
@@ -37,7 +37,7 @@ const read = (field: string) => (c: CellResult) => lastValue(c, 'data-geometry',
 export const nearOrthogonalityPreset: Preset = {
   id: 'c7-near-orthogonality',
   claim: 'Points drawn uniformly from the unit sphere are nearly orthogonal: the largest |⟨x_i, x_j⟩| over pairs shrinks like √(log N / d) and stays below Lemma B.1’s bound.',
-  source: 'seed 001 Lemma B.1; seed 000 §2',
+  source: 'Sankararaman et al. (2020), appendix Lemma B.1; Sankararaman et al. (2020), §2',
   reading:
     'One dot per data draw. `max |⟨x_i, x_j⟩|` against d falls like 1/√d; the ratio to √(log N / d) stays flat (bounded) across d. The criteria table compares each draw with the lemma’s ν at δ = 1 %.',
   scales: {

@@ -3,7 +3,7 @@ import { completed, fmt, lastValue, maxRelativeGap, settingOf, sweepOf, passIf }
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**
- * Seed 003 fig. 2: full-batch gradient descent on depth-2 and depth-3 linear nets (hidden width 1
+ * Arora et al. (2018), fig. 2: full-batch gradient descent on depth-2 and depth-3 linear nets (hidden width 1
  * and 100) against a single layer trained with the end-to-end rule (eq. 12, N = 2, 3), under ℓ2
  * and ℓ4 losses. Theorem 1 says the rule is what gradient descent does to W_e on a balanced net as
  * η → 0, whatever the width, so the loss curves coincide.
@@ -123,7 +123,7 @@ export const endToEndEquivalencePreset: Preset = {
   id: 'c8-end-to-end-equivalence',
   claim:
     'Gradient descent on a balanced depth-2 or depth-3 linear net and the end-to-end update rule on a single layer from the same end-to-end matrix trace the same loss curve under ℓ2 and ℓ4 losses, and the hidden width (1 or 100) has a negligible effect.',
-  source: 'seed 003 fig. 2, §8, Theorem 1, eqs. 7 and 12, appendix C.1',
+  source: 'Arora et al. (2018), fig. 2, §8, Theorem 1, eqs. 7 and 12, appendix C.1',
   reading:
     'Each sweep has its own section. `gd`: gradient descent on deep linear nets by loss exponent p, depth and hidden width; `rule`: the single layer trained with the end-to-end rule for virtual depth N (N = 1 is plain gradient descent, the control). Matching settings (same p, depth = N) should lie on top of each other, width 1 on width 100, while N = 1 runs apart. The `-half-lr` sweeps repeat the comparison at half the learning rate over the same horizon: their gap should be half as large. `near-zero` (laptop, paper) uses the paper’s i.i.d. init at both widths. Losses are on a log axis; on the stand-in the optimum is 0, so the curve is the loss minus the optimum.',
   scales: {
@@ -211,7 +211,7 @@ export const endToEndEquivalencePreset: Preset = {
       // Not judged: i.i.d. factors are only approximately balanced, and a width-1 chain of std-0.01
       // scalars starts far closer to the saddle at 0 than a width-100 one, so how long it lingers
       // there depends on the data and the rate; the paper reports similar curves on its data.
-      out.push({ name: 'with the paper’s i.i.d. N(0, 0.01²) init: hidden width 1 against 100 (reported, not judged)', verdict: 'reported', measured: rows.join('; '), expected: 'similar curves (seed 003 fig. 2)' });
+      out.push({ name: 'with the paper’s i.i.d. N(0, 0.01²) init: hidden width 1 against 100 (reported, not judged)', verdict: 'reported', measured: rows.join('; '), expected: 'similar curves (Arora et al. (2018), fig. 2)' });
     }
     return out;
   },

@@ -4,7 +4,7 @@ import { settingOf, sweepOf, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
 
 /**
- * Seed 003 fig. 3: a single linear layer against depth-2 and depth-3 linear nets with scalar
+ * Arora et al. (2018), fig. 3: a single linear layer against depth-2 and depth-3 linear nets with scalar
  * hidden layers (width 1) from the i.i.d. N(0, 0.01²) init, each model at its own best learning
  * rate from the grid {1e-5, 5e-5, …, 5e-1} (appendix C.1: the rate that converges fastest, here
  * the fewest full-batch steps to a loss target). Under ℓ4 depth accelerates; under ℓ2 it does not
@@ -127,7 +127,7 @@ export const depthAccelerationPreset: Preset = {
   id: 'c9-depth-acceleration',
   claim:
     'With each model at its own best learning rate, depth-2 and depth-3 linear nets (scalar hidden layers) reach a given ℓ4 loss in fewer gradient-descent steps than a single layer, while under ℓ2 depth does not help.',
-  source: 'seed 003 fig. 3, §7–8, appendix C.1',
+  source: 'Arora et al. (2018), fig. 3, §7–8, appendix C.1',
   reading:
     'One section per sweep: `l4` and `l2` run depths 1, 2, 3 at every rate of the learning-rate grid (full-batch gradient descent, near-zero init); `l2-extended` runs the rates above the grid. Each depth’s picked rate is the one whose training loss first reaches the target (lr-search.json says why); compare the curves of the picked rates: under ℓ4 the deep nets’ curves fall below the single layer’s after a short plateau near the saddle at 0, under ℓ2 they do not. On the stand-in the optimum is 0, so the loss axis is the loss minus the optimum.',
   scales: {
@@ -164,7 +164,7 @@ export const depthAccelerationPreset: Preset = {
       name: `${lossLabelOf(2)} with the paper’s grid only (reported, not judged: a pick on the grid’s top edge is under-tuned)`,
       verdict: 'reported',
       measured: describePicks(paperGrid2, setup.steps[2]),
-      expected: 'depth does not help (seed 003 fig. 3, left)',
+      expected: 'depth does not help (Arora et al. (2018), fig. 3, left)',
     });
     const extended2 = picksOf(results, ['l2', 'l2-extended'], 2, [...setup.grid, ...EXTENDED_RATES], setup);
     const single2 = stepsAtPick(extended2[0]!.pick);

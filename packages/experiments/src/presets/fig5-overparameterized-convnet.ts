@@ -2,7 +2,7 @@ import { completed, fmt, mean, recordsOf, settingOf, stepsToLoss, sweepOf, passI
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**
- * Seed 003 fig. 5 right and appendix C.2: TensorFlow's MNIST tutorial convnet trained with its
+ * Arora et al. (2018), fig. 5 right and appendix C.2: TensorFlow's MNIST tutorial convnet trained with its
  * own recipe (momentum SGD 0.9, batch 64, rate 0.01 · 0.95^epoch), as it is and with each dense
  * layer's matrix replaced by a product of two (3136×512 → 3136×512 · 512×512, 512×10 → 512×10 ·
  * 10×10), the new factors drawn like their predecessors (`factorInit: 'paper'`). The batch loss of
@@ -48,7 +48,7 @@ function sweep(scale: Scale): PresetSweep {
 const SCALES: Record<PresetScale, Scale> = {
   smoke: { archOptions: { conv1Filters: 4, conv2Filters: 8, hidden: 32 }, steps: 40, logEvery: 5, seeds: [0], level: 1 },
   // Only the first convolution is narrowed: the dense layers keep the tutorial's 3136 → 512 → 10. The
-  // speedup comes from the factors' preconditioning (seed 003 eq. 10), whose scale is set by the dense
+  // speedup comes from the factors' preconditioning (Arora et al. (2018), eq. 10), whose scale is set by the dense
   // shapes: ‖W₁W₁ᵀ‖ grows with W₁'s 3136 rows and the new 512 × 512 factor's ‖W₂ᵀW₂‖ with its 512 rows
   // (≈ rows · 0.088²: 24 and 4 in the tutorial). Narrowed to 784 → 128 they fall to ≈ 6 and ≈ 1, and on 600 steps the
   // overparameterized net trained no faster (mean batch loss 0.525 vs 0.442; 784 → 512: 0.333 vs 0.324).
@@ -73,7 +73,7 @@ const average = (cells: readonly CellResult[], read: (c: CellResult) => number |
 export const overparameterizedConvnetPreset: Preset = {
   id: 'fig5-overparameterized-convnet',
   claim: 'Replacing each dense layer of TensorFlow’s MNIST tutorial convnet by a product of two matrices (about 15 % more parameters) makes its batch loss fall considerably faster under the tutorial’s own SGD recipe.',
-  source: 'seed 003 fig. 5 right, §8 and appendix C.2',
+  source: 'Arora et al. (2018), fig. 5 right, §8 and appendix C.2',
   reading:
     'One curve per net (and seed): the minibatch training loss, averaged over each logging window, against the iteration. The overparameterized net (TF-MNIST-CNN-…-OP2) should lie below the original from early on. The data are the 10,000 MNIST digits the mnist package ships; below paper scale the convnet is narrower than the tutorial’s.',
   scales: {

@@ -42,7 +42,7 @@ function depthSweep(lr: number, twist: (activation: string, depth: number) => nu
 }
 
 describe('the MLP depth and width sweeps', () => {
-  it('grid the four families of seed 001 A.1 over the swept size, measuring confusion at initialization and at the end', () => {
+  it('grid the four families of Sankararaman et al. (2020), appendix A.1 over the swept size, measuring confusion at initialization and at the end', () => {
     const spec = parseSweep({ ...mlpSweep({ axis: 'width', values: [10, 30], fixed: 7, data: { data: 'synthetic' }, steps: 20, lr: { rule: 'sankararaman-a1', grid: [0.1, 0.01], runs: 2 }, confusion: { initExamples: 8, endPairs: 5 } }), name: 'w' });
     const cells = sweepCells(spec);
     // 2 activations × 2 initializers × 2 widths × 2 rates × 2 runs.

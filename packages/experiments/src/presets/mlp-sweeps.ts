@@ -4,13 +4,13 @@ import { seedTrendCriterion } from './noise-margin';
 import type { CellResult, CriterionResult, PresetResults, PresetSweep } from './preset';
 
 /**
- * The MLP-β-ℓ experiments of seed 001, appendix A.1 (figs. 5 and 6), shared by the depth preset
+ * The MLP-β-ℓ experiments of Sankararaman et al. (2020), appendix A.1 (figs. 5 and 6), shared by the depth preset
  * (C2) and the width preset (C3): four families of networks (tanh or identity activations, each
  * under Glorot or LeCun normal initialization), one swept size, gradient confusion measured at
  * initialization and at the end of training, and the final training loss.
  */
 
-/** The activations and initializers of seed 001, A.1; each pair is a family, one panel of figs. 5 and 6. */
+/** The activations and initializers of Sankararaman et al. (2020), appendix A.1; each pair is a family, one panel of figs. 5 and 6. */
 export const MLP_ACTIVATIONS = ['tanh', 'identity'] as const;
 export const MLP_INITS = ['glorot-normal', 'lecun-normal'] as const;
 
@@ -21,9 +21,9 @@ export type MlpAxis = 'depth' | 'width';
 const BATCH_SIZE = 128;
 
 /**
- * How confusion is measured. At the end of training: the paper's statistic (seed 001 A.1), the
+ * How confusion is measured. At the end of training: the paper's statistic (Sankararaman et al. (2020), appendix A.1), the
  * smallest cosine over `endPairs` pairs of minibatch gradients of the training batch size. At
- * initialization: the check of Theorem 4.1 of seed 000, which bounds per-example gradients, so the
+ * initialization: the check of Theorem 4.1 of Sankararaman et al. (2020), which bounds per-example gradients, so the
  * smallest cosine over all pairs of `initExamples` fixed training examples' gradients.
  */
 export interface ConfusionProtocol {
@@ -95,7 +95,7 @@ export const LAPTOP_LR_SEARCH: LrSearch = { rule: 'sankararaman-a1', grid: [0.1,
 export const LAPTOP_LR_SEARCH_TEXT =
   'the paper’s rule (lowest mean final training loss) over lr {0.1, 0.01} with 3 runs per rate, at least 2 completing, instead of 10 runs over {1, …, 1e-6} with at least 8 (lr 1 trained no network in a first run)';
 
-/** The paper's confusion protocol (seed 001, A.1): 1000 pairs of minibatches of the training batch size at the end. */
+/** The paper's confusion protocol (Sankararaman et al. (2020), appendix A.1): 1000 pairs of minibatches of the training batch size at the end. */
 export const PAPER_CONFUSION: ConfusionProtocol = { initExamples: 100, endPairs: 1000 };
 /** Laptop: 200 pairs, the fewest whose minimum still reaches the lower tail the paper's 1000 sample. */
 export const LAPTOP_CONFUSION: ConfusionProtocol = { initExamples: 100, endPairs: 200 };

@@ -75,7 +75,7 @@ export interface Preset {
   readonly id: string;
   /** The claim in one sentence. */
   readonly claim: string;
-  /** Seed file and figure/theorem, e.g. `seed 000 fig. 1; seed 002`. */
+  /** Seed file and figure/theorem, e.g. `Sankararaman et al. (2020), fig. 1; Sankararaman et al. (2020, poster)`. */
   readonly source: string;
   /** What the report's figures show and how to read them. */
   readonly reading: string;

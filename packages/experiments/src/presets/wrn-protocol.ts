@@ -3,7 +3,7 @@ import { lastValue, recordsOf } from './criteria';
 import type { CellResult, PresetScale, PresetSweep } from './preset';
 
 /**
- * How seed 000 §7 and seed 001 A.2 train and measure their CNN-β-ℓ and WRN-β-ℓ (used by the depth
+ * How Sankararaman et al. (2020), §7 and Sankararaman et al. (2020), appendix A.2 train and measure their CNN-β-ℓ and WRN-β-ℓ (used by the depth
  * and width preset, C4, and the batch-norm and skip preset, C5), at each scale, and what their
  * criteria read from a run.
  */
@@ -22,7 +22,7 @@ export interface WrnProtocol {
   /** Where the rate drops ×0.1: epochs 80 and 160 of 200 in the paper, the same fractions of training below it. */
   readonly milestones: readonly number[];
   readonly milestoneUnit: 'step' | 'epoch';
-  /** A fixed rate, or the paper's search (seed 001 A.2). */
+  /** A fixed rate, or the paper's search (Sankararaman et al. (2020), appendix A.2). */
   readonly lr: number | { readonly grid: readonly number[]; readonly runs: number; readonly minCompleted: number };
   readonly seeds: readonly number[];
   /** Minibatch pairs for the cosines and their size; a measurement every this many epochs (absent: at the end only). */
@@ -96,7 +96,7 @@ function rateText(p: WrnProtocol): string {
 /** What the laptop and smoke scales leave out of the paper's training and measurement, in words. */
 export function protocolScaledDown(scale: PresetScale, p: WrnProtocol = WRN_PROTOCOLS[scale]): string {
   if (scale === 'paper') {
-    return 'CIFAR-10 and CIFAR-100 (pass their directory with --set dataDir=DIR; DIR may hold both cifar-10-batches-bin and cifar-100-binary), the papers’ 40,000/10,000/10,000 split and the WRN preprocessing (standardized, pad-crop-flip augmentation); 200 epochs of SGD (batch 128, no momentum, no weight decay) with the rate ÷10 at epochs 80 and 160; the initial rate searched over seed 001’s grid of 12, 5 runs each, at least 4 completing, lowest mean final training loss; 100 minibatch pairs of 128 after every epoch. Not modelled: discarding runs that never lower their loss';
+    return 'CIFAR-10 and CIFAR-100 (pass their directory with --set dataDir=DIR; DIR may hold both cifar-10-batches-bin and cifar-100-binary), the papers’ 40,000/10,000/10,000 split and the WRN preprocessing (standardized, pad-crop-flip augmentation); 200 epochs of SGD (batch 128, no momentum, no weight decay) with the rate ÷10 at epochs 80 and 160; the initial rate searched over Sankararaman et al. (2020, appendix)’s grid of 12, 5 runs each, at least 4 completing, lowest mean final training loss; 100 minibatch pairs of 128 after every epoch. Not modelled: discarding runs that never lower their loss';
   }
   const o = p.dataOptions as { trainSize: number; testSize: number; downscale: number };
   const side = 28 / o.downscale;
@@ -108,7 +108,7 @@ export function wrnSweep(p: WrnProtocol, data: ImageDataName, arch: 'cnn' | 'wrn
   return {
     base: {
       arch,
-      // Seed 001 A.2: no dropout; biases on every conv when batch norm is off (the builder's rule).
+      // Sankararaman et al. (2020), appendix A.2: no dropout; biases on every conv when batch norm is off (the builder's rule).
       archOptions: { dropout: 0, ...archOptions },
       data,
       dataOptions: p.dataOptions,

@@ -15,7 +15,7 @@ export const balancednessMetric = defineMetric({
   hook: (spec) => balancednessHook({ schedule: scheduleOf(spec), matrix: spec.matrix }),
   needsLoss: false,
   doc: {
-    measures: "seed 003 eq. 7's balancedness of a deep linear net, ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F per pair, and the end-to-end matrix W_e",
+    measures: "Arora et al. (2018), eq. 7's balancedness of a deep linear net, ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F per pair, and the end-to-end matrix W_e",
     options: '`start` (default **true**: a model that is not a linear chain fails before training), `matrix` (true: also write W_e)',
     record: '`maxDistance`, `maxRelative`, `pairs`, `singularValues`, `endToEnd` (W_e as k rows of d)',
   },

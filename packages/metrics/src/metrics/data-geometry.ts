@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineMetric, scheduleKeys, scheduleOf } from '../metric-definition';
 
 /**
- * How close to orthogonal the training inputs are: seed 001's Lemma B.1 (after Milman &
+ * How close to orthogonal the training inputs are: Sankararaman et al.'s (2020), appendix Lemma B.1 (after Milman &
  * Schechtman) says that for N vectors drawn uniformly from the unit sphere in d dimensions and
  * any ν > 0,
  *
@@ -123,7 +123,7 @@ export const dataGeometryMetric = defineMetric({
   needsLoss: false,
   doc: {
     measures:
-      "near-orthogonality of n training inputs (seed 001 Lemma B.1: Pr[∃ i ≠ j: |x_iᵀx_j| > ν] ≤ N²·√(π/8)·exp(−(d − 1)ν²/2) for uniform unit vectors): the largest and mean off-diagonal |⟨x_i, x_j⟩| against √(log n / d); float64, no model",
+      "near-orthogonality of n training inputs (Sankararaman et al. (2020), appendix Lemma B.1: Pr[∃ i ≠ j: |x_iᵀx_j| > ν] ≤ N²·√(π/8)·exp(−(d − 1)ν²/2) for uniform unit vectors): the largest and mean off-diagonal |⟨x_i, x_j⟩| against √(log n / d); float64, no model",
     options: '`n` (256), `seed` (0), `delta` (0.05: the failure probability of `bound`), `start` (default **true**), `end` (default false)',
     record: '`n`, `d`, `maxAbsInner`, `meanAbsInner`, `maxAbsCosine`, `meanSquaredNorm`, `scale` (√(log n / d)), `ratio` (maxAbsInner / scale), `bound` (the lemma\'s ν at δ), `boundDelta`, `boundProbability` (the lemma\'s bound at ν = maxAbsCosine)',
   },

@@ -4,7 +4,7 @@ import { defineMetric, scheduleKeys, scheduleOf } from '../metric-definition';
 
 /**
  * The loss on the whole training split, in evaluation mode (batch-norm on its running
- * statistics): seed 000 figure 1 plots this full training loss, not the mean minibatch loss of a
+ * statistics): Sankararaman et al. (2020), figure 1 plots this full training loss, not the mean minibatch loss of a
  * logging window. With `n`, a fixed subset drawn once from `seed` stands in for the split.
  */
 
@@ -63,7 +63,7 @@ export const fullLossMetric = defineMetric({
   },
   needsLoss: true,
   doc: {
-    measures: 'the mean loss on the whole training split (or a fixed subset), in evaluation mode: the full training loss of seed 000 fig. 1, not the windowed minibatch loss',
+    measures: 'the mean loss on the whole training split (or a fixed subset), in evaluation mode: the full training loss of Sankararaman et al. (2020), fig. 1, not the windowed minibatch loss',
     options: '`start` (default **true**), `n` (all: a fixed subset of n examples instead), `seed` (0: draws that subset once)',
     record: '`loss`, `n`, `accuracy` (classification only)',
   },

@@ -4,10 +4,10 @@ import { cosineFields } from '../confusion';
 import { defineMetric, finite, positiveInt, rngFor, scheduleKeys, scheduleOf } from '../metric-definition';
 import { minibatchConfusion } from '../minibatch';
 
-/** The paper's minibatch size (seed 000 §7), shared with `confusion:pairs=…`. */
+/** The paper's minibatch size (Sankararaman et al. (2020), §7), shared with `confusion:pairs=…`. */
 export const DEFAULT_PAIR_BATCH_SIZE = 128;
 
-/** The protocol of seed 000 §7: `pairs` pairs of disjoint minibatches, each pair's gradient cosine. */
+/** The protocol of Sankararaman et al. (2020), §7: `pairs` pairs of disjoint minibatches, each pair's gradient cosine. */
 export async function pairConfusion(ctx: HookContext, pairs: number, batchSize: number, rng: Rng, method: 'direct' | 'gram', values = false) {
   const started = Date.now();
   const m = await minibatchConfusion(ctx.model, ctx.data, { pairs, batchSize, loss: ctx.loss, rng, method });
@@ -46,7 +46,7 @@ export const minibatchConfusionMetric = defineMetric({
   requirements: (spec, data) => checkPairSize(spec.batchSize, data),
   needsLoss: true,
   doc: {
-    measures: "seed 000 §7's protocol: the cosine of the mean-loss gradients of `pairs` pairs of disjoint minibatches",
+    measures: "Sankararaman et al. (2020), §7's protocol: the cosine of the mean-loss gradients of `pairs` pairs of disjoint minibatches",
     options: '`pairs` (100), `batchSize` (128), `method` (`direct`; or `gram`), `seed`, `values` (false: also write every pair\'s cosine, `cosineValues`, for a pooled KDE)',
     record: '`pairs`, `batchSize`, `eta`, `etaNormalized`, `cosines`, `minCos`, `meanCos`, `medianCos`, `maxCos`, `fractionNegative`, `cosP05`…`cosP95`, `method`, `seconds`',
   },

@@ -13,7 +13,7 @@ export const optimalLossMetric = defineMetric({
   },
   needsLoss: true,
   doc: {
-    measures: "seed 003 C.1's offset: the least mean `square`/`lp` loss of a linear map on the training split",
+    measures: "Arora et al. (2018) C.1's offset: the least mean `square`/`lp` loss of a linear map on the training split",
     options: '`start` (default **true**), `end` (default false)',
     record: '`optimum`, `method`, `iterations`, `gradientNorm`: the offset the run\'s loss curve is plotted against',
   },

@@ -6,7 +6,7 @@ import { populationActivations, populationArchitectures, populationGram } from '
 import { symmetricEigenvalues } from '../spectrum';
 
 /**
- * Du et al.'s population Gram K⁽ᴴ⁾ (seed 004, eqs. 21–25) on n fixed training inputs, next to the
+ * Du et al.'s population Gram K⁽ᴴ⁾ (Du et al. (2019), eqs. 21–25) on n fixed training inputs, next to the
  * network's own last-layer Gram G⁽ᴴ⁾ = ⟨∂uᵢ/∂W⁽ᴴ⁾, ∂uⱼ/∂W⁽ᴴ⁾⟩ on the same inputs: λ₀ = λ_min(K⁽ᴴ⁾),
  * λ_min(G⁽ᴴ⁾), and the largest entry of |G⁽ᴴ⁾ − K⁽ᴴ⁾|. At initialization the analysis has
  * G⁽ᴴ⁾(0) → K⁽ᴴ⁾ entrywise at rate 1/√m. K⁽ᴴ⁾ depends on the activation and the depth H of the

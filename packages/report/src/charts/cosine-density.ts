@@ -12,7 +12,7 @@ export interface CosineSample {
 export const densitySteps = 200;
 
 /**
- * The kernel density of pairwise gradient cosines, one curve per setting (seed 000, figs. 2–4
+ * The kernel density of pairwise gradient cosines, one curve per setting (Sankararaman et al. (2020), figs. 2–4
  * panel c). The spec carries the cosines themselves and lets Vega's `density` transform estimate
  * the density (Gaussian kernel, Scott's bandwidth), so the curve is drawn from exactly the values
  * measured.
