@@ -26,7 +26,7 @@ describe(`browser backend selection (suite running on ${testBackend})`, () => {
       ['cpu', true, undefined],
     ]);
     const selection = await selectBackend('auto');
-    expect(selection).toEqual({ name: 'webgpu', tfName: 'webgpu', skipped: [] });
+    expect(selection).toEqual({ name: 'webgpu', tfName: 'webgpu', skipped: [], settings: {} });
   });
 
   it('falls back to webgl, saying why, when the browser has no WebGPU', async () => {

@@ -25,11 +25,21 @@ function reasonOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function activate(plugin: BackendPlugin, workload: Workload = defaultWorkload): Promise<void> {
-  await plugin.load(workload);
-  if (tf.getBackend() !== plugin.tfName) {
-    throw new BackendUnavailableError(plugin.name, `tfjs did not activate '${plugin.tfName}' after loading it`);
-  }
+/**
+ * Activations run one at a time: the runs of a replica group prepare concurrently in one process,
+ * and a second `tf.setBackend('wasm')` while the first is still initializing returns false.
+ */
+let activations: Promise<unknown> = Promise.resolve();
+
+function activate(plugin: BackendPlugin, workload: Workload = defaultWorkload): Promise<void> {
+  const next = activations.then(async () => {
+    await plugin.load(workload);
+    if (tf.getBackend() !== plugin.tfName) {
+      throw new BackendUnavailableError(plugin.name, `tfjs did not activate '${plugin.tfName}' after loading it`);
+    }
+  });
+  activations = next.catch(() => undefined);
+  return next;
 }
 
 export interface SelectBackendOptions {

@@ -179,3 +179,23 @@ describe('trainReplicas equals each replica’s solo run', () => {
     expect(relativeError([...stopped.records[0]!.slice(0, cut), ...sink.records], whole.records)).toBe(0);
   });
 });
+
+describe('a group with nothing to train', () => {
+  it('runs 0-step replicas to their start and end hooks and completes them, as their solo runs do', async () => {
+    // A 0-step sweep (a measurement at initialization, the c6/c7/c12 presets) forms groups too; with
+    // no replica left to step there is no stacked model or optimizer to build.
+    const cases: Case[] = [
+      { seed: 1, lr: 0.1, optimizer: { name: 'sgd' }, steps: 0 },
+      { seed: 2, lr: 0.05, optimizer: { name: 'sgd' }, steps: 0 },
+    ];
+    const before = tf.memory().numTensors;
+    const g = await group(mlp, cases);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const [r, c] of cases.entries()) {
+      const s = await solo(mlp, c);
+      expect(outcome(g.results[r]!)).toEqual(outcome(s.result));
+      expect(g.results[r]!.outcome).toBe('completed');
+      expect(relativeError(g.records[r]!, s.records)).toBe(0);
+    }
+  });
+});

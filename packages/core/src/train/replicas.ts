@@ -202,16 +202,16 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
   let active = replicas.map((_, i) => i).filter((i) => !replicas[i]!.finished);
   for (const [i, r] of replicas.entries()) if (!active.includes(i)) await finish(r, undefined, 0, undefined);
 
-  const group = active.length > 0 ? replicate(active.map((i) => replicas[i]!.run.model)) : undefined;
+  // Nothing left to train (every replica had 0 steps or had ended): no group, no optimizer.
+  if (active.length === 0) return replicas.map((r) => r.result(false));
+  const group = replicate(active.map((i) => replicas[i]!.run.model));
   const optimizer = createReplicatedOptimizer(active.map((i) => replicas[i]!.run.config.optimizer ?? { name: 'sgd' }));
   try {
-    if (group !== undefined) {
-      optimizer.loadSlots(group.trainable, active.map((i) => replicas[i]!.savedSlots));
-      await loop(group, optimizer);
-    }
+    optimizer.loadSlots(group.trainable, active.map((i) => replicas[i]!.savedSlots));
+    await loop(group, optimizer);
   } finally {
     optimizer.dispose();
-    group?.dispose();
+    group.dispose();
   }
   return replicas.map((r, i) => r.result(aborted[i]!));
 
