@@ -2,7 +2,7 @@ export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptions
 export { lossForData, defaultLoss, DEFAULT_LOSS_BY_TASK } from './loss';
 export { prepareRun, type PreparedRun } from './prepare';
 export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode, type Trainer } from './run';
-export { runGroup, formReplicaGroups, replicaGroupKey, MAX_AUTO_REPLICAS, type ReplicasOption, type GroupMember, type GroupOptions } from './replica-group';
+export { runGroup, formReplicaGroups, replicaGroupKey, MAX_AUTO_REPLICAS, DEFAULT_REPLICAS, type ReplicasOption, type GroupMember, type GroupOptions } from './replica-group';
 export { finiteOrNull, type RunSummary, type RunOutcome } from './summary';
 export { memoryStore } from './store/memory';
 export { RUN_FILES } from './store/run-files';

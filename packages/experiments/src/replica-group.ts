@@ -13,6 +13,14 @@ import { canonicalJson } from './sweep';
 /** How a sweep groups its cells: `auto` as many as fit (see `formReplicaGroups`), a number at most that many, 1 every run alone. */
 export type ReplicasOption = 'auto' | number;
 
+/**
+ * Sweeps run each cell alone unless asked (`--replicas auto|N`). On cpu a replica equals its solo
+ * run to the bit, but the batched kernels of wasm and node sum in another order, so there a cell's
+ * last digits depend on which group it ran in — and a killed sweep resumed, or a sweep split into
+ * Slurm shards, regroups its cells. Solo by default keeps "same config, same numbers" everywhere.
+ */
+export const DEFAULT_REPLICAS: ReplicasOption = 1;
+
 /** The most replicas `auto` puts in one group: past it the batched kernels gain little and a group's step latency grows. */
 export const MAX_AUTO_REPLICAS = 32;
 

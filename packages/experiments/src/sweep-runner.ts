@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pickLearningRate, type LrPick } from './lr-search';
 import { run } from './run';
-import { formReplicaGroups, runGroup, type ReplicasOption } from './replica-group';
+import { DEFAULT_REPLICAS, formReplicaGroups, runGroup, type ReplicasOption } from './replica-group';
 import { inShard, type Shard } from './shard';
 import { directoryStore } from './store/directory';
 import { makeDirectory, writeFileAtomic } from './store/files';
@@ -227,7 +227,7 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   };
 
   // A pool of `jobs` lanes pulling cells (or replica groups of them) in sweep order; with jobs > 1 each lane has its own worker process.
-  const groups = formReplicaGroups(pending, (c) => c.config, options.replicas ?? 'auto', jobs);
+  const groups = formReplicaGroups(pending, (c) => c.config, options.replicas ?? DEFAULT_REPLICAS, jobs);
   let next = 0;
   const lanes: Lane[] = Array.from({ length: Math.min(jobs, groups.length) }, () => ({
     worker: jobs > 1 ? new SweepWorker(options.spawnWorker!(options.outDir)) : undefined,
