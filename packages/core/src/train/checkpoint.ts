@@ -1,6 +1,10 @@
 import type { SamplerState } from '../data/sampler';
+import { ShapeError } from '../errors';
+import { flattenTree } from '../layers/context';
+import type { Model } from '../layers/model';
 import type { NamedArray } from '../named-array';
 import type { RngState } from '../rng';
+import { tf } from '../tf';
 
 /**
  * Everything the training loop needs to continue a run exactly where it stood: a resumed run
@@ -39,4 +43,24 @@ export interface CheckpointPolicy {
   readonly everySeconds?: number;
   /** Persists a checkpoint; the loop waits for it, so a stored checkpoint never runs ahead of the records. */
   save(checkpoint: TrainCheckpoint): Promise<void>;
+}
+
+/**
+ * Writes a checkpoint's parameters and state into `model` (solo runs and each replica of a group
+ * alike) and returns its optimizer slots, named as the optimizer saved them, for `loadSlots`.
+ */
+export function restoreModel(model: Model, c: TrainCheckpoint): NamedArray[] {
+  const byName = new Map(c.tensors.map((t) => [t.name, t]));
+  const take = (name: string, shape: readonly number[]): NamedArray => {
+    const t = byName.get(name);
+    if (t === undefined) throw new ShapeError(`the checkpoint has no '${name}'; was it written for another model or config?`);
+    if (t.shape.join(',') !== shape.join(',')) throw new ShapeError(`checkpoint tensor '${name}' has shape [${t.shape.join(', ')}], the model [${shape.join(', ')}]`);
+    return t;
+  };
+  model.writeWeights(model.parameters.map((p) => ({ path: p.path, shape: p.shape, values: take(`param/${p.path}`, p.shape).values as Float32Array })));
+  for (const [path, v] of flattenTree(model.state)) {
+    const t = take(`state/${path}`, v.shape);
+    tf.tidy(() => v.assign(tf.tensor(t.values, v.shape, t.dtype)));
+  }
+  return c.tensors.filter((t) => t.name.startsWith('optimizer/')).map((t) => ({ ...t, name: t.name.slice('optimizer/'.length) }));
 }

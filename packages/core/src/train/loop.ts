@@ -1,6 +1,6 @@
 import { gatherBatch, type Dataset } from '../data/dataset';
 import { BatchSampler } from '../data/sampler';
-import { ConfigError, ShapeError } from '../errors';
+import { ConfigError } from '../errors';
 import { flattenTree } from '../layers/context';
 import type { Model } from '../layers/model';
 import { resolveLoss } from '../losses';
@@ -10,7 +10,7 @@ import { learningRateAt, validateSchedule } from '../optim/schedule';
 import { createRng, restoreRng } from '../rng';
 import { yieldToEventLoop } from '../yield';
 import { tf, type Tensor } from '../tf';
-import type { TrainCheckpoint } from './checkpoint';
+import { restoreModel, type TrainCheckpoint } from './checkpoint';
 import { divergenceOf, DEFAULT_DIVERGENCE_FACTOR, END_HOOKS_SKIPPED, type Divergence } from './divergence';
 import type { Hook, RunRecord, TrainCallbacks, TrainConfig, TrainResult } from './types';
 
@@ -216,20 +216,7 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
   };
 
   async function restore(c: TrainCheckpoint): Promise<void> {
-    const byName = new Map(c.tensors.map((t) => [t.name, t]));
-    const take = (name: string, shape: readonly number[]): NamedArray => {
-      const t = byName.get(name);
-      if (t === undefined) throw new ShapeError(`the checkpoint has no '${name}'; was it written for another model or config?`);
-      if (t.shape.join(',') !== shape.join(',')) throw new ShapeError(`checkpoint tensor '${name}' has shape [${t.shape.join(', ')}], the model [${shape.join(', ')}]`);
-      return t;
-    };
-    model.writeWeights(model.parameters.map((p) => ({ path: p.path, shape: p.shape, values: take(`param/${p.path}`, p.shape).values as Float32Array })));
-    for (const [path, v] of flattenTree(model.state)) {
-      const t = take(`state/${path}`, v.shape);
-      tf.tidy(() => v.assign(tf.tensor(t.values, v.shape, t.dtype)));
-    }
-    const slots = c.tensors.filter((t) => t.name.startsWith('optimizer/')).map((t) => ({ ...t, name: t.name.slice('optimizer/'.length) }));
-    await optimizer.loadSlots(trainable, slots);
+    await optimizer.loadSlots(trainable, restoreModel(model, c));
     for (const hook of hooks) {
       const prefix = `hook/${hook.name}/`;
       const own = c.tensors.filter((t) => t.name.startsWith(prefix)).map((t) => ({ ...t, name: t.name.slice(prefix.length) }));

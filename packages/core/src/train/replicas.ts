@@ -1,6 +1,6 @@
 import { gatherBatch, type Dataset } from '../data/dataset';
 import { BatchSampler } from '../data/sampler';
-import { ConfigError, ShapeError } from '../errors';
+import { ConfigError } from '../errors';
 import { flattenTree } from '../layers/context';
 import type { Model } from '../layers/model';
 import { replicate, type ReplicatedModel } from '../layers/replicated';
@@ -11,7 +11,7 @@ import { learningRateAt } from '../optim/schedule';
 import { createRng, restoreRng, type Rng } from '../rng';
 import { tf, type Tensor } from '../tf';
 import { yieldToEventLoop } from '../yield';
-import type { TrainCheckpoint } from './checkpoint';
+import { restoreModel, type TrainCheckpoint } from './checkpoint';
 import { divergenceOf, DEFAULT_DIVERGENCE_FACTOR, type Divergence } from './divergence';
 import { endHooksSkipped, isDue, validate } from './loop';
 import type { Hook, RunRecord, TrainCallbacks, TrainConfig, TrainResult } from './types';
@@ -116,24 +116,11 @@ class Replica {
   }
 
   restore(c: TrainCheckpoint): void {
-    const { model } = this.run;
-    const byName = new Map(c.tensors.map((t) => [t.name, t]));
-    const take = (name: string, shape: readonly number[]): NamedArray => {
-      const t = byName.get(name);
-      if (t === undefined) throw new ShapeError(`the checkpoint has no '${name}'; was it written for another model or config?`);
-      if (t.shape.join(',') !== shape.join(',')) throw new ShapeError(`checkpoint tensor '${name}' has shape [${t.shape.join(', ')}], the model [${shape.join(', ')}]`);
-      return t;
-    };
-    model.writeWeights(model.parameters.map((p) => ({ path: p.path, shape: p.shape, values: take(`param/${p.path}`, p.shape).values as Float32Array })));
-    for (const [path, v] of flattenTree(model.state)) {
-      const t = take(`state/${path}`, v.shape);
-      tf.tidy(() => v.assign(tf.tensor(t.values, v.shape, t.dtype)));
-    }
-    this.savedSlots = c.tensors.filter((t) => t.name.startsWith('optimizer/')).map((t) => ({ ...t, name: t.name.slice('optimizer/'.length) }));
+    this.savedSlots = restoreModel(this.run.model, c);
     for (const hook of this.hooks) {
       const prefix = `hook/${hook.name}/`;
       const own = c.tensors.filter((t) => t.name.startsWith(prefix)).map((t) => ({ ...t, name: t.name.slice(prefix.length) }));
-      if (hook.loadState !== undefined) hook.loadState(model, own);
+      if (hook.loadState !== undefined) hook.loadState(this.run.model, own);
     }
     this.sampler.restore(c.sampler);
     this.augmentRng = restoreRng(c.rngs.augment);
