@@ -1,14 +1,14 @@
-export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptionsWithDefaults, DEFAULT_ARCH, ARCH_OPTION_DEFAULTS, type RunConfig, type RunConfigInput } from './config';
-export { lossForData, defaultLoss, DEFAULT_LOSS_BY_TASK } from './loss';
-export { prepareRun, type PreparedRun } from './prepare';
-export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode, type Trainer } from './run';
-export { runGroup, formReplicaGroups, replicaGroupKey, MAX_AUTO_REPLICAS, DEFAULT_REPLICAS, type ReplicasOption, type GroupMember, type GroupOptions } from './replica-group';
-export { finiteOrNull, type RunSummary, type RunOutcome } from './summary';
+export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptionsWithDefaults, DEFAULT_ARCH, ARCH_OPTION_DEFAULTS, type RunConfig, type RunConfigInput } from './config/config';
+export { lossForData, defaultLoss, DEFAULT_LOSS_BY_TASK } from './config/loss';
+export { prepareRun, type PreparedRun } from './run/prepare';
+export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode, type Trainer } from './run/run';
+export { runGroup, formReplicaGroups, replicaGroupKey, MAX_AUTO_REPLICAS, DEFAULT_REPLICAS, type ReplicasOption, type GroupMember, type GroupOptions } from './run/replica-group';
+export { finiteOrNull, type RunSummary, type RunOutcome } from './store/summary';
 export { memoryStore } from './store/memory';
 export { RUN_FILES } from './store/run-files';
 export { runStatuses, type RunStore, type RunStatus, type RunInfo, type RecordWriter, type RunLock } from './store/types';
 export { recordsMismatch, type RecordsDigest } from './store/records-digest';
-export { configHash } from './run-integrity';
+export { configHash } from './run/run-integrity';
 export {
   CHECKPOINT_FORMAT,
   encodeCheckpoint,
@@ -16,14 +16,14 @@ export {
   decodeTensors,
   toTrainCheckpoint,
   type CheckpointManifest,
-} from './checkpoint-format';
-export { setAtPath, getAtPath, parseAssignment } from './dotted-path';
-export { measure, measureMetrics, populationGramArchitectures, type MeasureMetric, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure';
-export { measureRun, measureSpecSchema, parseMeasureSpec, MEASUREMENT_FILES, type MeasureSpec, type MeasureRunOptions } from './measurement-run';
-export { parseSweep, sweepCells, sweepSchema, stableHash, canonicalJson, type SweepSpec, type SweepCell } from './sweep';
-export { parseShard, shardFromEnvironment, inShard, type Shard } from './shard';
-export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickLearningRate, type LrSearch, type LrRule, type LrPick, type LrCandidate } from './lr-search';
-export { slurmScript, kubernetesJob, type EmitOptions } from './emit';
+} from './store/checkpoint-format';
+export { setAtPath, getAtPath, parseAssignment } from './config/dotted-path';
+export { measure, measureMetrics, populationGramArchitectures, type MeasureMetric, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure/measure';
+export { measureRun, measureSpecSchema, parseMeasureSpec, MEASUREMENT_FILES, type MeasureSpec, type MeasureRunOptions } from './measure/measurement-run';
+export { parseSweep, sweepCells, sweepSchema, stableHash, canonicalJson, type SweepSpec, type SweepCell } from './sweep/sweep';
+export { parseShard, shardFromEnvironment, inShard, type Shard } from './sweep/shard';
+export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickLearningRate, type LrSearch, type LrRule, type LrPick, type LrCandidate } from './sweep/lr-search';
+export { slurmScript, kubernetesJob, type EmitOptions } from './sweep/emit';
 export { presets, presetIds, getPreset, presetSweeps, type PresetOverride } from './presets/registry';
 export { presetScales, DEFAULT_PRESET_SCALE, verdicts, type Verdict, type Preset, type PresetScale, type PresetScaleSpec, type PresetSweep, type PresetResults, type SweepResult, type CellResult, type CriterionResult } from './presets/preset';
 export { presetProtocol, type PresetProtocol, type ProtocolRow } from './presets/protocol';

@@ -1,4 +1,4 @@
-import { lrRules } from '../lr-search';
+import { lrRules } from '../sweep/lr-search';
 
 /**
  * What Arora, Cohen & Hazan's linear-network presets (Arora et al. (2018), §8, appendix C.1) share: the data,

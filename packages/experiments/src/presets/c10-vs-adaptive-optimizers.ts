@@ -2,7 +2,7 @@ import { ADADELTA_DEFAULTS } from '@overparam/core';
 import { atPickedRates, completed, fmt, groupBy, mean, meanLogLoss, settingOf, stepsToLoss, sweepOf } from './criteria';
 import { compareGroups, describeSetting, MIN_SEEDS, NOISE_MARGIN, seedTrendCriterion } from './noise-margin';
 import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, standIn, type AroraData } from './arora-regression';
-import { canonicalJson } from '../sweep';
+import { canonicalJson } from '../sweep/sweep';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig } from '../config';
-import type { RunSummary } from '../summary';
+import { parseRunConfig } from '../config/config';
+import type { RunSummary } from '../store/summary';
 import { cnnWrnDepthWidthPreset } from './c4-cnn-wrn-depth-width';
 import type { CellResult, PresetResults } from './preset';
 import { cosineSpread } from './wrn-protocol';

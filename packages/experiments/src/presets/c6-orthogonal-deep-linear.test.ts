@@ -3,7 +3,7 @@ import { createRng, resolveLoss, tf, type Model } from '@overparam/core';
 import { spherePoints } from '@overparam/data';
 import { gradientGram } from '@overparam/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRunConfig } from '../config';
+import { parseRunConfig } from '../config/config';
 import { orthogonalDeepLinearPreset } from './c6-orthogonal-deep-linear';
 import type { CellResult, PresetResults } from './preset';
 

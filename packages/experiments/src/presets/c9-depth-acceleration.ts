@@ -1,4 +1,4 @@
-import { lrRules, pickLearningRate, type LrPick, type LrSearch } from '../lr-search';
+import { lrRules, pickLearningRate, type LrPick, type LrSearch } from '../sweep/lr-search';
 import { ARORA_EXPONENTS, ARORA_INIT_STD, GAS_SENSOR_ETHANOL, lossLabelOf, standIn } from './arora-regression';
 import { settingOf, sweepOf, passIf } from './criteria';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';

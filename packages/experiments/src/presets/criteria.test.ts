@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig } from '../config';
+import { parseRunConfig } from '../config/config';
 import { atPickedRates, meanLogLoss, fitLine, fitLineWithError, groupBy, lossRatio, maxRelativeGap, pickedCell, rankCorrelation, settingOf, stepsToLoss, trend, trendCriterion, valueCriterion } from './criteria';
-import type { LrPick } from '../lr-search';
+import type { LrPick } from '../sweep/lr-search';
 import type { CellResult, SweepResult } from './preset';
 
 /** A completed cell whose last `confusion` record says `minCos`, at depth `depth`. */

@@ -1,7 +1,7 @@
 import type { RunRecord } from '@overparam/core';
 import { linearRegression, mean as ssMean, sampleRankCorrelation } from 'simple-statistics';
-import { getAtPath } from '../dotted-path';
-import { canonicalJson } from '../sweep';
+import { getAtPath } from '../config/dotted-path';
+import { canonicalJson } from '../sweep/sweep';
 import type { CellResult, CriterionResult, PresetResults, SweepResult, Verdict } from './preset';
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LrPick } from '../lr-search';
-import { parseSweep, sweepCells } from '../sweep';
+import type { LrPick } from '../sweep/lr-search';
+import { parseSweep, sweepCells } from '../sweep/sweep';
 import { MLP_ACTIVATIONS, MLP_INITS, mlpCriteria, mlpSweep } from './mlp-sweeps';
 import type { CellResult, PresetResults } from './preset';
-import type { RunSummary } from '../summary';
+import type { RunSummary } from '../store/summary';
 
 const DEPTHS = [2, 4, 8];
 

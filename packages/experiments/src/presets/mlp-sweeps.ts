@@ -1,4 +1,4 @@
-import type { LrSearch } from '../lr-search';
+import type { LrSearch } from '../sweep/lr-search';
 import { atPickedRates, chanceLoss, firstValue, fmt, lastValue, NOT_TRAINED_FRACTION, settingOf, splitByTraining, sweepOf } from './criteria';
 import { seedTrendCriterion } from './noise-margin';
 import type { CellResult, CriterionResult, PresetResults, PresetSweep } from './preset';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig } from '../config';
+import { parseRunConfig } from '../config/config';
 import { splitByTraining } from './criteria';
 import { compareGroups, compareTrends, judgeEffect, logSlope, meanAndError, seedTrendCriterion, settingValues } from './noise-margin';
 import type { CellResult } from './preset';

@@ -1,8 +1,8 @@
 import type { RunRecord } from '@overparam/core';
-import type { RunConfig } from '../config';
-import type { LrPick } from '../lr-search';
+import type { RunConfig } from '../config/config';
+import type { LrPick } from '../sweep/lr-search';
 import type { RunStatus } from '../store/types';
-import type { RunSummary } from '../summary';
+import type { RunSummary } from '../store/summary';
 
 /**
  * A preset is one claim of the papers as data: what is claimed and where, the sweeps that test it

@@ -1,4 +1,4 @@
-import { lrSearchGrid, lrSearchRuns, type LrSearch } from '../lr-search';
+import { lrSearchGrid, lrSearchRuns, type LrSearch } from '../sweep/lr-search';
 import type { Preset, PresetScale, PresetSweep } from './preset';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sweepCells } from '../sweep';
+import { sweepCells } from '../sweep/sweep';
 import { presetScales } from './preset';
 import { getPreset, presetIds, presets, presetSweeps } from './registry';
 

@@ -1,6 +1,6 @@
 import { OverparamError, UnknownNameError } from '@overparam/core';
-import { setAtPath } from '../dotted-path';
-import { parseSweep, type SweepSpec } from '../sweep';
+import { setAtPath } from '../config/dotted-path';
+import { parseSweep, type SweepSpec } from '../sweep/sweep';
 import { linearRegressionPreset } from './c1-linear-regression';
 import { mlpDepthPreset } from './c2-mlp-depth';
 import { mlpWidthPreset } from './c3-mlp-width';

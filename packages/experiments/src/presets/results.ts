@@ -1,6 +1,6 @@
-import type { LrPick } from '../lr-search';
+import type { LrPick } from '../sweep/lr-search';
 import type { RunStore } from '../store/types';
-import type { SweepCell } from '../sweep';
+import type { SweepCell } from '../sweep/sweep';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetScale, SweepResult } from './preset';
 
 /** Reads what a sweep's cells produced from the store they ran into (a cell that never ran reads as `absent`). */

@@ -1,10 +1,10 @@
 import { OverparamError, type RunRecord, type TrainCheckpoint } from '@overparam/core';
 import { open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { decodeTensors, encodeCheckpoint, parseManifest, toTrainCheckpoint } from '../checkpoint-format';
-import type { RunConfig } from '../config';
-import type { RunSummary } from '../summary';
-import { configHash } from '../run-integrity';
+import { decodeTensors, encodeCheckpoint, parseManifest, toTrainCheckpoint } from './checkpoint-format';
+import type { RunConfig } from '../config/config';
+import type { RunSummary } from './summary';
+import { configHash } from '../run/run-integrity';
 import { exists, ioError, makeDirectory, writeFileAtomic } from './files';
 import { lockDirectory } from './lock';
 import { completeLines, digestOfText, recordLine, RecordsTally } from './records-digest';

@@ -1,7 +1,7 @@
 import { OverparamError, type RunRecord, type TrainCheckpoint } from '@overparam/core';
-import type { RunConfig } from '../config';
-import type { RunSummary } from '../summary';
-import { configHash } from '../run-integrity';
+import type { RunConfig } from '../config/config';
+import type { RunSummary } from './summary';
+import { configHash } from '../run/run-integrity';
 import { recordLine, RecordsTally } from './records-digest';
 import type { RecordWriter, RunInfo, RunStatus, RunStore } from './types';
 

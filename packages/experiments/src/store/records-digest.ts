@@ -1,5 +1,5 @@
 import type { RunRecord } from '@overparam/core';
-import { FNV1A_START, fnv1a, hex32 } from '../checkpoint-format';
+import { FNV1A_START, fnv1a, hex32 } from './checkpoint-format';
 
 /**
  * What summary.json says of metrics.jsonl: how many records the run wrote and a checksum (32-bit

@@ -1,6 +1,6 @@
 import type { BackendSettings, RunRecord, TrainCheckpoint } from '@overparam/core';
-import type { RunConfig } from '../config';
-import type { RunSummary } from '../summary';
+import type { RunConfig } from '../config/config';
+import type { RunSummary } from './summary';
 import type { RecordsDigest } from './records-digest';
 
 /**

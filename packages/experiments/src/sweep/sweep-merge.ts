@@ -1,8 +1,8 @@
 import { OverparamError } from '@overparam/core';
 import { cp } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { LOCK_FILE, lockDirectory } from './store/lock';
-import type { RunStatus } from './store/types';
+import { LOCK_FILE, lockDirectory } from '../store/lock';
+import type { RunStatus } from '../store/types';
 import type { SweepCell, SweepSpec } from './sweep';
 import { cellIds, claimSweepDirectory, pickRates, readSweepDirectory, SWEEP_FILES, sweepStore } from './sweep-runner';
 import type { LrPick } from './lr-search';

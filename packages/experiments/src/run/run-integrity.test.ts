@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { run, type RunOptions } from './run';
 import { configHash } from './run-integrity';
-import { directoryStore } from './store/directory';
-import { memoryStore } from './store/memory';
-import { digestOfText } from './store/records-digest';
-import type { RunStore } from './store/types';
+import { directoryStore } from '../store/directory';
+import { memoryStore } from '../store/memory';
+import { digestOfText } from '../store/records-digest';
+import type { RunStore } from '../store/types';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-integrity-'));
 afterAll(() => rm(root, { recursive: true, force: true }));

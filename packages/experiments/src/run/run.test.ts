@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { run } from './run';
-import { directoryStore } from './store/directory';
-import { memoryStore } from './store/memory';
-import type { RunStore } from './store/types';
+import { directoryStore } from '../store/directory';
+import { memoryStore } from '../store/memory';
+import type { RunStore } from '../store/types';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-run-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -179,7 +179,7 @@ describe('stopping and resuming', () => {
           write: async (r) => {
             if (budget-- <= 0) {
               const e = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-              throw (await import('./store/files')).ioError('append to', join(root, id, 'metrics.jsonl'), e);
+              throw (await import('../store/files')).ioError('append to', join(root, id, 'metrics.jsonl'), e);
             }
             await writer.write(r);
           },

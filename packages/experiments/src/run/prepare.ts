@@ -2,9 +2,9 @@ import { architectureWorkload, buildModel, getArchitecture, optionsFromData, ove
 import { ConfigError, lossSpec, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig, type Workload } from '@overparam/core';
 import { loadDataSet, wrnAugment } from '@overparam/data';
 import { checkMetricSpecs, metricHooks } from '@overparam/metrics';
-import { populationSettings } from './measure';
-import { FULL_BATCH, parseRunConfig, stepBatchSize, type RunConfig } from './config';
-import { lossForData } from './loss';
+import { populationSettings } from '../measure/measure';
+import { FULL_BATCH, parseRunConfig, stepBatchSize, type RunConfig } from '../config/config';
+import { lossForData } from '../config/loss';
 
 /** Everything a run needs, checked and built, before a single step is taken or a file written. */
 export interface PreparedRun {

@@ -1,10 +1,10 @@
 import { ConfigError, flattenTree, lossLabel, tf, type NamedArray } from '@overparam/core';
 import { z } from 'zod';
-import { encodeCheckpoint } from './checkpoint-format';
-import { parseRunConfig, type RunConfig } from './config';
+import { encodeCheckpoint } from '../store/checkpoint-format';
+import { parseRunConfig, type RunConfig } from '../config/config';
 import { measure, measureMetrics, type Measurement } from './measure';
-import { prepareRun, type PreparedRun } from './prepare';
-import type { RunLock, RunStore } from './store/types';
+import { prepareRun, type PreparedRun } from '../run/prepare';
+import type { RunLock, RunStore } from '../store/types';
 
 /**
  * A measurement run: one metric of a model (at initialization, or with weights from a

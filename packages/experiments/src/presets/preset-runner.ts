@@ -1,11 +1,11 @@
 import { OverparamError } from '@overparam/core';
 import { join } from 'node:path';
-import { presetSweeps, type PresetOverride } from './presets/registry';
-import { criteriaPass, evaluateCriteria, readSweepResult } from './presets/results';
-import type { CriterionResult, Preset, PresetResults, PresetScale } from './presets/preset';
-import { makeDirectory, writeFileAtomic } from './store/files';
-import { sweepCells } from './sweep';
-import { runSweep, sweepStore, type SweepOptions, type SweepProgress, type SweepReport } from './sweep-runner';
+import { presetSweeps, type PresetOverride } from './registry';
+import { criteriaPass, evaluateCriteria, readSweepResult } from './results';
+import type { CriterionResult, Preset, PresetResults, PresetScale } from './preset';
+import { makeDirectory, writeFileAtomic } from '../store/files';
+import { sweepCells } from '../sweep/sweep';
+import { runSweep, sweepStore, type SweepOptions, type SweepProgress, type SweepReport } from '../sweep/sweep-runner';
 
 /**
  * A preset reproduction directory: one sweep directory per sweep key (`<out>/<key>/`, exactly

@@ -1,9 +1,9 @@
 import { ConfigError, tf } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig } from './config';
+import { parseRunConfig } from '../config/config';
 import { prepareRun } from './prepare';
 import { run } from './run';
-import { memoryStore } from './store/memory';
+import { memoryStore } from '../store/memory';
 
 // The unit project runs on cpu; asking for it by name keeps `auto` from switching backends.
 const tiny = { arch: 'mlp', archOptions: { depth: 1, width: 16 }, data: 'synthetic', steps: 5, batchSize: 8, logEvery: 1, backend: 'cpu', seed: 3 };

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESET_FILES, reproducePreset } from './preset-runner';
-import { lastValue, passIf, settingOf, sweepOf } from './presets/criteria';
-import type { Preset, PresetSweep } from './presets/preset';
+import { lastValue, passIf, settingOf, sweepOf } from './criteria';
+import type { Preset, PresetSweep } from './preset';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-preset-'));
 afterAll(() => rm(root, { recursive: true, force: true }));

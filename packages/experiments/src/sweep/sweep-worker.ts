@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { RunStatus } from './store/types';
+import type { RunStatus } from '../store/types';
 
 /**
  * The messages between a sweep and its worker processes. A worker is started once per lane of

@@ -1,8 +1,8 @@
 import { trainReplicas, type Dataset, type Model, type TrainCallbacks, type TrainConfig, type TrainProgress, type TrainResult } from '@overparam/core';
-import type { RunConfig } from './config';
+import type { RunConfig } from '../config/config';
 import { run, type ResumeMode, type RunResult, type Trainer } from './run';
-import type { RunStore } from './store/types';
-import { canonicalJson } from './sweep';
+import type { RunStore } from '../store/types';
+import { canonicalJson } from '../sweep/sweep';
 
 /**
  * Replica groups at the level of runs: which runs may train as one batched model, and running

@@ -1,8 +1,8 @@
 import { OverparamError } from '@overparam/core';
-import { parseRunConfig, type RunConfig } from './config';
-import type { RunStore } from './store/types';
-import { recordsMismatch } from './store/records-digest';
-import { canonicalJson, stableHash } from './sweep';
+import { parseRunConfig, type RunConfig } from '../config/config';
+import type { RunStore } from '../store/types';
+import { recordsMismatch } from '../store/records-digest';
+import { canonicalJson, stableHash } from '../sweep/sweep';
 
 /**
  * What a run checks about itself before it continues: that config.json still is the config its

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { kubernetesJob, slurmScript } from './emit';
 import { pickLearningRate, type LrRunResult } from './lr-search';
 import { inShard, parseShard, shardFromEnvironment } from './shard';
-import type { RunSummary } from './summary';
+import type { RunSummary } from '../store/summary';
 import { parseSweep, sweepCells } from './sweep';
 import { mergeSweeps } from './sweep-merge';
 import { runSweep, sweepStore } from './sweep-runner';

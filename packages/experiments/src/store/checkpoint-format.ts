@@ -1,5 +1,5 @@
 import { OverparamError, type NamedArray, type TrainCheckpoint } from '@overparam/core';
-import type { RunConfig } from './config';
+import type { RunConfig } from '../config/config';
 
 /**
  * How a checkpoint is laid out as bytes: a JSON manifest and one binary file of tensors. The

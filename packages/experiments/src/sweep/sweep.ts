@@ -1,7 +1,7 @@
 import { ConfigError, OverparamError } from '@overparam/core';
 import { z } from 'zod';
-import { parseRunConfig, type RunConfig } from './config';
-import { setAtPath } from './dotted-path';
+import { parseRunConfig, type RunConfig } from '../config/config';
+import { setAtPath } from '../config/dotted-path';
 import { lrSearchGrid, lrSearchRuns, lrSearchSchema, type LrSearch } from './lr-search';
 
 /**

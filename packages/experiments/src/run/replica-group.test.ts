@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { parseRunConfig } from './config';
+import { parseRunConfig } from '../config/config';
 import { formReplicaGroups, replicaGroupKey, runGroup } from './replica-group';
-import { directoryStore } from './store/directory';
-import type { RunSummary } from './summary';
-import { sweepCells, parseSweep } from './sweep';
-import { runSweep, sweepStore } from './sweep-runner';
+import { directoryStore } from '../store/directory';
+import type { RunSummary } from '../store/summary';
+import { sweepCells, parseSweep } from '../sweep/sweep';
+import { runSweep, sweepStore } from '../sweep/sweep-runner';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-replicas-'));
 afterAll(() => rm(root, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import type { RunRecord } from '@overparam/core';
 import { OPTIMAL_LOSS_RECORD } from '@overparam/metrics';
 import { z } from 'zod';
-import type { RunSummary } from './summary';
+import type { RunSummary } from '../store/summary';
 
 /**
  * The papers' rules for choosing a learning rate, as data: each rule's grid, runs per rate and

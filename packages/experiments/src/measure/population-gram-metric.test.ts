@@ -2,8 +2,8 @@ import { createRng, tf, type RunRecord } from '@overparam/core';
 import { loadDataSet } from '@overparam/data';
 import { populationGram } from '@overparam/metrics';
 import { describe, expect, it } from 'vitest';
-import { run } from './run';
-import { memoryStore } from './store/memory';
+import { run } from '../run/run';
+import { memoryStore } from '../store/memory';
 
 /**
  * The `population-gram` metric on a du-mlp run: λ₀ must be the population Gram of exactly the

@@ -1,5 +1,5 @@
 import type { Divergence } from '@overparam/core';
-import type { RecordsDigest } from './store/records-digest';
+import type { RecordsDigest } from './records-digest';
 
 /** How a run ended and what it reached; this is summary.json. */
 export interface RunSummary {

@@ -1,5 +1,5 @@
 import { createRng, gatherBatch, ConfigError, type Dataset } from '@overparam/core';
-import type { PreparedRun } from './prepare';
+import type { PreparedRun } from '../run/prepare';
 import {
   cosineFields,
   dataGeometry,

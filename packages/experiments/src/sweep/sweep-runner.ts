@@ -1,17 +1,17 @@
 import { lossLabel, lossSpec, OverparamError } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
-import { failedSummary } from './summary';
+import { failedSummary } from '../store/summary';
 import { SweepWorker } from './sweep-worker';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pickLearningRate, type LrPick } from './lr-search';
-import { run } from './run';
-import { DEFAULT_REPLICAS, formReplicaGroups, runGroup, type ReplicasOption } from './replica-group';
+import { run } from '../run/run';
+import { DEFAULT_REPLICAS, formReplicaGroups, runGroup, type ReplicasOption } from '../run/replica-group';
 import { inShard, type Shard } from './shard';
-import { directoryStore } from './store/directory';
-import { makeDirectory, writeFileAtomic } from './store/files';
-import { lockDirectory } from './store/lock';
-import type { RunStatus, RunStore } from './store/types';
+import { directoryStore } from '../store/directory';
+import { makeDirectory, writeFileAtomic } from '../store/files';
+import { lockDirectory } from '../store/lock';
+import type { RunStatus, RunStore } from '../store/types';
 import { canonicalJson, parseSweep, sweepCells, type SweepCell, type SweepSpec } from './sweep';
 
 /**

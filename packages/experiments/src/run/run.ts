@@ -1,9 +1,9 @@
 import { OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
-import { parseRunConfig, stepBatchSize, type RunConfig } from './config';
+import { parseRunConfig, stepBatchSize, type RunConfig } from '../config/config';
 import { prepareRun, type PreparedRun } from './prepare';
 import { checkCheckpointConfig, checkEndedRecords, differingKeys } from './run-integrity';
-import type { RunInfo, RunLock, RunStatus, RunStore } from './store/types';
-import { failedSummary, finiteOrNull, type RunSummary } from './summary';
+import type { RunInfo, RunLock, RunStatus, RunStore } from '../store/types';
+import { failedSummary, finiteOrNull, type RunSummary } from '../store/summary';
 
 /** What `run` tells its caller once everything is checked and the run is about to train. */
 export interface RunStart {
