@@ -1,6 +1,6 @@
 import { OverparamError } from '@overparam/core';
 import { kubernetesJob, parseShard, parseSweep, shardFromEnvironment, slurmScript, sweepCells } from '@overparam/experiments';
-import { mergeSweeps, runSweep, runSweepCell, type FromWorker, type SweepProgress, type SweepReport, type ToWorker } from '@overparam/experiments/node';
+import { errorReply, mergeSweeps, runSweep, runSweepCell, type FromWorker, type SweepProgress, type SweepReport, type ToWorker } from '@overparam/experiments/node';
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -61,6 +61,7 @@ function summaryLines(report: SweepReport): string {
   const lines = [
     `overparam: sweep ${report.name}${report.shard ? ` shard ${report.shard.index}/${report.shard.count}` : ''}: ${report.cells} cells, ${o.completed} completed, ${o.diverged} diverged, ${o.failed} failed, ${o.aborted + o.running} unfinished; ran ${report.ran} now; see ${report.outDir}`,
     ...report.failedCells.map((f) => `overparam:   failed ${f.id}: ${f.error ?? 'no error recorded'} (rerun with --retry-failed once fixed)`),
+    ...report.unfinishedCells.map((u) => `overparam:   unfinished ${u.id}: ${u.error} (rerun the same command once fixed; it resumes)`),
     ...(report.lrPicks ?? []).map((p) => `overparam:   ${JSON.stringify(p.point)}: ${p.reason}`),
   ];
   return `${lines.join('\n')}\n`;
@@ -138,7 +139,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
         if (live !== undefined) io.stderr.write(`overparam: report written to ${(await live.close()).html}\n`);
         io.stderr.write(summaryLines(report));
         io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        done(signals.exitCode() ?? (report.failedCells.length > 0 ? EXIT_FAILURE : EXIT_OK));
+        done(signals.exitCode() ?? (report.failedCells.length + report.unfinishedCells.length > 0 ? EXIT_FAILURE : EXIT_OK));
       } finally {
         signals.dispose();
         await live?.release();
@@ -177,7 +178,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
             if ('stop' in message) return resolve();
             void runSweepCell(dir, message.run, signals.signal)
               .then((status) => reply({ ended: String(message.run), status }))
-              .catch((e: unknown) => reply({ ended: String(message.run), error: e instanceof Error ? e.message : String(e) }))
+              .catch((e: unknown) => reply(errorReply(String(message.run), e)))
               // Stopped by a signal: the sweep is stopping too; this worker is done.
               .then(() => signals.signal.aborted && resolve());
           });

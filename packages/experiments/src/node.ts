@@ -8,5 +8,5 @@ export { ioError, makeDirectory, writeFileAtomic } from './store/files';
 export { lockDirectory, readLockHolder, isStale, LOCK_FILE, type DirectoryLock, type LockHolder, type LockOptions } from './store/lock';
 export { runSweep, runSweepCell, readSweepDirectory, sweepStore, pickRates, SWEEP_FILES, type SweepOptions, type SweepProgress, type SweepReport } from './sweep/sweep-runner';
 export { mergeSweeps, type MergeReport } from './sweep/sweep-merge';
-export { SweepWorker, type ToWorker, type FromWorker } from './sweep/sweep-worker';
+export { SweepWorker, errorReply, type ToWorker, type FromWorker } from './sweep/sweep-worker';
 export { reproducePreset, writePresetSweepFiles, PRESET_FILES, type ReproduceOptions, type Reproduction } from './presets/preset-runner';

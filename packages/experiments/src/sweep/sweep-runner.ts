@@ -1,7 +1,7 @@
 import { lossLabel, lossSpec, OverparamError } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
 import { failedSummary } from '../store/summary';
-import { SweepWorker } from './sweep-worker';
+import { errorReply, SweepWorker, type FromWorker } from './sweep-worker';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pickLearningRate, type LrPick } from './lr-search';
@@ -63,6 +63,12 @@ export interface SweepReport {
   readonly outcomes: Readonly<Record<RunStatus, number>>;
   readonly ran: number;
   readonly failedCells: ReadonlyArray<{ readonly id: string; readonly error: string | null }>;
+  /**
+   * Cells this call tried that ended neither finished nor failed, and why: another process
+   * holds the cell (RUN_LOCKED), or its files could not be written (a full disk). They resume
+   * on the next call; without this list they would only count as "unfinished".
+   */
+  readonly unfinishedCells: ReadonlyArray<{ readonly id: string; readonly error: string }>;
   readonly lrPicks?: readonly LrPick[];
 }
 
@@ -181,6 +187,7 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
 
   let ran = 0;
   let running = 0;
+  const unfinishedCells: Array<{ id: string; error: string }> = [];
   const started = Date.now();
   const report = (cell?: SweepProgress['cell']) => {
     const done = outcomes.completed + outcomes.diverged + outcomes.failed;
@@ -193,32 +200,39 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   // One cell, or a replica group of cells trained as one model.
   const runCells = async (group: readonly SweepCell[], lane: Lane): Promise<void> => {
     running += group.length;
-    const errors = new Map<string, string>();
-    const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+    const errors = new Map<string, FromWorker>();
     try {
       if (lane.worker === undefined) {
         // A failure is recorded in the run's summary (or below, if it never started); the sweep goes on.
         if (group.length === 1) {
-          await run(group[0]!.config, { store, id: group[0]!.id, resume: 'if-unfinished', signal: options.signal }).catch((e: unknown) => errors.set(group[0]!.id, message(e)));
+          await run(group[0]!.config, { store, id: group[0]!.id, resume: 'if-unfinished', signal: options.signal }).catch((e: unknown) => errors.set(group[0]!.id, errorReply(group[0]!.id, e)));
         } else {
           const settled = await runGroup(group, { store, resume: 'if-unfinished', signal: options.signal });
-          settled.forEach((s, i) => s.status === 'rejected' && errors.set(group[i]!.id, message(s.reason)));
+          settled.forEach((s, i) => s.status === 'rejected' && errors.set(group[i]!.id, errorReply(group[i]!.id, s.reason)));
         }
       } else {
         // A worker that died (out of memory, killed) is replaced for the next cell.
         if (!lane.worker.alive) lane.worker = new SweepWorker(options.spawnWorker!(options.outDir));
-        const error = (await lane.worker.run(group.length === 1 ? group[0]!.id : group.map((c) => c.id))).error;
-        if (error !== undefined) for (const cell of group) errors.set(cell.id, error);
+        const reply = await lane.worker.run(group.length === 1 ? group[0]!.id : group.map((c) => c.id));
+        if (reply.error !== undefined) for (const cell of group) errors.set(cell.id, reply);
       }
     } finally {
       running -= group.length;
     }
     for (const cell of group) {
       let status = await store.status(cell.id);
-      if (status === 'absent' && options.signal?.aborted !== true) {
+      const error = errors.get(cell.id);
+      if (error?.code === 'RUN_LOCKED') {
+        // Another process writes this cell: never touch its directory; it is reported, and resumes next time.
+        status = 'running';
+        unfinishedCells.push({ id: cell.id, error: error.error! });
+      } else if (status === 'absent' && options.signal?.aborted !== true) {
         // Kept as a failed run, so a rerun reports it instead of silently trying again.
         status = 'failed';
-        await recordUnstarted(store, cell, `did not start: ${errors.get(cell.id) ?? 'no reason given'}`);
+        await recordUnstarted(store, cell, `did not start: ${error?.error ?? 'no reason given'}`);
+      } else if (!ENDED.includes(status) && error !== undefined) {
+        // Its files could not be written (a full disk): it did not end, and says why.
+        unfinishedCells.push({ id: cell.id, error: error.error! });
       }
       outcomes[status]++;
       ran++;
@@ -250,7 +264,7 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
     if ((await store.status(cell.id)) === 'failed') failedCells.push({ id: cell.id, error: (await store.readSummary(cell.id))?.error?.message ?? null });
   }
   const lrPicks = spec.lrSearch !== undefined && options.shard === undefined ? await pickRates(options.outDir, spec, allCells) : undefined;
-  return { name: spec.name, outDir: options.outDir, shard: options.shard ?? null, cells: cells.length, outcomes, ran, failedCells, ...(lrPicks ? { lrPicks } : {}) };
+  return { name: spec.name, outDir: options.outDir, shard: options.shard ?? null, cells: cells.length, outcomes, ran, failedCells, unfinishedCells, ...(lrPicks ? { lrPicks } : {}) };
 }
 
 /**

@@ -8,7 +8,19 @@ import type { RunStatus } from '../store/types';
  * answers, `{ stop: true }` lets the worker exit.
  */
 export type ToWorker = { readonly run: string | readonly string[] } | { readonly stop: true };
-export type FromWorker = { readonly ended: string; readonly status?: RunStatus; readonly error?: string };
+export type FromWorker = {
+  readonly ended: string;
+  readonly status?: RunStatus;
+  readonly error?: string;
+  /** The error's OverparamError code, when it has one (RUN_LOCKED: another process holds the cell). */
+  readonly code?: string;
+};
+
+/** The reply of a worker whose cell threw `e`. */
+export function errorReply(ended: string, e: unknown): FromWorker {
+  const code = (e as { code?: unknown } | null)?.code;
+  return { ended, error: e instanceof Error ? e.message : String(e), ...(typeof code === 'string' ? { code } : {}) };
+}
 
 /** A worker process as the sweep sees it: run a cell and wait for its end, or stop. */
 export class SweepWorker {

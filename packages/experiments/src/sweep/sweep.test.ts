@@ -9,7 +9,8 @@ import { inShard, parseShard, shardFromEnvironment } from './shard';
 import type { RunSummary } from '../store/summary';
 import { parseSweep, sweepCells } from './sweep';
 import { mergeSweeps } from './sweep-merge';
-import { runSweep, sweepStore } from './sweep-runner';
+import { lockDirectory } from '../store/lock';
+import { runSweep, sweepStore, SWEEP_FILES } from './sweep-runner';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-sweep-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -191,6 +192,20 @@ describe('running a sweep (in this process)', () => {
     expect(again).toMatchObject({ ran: 0, outcomes: { completed: 1, diverged: 1, failed: 2 } });
     const retried = await runSweep(mixed, { outDir: join(root, 'mixed'), retryFailed: true });
     expect(retried.ran).toBe(2);
+  });
+
+  test('a cell another process is writing is reported unfinished with the reason, and runs on the next call', async () => {
+    const dir = join(root, 'held');
+    const spec = { ...example, name: 'held', grid: { lr: [0.1] }, seeds: [0, 1] };
+    const [held] = sweepCells(parseSweep(spec));
+    // Another writer of that cell: a live lock (this process's pid) on its run directory.
+    const lock = await lockDirectory(join(dir, SWEEP_FILES.runs, held!.id));
+    const report = await runSweep(spec, { outDir: dir });
+    await lock.release();
+    expect(report.outcomes).toMatchObject({ completed: 1, failed: 0, running: 1 });
+    expect(report.unfinishedCells).toEqual([{ id: held!.id, error: expect.stringMatching(/is being written by/) }]);
+    const again = await runSweep(spec, { outDir: dir });
+    expect(again).toMatchObject({ ran: 1, outcomes: { completed: 2 }, unfinishedCells: [] });
   });
 
   test('merge joins shards, reports duplicates and missing cells, and equals the one-machine sweep', async () => {
