@@ -5,7 +5,7 @@ import { decodeTensors, encodeCheckpoint, parseManifest, toTrainCheckpoint } fro
 import type { RunConfig } from '../config/config';
 import type { RunSummary } from './summary';
 import { configHash } from '../run/run-integrity';
-import { exists, ioError, makeDirectory, writeFileAtomic } from './files';
+import { exists, ioError, makeDirectory, readTextIfPresent, writeFileAtomic } from './files';
 import { lockDirectory } from './lock';
 import { completeLines, digestOfText, recordLine, RecordsTally } from './records-digest';
 import { RUN_FILES } from './run-files';
@@ -15,13 +15,8 @@ import type { RecordWriter, RunInfo, RunStatus, RunStore } from './types';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 async function readJson<T>(path: string): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioError('read', path, e);
-  }
+  const text = await readTextIfPresent(path);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as T;
   } catch (e) {

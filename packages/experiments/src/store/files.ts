@@ -1,5 +1,5 @@
 import { OverparamError } from '@overparam/core';
-import { lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, parse, resolve } from 'node:path';
 
 /**
@@ -50,6 +50,16 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, r
   } catch (e) {
     await unlink(tmp).catch(() => {});
     throw ioError('write', path, e, retry);
+  }
+}
+
+/** A file's text, or undefined when it does not exist; any other failure as one line (`ioError`). */
+export async function readTextIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError('read', path, e);
   }
 }
 

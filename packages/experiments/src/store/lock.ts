@@ -4,7 +4,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { ioError, makeDirectory } from './files';
+import { ioError, makeDirectory, readTextIfPresent } from './files';
 
 /**
  * One writer per directory. A run directory, a sweep directory or a report folder that a process
@@ -85,14 +85,8 @@ function parseHolder(text: string, path: string): LockHolder {
 
 /** The holder named in `path`, or undefined when there is no lock file. */
 async function readHolderAt(path: string): Promise<LockHolder | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioError('read', path, e);
-  }
-  return parseHolder(text, path);
+  const text = await readTextIfPresent(path);
+  return text === undefined ? undefined : parseHolder(text, path);
 }
 
 /** Who holds the lock of `dir`, if anyone (a stale lock included). */
