@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESET_FILES, reproducePreset } from './preset-runner';
+import { lockDirectory } from '../store/lock';
 import { lastValue, passIf, settingOf, sweepOf } from './criteria';
 import type { Preset, PresetSweep } from './preset';
 
@@ -73,6 +74,18 @@ describe('reproducePreset', () => {
     expect(result.passed).toBe(false);
     const config = JSON.parse(await readFile(join(root, 'failing', 'a', 'runs', readdirSync(join(root, 'failing', 'a', 'runs'))[0]!, 'config.json'), 'utf8')) as { steps: number };
     expect(config.steps).toBe(2);
+  });
+
+  it('a second reproduction into the same directory is refused at once, and the first lock is released at the end', async () => {
+    const out = join(root, 'held');
+    const held = await lockDirectory(out);
+    const refused = await reproducePreset(echo, { scale: 'laptop', outDir: out }).catch((e: unknown) => e);
+    await held.release();
+    expect((refused as { code?: string }).code).toBe('RUN_LOCKED');
+    expect(readdirSync(out)).toEqual([]);
+    const done = await reproducePreset(echo, { scale: 'laptop', outDir: out });
+    expect(done.passed).toBe(true);
+    expect(readdirSync(out)).not.toContain('lock.json');
   });
 
   it('a reproduction stopped by its signal says how to resume instead of judging', async () => {

@@ -4,6 +4,7 @@ import { presetSweeps, type PresetOverride } from './registry';
 import { criteriaPass, evaluateCriteria, readSweepResult } from './results';
 import type { CriterionResult, Preset, PresetResults, PresetScale } from './preset';
 import { makeDirectory, writeFileAtomic } from '../store/files';
+import { lockDirectory } from '../store/lock';
 import { sweepCells } from '../sweep/sweep';
 import { runSweep, sweepStore, type SweepOptions, type SweepProgress, type SweepReport } from '../sweep/sweep-runner';
 
@@ -62,6 +63,18 @@ export async function writePresetSweepFiles(
  * (the CLI renders it with @overparam/report).
  */
 export async function reproducePreset(preset: Preset, options: ReproduceOptions): Promise<Reproduction> {
+  // Every sweep is checked before the directory is locked or written.
+  presetSweeps(preset, options.scale, options.overrides ?? []);
+  // One reproduction per directory: a second is refused at once (RUN_LOCKED) instead of racing on preset.json.
+  const lock = await lockDirectory(options.outDir);
+  try {
+    return await reproduceLocked(preset, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function reproduceLocked(preset: Preset, options: ReproduceOptions): Promise<Reproduction> {
   const { scale, outDir, onProgress, overrides = [], ...sweepOptions } = options;
   const files = await writePresetSweepFiles(preset, scale, outDir, overrides);
   const sweeps: SweepReport[] = [];
