@@ -1,15 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { browserBackendPlugins } from '../../apps/playground/src/browser-backends.ts';
 import { chromiumArgs, chromiumPath } from '../../tools/browser/chromium.ts';
 
 /**
- * The cross-backend suite in headless Chromium: one vitest browser project per browser backend
- * (`browser:webgpu`, `browser:webgl`, `browser:wasm`, `browser:cpu`), each in its own browser.
+ * The cross-backend suite in headless Chromium: one vitest browser project per browser backend the
+ * playground ships (`browser:webgpu`, `browser:webgl`, `browser:wasm`, `browser:cpu`), each in its
+ * own browser.
  *
  * The browser, its path and flags: tools/browser/chromium.ts (shared with the browser benchmark).
  */
-export const browserBackends = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const browserBackends: readonly string[] = browserBackendPlugins.map((plugin) => plugin.name);
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
