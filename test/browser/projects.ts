@@ -16,11 +16,12 @@ export const browserBackends: readonly string[] = browserBackendPlugins.map((plu
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
- * Files of test/ that run unchanged in a page. The others read files, test Node-only backends, or
- * train for thousands of steps: WebGPU on SwiftShader waits ~0.1 s for every readback, so the
- * training and MNIST checks run here in short versions (test/browser/).
+ * Files of test/ that run unchanged in a page (the training suite shortens its runs there itself).
+ * The others read files, test Node-only backends, or train for thousands of steps: WebGPU on
+ * SwiftShader waits ~0.1 s for every readback, so the MNIST check runs here in a short version
+ * (test/browser/).
  */
-const sharedSuite = ['test/smoke.test.ts', 'test/mlp-gradients.test.ts', 'test/conv2d.test.ts'];
+const sharedSuite = ['test/smoke.test.ts', 'test/mlp-gradients.test.ts', 'test/conv2d.test.ts', 'test/training.test.ts'];
 
 // Our source condition first, then Vite's default client conditions.
 const conditions = ['@overparam/source', 'module', 'browser', 'development|production'];
