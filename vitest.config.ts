@@ -1,25 +1,19 @@
-import { createRequire } from 'node:module';
+import { isTfjsNodeInstalled, nodeBackend } from '@overparam/backend-node';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { nodeBackendPlugins } from './packages/cli/src/register-backends.ts';
 import { browserProjects } from './test/browser/projects.ts';
 
 /**
- * One suite, many backends: `test/` runs once per available backend as its own vitest project
- * (`backend:cpu`, `backend:wasm`, `backend:node`), selected through OVERPARAM_TEST_BACKEND.
- * Package unit tests (`packages/*\/src/**\/*.test.ts`) run once, on the cpu backend.
+ * One suite, many backends: `test/` runs once per backend the CLI ships (its list,
+ * packages/cli/src/register-backends.ts) as its own vitest project (`backend:cpu`, `backend:wasm`,
+ * `backend:node`), selected through OVERPARAM_TEST_BACKEND. Package unit tests
+ * (`packages/*\/src/**\/*.test.ts`) run once, on the cpu backend.
  */
-function tfjsNodeInstalled(): boolean {
-  try {
-    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const backends = ['cpu', 'wasm'];
-if (tfjsNodeInstalled()) backends.push('node');
+const nodeInstalled = await isTfjsNodeInstalled();
+// The optional native backend gets its project only where its package is installed.
+const backends = nodeBackendPlugins.map((plugin) => plugin.name).filter((name) => name !== nodeBackend.name || nodeInstalled);
 // Vitest evaluates this file more than once per run (once per project that extends it); say it once.
-else if (process.env.OVERPARAM_NODE_SKIP_TOLD === undefined) {
+if (!nodeInstalled && process.env.OVERPARAM_NODE_SKIP_TOLD === undefined) {
   process.env.OVERPARAM_NODE_SKIP_TOLD = '1';
   console.warn('[overparam] skipped the backend:node test project: @tensorflow/tfjs-node is not installed (optional; `npx overparam setup node-backend` installs it)');
 }

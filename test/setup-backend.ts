@@ -1,13 +1,11 @@
 /**
- * Vitest setup for every project: registers the backends this repository ships and activates
- * the one named by OVERPARAM_TEST_BACKEND (set per vitest project in vitest.config.ts).
+ * Vitest setup for every project: registers the backends the CLI ships (its one list) and
+ * activates the one named by OVERPARAM_TEST_BACKEND (set per vitest project in vitest.config.ts).
  */
-import { cpuBackend } from '@overparam/backend-cpu';
-import { nodeBackend } from '@overparam/backend-node';
-import { wasmBackend } from '@overparam/backend-wasm';
-import { registerBackend, selectBackend } from '@overparam/core';
+import { selectBackend } from '@overparam/core';
+import { registerShippedBackends } from '../packages/cli/src/register-backends';
 
 export const testBackend = process.env.OVERPARAM_TEST_BACKEND ?? 'cpu';
 
-for (const plugin of [cpuBackend, wasmBackend, nodeBackend]) registerBackend(plugin);
+registerShippedBackends();
 await selectBackend(testBackend);

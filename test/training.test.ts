@@ -1,12 +1,22 @@
 import { buildModel } from '@overparam/architectures';
-import { END_HOOKS_SKIPPED, evaluate, MemorySink, tf, train, type Hook, type TrainConfig } from '@overparam/core';
+import { currentPlatform, END_HOOKS_SKIPPED, evaluate, MemorySink, tf, train, type Hook, type TrainConfig } from '@overparam/core';
 import { teacherClassification } from '@overparam/data';
 import { tensorGrowth } from '@overparam/testing';
 import { describe, expect, it } from 'vitest';
 import { testBackend } from './setup-backend';
 
+/**
+ * The training loop's suite, run by the Node projects and, unchanged, by the browser ones
+ * (test/browser/projects.ts). Only the run lengths differ: in a page WebGPU on SwiftShader waits
+ * ~0.1 s for each step's loss readback, so there the long runs take tens of steps, not a thousand.
+ */
+const scale =
+  currentPlatform() === 'browser'
+    ? { steps: 20, leakSteps: 30, probeEvery: 10, logEvery: 10 }
+    : { steps: 40, leakSteps: 1000, probeEvery: 100, logEvery: 50 };
+
 const data = teacherClassification({ n: 512, testN: 128, inputDim: 20, classes: 4, seed: 1 });
-const config: TrainConfig = { steps: 40, batchSize: 32, loss: 'softmax-cross-entropy', schedule: { kind: 'constant', lr: 0.1 }, seed: 5, logEvery: 1 };
+const config: TrainConfig = { steps: scale.steps, batchSize: 32, loss: 'softmax-cross-entropy', schedule: { kind: 'constant', lr: 0.1 }, seed: 5, logEvery: 1 };
 
 async function lossCurve(seed: number, trainSeed: number): Promise<number[]> {
   const model = buildModel('mlp', { depth: 2, width: 16, inputDim: 20, outputDim: 4 }, seed);
@@ -21,29 +31,30 @@ describe(`training loop (${testBackend})`, () => {
     const a = await lossCurve(0, 5);
     const b = await lossCurve(0, 5);
     const c = await lossCurve(0, 6);
-    expect(a).toHaveLength(40);
+    expect(a).toHaveLength(scale.steps);
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
     // Training does something: the last losses are below the first ones.
     expect(a.slice(-5).reduce((s, v) => s + v, 0)).toBeLessThan(a.slice(0, 5).reduce((s, v) => s + v, 0));
   });
 
-  it('keeps the tensor count flat over 1,000 steps, evaluation and hooks included', async () => {
+  it(`keeps the tensor count flat over ${scale.leakSteps.toLocaleString('en-US')} steps, evaluation and hooks included`, async () => {
     const model = buildModel('mlp', { depth: 2, width: 16, inputDim: 20, outputDim: 4 }, 0);
     const probe: Hook = {
       name: 'probe',
-      schedule: { everySteps: 100, atStart: true, atEnd: true },
+      schedule: { everySteps: scale.probeEvery, atStart: true, atEnd: true },
       run: async (ctx) => ({ testLoss: (await evaluate(ctx.model, ctx.data, ctx.data.test!, ctx.loss)).loss }),
     };
     const sink = new MemorySink();
     // Warm up once: the first call creates tfjs's cached constants.
     await train(model, data, { ...config, steps: 5 });
     const growth = await tensorGrowth(() =>
-      train(model, data, { ...config, steps: 1000, logEvery: 50, optimizer: { name: 'sgd', momentum: 0.9 } }, { hooks: [probe], sinks: [sink] }),
+      train(model, data, { ...config, steps: scale.leakSteps, logEvery: scale.logEvery, optimizer: { name: 'sgd', momentum: 0.9 } }, { hooks: [probe], sinks: [sink] }),
     );
     expect(growth).toBe(0);
-    expect(sink.ofKind('probe')).toHaveLength(12); // at start, after 100…1000, at end
-    expect(sink.ofKind('train')).toHaveLength(20);
+    // At start, after every probeEvery steps (Node: 100…1000), at end: 12 in Node, 5 in a page.
+    expect(sink.ofKind('probe')).toHaveLength(scale.leakSteps / scale.probeEvery + 2);
+    expect(sink.ofKind('train')).toHaveLength(scale.leakSteps / scale.logEvery); // Node: 20
     model.dispose();
   });
 

@@ -1,24 +1,27 @@
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { browserBackendPlugins } from '../../apps/playground/src/browser-backends.ts';
 import { chromiumArgs, chromiumPath } from '../../tools/browser/chromium.ts';
 
 /**
- * The cross-backend suite in headless Chromium: one vitest browser project per browser backend
- * (`browser:webgpu`, `browser:webgl`, `browser:wasm`, `browser:cpu`), each in its own browser.
+ * The cross-backend suite in headless Chromium: one vitest browser project per browser backend the
+ * playground ships (`browser:webgpu`, `browser:webgl`, `browser:wasm`, `browser:cpu`), each in its
+ * own browser.
  *
  * The browser, its path and flags: tools/browser/chromium.ts (shared with the browser benchmark).
  */
-export const browserBackends = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const browserBackends: readonly string[] = browserBackendPlugins.map((plugin) => plugin.name);
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
- * Files of test/ that run unchanged in a page. The others read files, test Node-only backends, or
- * train for thousands of steps: WebGPU on SwiftShader waits ~0.1 s for every readback, so the
- * training and MNIST checks run here in short versions (test/browser/).
+ * Files of test/ that run unchanged in a page (the training suite shortens its runs there itself).
+ * The others read files, test Node-only backends, or train for thousands of steps: WebGPU on
+ * SwiftShader waits ~0.1 s for every readback, so the MNIST check runs here in a short version
+ * (test/browser/).
  */
-const sharedSuite = ['test/smoke.test.ts', 'test/mlp-gradients.test.ts', 'test/conv2d.test.ts'];
+const sharedSuite = ['test/smoke.test.ts', 'test/mlp-gradients.test.ts', 'test/conv2d.test.ts', 'test/training.test.ts'];
 
 // Our source condition first, then Vite's default client conditions.
 const conditions = ['@overparam/source', 'module', 'browser', 'development|production'];

@@ -1,17 +1,13 @@
 /**
- * The backends the benchmark knows. A benchmark is an application, so it registers the plugins
- * itself (as the CLI and the tests do) and activates each one by name in turn.
+ * The backends the benchmark knows: the ones the CLI ships (its list, read here rather than
+ * restated), registered as the CLI does and activated by name in turn.
  */
-import { cpuBackend } from '@overparam/backend-cpu';
-import { nodeBackend } from '@overparam/backend-node';
-import { wasmBackend } from '@overparam/backend-wasm';
-import { registerBackend, selectBackend } from '@overparam/core';
+import { selectBackend } from '@overparam/core';
+import { nodeBackendPlugins, registerShippedBackends } from '../../packages/cli/src/register-backends';
 
-export const benchBackends = ['cpu', 'wasm', 'node'] as const;
+export const benchBackends: readonly string[] = nodeBackendPlugins.map((plugin) => plugin.name);
 
-export function registerBenchBackends(): void {
-  for (const plugin of [cpuBackend, wasmBackend, nodeBackend]) registerBackend(plugin);
-}
+export const registerBenchBackends = registerShippedBackends;
 
 /** Activates `name`; resolves to `undefined` when it is active, or to why it could not load. */
 export async function activate(name: string): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import { architectureNames } from '@overparam/architectures';
 import { lossNames, optimizerNames } from '@overparam/core';
 import { dataSetAvailability, dataSetNames } from '@overparam/data';
 import type { RunConfigInput } from '@overparam/experiments';
-import { browserBackendPlugins } from './backends';
+import { browserBackendChoices } from './browser-backends';
 import { BUNDLED_DATA_SET } from './mnist-digits';
 import { architectureFields, initialOptions, type OptionField } from './option-fields';
 import { liveMetrics, measureEvery } from './playground-state';
@@ -18,8 +18,6 @@ function browserDataSets(): string[] {
     }
   });
 }
-
-const backendChoices = ['auto', ...browserBackendPlugins.map((p) => p.name)];
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, properties: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), properties);
@@ -95,7 +93,7 @@ export function runCard(index: number, config: RunConfigInput, onChange: (config
   card.append(field('steps', numberInput('steps', config.steps, true, (steps) => set({ steps }))));
   card.append(field('seed', numberInput('seed', config.seed, true, (seed) => set({ seed }))));
   card.append(field('measure every (steps)', numberInput('measureEvery', measureEvery(config), true, (every) => set({ metrics: (config.metrics ?? liveMetrics(every)).map((m) => ({ ...m, every })) }))));
-  card.append(field('backend', select('backend', backendChoices, config.backend ?? 'auto', (backend) => set({ backend }))));
+  card.append(field('backend', select('backend', browserBackendChoices(), config.backend ?? 'auto', (backend) => set({ backend }))));
   const status = element('p', { className: 'run-status', textContent: 'not trained yet' });
   card.append(status);
   return { element: card, status };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deepLinear, deepLinearName, type DeepLinearOptions } from './deep-linear';
 import { deepLinearInitNames } from './deep-linear-init';
-import type { ArchitectureEntry } from './registry';
+import type { ArchitectureEntry } from './architecture-entry';
 import { depthOption } from './limits';
 
 const positiveInt = z.number().int().min(1);

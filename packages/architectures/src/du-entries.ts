@@ -1,7 +1,7 @@
 import { activationNames, type ActivationName } from '@overparam/core';
 import { z } from 'zod';
 import { duMlp, duMlpName, duResNet, duResNetName } from './du-nets';
-import type { ArchitectureEntry } from './registry';
+import type { ArchitectureEntry } from './architecture-entry';
 import { depthOption } from './limits';
 
 const positiveInt = z.number().int().min(1);

@@ -9,12 +9,8 @@ export {
   parseArchitectureOptions,
   buildModel,
   architectureWorkload,
-  type ArchitectureEntry,
-  type ArchitectureWorkload,
-  optionsFromData,
-  defaultDataShape,
-  type DataShape,
 } from './registry';
+export { optionsFromData, defaultDataShape, type ArchitectureEntry, type ArchitectureWorkload, type DataShape } from './architecture-entry';
 export {
   deepLinear,
   deepLinearDims,

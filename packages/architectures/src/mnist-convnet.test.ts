@@ -2,7 +2,8 @@ import { tf } from '@overparam/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Model } from '@overparam/core';
 import { overparameterize } from './overparameterize';
-import { buildModel, optionsFromData, getArchitecture } from './registry';
+import { optionsFromData } from './architecture-entry';
+import { buildModel, getArchitecture } from './registry';
 
 const models: Model[] = [];
 const keep = (m: Model): Model => (models.push(m), m);

@@ -1,7 +1,7 @@
 import { activation, conv2d, dense, dropout, flatten, maxPool2d, reshape, serial, type Layer, type Shape } from '@overparam/core';
 import { z } from 'zod';
 import { imageShape } from './image-shape';
-import type { ArchitectureEntry, DataShape } from './registry';
+import type { ArchitectureEntry, DataShape } from './architecture-entry';
 
 export interface MnistConvnetOptions {
   /** One input as the data set gives it: [height, width, channels], or a flat square image ([784]). */

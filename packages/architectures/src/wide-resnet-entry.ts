@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { imageShape } from './image-shape';
-import type { ArchitectureEntry, DataShape } from './registry';
+import type { ArchitectureEntry, DataShape } from './architecture-entry';
 import { wideResNet, wideResNetDepthProblem, wideResNetName, type WideResNetOptions } from './wide-resnet';
 import { depthOption } from './limits';
 

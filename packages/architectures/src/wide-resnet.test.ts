@@ -1,7 +1,8 @@
 import { ConfigError, MemorySink, tf, train, type Dataset } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
 import { describeArchitecture } from './describe';
-import { buildModel, getArchitecture, optionsFromData, parseArchitectureOptions } from './registry';
+import { optionsFromData } from './architecture-entry';
+import { buildModel, getArchitecture, parseArchitectureOptions } from './registry';
 import { wideResNet } from './wide-resnet';
 
 /**

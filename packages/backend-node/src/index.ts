@@ -1,7 +1,7 @@
 import { BackendUnavailableError, defaultWorkload, tf, type BackendPlugin } from '@overparam/core';
 import { onednnSetting, tensorflowEnv, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
 
-export { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
+export { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
 
 export const installHint =
   'set it up with `npx overparam setup node-backend` (installs ' +

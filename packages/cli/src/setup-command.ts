@@ -1,10 +1,10 @@
-import { setupNodeBackend } from '@overparam/backend-node/setup';
 import { Argument, type Command } from 'commander';
 import { EXIT_OK } from './errors';
 import type { CliIo } from './io';
+import { setupNodeBackend } from './setup/node-backend';
 
 /**
- * `overparam setup node-backend`: a thin wrapper over backend-node's setup, which holds all the
+ * `overparam setup node-backend`: a thin wrapper over setup/node-backend.ts, which holds all the
  * logic (and its typed errors, printed as one line by the CLI's error handler).
  */
 export function addSetupCommand(program: Command, io: CliIo, done: (code: number) => void): void {

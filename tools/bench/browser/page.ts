@@ -1,16 +1,10 @@
 /**
- * The browser benchmark's page (bundled by `run.ts`): the four browser backends, and the same MLP
+ * The browser benchmark's page (bundled by `run.ts`): the browser backends the playground ships, and the same MLP
  * training workload and timing harness as the Node `mlp-train` suite, exposed to the driver as
  * `globalThis.overparamBench`.
  */
-import { cpuBackend } from '@overparam/backend-cpu';
-import { setWasmPathPrefix, wasmBackend } from '@overparam/backend-wasm';
-import { webglBackend } from '@overparam/backend-webgl';
-import { webgpuBackend } from '@overparam/backend-webgpu';
-import { activeBackendTraits, registerBackend, selectBackend, tf } from '@overparam/core';
-import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm';
-import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm';
-import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm';
+import { activeBackendTraits, selectBackend, tf } from '@overparam/core';
+import { registerBrowserBackends } from '../../../apps/playground/src/backends';
 import { calibrateSteps, measureRate, type Summary } from '../measure';
 import { benchData, benchMlp, trainSteps } from '../mlp-workload';
 import type { BenchSettings } from '../suite';
@@ -23,8 +17,7 @@ export interface BrowserMlpResult extends Summary {
   readonly floatBits: number;
 }
 
-setWasmPathPrefix({ 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded });
-for (const plugin of [webgpuBackend, webglBackend, wasmBackend, cpuBackend]) registerBackend(plugin);
+registerBrowserBackends();
 
 async function benchmarkMlp(backend: string, depth: number, width: number, settings: BenchSettings): Promise<BrowserMlpResult> {
   await selectBackend(backend);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumMissingMessage, chromiumPath } from '../../browser/chromium';
 import { emitError, emitMeasurement, emitSkipped, log } from '../emit';
@@ -47,8 +47,23 @@ const settings = values.quick ? quickSettings : fullSettings;
 
 const contentTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
 
+/**
+ * Vite's `import x from 'file?url'` (the playground's wasm wiring, which the page reuses) as
+ * esbuild's file loader: the file is copied next to the bundle and `x` is its URL.
+ */
+const urlImports: Plugin = {
+  name: 'url-imports',
+  setup(bundle) {
+    bundle.onResolve({ filter: /\?url$/ }, async (args) => {
+      const { path, errors } = await bundle.resolve(args.path.slice(0, -'?url'.length), { kind: args.kind, resolveDir: args.resolveDir });
+      return { path, errors };
+    });
+  },
+};
+
 async function bundlePage(dir: string): Promise<void> {
   await build({
+    plugins: [urlImports],
     entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
     bundle: true,
     platform: 'browser',

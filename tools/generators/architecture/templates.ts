@@ -15,7 +15,7 @@ export interface ArchitectureNames {
 export function architectureSource(n: ArchitectureNames): string {
   return `import { activation, dense, serial, type Layer } from '@overparam/core';
 import { z } from 'zod';
-import type { ArchitectureEntry } from './registry';
+import type { ArchitectureEntry } from './architecture-entry';
 
 const positiveInt = z.number().int().min(1);
 

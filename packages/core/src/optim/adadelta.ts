@@ -1,7 +1,7 @@
 import { ConfigError, ShapeError } from '../errors';
 import { toNamedArray } from '../named-array';
 import { tf, type Variable } from '../tf';
-import type { Optimizer } from './optimizer';
+import type { Optimizer } from './types';
 
 /**
  * TensorFlow 1.x's tf.train.AdadeltaOptimizer defaults, which Arora et al. (2018) ran: ρ = 0.95,

@@ -1,7 +1,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ConfigError } from '../errors';
 import { tf } from '../tf';
-import type { Optimizer } from './optimizer';
+import type { Optimizer } from './types';
 
 export interface EndToEndOptions {
   /** N: the depth of the linear net whose gradient descent this rule stands in for. */

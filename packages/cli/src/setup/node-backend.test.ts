@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultCacheDir, findProjectDir, NodeBackendSetupError, setupNodeBackend } from './setup';
+import { defaultCacheDir, findProjectDir, NodeBackendSetupError, setupNodeBackend } from './node-backend';
 
 const scratch = mkdtempSync(join(tmpdir(), 'overparam-setup-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

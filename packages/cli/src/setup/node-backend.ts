@@ -5,7 +5,9 @@
  * locally with npm's own node-gyp. Offline once the wheel is cached; every step is skipped when
  * its result is already in place, so running it again is cheap and safe.
  *
- * Node only (child processes, the file system): imported as `@overparam/backend-node/setup`.
+ * It lives in the CLI, not in the plugin package: it is what `overparam setup node-backend` runs,
+ * it needs Node's child processes and file system (the CLI is Node-only), and a program that only
+ * registers the plugin should not carry an installer. Exported from `@overparam/cli`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultWorkload, OverparamError } from '@overparam/core';
-import { onednnSetting, TFJS_NODE, tfjsNodeVersion, tensorflowEnv } from './tfjs-node';
+import { onednnSetting, TFJS_NODE, tfjsNodeVersion, tensorflowEnv } from '@overparam/backend-node';
 
 /** The TensorFlow whose C library the binding links: tfjs-node 4.22's C API is a subset of it. */
 export const TENSORFLOW_WHEEL = { name: 'tensorflow-cpu', version: '2.21.0' } as const;
