@@ -16,6 +16,7 @@ export { buildReport, type ReportModel, type Figure, type RunRow, type Criterion
 export { figureCatalogue, figureDefinitionOf } from './figures';
 export type { FigureDefinition, FigureInput } from './figures/figure';
 export { gridPointLabel } from './lr-picks';
+export { presetReportContent, type PresetReportContent } from './preset-content';
 export { reportHtml, escapeHtml, jsonForScript, type HtmlFigure } from './html';
 export { measurementRows, measurementFigure, type MeasurementView } from './measurement';
 export { isLogarithmicGrid } from './grid';
