@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pickLearningRate, type LrPick, type LrSearch } from '../sweep/lr-search';
+import { picks } from '../sweep/lr-picks-fixture';
 import { runsAtPickedRates } from './picked-rates';
 import type { RunView } from './run-view';
-
-const search: LrSearch = { rule: 'sankararaman-a1', grid: [0.01, 0.1], runs: 1, minCompleted: 1 };
-const summary = (finalTrainLoss: number) => ({ outcome: 'completed', finalTrainLoss }) as never;
-// experiments' own rule, so the file checked is what a sweep writes: at width 8 rate 0.1 has the lower loss, at width 16 rate 0.01.
-const picks: LrPick[] = [
-  pickLearningRate(search, { width: 8, dataSeed: 3 }, [
-    { lr: 0.01, summary: summary(0.5), records: [] },
-    { lr: 0.1, summary: summary(0.2), records: [] },
-  ]),
-  pickLearningRate(search, { width: 16, dataSeed: 3 }, [
-    { lr: 0.01, summary: summary(0.1), records: [] },
-    { lr: 0.1, summary: summary(0.4), records: [] },
-  ]),
-  pickLearningRate(search, { width: 32, dataSeed: 3 }, []),
-];
 
 function run(id: string, overrides?: Record<string, unknown>): RunView {
   return { id, status: 'completed', overrides: overrides ?? {}, config: undefined, summary: undefined, records: [], seed: 0 };
@@ -37,5 +22,15 @@ describe('runsAtPickedRates', () => {
     const expected = runs.filter((r) => picks.some((p) => p.lr === r.overrides['lr'] && p.point['width'] === r.overrides['width'] && p.point['dataSeed'] === r.overrides['dataSeed']));
     expect(expected.length).toBeGreaterThan(0);
     expect(runsAtPickedRates(runs, picks).map((r) => r.id)).toEqual(expected.map((r) => r.id));
+  });
+
+  it('compares grid values that are objects (an optimizer spec) by content, not by identity', () => {
+    const point = { optimizer: { name: 'momentum', momentum: 0.9 } };
+    const runs = [
+      run('same-spec-other-key-order', { lr: 0.1, optimizer: { momentum: 0.9, name: 'momentum' } }),
+      run('other-momentum', { lr: 0.1, optimizer: { name: 'momentum', momentum: 0.5 } }),
+      run('other-rate', { lr: 0.01, optimizer: { name: 'momentum', momentum: 0.9 } }),
+    ];
+    expect(runsAtPickedRates(runs, [{ point, lr: 0.1 }]).map((r) => r.id)).toEqual(['same-spec-other-key-order']);
   });
 });
