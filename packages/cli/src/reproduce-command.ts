@@ -1,6 +1,6 @@
-import { DEFAULT_PRESET_SCALE, getPreset, presetSweeps, sweepCells, parseShard, presets, presetProtocol, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type CriterionResult, type Preset, type PresetScale, type Verdict } from '@overparam/experiments';
+import { DEFAULT_PRESET_SCALE, getPreset, presetSweeps, sweepCells, parseShard, presets, presetScales, shardFromEnvironment, slurmScript, kubernetesJob, type CriterionResult, type Preset, type PresetScale, type Verdict } from '@overparam/experiments';
 import { reproducePreset, writePresetSweepFiles } from '@overparam/experiments/node';
-import { writeReport } from '@overparam/report/node';
+import { reportPreset } from '@overparam/report/node';
 import { isOverparamError, UnknownNameError } from '@overparam/core';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -11,16 +11,8 @@ import type { CliIo } from './io';
 import { stopOnSignals } from './run-signals';
 import { progressLine, spawnWorker } from './sweep-command';
 
-/** Where the report goes inside a reproduction directory. */
-const REPORT_DIR = 'report';
-
 function listLine(p: Preset): string {
   return `${p.id}  ${p.claim} (${p.source})`;
-}
-
-/** What the report says above its criteria: the claim, its source, what this scale changed, how to read the figures. */
-function reportIntro(preset: Preset, scale: PresetScale): string[] {
-  return [`Claim: ${preset.claim} Source: ${preset.source}.`, `Scale '${scale}': ${preset.scales[scale].scaledDown}`, `How to read it: ${preset.reading}`];
 }
 
 /** How each verdict reads on stderr: a failure shouts, the rest are padded to one width so names line up. */
@@ -124,10 +116,7 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
           spawnWorker,
           onProgress: (key, p) => io.stderr.write(progressLine(`${preset.id}-${key}`, p)),
         });
-        const report = await writeReport(
-          result.sweepDirs.map((s) => s.dir),
-          { out: join(outDir, REPORT_DIR), title: `${preset.id} (${scale}): ${preset.claim}`, criteria: result.criteria, protocol: presetProtocol(preset, scale as PresetScale), intro: reportIntro(preset, scale as PresetScale) },
-        );
+        const report = await reportPreset(preset, result);
         io.stderr.write(`overparam: criteria of ${preset.id} at scale ${scale}${result.unfinished > 0 ? ` (provisional: ${result.unfinished} cells unfinished)` : ''}:\n${criteriaLines(result.criteria)}`);
         io.stdout.write(`${JSON.stringify({ preset: preset.id, scale, passed: result.passed, unfinished: result.unfinished, criteria: result.criteria, report: report.html }, null, 2)}\n`);
         io.stderr.write(`overparam: report: ${report.html}\n`);

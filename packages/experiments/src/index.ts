@@ -27,7 +27,13 @@ export { slurmScript, kubernetesJob, type EmitOptions } from './sweep/emit';
 export { presets, presetIds, getPreset, presetSweeps, type PresetOverride } from './presets/registry';
 export { presetScales, DEFAULT_PRESET_SCALE, verdicts, type Verdict, type Preset, type PresetScale, type PresetScaleSpec, type PresetSweep, type PresetResults, type SweepResult, type CellResult, type CriterionResult } from './presets/preset';
 export { presetProtocol, type PresetProtocol, type ProtocolRow } from './presets/protocol';
-export { readSweepResult, evaluateCriteria, criteriaPass } from './presets/results';
-export { passIf, sweepOf, recordsOf, numberField, lastValue, firstValue, settingOf, completed, groupBy, mean, rankCorrelation, fitLine, trend, fmt, describeTrend, trendCriterion, valueCriterion, maxRelativeGap } from './presets/criteria';
+export { readSweepResult, evaluateCriteria, criteriaPass } from './results/preset-results';
+export type { RunView } from './results/run-view';
+export { recordsOf, numberField, lastRecord, lastValue, firstValue, settingOf } from './results/records';
+export { runsAtPickedRates, gridPointOf, type RatePick } from './results/picked-rates';
+export { labelRuns, settingLabel, shortKey, asSetting, type SettingValue, type RunLabels, type LabelledRunView } from './results/labels';
+export { readRunViews, loadRuns, type RunSource, type RunEntry } from './results/read-runs';
+export { SWEEP_FILES, checkSweepManifest, checkLrPicks, type SweepManifest, type SweepManifestCell, type LrPickView } from './sweep/sweep-manifest';
+export { passIf, sweepOf, completed, groupBy, mean, rankCorrelation, fitLine, trend, fmt, describeTrend, trendCriterion, valueCriterion, maxRelativeGap } from './presets/criteria';
 /** The record kind of the least linear loss (Arora et al.'s (2018) offset), which LR rules and reports read. */
 export { OPTIMAL_LOSS_RECORD } from '@overparam/metrics';

@@ -6,7 +6,9 @@ export { directoryStore, runDirectory, readCheckpointDirectory } from './store/d
 export { RUN_FILES } from './store/run-files';
 export { ioError, makeDirectory, writeFileAtomic } from './store/files';
 export { lockDirectory, readLockHolder, isStale, LOCK_FILE, type DirectoryLock, type LockHolder, type LockOptions } from './store/lock';
-export { runSweep, runSweepCell, readSweepDirectory, sweepStore, pickRates, SWEEP_FILES, type SweepOptions, type SweepProgress, type SweepReport } from './sweep/sweep-runner';
+export { runSweep, runSweepCell, sweepStore, pickRates, type SweepOptions, type SweepProgress, type SweepReport } from './sweep/sweep-runner';
+export { readSweepDirectory, readSweepManifest, readLrPicks, writeLrPicks } from './sweep/sweep-files';
+export { SWEEP_FILES } from './sweep/sweep-manifest';
 export { mergeSweeps, type MergeReport } from './sweep/sweep-merge';
 export { SweepWorker, errorReply, type ToWorker, type FromWorker } from './sweep/sweep-worker';
 export { reproducePreset, writePresetSweepFiles, PRESET_FILES, type ReproduceOptions, type Reproduction } from './presets/preset-runner';

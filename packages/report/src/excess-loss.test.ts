@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lossCurveData } from './charts/loss-curves';
 import { aboveOptimum } from './excess-loss';
 import { buildReport } from './report-model';
-import type { ReportRun } from './run-view';
+import type { LabelledRunView } from '@overparam/experiments';
 
 const train = (step: number, loss: number): RunRecord => ({ kind: 'train', step, epoch: 0, loss });
 
@@ -23,9 +23,9 @@ describe('training loss above the optimum (Arora et al. (2018), appendix C.1)', 
   });
 
   it('becomes a report figure only when some run recorded the optimum', () => {
-    const run = (id: string, records: RunRecord[]): ReportRun =>
-      ({ id, status: 'completed', setting: id, settings: {}, seed: 0, config: null, info: null, summary: null, records }) satisfies ReportRun;
-    const ids = (runs: ReportRun[]) => buildReport(runs, { title: 't' }).figures.map((f) => f.id);
+    const run = (id: string, records: RunRecord[]): LabelledRunView =>
+      ({ id, status: 'completed', setting: id, settings: {}, seed: 0, overrides: {}, config: undefined, summary: undefined, records }) satisfies LabelledRunView;
+    const ids = (runs: LabelledRunView[]) => buildReport(runs, { title: 't' }).figures.map((f) => f.id);
     expect(ids([run('a', withOptimum.records), run('b', without.records)])).toContain('training-loss-above-optimum');
     expect(ids([run('b', without.records)])).not.toContain('training-loss-above-optimum');
   });

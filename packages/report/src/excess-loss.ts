@@ -1,6 +1,6 @@
 import { OPTIMAL_LOSS_RECORD } from '@overparam/experiments';
 import type { LabelledRun } from './charts/loss-curves';
-import { finiteField, lastOfKind } from './records';
+import { lastValue } from '@overparam/experiments';
 
 /**
  * Arora et al. (2018) plots the training loss minus the least loss a linear model can reach (appendix C.1),
@@ -11,7 +11,7 @@ import { finiteField, lastOfKind } from './records';
  */
 export function aboveOptimum(runs: readonly LabelledRun[]): LabelledRun[] {
   return runs.flatMap((run) => {
-    const optimum = finiteField(lastOfKind(run.records, OPTIMAL_LOSS_RECORD), 'optimum');
+    const optimum = lastValue(run, OPTIMAL_LOSS_RECORD, 'optimum');
     if (optimum === undefined) return [];
     const records = run.records.filter((r) => r.kind === 'train').map((r) => (typeof r['loss'] === 'number' ? { ...r, loss: r['loss'] - optimum } : r));
     return [{ ...run, records }];

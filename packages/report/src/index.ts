@@ -2,7 +2,6 @@
  * @overparam/report: runs → Vega-Lite specs (pure data, usable in Node and in a browser) → the
  * HTML report. Rendering to SVG/PNG and reading run directories are in `@overparam/report/node`.
  */
-export type { RunSource, RunStatus, SweepCell, SweepManifest } from './source';
 export { lossCurvesSpec, lossCurveData, type LabelledRun, type LossPoint, type LossBand, type LossRecordKind } from './charts/loss-curves';
 export { recordCurvesSpec, recordCurveData, type RecordPoint } from './charts/record-curves';
 export { sweptStatisticSpec, sweptAggregates, type SweptValue, type SweptAggregate, type SweptStatisticOptions } from './charts/swept-statistic';
@@ -10,10 +9,14 @@ export { cosineDensitySpec, densitySteps, type CosineSample } from './charts/cos
 export { gramSpectrumSpec, gramSpectrumData, type EigenPoint, type ConditionPoint, type SpectrumReference } from './charts/gram-spectrum';
 export { weightMovementSpec, weightMovementData, allLayers, type MovementPoint } from './charts/weight-movement';
 export { gramHeatmapSpec, gramCells, maxHeatmapSize, type GramCell } from './charts/gram-heatmap';
-export { loadRuns, settingLabel, shortKey, type ReportRun, type SettingValue } from './run-view';
+/** The runs figures draw, read and labelled by experiments' results layer (re-exported for the playground). */
+export { loadRuns } from '@overparam/experiments';
 export { runStatistics, type RunStatistic } from './statistics';
 export { buildReport, type ReportModel, type Figure, type RunRow, type CriterionResult, type LrPickRow } from './report-model';
-export { checkLrPicks, runsAtPickedRates, gridPointOf, gridPointLabel, type LrPickView } from './lr-picks';
+export { figureCatalogue, figureDefinitionOf } from './figures';
+export type { FigureDefinition, FigureInput } from './figures/figure';
+export { gridPointLabel } from './lr-picks';
+export { presetReportContent, type PresetReportContent } from './preset-content';
 export { reportHtml, escapeHtml, jsonForScript, type HtmlFigure } from './html';
 export { measurementRows, measurementFigure, type MeasurementView } from './measurement';
 export { isLogarithmicGrid } from './grid';

@@ -7,3 +7,4 @@ export { figureFontFiles } from './fonts';
 export { readReportInput, decodeGram, type ReportInput } from './report-input';
 export { prepareReportFolder, writeReport, type WriteReportOptions, type WrittenReport } from './write-report';
 export { liveReport, liveReportSink, type LiveReport, type LiveReportOptions } from './live-report';
+export { reportPreset, PRESET_REPORT_DIR } from './preset-report';

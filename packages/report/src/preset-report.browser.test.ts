@@ -1,4 +1,4 @@
-import { getPreset, presetProtocol } from '@overparam/experiments';
+import { getPreset } from '@overparam/experiments';
 import { reproducePreset } from '@overparam/experiments/node';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
-import { writeReport, type WrittenReport } from './write-report';
+import { reportPreset } from './preset-report';
+import type { WrittenReport } from './write-report';
 
 /**
  * A preset's report as it is written by `reproduce`: c13 at its smoke grid, shrunk to width 32 on
@@ -36,10 +37,7 @@ describe('a preset report (c13 at smoke, width 32)', () => {
     // which a non-wrapping column would push the verdict off the screen with.
     const long = Array.from({ length: 8 }, (_, i) => `β ${3 * (i + 1)}: -0.${300 + i} ± 0.0${40 + i} (3)`).join(', ');
     criteria = [...result.criteria, { name: 'a long measurement', verdict: 'inconclusive', measured: `slope -0.308 ± 0.0945 per decade (-3.25 SE); ${long}`, figure: result.criteria[0]!.figure! }];
-    written = await writeReport(
-      result.sweepDirs.map((s) => s.dir),
-      { out: join(dir, 'report'), png: false, criteria, protocol: presetProtocol(preset, 'smoke') },
-    );
+    written = await reportPreset(preset, { ...result, criteria }, { png: false });
     browser = await launchChromium();
   }, 120_000);
 

@@ -1,10 +1,10 @@
 import type { RunRecord } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from './report-model';
-import type { ReportRun } from './run-view';
+import type { LabelledRunView } from '@overparam/experiments';
 
-function runWith(records: RunRecord[]): ReportRun {
-  return { id: 'run-1', status: 'running', config: null, info: null, summary: null, records, seed: 0, settings: {}, setting: 'MLP-10-100' };
+function runWith(records: RunRecord[]): LabelledRunView {
+  return { id: 'run-1', status: 'running', overrides: {}, config: undefined, summary: undefined, records, seed: 0, settings: {}, setting: 'MLP-10-100' };
 }
 
 describe('buildReport, minibatch-pair cosines over training', () => {
@@ -36,7 +36,7 @@ describe('buildReport, minibatch-pair cosines over training', () => {
 
 describe('buildReport, the data bound beside a min cosine', () => {
   it('draws −max |cos(xᵢ, xⱼ)| of each run’s inputs in the min-cosine figure', () => {
-    const runs = [2, 8].map((depth, i): ReportRun => ({
+    const runs = [2, 8].map((depth, i): LabelledRunView => ({
       ...runWith([
         { kind: 'confusion', step: 0, epoch: 0, minCos: -0.3 - i / 10 },
         { kind: 'data-geometry', step: 0, epoch: 0, maxAbsCosine: 0.5 + i / 10 },

@@ -67,6 +67,7 @@ export const linearRegressionPreset: Preset = {
   source: 'Sankararaman et al. (2020), fig. 1; Sankararaman et al. (2020, poster)',
   reading:
     'The full training loss (all 100 samples, not the windowed minibatch loss) is on a log axis: a straight falling line is linear convergence, a flat tail a plateau. The cosine panels show the mean and min pairwise cosine of the 100 per-example gradients over training; values below 0 are gradient confusion.',
+  figures: ['full-training-loss', 'confusion-meancos-over-training', 'training-loss'],
   scales: {
     smoke: { sweeps: { main: sweep(5000, [0.01], [0], 250) }, scaledDown: 'one seed and one learning rate (0.01) instead of three seeds and two rates; 5,000 steps (50 epochs).' },
     laptop: {

@@ -69,6 +69,7 @@ export const nearIdentityInitPreset: Preset = {
   source: 'Arora et al. (2018), fig. 5 left, §8 and appendix C.1',
   reading:
     'The deep sweep plots the ℓ4 training loss per step for depths 4 and 8 under near-zero and near-identity init, one curve per learning rate of the grid: near-zero curves lie flat at the loss of W_e ≈ 0 (or end early, diverged), near-identity curves fall at once. lr-search.json says which rate the arora-c1 rule picked per net (the fewest steps to the loss target); the shallow sweep is the single-layer reference. The data are the lp-regression stand-in for the gas-sensor Ethanol task below paper scale.',
+  figures: ['training-loss', 'training-loss-at-picked-lr'],
   scales: {
     smoke: {
       sweeps: sweeps(SCALES.smoke, [8], false),

@@ -96,6 +96,7 @@ export const duGlobalMinimaPreset: Preset = {
   source: 'Du et al. (2019), §5: Definition 5.1 (the population Gram) and Theorem 5.1',
   reading:
     'Initialization section: λ_min(G⁽ᴴ⁾(0)) / λ₀ against the width approaches 1, and max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| falls like 1/√m (a slope of −1/2 on log–log axes). Training section: the full training loss on a log axis falls along a straight line; the spectrum panel shows λ_min of the Gram; weight movement (‖W(k) − W(0)‖ / ‖W(0)‖) is smaller for wider nets. The rate bound uses η_Du = lr / n, since our loss is the mean and theirs the sum.',
+  figures: ['population-gram-ratio-vs-width', 'population-gram-distance-vs-width', 'full-training-loss', 'population-gram-training', 'weight-movement'],
   scales: {
     smoke: {
       sweeps: { init: atInitialization([64, 256, 1024, 4096], [0, 1]), training: training([256, 1024, 2048], 40, 10, [0]) },

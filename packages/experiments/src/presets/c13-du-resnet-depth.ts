@@ -76,6 +76,7 @@ export const duResNetDepthPreset: Preset = {
   source: 'Du et al. (2019), §5 against §6 (Theorem 6.1)',
   reading:
     'The figure plots λ_min(G⁽ᴴ⁾(0)) against the depth H on a log axis for both nets (mean and range over seeds), with λ₀ of the population recursion of each net as a second line (“λ₀” in the legend). The fully connected net (softplus, as the theorem assumes a smooth σ) falls along a straight line on this axis, i.e. exponentially, until it drops below what float32 gradients resolve (2ε₃₂·λ_max, where the points stop); the ResNet falls like H⁻², the (c_res/H)² of its last branch, and stays measurable. With ReLU the fully connected net would decay only polynomially (its correlation map does not contract), which is why softplus is used.',
+  figures: [DEPTH_FIGURE],
   scales: {
     smoke: {
       sweeps: { depth: depthSweep(256, [2, 4, 8], [0, 1, 2]) },

@@ -32,6 +32,7 @@ export const mlpWidthPreset: Preset = {
   source: 'Sankararaman et al. (2020), appendix A.1, fig. 6; Theorem 4.1',
   reading:
     'One point per network (activation, initializer, width ℓ). At the end of training the min cosine is the paper’s: the smallest cosine between the loss gradients of two minibatches of 128, over many pairs (“min cosine (minibatch pairs)”); at initialization it is the check of Theorem 4.1, the smallest cosine between two examples’ gradients over all pairs of a fixed set (“min cosine (per-example gradients)”). Higher means less confusion; both should rise with ℓ in every family while the final training loss falls. A trend is judged by its slope against log ℓ with a margin of two standard errors over the seeds; runs that did not train are left out of the end-of-training cosine and counted. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), while the figures show every rate tried.',
+  figures: ['minibatch-min-cosine-vs-width', 'min-cosine-vs-width', 'final-train-loss-vs-width', 'training-loss-at-picked-lr'],
   scales: {
     smoke: {
       sweeps: { width: mlpSweep({ axis: 'width', values: [10, 30, 100, 300], fixed: SMOKE_DEPTH, data: { data: 'mnist' }, steps: SMOKE_STEPS, lr: 0.01, confusion: SMOKE_CONFUSION }) },

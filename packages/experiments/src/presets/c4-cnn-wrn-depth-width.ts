@@ -119,6 +119,7 @@ export const cnnWrnDepthWidthPreset: Preset = {
   source: 'Sankararaman et al. (2020), §7, figs. 2–3; Sankararaman et al. (2020), appendix A.2–A.5, figs. 7–14',
   reading:
     'One figure section per sweep (net × axis). “Min cosine (minibatch pairs)” against the swept depth β or width factor ℓ is the paper’s panel (b): it should fall with depth and rise with width. “Final training loss” against the same key is panel (a) at its end. The density of pairwise gradient cosines (panel c) pools the last measurement of every seed of a setting: deeper nets spread wider, wider nets concentrate at 0. With an LR search the figures show every rate; the criteria use the rate the rule picked.',
+  figures: ['minibatch-min-cosine-vs-depth', 'minibatch-min-cosine-vs-widthFactor', 'final-train-loss-vs-depth', 'final-train-loss-vs-widthFactor', 'cosine-density'],
   scales: {
     smoke: { sweeps: sweeps('smoke'), scaledDown: `${gridText('smoke')}; ${protocolScaledDown('smoke', protocol('smoke'))}. Checks the plumbing: the trends are reported only.` },
     laptop: { sweeps: sweeps('laptop'), scaledDown: `${gridText('laptop')} (the paper: ${gridText('paper')}); ${protocolScaledDown('laptop', protocol('laptop'))}.` },

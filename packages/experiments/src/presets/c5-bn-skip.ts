@@ -109,6 +109,7 @@ export const bnSkipPreset: Preset = {
   source: 'Sankararaman et al. (2020), §7, fig. 4; Sankararaman et al. (2020), appendix A.6, fig. 15',
   reading:
     '“Min cosine (minibatch pairs)” against depth has one line per variant (archOptions.batchNorm × archOptions.skip): the BN + skip line should stay on top as the nets get deeper, the others fall. “Final training loss” against depth is fig. 4a. The density figure shows each setting’s cosines at the end of training.',
+  figures: ['minibatch-min-cosine-vs-depth', 'final-train-loss-vs-depth', 'cosine-density'],
   scales: {
     smoke: {
       sweeps: sweeps('smoke'),

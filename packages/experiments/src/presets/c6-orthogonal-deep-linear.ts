@@ -244,6 +244,7 @@ export const orthogonalDeepLinearPreset: Preset = {
   source: 'Sankararaman et al. (2020), §6, Theorem 6.1 (proof in Sankararaman et al. (2020), appendix D.5); Theorem 4.1 for the Gaussian contrast',
   reading:
     'One colour per initialization (`orthogonal`, `strategy-4.1` = Gaussian). The min cosine of the per-example gradients of all training examples, against depth: the orthogonal line stays level, at minus the largest |⟨x_i, x_j⟩| of the data (every orthogonal gradient cosine is ±⟨x_i, x_j⟩); the Gaussian line falls towards −1 as depth aligns every input with the product’s top singular direction. The `trained` section repeats this after a few SGD steps.',
+  figures: ['min-cosine-vs-depth', 'full-training-loss'],
   scales: {
     smoke: {
       sweeps: { init: atInitialization(64, 16, POWERS_OF_TWO, [0, 1, 2], [0]) },

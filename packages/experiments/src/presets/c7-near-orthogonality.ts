@@ -40,6 +40,8 @@ export const nearOrthogonalityPreset: Preset = {
   source: 'Sankararaman et al. (2020), appendix Lemma B.1; Sankararaman et al. (2020), §2',
   reading:
     'One dot per data draw. `max |⟨x_i, x_j⟩|` against d falls like 1/√d; the ratio to √(log N / d) stays flat (bounded) across d. The criteria table compares each draw with the lemma’s ν at δ = 1 %.',
+  // No report figure draws `data-geometry` alone yet (it is a series of the min-cosine figures).
+  figures: [],
   scales: {
     smoke: { sweeps: { main: sweep(100, [32, 128, 512, 2048], [0, 1, 2]) }, scaledDown: 'N = 100 points, d ∈ {32, 128, 512, 2048}, 3 data draws each.' },
     laptop: { sweeps: { main: sweep(500, [16, 64, 256, 1024, 4096, 16384], [0, 1, 2, 3, 4]) }, scaledDown: 'N = 500 points, d from 16 to 16,384 (×4 steps), 5 data draws each.' },

@@ -126,6 +126,7 @@ export const endToEndEquivalencePreset: Preset = {
   source: 'Arora et al. (2018), fig. 2, §8, Theorem 1, eqs. 7 and 12, appendix C.1',
   reading:
     'Each sweep has its own section. `gd`: gradient descent on deep linear nets by loss exponent p, depth and hidden width; `rule`: the single layer trained with the end-to-end rule for virtual depth N (N = 1 is plain gradient descent, the control). Matching settings (same p, depth = N) should lie on top of each other, width 1 on width 100, while N = 1 runs apart. The `-half-lr` sweeps repeat the comparison at half the learning rate over the same horizon: their gap should be half as large. `near-zero` (laptop, paper) uses the paper’s i.i.d. init at both widths. Losses are on a log axis; on the stand-in the optimum is 0, so the curve is the loss minus the optimum.',
+  figures: ['training-loss', 'training-loss-above-optimum'],
   scales: {
     smoke: {
       sweeps: sweeps(SMOKE),

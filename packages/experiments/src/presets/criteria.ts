@@ -1,7 +1,7 @@
-import type { RunRecord } from '@overparam/core';
 import { linearRegression, mean as ssMean, sampleRankCorrelation } from 'simple-statistics';
-import { getAtPath } from '../config/dotted-path';
 import { canonicalJson } from '../sweep/sweep';
+import { runsAtPickedRates } from '../results/picked-rates';
+import { firstValue, lastValue, numberField, recordsOf, settingOf } from '../results/records';
 import type { CellResult, CriterionResult, PresetResults, SweepResult, Verdict } from './preset';
 
 /**
@@ -22,36 +22,14 @@ export function sweepOf(results: PresetResults, key: string): SweepResult {
   return sweep;
 }
 
-export function recordsOf(cell: CellResult, kind: string): RunRecord[] {
-  return cell.records.filter((r) => r.kind === kind);
-}
-
-/** A finite number of a record, or undefined. */
-export function numberField(record: RunRecord | undefined, field: string): number | undefined {
-  const v = record?.[field];
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-/** `field` of the last record of `kind` (the hooks measure at the end of training by default). */
-export function lastValue(cell: CellResult, kind: string, field: string): number | undefined {
-  return numberField(recordsOf(cell, kind).at(-1), field);
-}
-
-/** `field` of the first record of `kind` (with `start: true`, the initialization). */
-export function firstValue(cell: CellResult, kind: string, field: string): number | undefined {
-  return numberField(recordsOf(cell, kind)[0], field);
-}
+// The record accessors are the results layer's, shared with the report's figures.
+export { firstValue, lastValue, numberField, recordsOf, settingOf };
 
 /** Last over first value of `field` of `kind` records (final over initial loss); undefined without both or when the first is ≤ 0. */
 export function lossRatio(cell: CellResult, kind = 'full-loss', field = 'loss'): number | undefined {
   const first = firstValue(cell, kind, field);
   const last = lastValue(cell, kind, field);
   return first === undefined || last === undefined || first <= 0 ? undefined : last / first;
-}
-
-/** The value a cell has at a config path (what it was swept to, or the base's). */
-export function settingOf(cell: CellResult, path: string): unknown {
-  return path in cell.overrides ? cell.overrides[path] : getAtPath(cell.config, path);
 }
 
 /** Cells that ran to the end (diverged and failed ones are left out of trends). */
@@ -66,13 +44,7 @@ export function completed(cells: readonly CellResult[]): CellResult[] {
  */
 export function atPickedRates(sweep: SweepResult): CellResult[] {
   const cells = completed(sweep.cells);
-  const picks = sweep.lrPicks;
-  if (picks === undefined) return cells;
-  return cells.filter((cell) => {
-    // Grid values may be objects (an optimizer spec): compared by content.
-    const pick = picks.find((p) => Object.entries(p.point).every(([path, value]) => canonicalJson(settingOf(cell, path)) === canonicalJson(value)));
-    return pick !== undefined && pick.lr !== null && settingOf(cell, 'lr') === pick.lr;
-  });
+  return sweep.lrPicks === undefined ? cells : runsAtPickedRates(cells, sweep.lrPicks);
 }
 
 /** Groups cells by their value at `path`, in first-seen order. */
@@ -213,9 +185,8 @@ export function stepsToLoss(cell: CellResult | undefined, target: number): numbe
 export function pickedCell(sweep: SweepResult, point: Readonly<Record<string, unknown>>): CellResult | undefined {
   // Grid values may be objects (an optimizer spec): compared by content.
   const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
-  const pick = sweep.lrPicks?.find((p) => Object.entries(point).every(([key, value]) => same(p.point[key], value)));
-  if (pick === undefined || pick.lr === null) return undefined;
-  return sweep.cells.find((c) => settingOf(c, 'lr') === pick.lr && Object.entries(point).every(([key, value]) => same(settingOf(c, key), value)));
+  const picks = sweep.lrPicks?.filter((p) => Object.entries(point).every(([key, value]) => same(p.point[key], value))).slice(0, 1) ?? [];
+  return runsAtPickedRates(sweep.cells, picks).find((c) => Object.entries(point).every(([key, value]) => same(settingOf(c, key), value)));
 }
 
 /** The cross-entropy of guessing uniformly among `classes` (ln 10 ≈ 2.30 for MNIST). */

@@ -76,6 +76,7 @@ export const overparameterizedConvnetPreset: Preset = {
   source: 'Arora et al. (2018), fig. 5 right, §8 and appendix C.2',
   reading:
     'One curve per net (and seed): the minibatch training loss, averaged over each logging window, against the iteration. The overparameterized net (TF-MNIST-CNN-…-OP2) should lie below the original from early on. The data are the 10,000 MNIST digits the mnist package ships; below paper scale the convnet is narrower than the tutorial’s.',
+  figures: ['training-loss'],
   scales: {
     smoke: {
       sweeps: { main: sweep(SCALES.smoke) },

@@ -23,6 +23,7 @@ const echo: Preset = {
   claim: 'A test preset whose criteria read the final minibatch loss of each run.',
   source: 'Sankararaman et al. (2020), none in particular (a test preset)',
   reading: 'nothing to read',
+  figures: ['training-loss'],
   scales: { smoke: { sweeps: { a: sweep, b: { ...sweep, seeds: [1] } }, scaledDown: 'tiny' }, laptop: { sweeps: { a: sweep }, scaledDown: 'tiny' }, paper: { sweeps: { a: sweep }, scaledDown: 'tiny' } },
   criteria(results, scale) {
     return sweepOf(results, 'a').cells.map((c) => ({

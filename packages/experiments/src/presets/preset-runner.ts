@@ -1,7 +1,7 @@
 import { OverparamError } from '@overparam/core';
 import { join } from 'node:path';
 import { presetSweeps, type PresetOverride } from './registry';
-import { criteriaPass, evaluateCriteria, readSweepResult } from './results';
+import { criteriaPass, evaluateCriteria, readSweepResult } from '../results/preset-results';
 import type { CriterionResult, Preset, PresetResults, PresetScale } from './preset';
 import { makeDirectory, writeFileAtomic } from '../store/files';
 import { lockDirectory } from '../store/lock';

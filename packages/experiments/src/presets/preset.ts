@@ -1,8 +1,7 @@
-import type { RunRecord } from '@overparam/core';
-import type { RunConfig } from '../config/config';
 import type { LrPick } from '../sweep/lr-search';
-import type { RunStatus } from '../store/types';
-import type { RunSummary } from '../store/summary';
+import type { CellResult } from '../results/run-view';
+
+export type { CellResult };
 
 /**
  * A preset is one claim of the papers as data: what is claimed and where, the sweeps that test it
@@ -24,18 +23,6 @@ export interface PresetScaleSpec {
   readonly sweeps: Readonly<Record<string, PresetSweep>>;
   /** What this scale leaves out of the paper's protocol and why (smaller grid, fewer steps, stand-in data). */
   readonly scaledDown: string;
-}
-
-/** One run of a preset's sweep as the criteria see it. */
-export interface CellResult {
-  readonly id: string;
-  /** The grid values of this cell by dotted path (lr included when searched). */
-  readonly overrides: Readonly<Record<string, unknown>>;
-  readonly seed: number;
-  readonly config: RunConfig;
-  readonly status: RunStatus;
-  readonly summary: RunSummary | undefined;
-  readonly records: readonly RunRecord[];
 }
 
 export interface SweepResult {
@@ -80,6 +67,12 @@ export interface Preset {
   /** What the report's figures show and how to read them. */
   readonly reading: string;
   readonly scales: Readonly<Record<PresetScale, PresetScaleSpec>>;
+  /**
+   * The report figures that show the claim, by the figure's id in @overparam/report's catalogue
+   * (`training-loss`, `population-gram-depth`, `min-cosine` for min cosine against each swept key…);
+   * report's tests check that each exists and can be drawn from what the preset's sweeps record.
+   */
+  readonly figures: readonly string[];
   /** Judges one scale's results; the same criteria at every scale unless `scale` says otherwise. */
   criteria(results: PresetResults, scale: PresetScale): CriterionResult[];
 }

@@ -4,7 +4,9 @@ import { basename, join } from 'node:path';
 import { LOCK_FILE, lockDirectory } from '../store/lock';
 import type { RunStatus } from '../store/types';
 import type { SweepCell, SweepSpec } from './sweep';
-import { cellIds, claimSweepDirectory, pickRates, readSweepDirectory, SWEEP_FILES, sweepStore } from './sweep-runner';
+import { pickRates, sweepStore } from './sweep-runner';
+import { cellIds, claimSweepDirectory, readSweepDirectory } from './sweep-files';
+import { SWEEP_FILES } from './sweep-manifest';
 import type { LrPick } from './lr-search';
 
 export interface MergeReport {

@@ -2,24 +2,18 @@ import { lossLabel, lossSpec, OverparamError } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
 import { failedSummary } from '../store/summary';
 import { errorReply, SweepWorker, type FromWorker } from './sweep-worker';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pickLearningRate, type LrPick } from './lr-search';
 import { run } from '../run/run';
 import { DEFAULT_REPLICAS, formReplicaGroups, runGroup, type ReplicasOption } from '../run/replica-group';
 import { inShard, type Shard } from './shard';
 import { directoryStore } from '../store/directory';
-import { makeDirectory, writeFileAtomic } from '../store/files';
 import { lockDirectory } from '../store/lock';
 import type { RunStatus, RunStore } from '../store/types';
 import { canonicalJson, parseSweep, sweepCells, type SweepCell, type SweepSpec } from './sweep';
-
-/**
- * A sweep directory: `sweep.json` (the sweep as given, and its cells: id, grid values, seed),
- * `runs/<cell id>/` (each a run directory), and, once every cell has ended, `lr-search.json`
- * when the sweep searches learning rates.
- */
-export const SWEEP_FILES = { spec: 'sweep.json', runs: 'runs', lrSearch: 'lr-search.json' } as const;
+import { SWEEP_FILES } from './sweep-manifest';
+import { gridPointOf } from '../results/picked-rates';
+import { claimSweepDirectory, readSweepDirectory, writeLrPicks } from './sweep-files';
 
 export interface SweepProgress {
   readonly total: number;
@@ -72,59 +66,8 @@ export interface SweepReport {
   readonly lrPicks?: readonly LrPick[];
 }
 
-/** The sweep file's record of itself: the spec as given and its cells. */
-interface SweepRecord extends SweepSpec {
-  readonly cells: ReadonlyArray<{ readonly id: string; readonly overrides: SweepCell['overrides']; readonly seed: number }>;
-}
-
 export function sweepStore(outDir: string): RunStore {
   return directoryStore(join(outDir, SWEEP_FILES.runs));
-}
-
-/** The sweep.json of `outDir` as written, or undefined when there is none. */
-async function readSweepRecord(outDir: string): Promise<SweepRecord | undefined> {
-  const path = join(outDir, SWEEP_FILES.spec);
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as SweepRecord;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new OverparamError('RUN_IO', `${path} cannot be read (${(e as Error).message}); delete it or choose another --out`);
-  }
-}
-
-/** A sweep's identity: its cells' ids, in any order. */
-export const cellIds = (cells: ReadonlyArray<{ readonly id: string }>) => canonicalJson(cells.map((c) => c.id).sort());
-
-/**
- * Writes sweep.json, or checks that the directory holds this very sweep (the same cells). `verb`
- * and `fix` say, in the refusal, what was being done and how to go on.
- */
-export async function claimSweepDirectory(outDir: string, spec: SweepSpec, cells: readonly SweepCell[], refusal: { verb: string; fix: string }): Promise<void> {
-  await makeDirectory(join(outDir, SWEEP_FILES.runs));
-  const existing = await readSweepRecord(outDir);
-  if (existing !== undefined) {
-    if (!Array.isArray(existing.cells) || cellIds(existing.cells) !== cellIds(cells)) {
-      const held = Array.isArray(existing.cells) ? `'${existing.name}', ${existing.cells.length} cells` : 'no list of cells';
-      throw new OverparamError('SWEEP_INVALID', `${outDir} holds another sweep (${held}), so '${spec.name}' cannot be ${refusal.verb} there; ${refusal.fix}`);
-    }
-    return;
-  }
-  const record: SweepRecord = { ...spec, cells: cells.map(({ id, overrides, seed }) => ({ id, overrides, seed })) };
-  await writeFileAtomic(join(outDir, SWEEP_FILES.spec), `${JSON.stringify(record, null, 2)}\n`);
-}
-
-/** Reads a sweep directory's spec and cells (for `sweep cell`, merge and reports). */
-export async function readSweepDirectory(outDir: string): Promise<{ spec: SweepSpec; cells: SweepCell[] }> {
-  const path = join(outDir, SWEEP_FILES.spec);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new OverparamError('RUN_IO', `${outDir} is not a sweep directory (cannot read ${path}: ${(e as Error).message})`);
-  }
-  const { cells: _cells, ...given } = JSON.parse(text) as SweepRecord;
-  const spec = parseSweep(given);
-  return { spec, cells: sweepCells(spec) };
 }
 
 /** Runs one cell of a sweep directory here (what a worker process does), or several as one replica group. */
@@ -299,7 +242,7 @@ export async function pickRates(outDir: string, spec: SweepSpec, cells: readonly
   const store = sweepStore(outDir);
   const groups = new Map<string, { point: Record<string, unknown>; cells: SweepCell[] }>();
   for (const cell of cells) {
-    const { lr: _lr, ...point } = cell.overrides;
+    const point = gridPointOf(cell.overrides);
     const key = canonicalJson(point);
     const group = groups.get(key) ?? { point, cells: [] };
     group.cells.push(cell);
@@ -315,6 +258,6 @@ export async function pickRates(outDir: string, spec: SweepSpec, cells: readonly
     }
     picks.push(pickLearningRate(spec.lrSearch, group.point, results));
   }
-  await writeFileAtomic(join(outDir, SWEEP_FILES.lrSearch), `${JSON.stringify(picks, null, 2)}\n`);
+  await writeLrPicks(outDir, picks);
   return picks;
 }

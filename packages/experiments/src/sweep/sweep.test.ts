@@ -10,7 +10,8 @@ import type { RunSummary } from '../store/summary';
 import { parseSweep, sweepCells } from './sweep';
 import { mergeSweeps } from './sweep-merge';
 import { lockDirectory } from '../store/lock';
-import { runSweep, sweepStore, SWEEP_FILES } from './sweep-runner';
+import { runSweep, sweepStore } from './sweep-runner';
+import { SWEEP_FILES } from './sweep-manifest';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-sweep-'));
 afterAll(() => rm(root, { recursive: true, force: true }));

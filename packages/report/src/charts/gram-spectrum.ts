@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { firstSeenOrder } from '../order';
-import { finiteField, recordsOfKind } from '../records';
+import { numberField, recordsOf } from '@overparam/experiments';
 import { meanStd } from '../stats';
 import { figureSpec, panelSize, someSeriesTooShortForLine, stepAxis } from '../theme';
 import type { LabelledRun } from './loss-curves';
@@ -37,10 +37,10 @@ export function gramSpectrumData(runs: readonly LabelledRun[]): { eigen: EigenPo
   const condition: ConditionPoint[] = [];
   const initial = new Map<string, number[]>();
   for (const r of runs) {
-    for (const rec of recordsOfKind(r.records, 'spectrum')) {
-      const lmin = finiteField(rec, 'lambdaMin');
-      const lmax = finiteField(rec, 'lambdaMax');
-      const kappa = finiteField(rec, 'condition');
+    for (const rec of recordsOf(r, 'spectrum')) {
+      const lmin = numberField(rec, 'lambdaMin');
+      const lmax = numberField(rec, 'lambdaMax');
+      const kappa = numberField(rec, 'condition');
       if (lmin !== undefined) eigen.push({ run: r.run, setting: r.setting, step: rec.step, quantity: 'λ_min', value: lmin });
       if (lmax !== undefined) eigen.push({ run: r.run, setting: r.setting, step: rec.step, quantity: 'λ_max', value: lmax });
       if (kappa !== undefined) condition.push({ run: r.run, setting: r.setting, step: rec.step, condition: kappa });

@@ -1,7 +1,7 @@
 import type { RunRecord } from '@overparam/core';
 import type { TopLevelSpec } from 'vega-lite';
 import { firstSeenOrder } from '../order';
-import { finiteField, recordsOfKind } from '../records';
+import { numberField, recordsOf } from '@overparam/experiments';
 import { geometricBand } from '../stats';
 import { figureSize, figureSpec, someSeriesTooShortForLine, stepAxis } from '../theme';
 
@@ -47,8 +47,8 @@ const lossAxisTitle: Record<LossRecordKind, string> = { train: 'training loss (m
 export function lossCurveData(runs: readonly LabelledRun[], kind: LossRecordKind = 'train'): { points: LossPoint[]; bands: LossBand[] } {
   const points: LossPoint[] = [];
   for (const r of runs) {
-    for (const rec of recordsOfKind(r.records, kind)) {
-      const loss = finiteField(rec, 'loss');
+    for (const rec of recordsOf(r, kind)) {
+      const loss = numberField(rec, 'loss');
       if (loss !== undefined && loss > 0) points.push({ run: r.run, setting: r.setting, seed: r.seed, step: rec.step, loss });
     }
   }

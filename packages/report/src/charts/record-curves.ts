@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { firstSeenOrder } from '../order';
-import { finiteField, recordsOfKind } from '../records';
+import { numberField, recordsOf } from '@overparam/experiments';
 import { figureSize, figureSpec, someSeriesTooShortForLine, stepAxis } from '../theme';
 import type { LabelledRun } from './loss-curves';
 
@@ -15,8 +15,8 @@ export interface RecordPoint {
 /** `field` of every record of `kind`, per run, against the step (records without a finite value are left out). */
 export function recordCurveData(runs: readonly LabelledRun[], kind: string, field: string): RecordPoint[] {
   return runs.flatMap((r) =>
-    recordsOfKind(r.records, kind).flatMap((rec) => {
-      const value = finiteField(rec, field);
+    recordsOf(r, kind).flatMap((rec) => {
+      const value = numberField(rec, field);
       return value === undefined ? [] : [{ run: r.run, setting: r.setting, seed: r.seed, step: rec.step, value }];
     }),
   );

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { firstSeenOrder, naturalOrder } from '../order';
-import { finiteField, recordsOfKind } from '../records';
+import { numberField, recordsOf } from '@overparam/experiments';
 import { figureSize, figureSpec, stepAxis } from '../theme';
 import type { LabelledRun } from './loss-curves';
 
@@ -23,8 +23,8 @@ export const allLayers = 'all';
 export function weightMovementData(runs: readonly LabelledRun[]): MovementPoint[] {
   const points: MovementPoint[] = [];
   for (const r of runs) {
-    for (const rec of recordsOfKind(r.records, 'weight-movement')) {
-      const total = finiteField(rec, 'ratio');
+    for (const rec of recordsOf(r, 'weight-movement')) {
+      const total = numberField(rec, 'ratio');
       if (total !== undefined) points.push({ run: r.run, setting: r.setting, step: rec.step, layer: allLayers, ratio: total });
       const layers = rec['layers'];
       if (layers === null || typeof layers !== 'object') continue;

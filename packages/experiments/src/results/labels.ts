@@ -1,28 +1,22 @@
-import type { RunRecord } from '@overparam/core';
-import type { RunSummary } from '@overparam/experiments';
-import type { RunInfo, RunSource, RunStatus, SweepManifest } from './source';
+import type { RunView } from './run-view';
+
+/**
+ * How runs are told apart in a legend: the values that differ between them (a sweep cell's
+ * overrides, or whatever differs between configs outside a sweep), without the replicates.
+ */
 
 /** A swept value as a figure shows it. */
 export type SettingValue = string | number | boolean;
 
-/** One run as the report sees it: what it is, how it ended, what it recorded. */
-export interface ReportRun {
-  readonly id: string;
-  readonly status: RunStatus;
-  /** config.json as written, shown verbatim; `null` when the run has none yet. */
-  readonly config: unknown;
-  /** run.json: the backend it got, the model built, each start and resume. */
-  readonly info: RunInfo | null;
-  readonly summary: RunSummary | null;
-  readonly records: readonly RunRecord[];
-  readonly seed: number;
-  /** The values that tell this run apart from the others (a sweep cell's overrides), without the seed and data seed. */
+export interface RunLabels {
+  /** The values that tell this run apart from the others, without the seed and data seed. */
   readonly settings: Readonly<Record<string, SettingValue>>;
   /** `settings` as one label (`depth=2, lr=0.1`); runs that differ only by seed share it. */
   readonly setting: string;
-  /** The sweep cell's overrides as sweep.json has them (replicate keys included); absent outside a sweep. */
-  readonly overrides?: Readonly<Record<string, unknown>>;
 }
+
+/** A run with its legend label: what figures draw. */
+export type LabelledRunView = RunView & RunLabels;
 
 /**
  * Replicates, averaged over in the figures rather than told apart: the run seed and the data seed
@@ -32,10 +26,6 @@ const replicateKeys = new Set(['seed', 'dataSeed']);
 
 /** Config fields that never tell runs apart as a setting: the replicates, and bookkeeping. */
 const notSettings = new Set([...replicateKeys, 'backend', 'metrics', 'logEvery', 'dataDir', 'dataFile']);
-
-function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-}
 
 /** `archOptions.depth` → `depth`: the last path segment reads best in a legend. */
 export function shortKey(key: string): string {
@@ -90,45 +80,23 @@ export function settingLabel(settings: Readonly<Record<string, SettingValue>>, f
   return parts.length > 0 ? parts.join(', ') : fallback;
 }
 
-function modelName(info: RunInfo | null, summary: RunSummary | null): string | undefined {
-  return info?.model.name ?? summary?.modelName;
-}
-
 /**
- * Reads runs through a `RunSource` and labels them: a sweep's cells by their overrides, other
- * runs by whatever differs between their configs. A run without a summary is shown with its
- * status (running, failed, absent) and whatever records it has.
+ * Labels runs: a sweep's cells (`inSweep`) by their overrides, other runs by whatever differs
+ * between their configs; a run with nothing to tell it apart is named by its model, or its id.
  */
-export async function loadRuns(source: RunSource, options: { ids?: readonly string[]; sweep?: SweepManifest } = {}): Promise<ReportRun[]> {
-  const ids = options.ids ?? (options.sweep !== undefined ? options.sweep.cells.map((c) => c.id) : await source.list());
-  const cells = new Map(options.sweep?.cells.map((c) => [c.id, c]));
-  const raw = await Promise.all(
-    ids.map(async (id) => {
-      const status = await source.status(id);
-      const present = status !== 'absent';
-      // A run can be read while it is written: what is there is shown, what is not yet is null.
-      const config: unknown = present ? ((await source.readConfig(id)) ?? null) : null;
-      const info = present ? ((await source.readInfo(id)) ?? null) : null;
-      const summary = present ? ((await source.readSummary(id)) ?? null) : null;
-      const records = present ? await source.readRecords(id) : [];
-      return { id, status, config, info, summary, records };
-    }),
-  );
-  const flat = raw.map((r) => flatConfig(r.config));
-  const varying = varyingKeys(flat.filter((_, i) => raw[i]!.config !== null));
-  return raw.map((r, i) => {
-    const cell = cells.get(r.id);
+export function labelRuns(runs: readonly RunView[], inSweep: (run: RunView) => boolean): LabelledRunView[] {
+  const flat = runs.map((r) => flatConfig(r.config));
+  const varying = varyingKeys(flat.filter((_, i) => runs[i]!.config !== undefined));
+  return runs.map((r, i) => {
     const settings: Record<string, SettingValue> = {};
-    if (cell !== undefined) {
-      for (const [k, v] of Object.entries(cell.overrides)) {
+    if (inSweep(r)) {
+      for (const [k, v] of Object.entries(r.overrides)) {
         const s = asSetting(v);
         if (!replicateKeys.has(k) && s !== undefined) settings[k] = s;
       }
     } else {
       for (const k of varying) if (flat[i]![k] !== undefined) settings[k] = flat[i]![k]!;
     }
-    const configSeed = field(r.config, 'seed');
-    const seed = cell?.seed ?? (typeof configSeed === 'number' ? configSeed : 0);
-    return { ...r, seed, settings, setting: settingLabel(settings, modelName(r.info, r.summary) ?? r.id), ...(cell !== undefined ? { overrides: cell.overrides } : {}) };
+    return { ...r, settings, setting: settingLabel(settings, r.info?.model.name ?? r.summary?.modelName ?? r.id) };
   });
 }

@@ -1,24 +1,13 @@
 import type { LrPick } from '../sweep/lr-search';
-import type { RunStore } from '../store/types';
 import type { SweepCell } from '../sweep/sweep';
-import type { CellResult, CriterionResult, Preset, PresetResults, PresetScale, SweepResult } from './preset';
+import type { CriterionResult, Preset, PresetResults, PresetScale, SweepResult } from '../presets/preset';
+import { readRunViews, type RunSource } from './read-runs';
+import type { CellResult } from './run-view';
 
 /** Reads what a sweep's cells produced from the store they ran into (a cell that never ran reads as `absent`). */
-export async function readSweepResult(key: string, cells: readonly SweepCell[], store: RunStore, lrPicks?: readonly LrPick[]): Promise<SweepResult> {
-  const results: CellResult[] = [];
-  for (const cell of cells) {
-    const status = await store.status(cell.id);
-    const known = status !== 'absent';
-    results.push({
-      id: cell.id,
-      overrides: cell.overrides,
-      seed: cell.seed,
-      config: cell.config,
-      status,
-      summary: known ? await store.readSummary(cell.id) : undefined,
-      records: known ? await store.readRecords(cell.id) : [],
-    });
-  }
+export async function readSweepResult(key: string, cells: readonly SweepCell[], store: RunSource, lrPicks?: readonly LrPick[]): Promise<SweepResult> {
+  // Every cell carries its config, so every view has one.
+  const results = (await readRunViews(store, cells)) as CellResult[];
   return { key, cells: results, ...(lrPicks !== undefined ? { lrPicks } : {}) };
 }
 

@@ -1,10 +1,8 @@
 import type { RunRecord } from '@overparam/core';
-import { memoryStore, type RunConfig, type RunSummary } from '@overparam/experiments';
+import { loadRuns, memoryStore, type RunConfig, type RunSource, type RunStatus, type RunSummary } from '@overparam/experiments';
 import { describe, expect, it } from 'vitest';
 import { datasetOf } from './chart-check';
 import { buildReport } from './report-model';
-import { loadRuns } from './run-view';
-import type { RunSource, RunStatus } from './source';
 
 /** An in-memory store: the report reads through the interface only, as it will read experiments' stores. */
 function memorySource(runs: Record<string, { status: RunStatus; config?: object; summary?: Partial<RunSummary>; records?: RunRecord[] }>): RunSource {
