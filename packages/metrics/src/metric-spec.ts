@@ -75,7 +75,7 @@ export function parseMetricFlags(texts: readonly string[]): Array<Record<string,
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       const key = e.field.split('.').slice(2).join('.');
-      const detail = e.message.slice(e.field.length + 2);
+      const detail = e.detail;
       throw new ConfigError('metrics', `in '${text}': ${key === '' || key === 'name' ? '' : `${key}: `}${detail}`);
     }
     return spec;

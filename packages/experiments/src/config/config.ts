@@ -178,7 +178,7 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
     lossSpec(loss, config.p);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    ctx.addIssue({ code: 'custom', path: [e.field], message: e.message.slice(e.field.length + 2), input: config.p });
+    ctx.addIssue({ code: 'custom', path: [e.field], message: e.detail, input: config.p });
     return z.NEVER;
   }
   let dataOptions: Record<string, unknown>;
@@ -186,7 +186,7 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
     dataOptions = parseDataOptions(config.data, config.dataOptions);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    ctx.addIssue({ code: 'custom', path: e.field.split('.'), message: e.message.slice(e.field.length + 2), input: config.dataOptions });
+    ctx.addIssue({ code: 'custom', path: e.field.split('.'), message: e.detail, input: config.dataOptions });
     return z.NEVER;
   }
   return { ...config, loss, archOptions, dataOptions };
