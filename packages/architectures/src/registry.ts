@@ -65,9 +65,9 @@ const mlpSchema = z.strictObject({
   width: positiveInt.describe('ℓ, the width of every hidden layer'),
   inputDim: positiveInt.describe('d, the input dimension'),
   outputDim: positiveInt.describe('the number of outputs (classes)'),
-  activation: z.enum(activationNames as [string, ...string[]]).default('tanh'),
-  init: initSpec.default('glorot-normal'),
-  bias: z.boolean().default(true),
+  activation: z.enum(activationNames as [string, ...string[]]).default('tanh').describe('nonlinearity after each hidden layer'),
+  init: initSpec.default('glorot-normal').describe('weight initializer'),
+  bias: z.boolean().default(true).describe('biases in every layer'),
 });
 
 const mlpEntry: ArchitectureEntry<z.infer<typeof mlpSchema>> = {
