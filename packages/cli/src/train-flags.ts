@@ -68,7 +68,9 @@ export function helpText(spec: FlagSpec): string {
 /** The flag that sets `field`, or that sets the nearest enclosing field (`optimizer.name` for `optimizer`). */
 export function flagForField(specs: readonly FlagSpec[]): FieldToFlag {
   const fields = specs.flatMap((s) => s.fields);
-  return (field) => flagOfPath(fields, field);
+  // A flag that is no field (`--out`) names the path it stands for, unless a field's own flag does (--batch-size, not --full-batch).
+  const aliases = new Map(specs.filter((s) => s.fields.length === 0).map((s) => [s.field, flagName(s)]));
+  return (field) => flagOfPath(fields, field) ?? aliases.get(field);
 }
 
 function flagName(spec: FlagSpec): string {

@@ -247,7 +247,10 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
     ctx.addIssue({ code: 'custom', path: e.field.split('.'), message: e.detail, input: config.dataOptions });
     return z.NEVER;
   }
-  return { ...config, loss, archOptions, dataOptions };
+  const resolved = { ...config, loss, archOptions, dataOptions };
+  // Keys in the schema's order whichever were given, so a config parsed twice (a replayed
+  // config.json) is written byte for byte the same.
+  return Object.fromEntries(Object.keys(baseSchema.shape).flatMap((key) => (key in resolved ? [[key, resolved[key as keyof typeof resolved]]] : []))) as typeof resolved;
 });
 
 /** A validated config with every default filled in. */
