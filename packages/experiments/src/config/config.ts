@@ -221,7 +221,8 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
     return z.NEVER;
   }
   const archOptions: Record<string, unknown> = { ...parsed.data };
-  if (kappa !== undefined) {
+  // deep-linear's config.json holds its default κ whatever the init: only another κ is a mistake there.
+  if (kappa !== undefined && !(ownKappa && kappa === archOptionProperties(config.arch)[KAPPA]!.default)) {
     const init = archOptions.init;
     const initName = typeof init === 'object' && init !== null ? (init as { name?: unknown }).name : init;
     if (initName !== KAPPA_INIT) {

@@ -118,6 +118,12 @@ function jsonOf(schema: z.ZodType): JsonProperty {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonProperty;
 }
 
+/** A `.default(…)` schema's value. */
+function defaultOf(schema: z.ZodType): unknown {
+  const def = schema.def as { type: string; defaultValue?: unknown };
+  return def.type === 'default' ? structuredClone(def.defaultValue) : undefined;
+}
+
 let topLevel: FieldDescriptor[] | undefined;
 
 /** The fields of the run config itself (not of an architecture): its own schema's, read once. */
@@ -128,7 +134,8 @@ function ownFields(): FieldDescriptor[] {
     if (key === 'archOptions') continue;
     if (key === 'optimizer') fields.push(...optimizerFields(p));
     else if (key === 'dataOptions') fields.push(descriptor(key, p, { flag: '--data-option' }));
-    else if (key === 'metrics') fields.push(descriptor(key, p, { kind: 'specs', flag: '--metric' }));
+    // JSON Schema leaves out the default of a refined list; the schema itself has it.
+    else if (key === 'metrics') fields.push(descriptor(key, p, { kind: 'specs', flag: '--metric', default: defaultOf(runConfigInputSchema.shape.metrics) }));
     else if (p.type === 'object' || (p.anyOf ?? p.oneOf) !== undefined && (p.anyOf ?? p.oneOf)!.some((a) => a.type === 'object')) {
       // Nested objects (a schedule, overparameterize): each key by `--set path=value`.
       fields.push(...nestedFields(key, p));
