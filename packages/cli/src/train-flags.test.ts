@@ -10,7 +10,8 @@ function candidates(f: FieldDescriptor): string[] {
   if (f.kind === 'integer' || f.kind === 'number') {
     const min = f.range?.min ?? 0;
     const base = f.range?.minExclusive === true || min === 0 ? min + (f.range?.max !== undefined && f.range.max <= 1 ? 0.5 : 2) : min + 1;
-    return [String(f.kind === 'integer' ? Math.ceil(base) : base)];
+    // Its default first: a valid value some nets constrain further (a WRN's depth is 6n + 4).
+    return [...(typeof f.default === 'number' ? [String(f.default)] : []), String(f.kind === 'integer' ? Math.ceil(base) : base)];
   }
   if (f.kind === 'list') return ['4,4'];
   return ['some-text'];
