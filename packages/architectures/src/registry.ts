@@ -6,6 +6,7 @@ import { mlp, mlpName } from './mlp';
 import { mnistConvnetEntry } from './mnist-convnet';
 import { cnnEntry, wrnEntry } from './wide-resnet-entry';
 import { depthOption } from './limits';
+import { denseChainParams } from './param-count';
 
 /** What every registered architecture provides: a name, an option schema and a builder. */
 export interface ArchitectureEntry<Options = Record<string, unknown>> {
@@ -33,7 +34,13 @@ export interface ArchitectureEntry<Options = Record<string, unknown>> {
    * layer), from validated options. Absent: a dense net of unknown width.
    */
   workload?(options: Options): ArchitectureWorkload;
+  /**
+   * The number of parameters (frozen ones included) from validated options alone, without
+   * drawing a weight: lets `describe` and a run refuse a net too large to hold before allocating it.
+   */
+  paramCount?(options: Options): number;
 }
+
 
 /** The part of a backend's `Workload` an architecture knows. */
 export type ArchitectureWorkload = Pick<Workload, 'convolutional' | 'width'>;
@@ -77,6 +84,7 @@ const mlpEntry: ArchitectureEntry<z.infer<typeof mlpSchema>> = {
   displayName: mlpName,
   build: (o) => ({ layer: mlp(o as Parameters<typeof mlp>[0]), inputShape: [o.inputDim] }),
   workload: (o) => ({ convolutional: false, width: o.width }),
+  paramCount: (o) => denseChainParams([o.inputDim, ...new Array<number>(o.depth).fill(o.width), o.outputDim], o.bias),
   tiny: { depth: 2, width: 5, inputDim: 4, outputDim: 3 },
 };
 
