@@ -294,7 +294,8 @@ describe('issue 19: no hang, no unexpected error, the right words and exit codes
   test.each([
     [['--out', ''], /^overparam: --out: is empty; name a directory\n$/],
     [['--depth', '1000000'], /^overparam: --depth: at most 10000 layers are built/],
-    [['--width', '1000000000'], /^overparam: too large to allocate \(.*\); ask for a smaller network or data set/],
+    // Refused from the sizes before a weight is drawn (it was the allocator's RangeError, "too large to allocate").
+    [['--width', '1000000000'], /^overparam: --width: MLP-1-1000000000 has \d\.\d\de\+11 parameters \(.* GiB as float32\), more than the 4 GiB a run may hold; give a smaller value\n$/],
     [['--report', '/proc/overparam-x', '--out', 'OUT'], /^overparam: cannot create the directory \/proc\/overparam-x: /],
   ])('train %j → one line, exit 2 or 1, nothing trained', async (extra, message) => {
     const out = join(root, `issue19-${extra.join('_').replace(/\W/g, '')}`);

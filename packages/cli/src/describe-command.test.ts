@@ -68,6 +68,15 @@ describe('overparam describe', () => {
     expect(stderr.startsWith(message)).toBe(true);
   });
 
+  test('refuses a net too large to hold from its sizes, drawing no weight (issue 19: WRN-28-1000 allocated 1.4 TB)', async () => {
+    const before = tf.memory().numBytes;
+    const { code, stdout, stderr } = await cli('describe', '--arch', 'wrn', '--depth', '28', '--width-factor', '1000');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^overparam: --width-factor: WRN-28-1000 has 3\.64e\+11 parameters \(.* GiB as float32\), more than the 4 GiB a run may hold; give a smaller value\n$/);
+    expect(tf.memory().numBytes).toBe(before);
+  });
+
   test('uses the defaults train uses: a bare --arch mlp is MLP-3-100', async () => {
     const bare = JSON.parse((await cli('describe', '--arch', 'mlp')).stdout) as { name: string };
     expect(bare.name).toBe('MLP-3-100');

@@ -1,6 +1,6 @@
-import { architectureNames, defaultDataShape, describeArchitecture, getArchitecture, optionsFromData } from '@overparam/architectures';
+import { architectureNames, defaultDataShape, describeArchitecture, getArchitecture, optionsFromData, parseArchitectureOptions } from '@overparam/architectures';
 import { ConfigError, selectBackend } from '@overparam/core';
-import { archOptionsWithDefaults, flagOfPath } from '@overparam/experiments';
+import { archOptionsWithDefaults, flagOfPath, parameterBudgetProblem } from '@overparam/experiments';
 import { Option, type Command } from 'commander';
 import { archOptionsFromFlags, architectureFlags } from './arch-flags';
 import { EXIT_OK, UsageError } from './errors';
@@ -32,6 +32,9 @@ export function addDescribeCommand(program: Command, io: CliIo, done: (code: num
     // Parameters are created (and freed) to read their shapes; the cpu backend is always there.
     await selectBackend('cpu');
     try {
+      // A net too large to hold is refused from its sizes, before one of its weights is drawn.
+      const tooLarge = parameterBudgetProblem(arch, parseArchitectureOptions(arch, options), archOptionsFromFlags(arch, specs, values));
+      if (tooLarge !== undefined) throw tooLarge;
       io.stdout.write(`${JSON.stringify(describeArchitecture(arch, options), null, 2)}\n`);
     } catch (e) {
       // Schema errors name an option; say it as the flag that sets it.

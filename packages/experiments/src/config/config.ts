@@ -158,6 +158,31 @@ const baseSchema = z.strictObject({
 /** The run config's fields as written, before the cross-field checks: what `configFields` reads. */
 export const runConfigInputSchema = baseSchema;
 
+/**
+ * The most parameter memory a run (or `describe`) may ask for: 4 GiB of float32 weights, what the
+ * wasm backend can address at all, and far past the papers' largest net (WRN-28-10, 36.5 M
+ * parameters, 146 MB). Training holds the weights several times over (gradients, optimizer state).
+ */
+export const MAX_PARAMETER_BYTES = 4 * 2 ** 30;
+
+/**
+ * Why architecture `arch` with validated `options` is too large to build, naming the largest size
+ * the user gave (`given`), or undefined when it fits or its entry cannot say without building it.
+ */
+export function parameterBudgetProblem(arch: string, options: Record<string, unknown>, given: Readonly<Record<string, unknown>>): ConfigError | undefined {
+  const entry = getArchitecture(arch);
+  const count = entry.paramCount?.(options);
+  if (count === undefined || count * 4 <= MAX_PARAMETER_BYTES) return undefined;
+  const sizes = Object.entries(given).filter((e): e is [string, number] => typeof e[1] === 'number');
+  const largest = sizes.sort((a, b) => b[1] - a[1])[0]?.[0];
+  const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { maximumFractionDigits: 1 })} GiB`;
+  return new ConfigError(
+    largest ?? arch,
+    `${entry.displayName(options)} has ${count.toExponential(2)} parameters (${gib(count * 4)} as float32), more than the ${gib(MAX_PARAMETER_BYTES)} a run may hold`,
+    largest === undefined ? 'give smaller sizes' : 'give a smaller value',
+  );
+}
+
 /** The option κ (`archOptions.kappa`, `--kappa`) and the initializer that reads it (Sankararaman et al.'s strategy 4.1). */
 const KAPPA = 'kappa';
 const KAPPA_INIT = 'strategy-4.1';
@@ -218,6 +243,12 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
   const parsed = entry.schema.safeParse({ ...(ownKappa ? config.archOptions : given), ...dataDerived });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['archOptions', ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }
+  // A net too large to hold is refused here, before a weight is drawn or the data loaded.
+  const tooLarge = parameterBudgetProblem(config.arch, parsed.data, given);
+  if (tooLarge !== undefined) {
+    ctx.addIssue({ code: 'custom', path: tooLarge.field in given ? ['archOptions', tooLarge.field] : ['archOptions'], message: tooLarge.detail, input: config.archOptions });
     return z.NEVER;
   }
   const archOptions: Record<string, unknown> = { ...parsed.data };
