@@ -60,11 +60,6 @@ export function trainFlags(): FlagSpec[] {
   return rest.flatMap((s) => (s.field === 'arch' ? [s, ...arch] : s.field === 'batchSize' ? [s, ALIASES[0]!] : [s])).concat(ALIASES[1]!);
 }
 
-/** The --help line of a flag. */
-export function helpText(spec: FlagSpec): string {
-  return spec.help;
-}
-
 /** The flag that sets `field`, or that sets the nearest enclosing field (`optimizer.name` for `optimizer`). */
 export function flagForField(specs: readonly FlagSpec[]): FieldToFlag {
   const fields = specs.flatMap((s) => s.fields);
