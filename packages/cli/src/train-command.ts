@@ -1,7 +1,7 @@
 import { parseRunConfig, run, type RunResult, type RunStart, type RunSummary } from '@overparam/experiments';
 import { RUN_FILES, runDirectory } from '@overparam/experiments/node';
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { blameConfigFile, parseSets, readConfigFile } from './config-file';
 import { EXIT_DIVERGED, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
