@@ -1,6 +1,6 @@
 import { architectureNames } from '@overparam/architectures';
 import { dataSetAvailability, dataSetNames } from '@overparam/data';
-import { configFields, defaultLoss, type RunConfigInput } from '@overparam/experiments';
+import { configFields, DEFAULT_ARCH, defaultLoss, type FieldDescriptor, type RunConfigInput } from '@overparam/experiments';
 import { browserBackendPlugins } from './backends';
 import { BUNDLED_DATA_SET } from './mnist-digits';
 import { architectureFields, initialOptions, runFields, type OptionField } from './option-fields';
@@ -18,7 +18,13 @@ function browserDataSets(): string[] {
   });
 }
 
-const backendChoices = ['auto', ...browserBackendPlugins.map((p) => p.name)];
+/** The run config's default backend ('auto') first, then the ones a page can load. */
+const backendChoices = () => [String(described('backend').default), ...browserBackendPlugins.map((p) => p.name)];
+
+/** A run-config field's descriptor: its choices and default, as the schema states them. */
+function described(path: string): FieldDescriptor {
+  return configFields().find((f) => f.path === path)!;
+}
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, properties: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), properties);
@@ -71,7 +77,7 @@ export interface RunCard {
  */
 export function runCard(index: number, config: RunConfigInput, onChange: (config: RunConfigInput) => void, onRemove: (() => void) | undefined): RunCard {
   const set = (patch: Partial<RunConfigInput>) => onChange({ ...config, ...patch });
-  const arch = config.arch ?? 'mlp';
+  const arch = config.arch ?? DEFAULT_ARCH;
   const options = (config.archOptions ?? {}) as Record<string, unknown>;
   const card = element('article', { className: 'run-card' });
   card.dataset['run'] = String(index);
@@ -88,7 +94,6 @@ export function runCard(index: number, config: RunConfigInput, onChange: (config
   const data = config.data ?? BUNDLED_DATA_SET;
   card.append(field('data set', select('data', browserDataSets(), data, (d) => onChange(withData(config, d)))));
   // Choices and defaults are the run config's own (its field descriptors); the loss default follows the data set.
-  const described = (path: string) => configFields().find((f) => f.path === path)!;
   card.append(field('loss', select('loss', described('loss').choices!, config.loss ?? defaultLoss(data), (l) => set({ loss: l as RunConfigInput['loss'] }))));
   const optimizer = described('optimizer.name');
   card.append(field('optimizer', select('optimizer', optimizer.choices!, config.optimizer?.name ?? String(optimizer.default), (o) => set({ optimizer: { name: o } as RunConfigInput['optimizer'] }))));
@@ -98,7 +103,7 @@ export function runCard(index: number, config: RunConfigInput, onChange: (config
     card.append(field(labels[f.key] ?? f.key, optionInput(f, value, (v) => set({ [f.key]: v }), f.key), f.help));
   }
   card.append(field('measure every (steps)', numberInput('measureEvery', measureEvery(config), true, (every) => set({ metrics: (config.metrics ?? liveMetrics(every)).map((m) => ({ ...m, every })) }))));
-  card.append(field('backend', select('backend', backendChoices, config.backend ?? 'auto', (backend) => set({ backend }))));
+  card.append(field('backend', select('backend', backendChoices(), config.backend ?? String(described('backend').default), (backend) => set({ backend }))));
   const status = element('p', { className: 'run-status', textContent: 'not trained yet' });
   card.append(status);
   return { element: card, status };
