@@ -1,44 +1,46 @@
-import { defaultDataShape, getArchitecture, optionsFromData } from '@overparam/architectures';
-import { ARCH_OPTION_DEFAULTS } from '@overparam/experiments';
-import { z } from 'zod';
+import { getArchitecture } from '@overparam/architectures';
+import { archFields, configFields, type FieldDescriptor } from '@overparam/experiments';
 
-/** One form field of an architecture option: what the schema says about it, nothing written twice. */
+/** One form field: a config field's descriptor (from @overparam/experiments), as the form shows it. */
 export type OptionField =
   | { readonly key: string; readonly kind: 'choice'; readonly choices: readonly string[]; readonly initial: string; readonly help?: string }
   | { readonly key: string; readonly kind: 'flag'; readonly initial: boolean; readonly help?: string }
   | { readonly key: string; readonly kind: 'number'; readonly integer: boolean; readonly initial: number | undefined; readonly help?: string };
 
-interface JsonProperty {
-  readonly type?: string;
-  readonly enum?: readonly string[];
-  readonly anyOf?: readonly JsonProperty[];
-  readonly default?: unknown;
-  readonly description?: string;
+/** A descriptor as a form field keyed by `key`; lists, records and free text have no form field. */
+function formField(key: string, f: FieldDescriptor, example: unknown): OptionField | undefined {
+  const initial = f.default ?? example;
+  const help = f.description;
+  if (f.kind === 'choice') return { key, kind: 'choice', choices: f.choices!, initial: typeof initial === 'string' ? initial : f.choices![0]!, help };
+  if (f.kind === 'boolean') return { key, kind: 'flag', initial: initial === true, help };
+  if (f.kind === 'integer' || f.kind === 'number') return { key, kind: 'number', integer: f.kind === 'integer', initial: typeof initial === 'number' ? initial : undefined, help };
+  return undefined;
 }
 
 /**
- * The options of architecture `arch` a form can set: its schema's scalar options (numbers, flags,
- * choices; a union offers its named choices), without the sizes the data set fixes. Initial
- * values: the schema's default, else experiments' default for the arch, else its small example.
+ * The options of architecture `arch` a form can set: its scalar options (numbers, flags,
+ * choices), without the sizes the data set fixes. Initial values: the descriptor's default (the
+ * schema's, else experiments' default for the arch), else the architecture's small example.
  */
 export function architectureFields(arch: string): OptionField[] {
-  const entry = getArchitecture(arch);
-  const fixedByData = new Set(Object.keys(optionsFromData(entry, defaultDataShape(entry))));
-  const json = z.toJSONSchema(entry.schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProperty> };
-  const examples: Record<string, unknown> = { ...entry.tiny, ...ARCH_OPTION_DEFAULTS[arch] };
-  const fields: OptionField[] = [];
-  for (const [key, property] of Object.entries(json.properties ?? {})) {
-    if (fixedByData.has(key)) continue;
-    const initial = property.default ?? examples[key];
-    const help = property.description;
-    const choices = property.enum ?? property.anyOf?.find((p) => p.enum !== undefined)?.enum;
-    if (choices !== undefined) fields.push({ key, kind: 'choice', choices, initial: typeof initial === 'string' ? initial : choices[0]!, help });
-    else if (property.type === 'boolean') fields.push({ key, kind: 'flag', initial: initial === true, help });
-    else if (property.type === 'integer' || property.type === 'number') {
-      fields.push({ key, kind: 'number', integer: property.type === 'integer', initial: typeof initial === 'number' ? initial : undefined, help });
-    }
-  }
-  return fields;
+  const examples: Readonly<Record<string, unknown>> = getArchitecture(arch).tiny ?? {};
+  return archFields(arch)
+    .filter((f) => f.fromData !== true)
+    .flatMap((f) => {
+      const key = f.path.slice('archOptions.'.length);
+      const field = formField(key, f, examples[key]);
+      return field === undefined ? [] : [field];
+    });
+}
+
+/** The run config's own number fields a form offers (learning rate, batch size, steps, seed), by path. */
+export function runFields(paths: readonly string[]): OptionField[] {
+  const fields = configFields();
+  return paths.flatMap((path) => {
+    const f = fields.find((d) => d.path === path);
+    const field = f === undefined ? undefined : formField(path, f, undefined);
+    return field === undefined ? [] : [field];
+  });
 }
 
 /** The options a run of `arch` starts with when it is picked in the form. */

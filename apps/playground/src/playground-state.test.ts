@@ -1,8 +1,8 @@
-import { parseRunConfig } from '@overparam/experiments';
+import { defaultLoss, parseRunConfig } from '@overparam/experiments';
 import { describe, expect, it } from 'vitest';
 import { comparisons } from './comparisons';
 import { architectureFields, initialOptions } from './option-fields';
-import { defaultState, stateFromHash, stateToHash } from './playground-state';
+import { defaultRun, defaultState, stateFromHash, stateToHash, withData } from './playground-state';
 
 const states = [defaultState, ...comparisons.map((c) => c.state)];
 
@@ -32,5 +32,24 @@ describe('architecture option fields', () => {
     for (const [arch, data] of [['mlp', 'mnist'], ['deep-linear', 'gaussian-regression'], ['wrn', 'synthetic-images'], ['cnn', 'synthetic-images']] as const) {
       expect(() => parseRunConfig({ arch, archOptions: initialOptions(arch), data }), arch).not.toThrow();
     }
+  });
+});
+
+describe('switching the data set', () => {
+  it("takes the new set's default loss: a regression set gets the square loss, not the classification set's cross-entropy", () => {
+    const classification = parseRunConfig(defaultRun);
+    expect(classification.loss).toBe(defaultLoss(classification.data));
+    // The loss as the form's select leaves it once touched: named in the config.
+    const picked = { ...defaultRun, loss: classification.loss, dataOptions: { n: 100 } };
+    const regression = parseRunConfig(withData(picked, 'gaussian-regression'));
+    expect(regression.loss).toBe(defaultLoss('gaussian-regression'));
+    expect(regression.loss).not.toBe(classification.loss);
+    // The old set's options are not carried over to a set that may not have them.
+    expect(regression.dataOptions).toEqual(parseRunConfig({ data: 'gaussian-regression' }).dataOptions);
+  });
+
+  it('and back again', () => {
+    const there = withData(defaultRun, 'gaussian-regression');
+    expect(parseRunConfig(withData(there, 'mnist')).loss).toBe(defaultLoss('mnist'));
   });
 });

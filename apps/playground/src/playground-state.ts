@@ -30,21 +30,28 @@ export function measureEvery(config: RunConfigInput): number {
   return first?.every ?? DEFAULT_MEASURE_EVERY;
 }
 
-/** The run a fresh page trains: MLP-10-100 on the MNIST digits (Sankararaman et al.'s deep MLP), backend chosen automatically. */
+/**
+ * The run a fresh page trains: MLP-10-100 on the MNIST digits (Sankararaman et al.'s deep MLP).
+ * Only what differs from the run config's defaults is written; the form shows the rest from them.
+ */
 export const defaultRun: RunConfigInput = {
   arch: 'mlp',
-  archOptions: { depth: 10, width: 100, activation: 'tanh', init: 'glorot-normal' },
+  archOptions: { depth: 10, width: 100 },
   data: 'mnist',
-  loss: 'softmax-cross-entropy',
-  optimizer: { name: 'sgd' },
-  lr: 0.05,
-  batchSize: 128,
   steps: 300,
-  seed: 0,
-  backend: 'auto',
   logEvery: 10,
   metrics: liveMetrics(DEFAULT_MEASURE_EVERY),
 };
+
+/**
+ * The run with another data set: that set's options are another's no longer, and the loss goes
+ * back to the new set's default (`defaultLoss`: cross-entropy for classes, square for real
+ * targets), so switching to a regression set does not keep cross-entropy and fail.
+ */
+export function withData(config: RunConfigInput, data: string): RunConfigInput {
+  const { loss: _loss, ...rest } = config;
+  return { ...rest, data, dataOptions: {} };
+}
 
 export const defaultState: PlaygroundState = { runs: [defaultRun] };
 

@@ -1,11 +1,10 @@
 import { architectureNames } from '@overparam/architectures';
-import { lossNames, optimizerNames } from '@overparam/core';
 import { dataSetAvailability, dataSetNames } from '@overparam/data';
-import type { RunConfigInput } from '@overparam/experiments';
+import { configFields, DEFAULT_ARCH, defaultLoss, type FieldDescriptor, type RunConfigInput } from '@overparam/experiments';
 import { browserBackendChoices } from './browser-backends';
 import { BUNDLED_DATA_SET } from './mnist-digits';
-import { architectureFields, initialOptions, type OptionField } from './option-fields';
-import { liveMetrics, measureEvery } from './playground-state';
+import { architectureFields, initialOptions, runFields, type OptionField } from './option-fields';
+import { liveMetrics, measureEvery, withData } from './playground-state';
 
 /** Data sets a page can load: the bundled MNIST digits and the synthetic sets (not the file-based ones). */
 function browserDataSets(): string[] {
@@ -17,6 +16,11 @@ function browserDataSets(): string[] {
       return false;
     }
   });
+}
+
+/** A run-config field's descriptor: its choices and default, as the schema states them. */
+function described(path: string): FieldDescriptor {
+  return configFields().find((f) => f.path === path)!;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, properties: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -47,8 +51,7 @@ function numberInput(name: string, value: number | undefined, integer: boolean, 
   return input;
 }
 
-function optionInput(f: OptionField, value: unknown, onChange: (v: unknown) => void): HTMLElement {
-  const name = `archOptions.${f.key}`;
+function optionInput(f: OptionField, value: unknown, onChange: (v: unknown) => void, name = `archOptions.${f.key}`): HTMLElement {
   if (f.kind === 'choice') return select(name, f.choices, typeof value === 'string' ? value : f.initial, onChange);
   if (f.kind === 'flag') {
     const box = element('input', { type: 'checkbox', name, checked: typeof value === 'boolean' ? value : f.initial });
@@ -71,7 +74,7 @@ export interface RunCard {
  */
 export function runCard(index: number, config: RunConfigInput, onChange: (config: RunConfigInput) => void, onRemove: (() => void) | undefined): RunCard {
   const set = (patch: Partial<RunConfigInput>) => onChange({ ...config, ...patch });
-  const arch = config.arch ?? 'mlp';
+  const arch = config.arch ?? DEFAULT_ARCH;
   const options = (config.archOptions ?? {}) as Record<string, unknown>;
   const card = element('article', { className: 'run-card' });
   card.dataset['run'] = String(index);
@@ -85,15 +88,19 @@ export function runCard(index: number, config: RunConfigInput, onChange: (config
     optionBox.append(field(f.key, optionInput(f, options[f.key], (v) => set({ archOptions: { ...options, [f.key]: v } })), f.help));
   }
   card.append(optionBox);
-  card.append(field('data set', select('data', browserDataSets(), config.data ?? BUNDLED_DATA_SET, (d) => set({ data: d, dataOptions: {} }))));
-  card.append(field('loss', select('loss', lossNames, config.loss ?? 'softmax-cross-entropy', (l) => set({ loss: l as RunConfigInput['loss'] }))));
-  card.append(field('optimizer', select('optimizer', optimizerNames, config.optimizer?.name ?? 'sgd', (o) => set({ optimizer: { name: o } as RunConfigInput['optimizer'] }))));
-  card.append(field('learning rate', numberInput('lr', config.lr, false, (lr) => set({ lr }))));
-  card.append(field('batch size', numberInput('batchSize', typeof config.batchSize === 'number' ? config.batchSize : undefined, true, (batchSize) => set({ batchSize }))));
-  card.append(field('steps', numberInput('steps', config.steps, true, (steps) => set({ steps }))));
-  card.append(field('seed', numberInput('seed', config.seed, true, (seed) => set({ seed }))));
+  const data = config.data ?? BUNDLED_DATA_SET;
+  card.append(field('data set', select('data', browserDataSets(), data, (d) => onChange(withData(config, d)))));
+  // Choices and defaults are the run config's own (its field descriptors); the loss default follows the data set.
+  card.append(field('loss', select('loss', described('loss').choices!, config.loss ?? defaultLoss(data), (l) => set({ loss: l as RunConfigInput['loss'] }))));
+  const optimizer = described('optimizer.name');
+  card.append(field('optimizer', select('optimizer', optimizer.choices!, config.optimizer?.name ?? String(optimizer.default), (o) => set({ optimizer: { name: o } as RunConfigInput['optimizer'] }))));
+  const labels: Readonly<Record<string, string>> = { lr: 'learning rate', batchSize: 'batch size' };
+  for (const f of runFields(['lr', 'batchSize', 'steps', 'seed'])) {
+    const value = (config as Record<string, unknown>)[f.key];
+    card.append(field(labels[f.key] ?? f.key, optionInput(f, value, (v) => set({ [f.key]: v }), f.key), f.help));
+  }
   card.append(field('measure every (steps)', numberInput('measureEvery', measureEvery(config), true, (every) => set({ metrics: (config.metrics ?? liveMetrics(every)).map((m) => ({ ...m, every })) }))));
-  card.append(field('backend', select('backend', browserBackendChoices(), config.backend ?? 'auto', (backend) => set({ backend }))));
+  card.append(field('backend', select('backend', browserBackendChoices(), config.backend ?? String(described('backend').default), (backend) => set({ backend }))));
   const status = element('p', { className: 'run-status', textContent: 'not trained yet' });
   card.append(status);
   return { element: card, status };

@@ -31,6 +31,11 @@ export interface ArchitectureEntry<Options = Record<string, unknown>> {
    * layer), from validated options. Absent: a dense net of unknown width.
    */
   workload?(options: Options): ArchitectureWorkload;
+  /**
+   * The number of parameters (frozen ones included) from validated options alone, without
+   * drawing a weight: lets `describe` and a run refuse a net too large to hold before allocating it.
+   */
+  paramCount?(options: Options): number;
 }
 
 /** The part of a backend's `Workload` an architecture knows. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { deepLinear, deepLinearName, type DeepLinearOptions } from './deep-linear';
+import { deepLinear, deepLinearDims, deepLinearName, type DeepLinearOptions } from './deep-linear';
+import { denseChainParams } from './param-count';
 import { deepLinearInitNames } from './deep-linear-init';
 import type { ArchitectureEntry } from './architecture-entry';
 import { depthOption } from './limits';
@@ -32,6 +33,7 @@ export const deepLinearEntry: ArchitectureEntry<z.infer<typeof deepLinearSchema>
   displayName: (o) => deepLinearName(o as DeepLinearOptions),
   build: (o) => ({ layer: deepLinear(o as DeepLinearOptions), inputShape: [o.inputDim] }),
   workload: (o) => ({ convolutional: false, width: Math.max(...(o.hiddenWidths ?? [o.width ?? Math.min(o.inputDim, o.outputDim)])) }),
+  paramCount: (o) => denseChainParams(deepLinearDims(o as DeepLinearOptions), false),
   // Balanced init with O(1) weights: the near-zero default would make gradients too small to check.
   tiny: { depth: 3, inputDim: 4, outputDim: 2, hiddenWidths: [3, 5], init: 'balanced', initStd: 1 },
 };

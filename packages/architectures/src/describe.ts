@@ -23,6 +23,15 @@ export interface ArchitectureDescription {
 }
 
 /**
+ * The parameter count of `arch` with `options` (validated here), from the sizes alone when the
+ * architecture says how (`paramCount`); undefined when it does not, and only building it would tell.
+ */
+export function countParameters(arch: string, options: unknown): number | undefined {
+  const entry = getArchitecture(arch);
+  return entry.paramCount?.(parseArchitectureOptions(arch, options));
+}
+
+/**
  * An Rng that draws nothing: shapes do not depend on values, and drawing the 36 M normals of a
  * WRN-28-10 would take seconds. `normal()`/`uniform()` cycle through fixed values inside (−1, 1)
  * and (0, 1), so initializers that loop on a draw (truncated normal) or factorize one

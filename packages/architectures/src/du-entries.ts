@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { duMlp, duMlpName, duResNet, duResNetName } from './du-nets';
 import type { ArchitectureEntry } from './architecture-entry';
 import { depthOption } from './limits';
+import { denseChainParams } from './param-count';
+
+/** H weight matrices of width m, then the frozen output layer; no biases (both nets). */
+const duParams = (o: { depth: number; width: number; inputDim: number; outputDim: number }) => denseChainParams([o.inputDim, ...new Array<number>(o.depth).fill(o.width), o.outputDim], false);
 
 const positiveInt = z.number().int().min(1);
 
@@ -24,6 +28,7 @@ export const duMlpEntry: ArchitectureEntry<z.infer<typeof duMlpSchema>> = {
   displayName: duMlpName,
   build: (o) => ({ layer: duMlp(o), inputShape: [o.inputDim] }),
   workload: (o) => ({ convolutional: false, width: o.width }),
+  paramCount: duParams,
   tiny: { depth: 2, width: 6, inputDim: 4, outputDim: 2 },
 };
 
@@ -34,5 +39,6 @@ export const duResNetEntry: ArchitectureEntry<z.infer<typeof duResNetSchema>> = 
   displayName: duResNetName,
   build: (o) => ({ layer: duResNet(o), inputShape: [o.inputDim] }),
   workload: (o) => ({ convolutional: false, width: o.width }),
+  paramCount: duParams,
   tiny: { depth: 3, width: 6, inputDim: 4, outputDim: 2 },
 };

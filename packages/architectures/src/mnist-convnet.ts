@@ -2,6 +2,7 @@ import { activation, conv2d, dense, dropout, flatten, maxPool2d, reshape, serial
 import { z } from 'zod';
 import { imageShape } from './image-shape';
 import type { ArchitectureEntry, DataShape } from './architecture-entry';
+import { convParams, denseChainParams } from './param-count';
 
 export interface MnistConvnetOptions {
   /** One input as the data set gives it: [height, width, channels], or a flat square image ([784]). */
@@ -85,6 +86,12 @@ export const mnistConvnetEntry: ArchitectureEntry<z.infer<typeof mnistConvnetSch
   fromData: (data: DataShape) => ({ inputShape: [...data.inputShape], classes: data.outputDim }),
   defaultData: { inputShape: [28, 28, 1], outputDim: 10 },
   workload: () => ({ convolutional: true }),
+  paramCount: (o) => {
+    const [height, width, channels] = imageShape(o.inputShape, 'mnist-convnet');
+    // Two 2×2 'same' pools halve each side, rounding up.
+    const pooled = Math.ceil(Math.ceil(height / 2) / 2) * Math.ceil(Math.ceil(width / 2) / 2);
+    return convParams(5, channels, o.conv1Filters, true) + convParams(5, o.conv1Filters, o.conv2Filters, true) + denseChainParams([pooled * o.conv2Filters, o.hidden, o.classes], true);
+  },
   // 8×8 → 4×4 → 2×2: both pools, both convs and both dense layers, ~600 parameters. O(1) weights
   // for the finite-difference check; no dropout, whose training-mode mask would make it random.
   tiny: { inputShape: [8, 8, 1], classes: 3, conv1Filters: 2, conv2Filters: 3, hidden: 4, dropout: 0, initStd: 0.5 },

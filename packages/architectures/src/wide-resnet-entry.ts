@@ -3,6 +3,29 @@ import { imageShape } from './image-shape';
 import type { ArchitectureEntry, DataShape } from './architecture-entry';
 import { wideResNet, wideResNetDepthProblem, wideResNetName, type WideResNetOptions } from './wide-resnet';
 import { depthOption } from './limits';
+import { convParams } from './param-count';
+
+/**
+ * The count `wideResNet` builds: the stem conv, per block two 3×3 convs, a batch norm (γ, β) before
+ * each and a 1×1-conv shortcut where the shape changes (with skip), then a batch norm and the classifier.
+ */
+function wideResNetParams(o: { depth: number; widthFactor: number; batchNorm: boolean; inputShape: number[]; classes: number }, skip: boolean): number {
+  const bias = !o.batchNorm;
+  const bn = (channels: number) => (o.batchNorm ? 2 * channels : 0);
+  const n = (o.depth - 4) / 6;
+  let channels = 16;
+  let count = convParams(3, imageShape(o.inputShape, 'wrn and cnn')[2], 16, bias);
+  [16, 32, 64].forEach((base, group) => {
+    const width = base * o.widthFactor;
+    for (let i = 0; i < n; i++) {
+      const stride = group > 0 && i === 0 ? 2 : 1;
+      count += bn(channels) + convParams(3, channels, width, bias) + bn(width) + convParams(3, width, width, bias);
+      if (skip && (channels !== width || stride !== 1)) count += convParams(1, channels, width, bias);
+      channels = width;
+    }
+  });
+  return count + bn(channels) + channels * o.classes + o.classes;
+}
 
 const positiveInt = z.number().int().min(1);
 
@@ -40,6 +63,7 @@ export const wrnEntry: ArchitectureEntry<z.infer<typeof wrnSchema>> = {
   schema: wrnSchema,
   displayName: wideResNetName,
   build: (o) => ({ layer: wideResNet(o as WideResNetOptions), inputShape: o.inputShape }),
+  paramCount: (o) => wideResNetParams(o, o.skip),
   fromData,
   defaultData: cifarShape,
   workload: () => ({ convolutional: true }),
@@ -52,6 +76,7 @@ export const cnnEntry: ArchitectureEntry<z.infer<typeof cnnSchema>> = {
   schema: cnnSchema,
   displayName: (o) => wideResNetName({ ...o, skip: false }),
   build: (o) => ({ layer: wideResNet({ ...(o as WideResNetOptions), skip: false }), inputShape: o.inputShape }),
+  paramCount: (o) => wideResNetParams(o, false),
   fromData,
   defaultData: cifarShape,
   workload: () => ({ convolutional: true }),

@@ -1,5 +1,6 @@
+import { kebab } from '@overparam/experiments';
 import { describe, expect, it } from 'vitest';
-import { archOptionsFromFlags, architectureFlags, kebab } from './arch-flags';
+import { archOptionsFromFlags, architectureFlags } from './arch-flags';
 import { toRunConfig, trainFlags } from './train-flags';
 
 describe('architecture flags', () => {
@@ -7,9 +8,9 @@ describe('architecture flags', () => {
 
   it('turn schema fields into --kebab-case flags, booleans included', () => {
     expect(kebab('widthFactor')).toBe('--width-factor');
-    const byFlag = new Map(flags.map((f) => [f.flag, f]));
-    expect(byFlag.get('--bias')?.boolean).toBe(true);
-    expect([...byFlag.get('--c-res')!.schemas.keys()]).toEqual(['du-resnet']);
+    const byFlag = new Map(flags.map((f) => [f.flags.split(' ')[0], f]));
+    expect(byFlag.get('--bias')?.negatable).toBe(true);
+    expect(byFlag.get('--c-res')!.fields.flatMap((f) => f.archs)).toEqual(['du-resnet']);
     expect(byFlag.has('--hidden-widths')).toBe(true);
   });
 
@@ -17,12 +18,13 @@ describe('architecture flags', () => {
     expect(archOptionsFromFlags('deep-linear', flags, { hiddenWidths: '4, 3', scale: 'theorem-6.1', initStd: '0.5' })).toEqual({ hiddenWidths: [4, 3], scale: 'theorem-6.1', initStd: 0.5 });
     expect(archOptionsFromFlags('deep-linear', flags, { scale: '0.25' })).toEqual({ scale: 0.25 });
     expect(() => archOptionsFromFlags('mlp', flags, { cRes: '1' })).toThrow(/--c-res: does not apply to --arch mlp, which takes: --depth/);
-    expect(() => archOptionsFromFlags('du-resnet', flags, { cRes: 'big' })).toThrow(/--c-res: expected a number, got 'big'/);
+    // The range is the schema's (c_res > 0), said as train says every number flag's.
+    expect(() => archOptionsFromFlags('du-resnet', flags, { cRes: 'big' })).toThrow(/--c-res: expected a number > 0, got 'big'/);
   });
 
   it('let train configure any architecture, without the MLP defaults leaking into it', () => {
     const specs = trainFlags();
-    const dln = toRunConfig(specs, { arch: 'deep-linear', depth: '3', init: 'balanced', kappa: undefined, bias: true }, { hiddenWidths: [4, 3] }).config;
+    const dln = toRunConfig(specs, { arch: 'deep-linear', depth: '3', init: 'balanced', kappa: undefined, hiddenWidths: '4,3' }).config;
     expect(dln.archOptions).toMatchObject({ depth: 3, init: 'balanced', hiddenWidths: [4, 3] });
     expect(dln.archOptions).not.toHaveProperty('bias');
     expect(dln.archOptions).not.toHaveProperty('width');

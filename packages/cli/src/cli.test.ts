@@ -36,7 +36,11 @@ describe('overparam train: bad input', () => {
     [['--seed', '1e400'], '--seed', "expected an integer, got '1e400'"],
     [['--momentum', '1'], '--momentum', "expected a number in [0, 1), got '1'"],
     [['--log-every', '0'], '--log-every', "expected an integer ≥ 1, got '0'"],
-    [['--kappa', '4'], '--kappa', "only applies to --init strategy-4.1, not 'glorot-normal'"],
+    // κ is checked by the run config now (a config file gets the same check), which names the init, not a flag.
+    [['--kappa', '4'], '--kappa', "only applies to init 'strategy-4.1', not 'glorot-normal'"],
+    // deep-linear's default init is near-zero; the message named mlp's glorot-normal.
+    [['--arch', 'deep-linear', '--kappa', '2'], '--kappa', "only applies to init 'strategy-4.1', not 'near-zero'"],
+    [['--data-option', 'n=1,oops'], '--data-option', "expected key=value, got 'oops'; e.g. n=120,d=4"],
     [['--init', 'strategy-4.1', '--kappa', '-1'], '--kappa', "expected a number > 0, got '-1'"],
     [['--optimizer', 'adam', '--weight-decay', '0.1'], '--weight-decay', "only applies to --optimizer sgd or end-to-end, not 'adam'"],
     // Caught by the config and data checks rather than by flag parsing, and still named by flag.
@@ -150,7 +154,9 @@ describe('overparam --help', () => {
     const help = stdout.replace(/\s+/g, ' ');
     for (const flag of everyFlag) expect(help).toContain(`${flag} `);
     for (const fragment of [
-      '(default: mlp)', '(default: 3; wrn, cnn: 10)', '(default: 100)', '(default: tanh)', '(default: glorot-normal)', '(default: mnist)',
+      '(default: mlp)', '(default: 3; wrn, cnn: 10)', '(default: 100)',
+      // Each architecture's own default: du-mlp's activation is softplus, deep-linear's init near-zero (the help said tanh and glorot-normal for all).
+      '(default: tanh; du-mlp, du-resnet: softplus)', '(default: glorot-normal; deep-linear: near-zero)', '(default: mnist)',
       "(default: by the data set's task: softmax-cross-entropy for classification, square for regression)", '(default: sgd)', '(default: 0.05)', '(default: 2000)', '(default: 128)', '(default: auto)', '(default: 50)',
       'one of: identity, tanh, relu, sigmoid, softplus', 'one of: mnist, synthetic', 'one of: sgd, adam, adagrad, adadelta', 'one of: auto, node, wasm, cpu',
     ]) {
@@ -259,6 +265,10 @@ describe('overparam train: Arora et al. (2018) pieces', () => {
     [['--loss', 'lp', '--p', '3'], /^overparam: --p: /],
     [['--loss', 'square', '--p', '4'], /^overparam: --p: only applies to the lp loss/],
     [['--virtual-depth', '2'], /^overparam: --virtual-depth: only applies to --optimizer end-to-end/],
+    // Errors an architecture's schema or builder finds name the flag, not the config path (archOptions.widthFactor).
+    [['--arch', 'wrn', '--depth', '11'], /^overparam: --depth: must be 6n \+ 4/],
+    [['--arch', 'wrn', '--width-factor', '0'], /^overparam: --width-factor: expected an integer ≥ 1, got '0'/],
+    [['--arch', 'wrn', '--set', 'archOptions.widthFactor=0'], /^overparam: --width-factor: .*>=1/],
   ])('%j is one line naming the flag', async (argv, message) => {
     const r = await cli('train', '--data', 'synthetic', '--backend', 'cpu', '--steps', '1', ...argv, '--out', join(root, 'never'));
     expect(r.code).toBe(2);
@@ -284,7 +294,8 @@ describe('issue 19: no hang, no unexpected error, the right words and exit codes
   test.each([
     [['--out', ''], /^overparam: --out: is empty; name a directory\n$/],
     [['--depth', '1000000'], /^overparam: --depth: at most 10000 layers are built/],
-    [['--width', '1000000000'], /^overparam: too large to allocate \(.*\); ask for a smaller network or data set/],
+    // Refused from the sizes before a weight is drawn (it was the allocator's RangeError, "too large to allocate").
+    [['--width', '1000000000'], /^overparam: --width: MLP-1-1000000000 has \d\.\d\de\+11 parameters \(.* GiB as float32\), more than the 4 GiB a run may hold; give a smaller value\n$/],
     [['--report', '/proc/overparam-x', '--out', 'OUT'], /^overparam: cannot create the directory \/proc\/overparam-x: /],
   ])('train %j → one line, exit 2 or 1, nothing trained', async (extra, message) => {
     const out = join(root, `issue19-${extra.join('_').replace(/\W/g, '')}`);

@@ -83,7 +83,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = buildProgram(io, (c) => {
     code = c;
   });
-  const specs = trainFlags();
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -94,7 +93,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`${oneLine(commanderLine(e))}\n`);
       return EXIT_USAGE;
     }
-    const trainFlagOf = flagForField(specs);
+    const trainFlagOf = flagForField(trainFlags());
     const described = describeError(e, (field) => trainFlagOf(field) ?? measureFieldFlag(field), argv.includes('--verbose'));
     // The error itself is one line; a stack trace (--verbose) follows it as it is.
     const [first, ...rest] = described.lines;

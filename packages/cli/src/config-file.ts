@@ -1,5 +1,5 @@
 import { ConfigError } from '@overparam/core';
-import { parseAssignment } from '@overparam/experiments';
+import { parseAssignments } from '@overparam/experiments';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from './errors';
 
@@ -21,15 +21,14 @@ export async function readConfigFile(path: string, flag = '--config'): Promise<R
   return value as Record<string, unknown>;
 }
 
-/** `--set key=value` flags, by dotted path. */
+/** `--set key=value` flags (each may hold several, `lr=0.1,steps=50`), by dotted path. */
 export function parseSets(values: readonly string[] | undefined): Array<{ path: string; value: unknown }> {
-  return (values ?? []).map((text) => {
-    try {
-      return parseAssignment(text);
-    } catch (e) {
-      throw new UsageError('--set', (e as Error).message.replace(/^set: /, ''));
-    }
-  });
+  try {
+    return (values ?? []).flatMap(parseAssignments);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError('--set', e.detail);
+    throw e;
+  }
 }
 
 /**

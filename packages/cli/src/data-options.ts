@@ -1,19 +1,17 @@
+import { ConfigError, parseKeyValues } from '@overparam/core';
 import { UsageError } from './errors';
 
 /**
- * `--data-option key=value` pairs → a data set's options. Values read as JSON would ("120" is a
- * number, "true" a boolean), anything else stays a string ("tanh"); the data set's own schema then
- * checks them, so `overparam data inspect` and `overparam train` accept exactly the same options.
+ * `--data-option key=value` pairs (repeated, space- or comma-separated: `n=120 d=4`, `n=120,d=4`)
+ * → a data set's options, read by core's `parseKeyValues` like `--set` and `--metric`. The data
+ * set's own schema then checks them, so `overparam data inspect` and `overparam train` accept
+ * exactly the same options.
  */
 export function parseDataOptionPairs(pairs: readonly string[], flag = '--data-option'): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(flag, `expected key=value, got '${pair}'`);
-    const key = pair.slice(0, eq).trim();
-    const text = pair.slice(eq + 1).trim();
-    const number = text === '' ? Number.NaN : Number(text);
-    out[key] = text === 'true' ? true : text === 'false' ? false : Number.isFinite(number) ? number : text;
+  try {
+    return Object.fromEntries(pairs.flatMap((pair) => parseKeyValues(pair, { field: 'dataOptions', example: 'n=120,d=4' })));
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(flag, e.detail);
+    throw e;
   }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { architectureNames, buildModel } from '@overparam/architectures';
 import { tf } from '@overparam/core';
+import { parseRunConfig } from '@overparam/experiments';
 import { describe, expect, test } from 'vitest';
 import { cli } from './test-cli';
 
@@ -54,7 +55,9 @@ describe('overparam describe', () => {
 
   test.each([
     [['--arch', 'nope'], "overparam: --arch: unknown architecture 'nope'"],
-    [['--arch', 'mlp', '--depth', 'x', '--width', '8'], "overparam: --depth: expected an integer, got 'x'"],
+    // The range is the schema's, said as train says it (the message said only "an integer").
+    [['--arch', 'mlp', '--depth', 'x', '--width', '8'], "overparam: --depth: expected an integer ≥ 1, got 'x'"],
+    [['--arch', 'wrn', '--width-factor', '0'], "overparam: --width-factor: expected an integer ≥ 1, got '0'"],
     [['--arch', 'mlp', '--depth', '0', '--width', '8'], 'overparam: --depth: '],
     [['--arch', 'mlp', '--depth', '2', '--width', '8', '--c-res', '1'], 'overparam: --c-res: does not apply to --arch mlp'],
     [['--arch', 'deep-linear', '--depth', '3', '--hidden-widths', '4'], 'overparam: --hidden-widths: a depth-3 net has 2 hidden layers, got 1 widths'],
@@ -65,10 +68,23 @@ describe('overparam describe', () => {
     expect(stderr.startsWith(message)).toBe(true);
   });
 
+  test('refuses a net too large to hold from its sizes, drawing no weight (issue 19: WRN-28-1000 allocated 1.4 TB)', async () => {
+    const before = tf.memory().numBytes;
+    const { code, stdout, stderr } = await cli('describe', '--arch', 'wrn', '--depth', '28', '--width-factor', '1000');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^overparam: --width-factor: WRN-28-1000 has 3\.64e\+11 parameters \(.* GiB as float32\), more than the 4 GiB a run may hold; give a smaller value\n$/);
+    expect(tf.memory().numBytes).toBe(before);
+  });
+
   test('uses the defaults train uses: a bare --arch mlp is MLP-3-100', async () => {
     const bare = JSON.parse((await cli('describe', '--arch', 'mlp')).stdout) as { name: string };
     expect(bare.name).toBe('MLP-3-100');
     const narrow = JSON.parse((await cli('describe', '--arch', 'mlp', '--width', '8')).stdout) as { name: string };
     expect(narrow.name).toBe('MLP-3-8');
+    // deep-linear without --depth takes the depth --help shows (it failed: "--depth: expected number, received undefined").
+    const linear = await cli('describe', '--arch', 'deep-linear');
+    expect(linear.stderr).toBe('');
+    expect((JSON.parse(linear.stdout) as { options: { depth: number } }).options.depth).toBe(parseRunConfig({ arch: 'deep-linear' }).archOptions.depth);
   });
 });

@@ -47,8 +47,7 @@ export function describeError(e: unknown, flagOf: FieldToFlag, verbose: boolean)
   if (e instanceof UsageError) return { lines: [`overparam: ${e.message}`], code: EXIT_USAGE };
   if (e instanceof ConfigError) {
     const flag = flagOf(e.field);
-    const detail = e.message.slice(e.field.length + 2);
-    return { lines: [`overparam: ${flag ?? e.field}: ${detail}`], code: EXIT_USAGE };
+    return { lines: [`overparam: ${flag ?? e.field}: ${e.detail}`], code: EXIT_USAGE };
   }
   // The user asked for a backend this machine cannot load: fixable by a flag or an install.
   if (e instanceof BackendUnavailableError) return { lines: [`overparam: --backend: ${e.message}`], code: EXIT_USAGE };

@@ -2,10 +2,10 @@ import { OverparamError } from '@overparam/core';
 import { measureMetrics, measureRun, measureSpecSchema, MEASUREMENT_FILES } from '@overparam/experiments';
 import { readCheckpointDirectory, runDirectory } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
-import { addArchitectureOptions } from './arch-flags';
+import { addFlagSpecs } from './field-flags';
 import { EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
-import { helpText, toRunConfig, type FlagSpec } from './train-flags';
+import { toRunConfig, type FlagSpec } from './train-flags';
 
 /** Train flags that mean nothing without training; the rest (architecture, data, loss, seed, backend) carry over. */
 const TRAINING_ONLY = new Set(['optimizer', 'momentum', 'weightDecay', 'virtualDepth', 'lr', 'steps', 'sampling', 'logEvery', 'metric', 'augment', 'out', 'divergenceFactor', 'checkpointEverySteps', 'checkpointEverySeconds']);
@@ -35,23 +35,22 @@ function defaultOf(key: keyof typeof measureSpecSchema.shape): unknown {
  * (see `measureRun` in @overparam/experiments for the files and their formats).
  */
 export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpec[], io: CliIo, done: (code: number) => void): void {
-  const specs = trainSpecs.filter((s) => !TRAINING_ONLY.has(s.key));
+  const specs = trainSpecs.filter((s) => !TRAINING_ONLY.has(s.key) && !s.field.startsWith('optimizer.'));
   const command = program
     .command('measure')
     .description('measure one metric (Gram, NTK, gradient confusion, spectrum, population Gram, input geometry) of a model into a directory');
   command.addOption(new Option('--metric <name>', `what to measure; one of: ${measureMetrics.join(', ')}`).makeOptionMandatory());
-  for (const spec of specs) command.addOption(new Option(spec.flags, helpText(spec)));
+  addFlagSpecs(command, specs);
   for (const f of SPEC_FLAGS) command.addOption(new Option(f.flags, `${f.help} (default: ${String(defaultOf(f.key))})`));
   command
     .option('--per-layer', 'also report each layer’s share')
     .option('--checkpoint <dir>', "measure these weights instead of the initialization: any run directory (its checkpoint/) or checkpoint directory; give the run's architecture flags")
     .requiredOption('--out <dir>', `output directory (created; an earlier measurement's files there, ${MEASUREMENT_FILES.join(', ')}, are replaced)`)
     .option('--verbose', 'print stack traces of unexpected errors');
-  const archOptionsOf = addArchitectureOptions(command, specs.map((s) => s.flags));
   command.addHelpText('after', '\nExamples:\n  overparam measure --data synthetic --depth 3 --width 100 --metric confusion --n 256 --out runs/confusion-init\n  overparam measure --data synthetic --depth 1 --width 16 --metric spectrum --checkpoint runs/tiny --out runs/tiny-spectrum');
 
   command.action(async (options: Record<string, unknown>) => {
-    const { config } = toRunConfig(specs, { ...options, metric: undefined, out: undefined }, archOptionsOf(options));
+    const { config } = toRunConfig(specs, { ...options, metric: undefined, out: undefined });
     const spec: Record<string, unknown> = { metric: options.metric, perLayer: options.perLayer === true };
     for (const f of SPEC_FLAGS) {
       const raw = options[f.key];

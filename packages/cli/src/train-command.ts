@@ -1,15 +1,15 @@
 import { parseRunConfig, run, type RunResult, type RunStart, type RunSummary } from '@overparam/experiments';
 import { RUN_FILES, runDirectory } from '@overparam/experiments/node';
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
-import { addArchitectureOptions } from './arch-flags';
+import type { Command } from 'commander';
 import { blameConfigFile, parseSets, readConfigFile } from './config-file';
 import { EXIT_DIVERGED, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
 import { REPORT_FLAG, REPORT_HELP, startLiveReport, type LiveReportHandle } from './live-report-option';
 import { stopOnSignals } from './run-signals';
-import { flagForField, helpText, toRunConfig, type FlagSpec } from './train-flags';
+import { addFlagSpecs } from './field-flags';
+import { toRunConfig, type FlagSpec } from './train-flags';
 
 /** Why `auto` passed a backend over, short: the full reason and install hint are in `overparam backends`. */
 function shortReason(name: string, reason: string): string {
@@ -40,14 +40,10 @@ function endLine(summary: RunSummary, where: string, alreadyEnded: boolean): str
   return `overparam: ${alreadyEnded ? 'this run had already ended: ' : ''}${result}${alreadyEnded ? '' : ` in ${summary.seconds.toFixed(1)} s`}; see ${where}/summary.json\n`;
 }
 
-/** Whether a config field was set on the command line (its flag, an architecture flag, or `--set`), not by `--config`'s file. */
+/** Whether a config field was set on the command line (by its flag, or by `--set`), not by `--config`'s file. */
 function givenOnCommandLine(field: string, specs: readonly FlagSpec[], options: Record<string, unknown>, sets: ReadonlyArray<{ path: string }>): boolean {
-  if (sets.some((s) => field === s.path || field.startsWith(`${s.path}.`) || s.path.startsWith(`${field}.`))) return true;
-  const flag = flagForField(specs)(field);
-  // commander stores --no-bias as bias: true when it is not given; only a value that differs from that is a flag given.
-  if (specs.some((s) => s.flags.split(' ')[0] === flag && options[s.key] !== undefined && !(s.key === 'bias' && options.bias === true))) return true;
-  // An architecture's own flags are stored under the option's name (archOptions.widthFactor → widthFactor).
-  return field.startsWith('archOptions.') && options[field.split('.')[1]!] !== undefined;
+  const touches = (path: string) => field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`);
+  return sets.some((s) => touches(s.path)) || specs.some((s) => options[s.key] !== undefined && touches(s.field));
 }
 
 /** Exit codes by outcome: a diverged run did what was asked but produced no trained model. */
@@ -64,9 +60,8 @@ function exitCodeOf(result: RunResult, interrupted: number | undefined): number 
  */
 export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io: CliIo, done: (code: number) => void): void {
   const command = program.command('train').description('train one configured run into a run directory (config.json, metrics.jsonl, summary.json, checkpoint/)');
-  for (const spec of specs) command.addOption(new Option(spec.flags, helpText(spec)));
-  // Options of the other architectures (--width-factor, --no-skip, --hidden-widths, …), from their schemas.
-  const archOptionsOf = addArchitectureOptions(command, specs.map((s) => s.flags));
+  // Every run-config field's flag (architectures' options included), from the schemas.
+  addFlagSpecs(command, specs);
   command
     .option('--config <file>', "start from a run config in JSON (a run's config.json replays that run); flags given override its keys")
     .option('--set <key=value...>', 'override any config key by its dotted path, after the flags (repeatable), e.g. --set optimizer.momentum=0.9')
@@ -93,7 +88,7 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
     let config;
     let outDir: string;
     if (typeof options.resume === 'string') {
-      const given = specs.filter((s) => options[s.key] !== undefined && s.key !== 'bias' && s.key !== 'out').map((s) => s.flags.split(' ')[0]);
+      const given = specs.filter((s) => options[s.key] !== undefined && s.key !== 'out').map((s) => s.flags.split(' ')[0]);
       if (given.length > 0 || typeof options.config === 'string' || sets.length > 0) {
         throw new UsageError('--resume', `continues a run with its own config; leave out ${[...given, ...(options.config ? ['--config'] : []), ...(sets.length ? ['--set'] : [])].join(', ')}`);
       }
@@ -110,7 +105,7 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
     } else {
       const base = typeof options.config === 'string' ? await readConfigFile(options.config) : undefined;
       try {
-        ({ config, outDir } = toRunConfig(specs, options, archOptionsOf(options), base, sets));
+        ({ config, outDir } = toRunConfig(specs, options, base, sets));
       } catch (e) {
         throw typeof options.config === 'string' ? blameConfigFile(e, '--config', options.config, (field) => givenOnCommandLine(field, specs, options, sets)) : e;
       }

@@ -41,12 +41,31 @@ export class OverparamError extends Error {
   }
 }
 
-/** A configuration value is wrong; `field` names it the way the user wrote it. */
+/**
+ * A configuration value is wrong. `field` names it the way the user wrote it (a dotted config
+ * path such as `archOptions.depth`), `problem` says what is wrong with it and `fix`, when there is
+ * one, what to write instead. The message is the one line `field: problem; fix`; code that reports
+ * the error elsewhere (under a flag, under a longer path) reads the parts, never the message.
+ */
 export class ConfigError extends OverparamError {
   readonly field: string;
-  constructor(field: string, message: string) {
-    super('CONFIG_INVALID', `${field}: ${message}`);
+  readonly problem: string;
+  readonly fix: string | undefined;
+  constructor(field: string, problem: string, fix?: string) {
+    super('CONFIG_INVALID', `${field}: ${problem}${fix === undefined ? '' : `; ${fix}`}`);
     this.field = field;
+    this.problem = problem;
+    this.fix = fix;
+  }
+
+  /** What is wrong and how to fix it, without the field: the message as it reads under another name. */
+  get detail(): string {
+    return this.fix === undefined ? this.problem : `${this.problem}; ${this.fix}`;
+  }
+
+  /** The same error about the same value, named by another path (a field inside `metrics.0`, `archOptions`). */
+  renamed(field: string): ConfigError {
+    return new ConfigError(field, this.problem, this.fix);
   }
 }
 

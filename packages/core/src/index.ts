@@ -10,6 +10,7 @@ export {
   isOverparamError,
   type ErrorCode,
 } from './errors';
+export { readValue, parseKeyValues, type KeyValueOptions } from './key-value';
 
 export { createRng, restoreRng, type Rng, type RngState } from './rng';
 

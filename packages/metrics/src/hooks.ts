@@ -46,7 +46,7 @@ export function checkMetricSpecs(specs: readonly MetricSpec[], data: Dataset): v
       definitionOf(spec).requirements?.(spec, data);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      throw new ConfigError(`metrics.${i}.${e.field}`, e.message.slice(e.field.length + 2));
+      throw e.renamed(`metrics.${i}.${e.field}`);
     }
   });
 }

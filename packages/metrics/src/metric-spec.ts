@@ -1,4 +1,4 @@
-import { ConfigError } from '@overparam/core';
+import { ConfigError, parseKeyValues } from '@overparam/core';
 import { z } from 'zod';
 import { metricDefinitions } from './registry';
 
@@ -46,19 +46,16 @@ export function parseMetricSpecs(input: unknown, field = 'metrics'): MetricSpec[
 }
 
 /**
- * `confusion:every=500,pairs=100` → `{ name: 'confusion', every: 500, pairs: 100 }`. Values that
- * read as numbers become numbers, `true`/`false` booleans, a bare key `true`; the schema then
- * checks them.
+ * `confusion:every=500,pairs=100` → `{ name: 'confusion', every: 500, pairs: 100 }`, read by core's
+ * `parseKeyValues` (the reader of `--set` and `--data-option` too); a bare key is `true`. The
+ * schema then checks the values.
  */
 export function parseMetricFlag(text: string): Record<string, unknown> {
   const [name, rest] = text.includes(':') ? [text.slice(0, text.indexOf(':')), text.slice(text.indexOf(':') + 1)] : [text, ''];
   const spec: Record<string, unknown> = { name: name.trim() };
-  for (const part of rest.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    const eq = part.indexOf('=');
-    const key = (eq < 0 ? part : part.slice(0, eq)).trim();
-    const raw = eq < 0 ? 'true' : part.slice(eq + 1).trim();
-    if (key === '' || key === 'name') throw new ConfigError('metrics', `cannot read '${part}' in '${text}'; write name:key=value,key=value`);
-    spec[key] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  for (const [key, value] of rest.trim() === '' ? [] : parseKeyValues(rest, { field: 'metrics', example: `${name.trim()}:every=100`, bareKeys: true })) {
+    if (key === 'name') throw new ConfigError('metrics', `cannot set 'name' in '${text}'`, 'write name:key=value,key=value');
+    spec[key] = value;
   }
   return spec;
 }
@@ -75,7 +72,7 @@ export function parseMetricFlags(texts: readonly string[]): Array<Record<string,
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       const key = e.field.split('.').slice(2).join('.');
-      const detail = e.message.slice(e.field.length + 2);
+      const detail = e.detail;
       throw new ConfigError('metrics', `in '${text}': ${key === '' || key === 'name' ? '' : `${key}: `}${detail}`);
     }
     return spec;

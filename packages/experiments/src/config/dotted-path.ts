@@ -1,4 +1,4 @@
-import { ConfigError } from '@overparam/core';
+import { ConfigError, parseKeyValues } from '@overparam/core';
 
 /**
  * Config keys by dotted path (`archOptions.depth`, `optimizer.momentum`): how sweeps name the
@@ -34,16 +34,10 @@ export function getAtPath(source: unknown, path: string): unknown {
   return node;
 }
 
-/** `key=value` as a dotted path and a value: JSON when it parses (numbers, booleans, arrays, objects), text otherwise. */
-export function parseAssignment(text: string): { path: string; value: unknown } {
-  const eq = text.indexOf('=');
-  if (eq <= 0) throw new ConfigError('set', `expected key=value (e.g. archOptions.depth=5), got '${text}'`);
-  const raw = text.slice(eq + 1).trim();
-  let value: unknown = raw;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    // Plain text such as tanh or glorot-normal.
-  }
-  return { path: text.slice(0, eq).trim(), value };
+/**
+ * `key=value` (or several, `lr=0.1,steps=50`) as dotted paths and values, read by core's
+ * `parseKeyValues`: JSON when it parses (numbers, booleans, arrays, objects), text otherwise.
+ */
+export function parseAssignments(text: string): Array<{ path: string; value: unknown }> {
+  return parseKeyValues(text, { field: 'set', example: 'archOptions.depth=5' }).map(([path, value]) => ({ path, value }));
 }

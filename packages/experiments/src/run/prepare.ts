@@ -36,7 +36,7 @@ function inArchOptions<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(`archOptions.${e.field}`, e.message.slice(e.field.length + 2));
+    if (e instanceof ConfigError) throw e.renamed(`archOptions.${e.field}`);
     throw e;
   }
 }
