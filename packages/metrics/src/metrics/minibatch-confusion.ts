@@ -1,7 +1,7 @@
 import { ConfigError, type Dataset, type HookContext, type Rng } from '@overparam/core';
 import { z } from 'zod';
 import { cosineFields } from '../confusion';
-import { defineMetric, finite, positiveInt, rngFor, scheduleKeys, scheduleOf } from '../metric-definition';
+import { defineMetric, finite, positiveInt, rngFor, scheduleKeys, scheduleOf, type MeasureContext, type MetricMeasurement } from '../metric-definition';
 import { minibatchConfusion } from '../minibatch';
 
 /** The paper's minibatch size (Sankararaman et al. (2020), §7), shared with `confusion:pairs=…`. */
@@ -20,6 +20,16 @@ export async function pairConfusion(ctx: HookContext, pairs: number, batchSize: 
     ...(values ? { cosineValues: Array.from(m.cosines, finite) } : {}),
     method,
     seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** The protocol once, with every pair's cosine and the pairs' rows (measure.json and examples.json). */
+export async function measurePairs(ctx: MeasureContext, pairs: number, batchSize: number, method: 'direct' | 'gram'): Promise<MetricMeasurement> {
+  const m = await minibatchConfusion(ctx.model, ctx.data, { pairs, batchSize, loss: ctx.loss, rng: ctx.rng, method });
+  return {
+    summary: { pairs: m.pairs, batchSize: m.batchSize, method, eta: m.eta, etaNormalized: finite(m.etaNormalized), ...cosineFields(m.summary), cosineValues: Array.from(m.cosines, finite) },
+    rows: Int32Array.from(new Set(m.rows.flatMap((r) => Array.from(r)))).sort(),
+    pairs: m.rows.map((r) => [r.subarray(0, m.batchSize), r.subarray(m.batchSize)] as const),
   };
 }
 
@@ -43,6 +53,7 @@ export const minibatchConfusionMetric = defineMetric({
     values: z.boolean().default(false),
   }),
   hook: (spec) => ({ name: spec.name, schedule: scheduleOf(spec), run: (ctx) => pairConfusion(ctx, spec.pairs, spec.batchSize, rngFor(ctx, spec.seed, spec.name), spec.method, spec.values) }),
+  measure: (spec, ctx) => measurePairs(ctx, spec.pairs, spec.batchSize, spec.method),
   requirements: (spec, data) => checkPairSize(spec.batchSize, data),
   needsLoss: true,
   doc: {
