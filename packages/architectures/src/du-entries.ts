@@ -25,6 +25,7 @@ export const duMlpEntry: ArchitectureEntry<z.infer<typeof duMlpSchema>> = {
   build: (o) => ({ layer: duMlp(o), inputShape: [o.inputDim] }),
   workload: (o) => ({ convolutional: false, width: o.width }),
   tiny: { depth: 2, width: 6, inputDim: 4, outputDim: 2 },
+  populationKernel: 'fully-connected',
 };
 
 export const duResNetEntry: ArchitectureEntry<z.infer<typeof duResNetSchema>> = {
@@ -35,4 +36,5 @@ export const duResNetEntry: ArchitectureEntry<z.infer<typeof duResNetSchema>> = 
   build: (o) => ({ layer: duResNet(o), inputShape: [o.inputDim] }),
   workload: (o) => ({ convolutional: false, width: o.width }),
   tiny: { depth: 3, width: 6, inputDim: 4, outputDim: 2 },
+  populationKernel: 'resnet',
 };

@@ -33,6 +33,11 @@ export interface ArchitectureEntry<Options = Record<string, unknown>> {
    * layer), from validated options. Absent: a dense net of unknown width.
    */
   workload?(options: Options): ArchitectureWorkload;
+  /**
+   * Which of Du et al.'s (2019) infinite-width recursions gives this net's population Gram K⁽ᴴ⁾
+   * (its activation, depth and c_res are read from its options); absent: K⁽ᴴ⁾ is not defined for it.
+   */
+  readonly populationKernel?: 'fully-connected' | 'resnet';
 }
 
 /** The part of a backend's `Workload` an architecture knows. */

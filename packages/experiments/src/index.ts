@@ -18,8 +18,9 @@ export {
   type CheckpointManifest,
 } from './store/checkpoint-format';
 export { setAtPath, getAtPath, parseAssignment } from './config/dotted-path';
-export { measure, measureMetrics, populationGramArchitectures, type MeasureMetric, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure/measure';
-export { measureRun, measureSpecSchema, parseMeasureSpec, MEASUREMENT_FILES, type MeasureSpec, type MeasureRunOptions } from './measure/measurement-run';
+export { measure, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure/measure';
+export { measureRun, measureMetricNames, measureAliases, parseMeasureSpec, type MeasureRunOptions } from './measure/measurement-run';
+export { MEASUREMENT_FILES, decodeGram, readMeasurementFiles, type MeasurementFiles } from './measure/measurement-files';
 export { parseSweep, sweepCells, sweepSchema, stableHash, canonicalJson, type SweepSpec, type SweepCell } from './sweep/sweep';
 export { parseShard, shardFromEnvironment, inShard, type Shard } from './sweep/shard';
 export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickLearningRate, type LrSearch, type LrRule, type LrPick, type LrCandidate } from './sweep/lr-search';

@@ -1,7 +1,7 @@
 import { OverparamError } from '@overparam/core';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { recordsMismatch } from '@overparam/experiments';
+import { readMeasurementFiles, recordsMismatch } from '@overparam/experiments';
 import { directoryStore, RUN_FILES, SWEEP_FILES } from '@overparam/experiments/node';
 import { maxHeatmapSize } from './charts/gram-heatmap';
 import { checkLrPicks, type LrPickView } from './lr-picks';
@@ -32,25 +32,10 @@ async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
-/** gram.f64: n × n float64, row-major, little-endian (experiments' measurement runs). */
-export function decodeGram(bytes: Uint8Array, size: number, path: string): number[][] {
-  if (bytes.byteLength !== size * size * 8) {
-    throw new OverparamError('RUN_IO', `${path} holds ${bytes.byteLength} bytes, but a ${size} × ${size} float64 Gram takes ${size * size * 8}; the file is damaged or not this measurement's`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => view.getFloat64((i * size + j) * 8, true)));
-}
-
 /** A measurement directory: measure.json, and its Gram when there is one small enough to draw. */
 async function readMeasurement(root: string): Promise<MeasurementView> {
-  const summary = (await readJsonFile(join(root, 'measure.json'))) as Record<string, unknown>;
-  const gramFile = summary['gramFile'] as { name?: unknown; size?: unknown } | undefined;
-  let gram: number[][] | null = null;
-  if (gramFile !== undefined && typeof gramFile.size === 'number' && typeof gramFile.name === 'string' && gramFile.size <= maxHeatmapSize) {
-    const path = join(root, gramFile.name);
-    gram = decodeGram(new Uint8Array(await readFile(path)), gramFile.size, path);
-  }
-  return { id: basename(root), summary, gram };
+  const files = await readMeasurementFiles(async (name) => new Uint8Array(await readFile(join(root, name))), root, { maxGramSize: maxHeatmapSize });
+  return { id: basename(root), ...files };
 }
 
 /**
