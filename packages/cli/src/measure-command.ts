@@ -1,6 +1,6 @@
 import { OverparamError } from '@overparam/core';
 import { measureAliases, measureMetricNames, measureRun, MEASUREMENT_FILES, parseMeasureSpec, type MeasureRunOptions } from '@overparam/experiments';
-import { DEFAULT_GRAM_EXAMPLES, gramMethods, gramOfs, ntkOutputModes, parseMetricFlag } from '@overparam/metrics';
+import { DEFAULT_GRAM_EXAMPLES, gramMethods, gramOfs, minibatchMethods, ntkOutputModes, parseMetricFlag } from '@overparam/metrics';
 import { readCheckpointDirectory, runDirectory } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
 import { addArchitectureOptions } from './arch-flags';
@@ -20,7 +20,7 @@ const SPEC_FLAGS: ReadonlyArray<{ flags: string; key: string; help: string; numb
   { flags: '--pairs <n>', key: 'pairs', help: 'minibatch pairs for minibatch-confusion (and confusion); --batch-size sets their size', number: true },
   { flags: '--of <what>', key: 'of', help: `what the Gram of gram and spectrum is of: ${gramOfs.join(' or ')} (default: output, the empirical NTK)` },
   { flags: '--outputs <mode>', key: 'outputs', help: `an NTK of k outputs as its n×n trace or the full kn×kn matrix: ${ntkOutputModes.join(' or ')}` },
-  { flags: '--method <name>', key: 'method', help: `Gram engine: ${gramMethods.join(', ')}; minibatch-confusion: direct or gram` },
+  { flags: '--method <name>', key: 'method', help: `Gram engine: ${gramMethods.join(', ')}; minibatch-confusion: ${minibatchMethods.join(' or ')}` },
 ];
 
 /** The flag of a measurement field, for errors that name a field (`n` → `--n`). */

@@ -17,7 +17,7 @@ export {
   type Confusion,
   type CosineSummary,
 } from './confusion';
-export { minibatchConfusion, type MinibatchConfusion, type MinibatchConfusionOptions } from './minibatch';
+export { minibatchConfusion, minibatchMethods, type MinibatchConfusion, type MinibatchConfusionOptions, type MinibatchMethod } from './minibatch';
 export { metricHook, metricHooks, checkMetricSpecs } from './hooks';
 export { metricDefinitions, metricDefinition, metricNeedsLoss, type MetricName } from './registry';
 export {

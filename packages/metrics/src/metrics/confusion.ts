@@ -72,7 +72,7 @@ export const confusionMetric = defineMetric({
   needsLoss: true,
   doc: {
     measures: 'gradient confusion (Sankararaman et al. (2020) Definition 2.1) from the loss Gram of n training examples, or by the minibatch-pair protocol',
-    options: '`n` (256): per-example confusion of n fresh training examples (`method`: the Gram engine\'s, `auto`); or `pairs` (+ `batchSize`, 128): the minibatch protocol; `seed` fixes the examples',
+    options: `\`n\` (${DEFAULT_GRAM_EXAMPLES}): per-example confusion of n fresh training examples (\`method\`: the Gram engine's, \`auto\`); or \`pairs\` (+ \`batchSize\`, 128): the minibatch protocol; \`seed\` fixes the examples`,
     record: '`n`, `eta`, `minInner`, `averagedInner`, `etaNormalized`, `cosines`, `minCos`, `meanCos`, `medianCos`, `maxCos`, `fractionNegative`, `cosP05`…`cosP95`, `method`, `training`, `seconds` (with `pairs`: as minibatch-confusion)',
   },
 });

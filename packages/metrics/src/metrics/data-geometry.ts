@@ -132,7 +132,7 @@ export const dataGeometryMetric = defineMetric({
   doc: {
     measures:
       "near-orthogonality of n training inputs (Sankararaman et al. (2020), appendix Lemma B.1: Pr[∃ i ≠ j: |x_iᵀx_j| > ν] ≤ N²·√(π/8)·exp(−(d − 1)ν²/2) for uniform unit vectors): the largest and mean off-diagonal |⟨x_i, x_j⟩| against √(log n / d); float64, no model",
-    options: '`n` (256), `seed` (0), `delta` (0.05: the failure probability of `bound`), `start` (default **true**), `end` (default false)',
+    options: `\`n\` (${DEFAULT_GRAM_EXAMPLES}), \`seed\` (0), \`delta\` (0.05: the failure probability of \`bound\`), \`start\` (default **true**), \`end\` (default false)`,
     record: '`n`, `d`, `maxAbsInner`, `meanAbsInner`, `maxAbsCosine`, `meanSquaredNorm`, `scale` (√(log n / d)), `ratio` (maxAbsInner / scale), `bound` (the lemma\'s ν at δ), `boundDelta`, `boundProbability` (the lemma\'s bound at ν = maxAbsCosine)',
   },
 });

@@ -63,7 +63,7 @@ export const spectrumMetric = defineMetric({
   needsLoss: (spec) => spec.of === 'loss',
   doc: {
     measures: "the spectrum of the Gram of n fixed training examples: the empirical NTK (Du et al.'s G(k)) or the loss Gram; per layer with `layers`",
-    options: '`n` (256), `of` (`output`: the NTK; or `loss`), `method` (`auto`), `outputs` (`trace`), `layers` (false), `eigenvalues` (false), `seed` (0; examples fixed so G(k) is comparable over k)',
+    options: `\`n\` (${DEFAULT_GRAM_EXAMPLES}), \`of\` (\`output\`: the NTK; or \`loss\`), \`method\` (\`auto\`), \`outputs\` (\`trace\`), \`layers\` (false), \`eigenvalues\` (false), \`seed\` (0; examples fixed so G(k) is comparable over k)`,
     record:
       '`n`, `of`, `lambdaMin`, `lambdaMax`, `condition`, `trace`, `method`, `seconds`; with `layers`: `layers: { "W(1)": { path, trace, traceShare, lambdaMin, lambdaMax }, … }` (W(1) … W(H) in order of depth, each a parametrised layer with its bias; `path` is its parameter path); with `eigenvalues`: `eigenvalues`',
   },
