@@ -18,7 +18,6 @@ import { weightMovementMetric } from './metrics/weight-movement';
  * line here.
  */
 export const metricDefinitions = [
-  gramMetric,
   confusionMetric,
   minibatchConfusionMetric,
   spectrumMetric,
@@ -28,6 +27,7 @@ export const metricDefinitions = [
   fullLossMetric,
   dataGeometryMetric,
   populationGramMetric,
+  gramMetric,
 ] as const;
 
 export type MetricName = (typeof metricDefinitions)[number]['name'];

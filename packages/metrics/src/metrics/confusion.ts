@@ -7,10 +7,10 @@ import type { GramMethod } from '../gram/types';
 import { checkExamples, gramKeys, gramSummary, measureGram, measureRows } from './gram';
 import { checkPairSize, DEFAULT_PAIR_BATCH_SIZE, measurePairs, pairConfusion } from './minibatch-confusion';
 
-async function exampleConfusion(ctx: HookContext, n: number, rng: Rng, method: GramMethod) {
+async function exampleConfusion(ctx: HookContext, n: number, rng: Rng, method: GramMethod | undefined) {
   const started = Date.now();
   return withBatch(ctx.data, sampleRows(ctx.data, n, rng, 'confusion'), async (batch) => {
-    const g = await gradientGram(ctx.model, batch, { loss: ctx.loss, method });
+    const g = await gradientGram(ctx.model, batch, { loss: ctx.loss, ...(method ? { method } : {}) });
     const c = gradientConfusion(g);
     return {
       n,
@@ -27,9 +27,9 @@ async function exampleConfusion(ctx: HookContext, n: number, rng: Rng, method: G
 }
 
 /** Per-example confusion of n examples, with the loss Gram it comes from (measure.json and gram.f64). */
-async function measureExamples(ctx: MeasureContext, n: number, method: GramMethod) {
+async function measureExamples(ctx: MeasureContext, n: number, method: GramMethod | undefined) {
   const rows = measureRows(ctx, n);
-  const g = await measureGram(ctx, rows, { of: 'loss', outputs: 'trace', method, layers: false });
+  const g = await measureGram(ctx, rows, { of: 'loss', ...(method ? { method } : {}), layers: false });
   const c = gradientConfusion(g);
   return {
     summary: { ...gramSummary(g), eta: c.eta, minInner: c.minInner, averagedInner: c.averagedInner, etaNormalized: finite(c.etaNormalized), ...cosineFields(c.cosines), undefinedPairs: c.undefinedPairs },

@@ -42,8 +42,8 @@ export function checkExamples(n: number | undefined, data: Dataset): void {
 /** The Gram engine's options as a metric spec names them. */
 export interface GramSpecOptions {
   readonly of: GramOf;
-  readonly outputs: (typeof ntkOutputModes)[number];
-  readonly method: GramMethod;
+  readonly outputs?: (typeof ntkOutputModes)[number];
+  readonly method?: GramMethod;
   readonly layers: boolean;
 }
 
@@ -54,8 +54,8 @@ export async function measureGram(ctx: MeasureContext, rows: Int32Array, options
     return await gradientGram(ctx.model, batch, {
       of: options.of,
       loss: ctx.loss,
-      outputs: options.outputs,
-      method: options.method,
+      ...(options.outputs ? { outputs: options.outputs } : {}),
+      ...(options.method ? { method: options.method } : {}),
       perLayer: options.layers,
       ...(ctx.progress ? { onProgress: (done: number, total: number) => ctx.progress!('Gram', done, total) } : {}),
     });
@@ -65,12 +65,16 @@ export async function measureGram(ctx: MeasureContext, rows: Int32Array, options
   }
 }
 
-/** The Gram engine's own keys, shared by the metrics built on one Gram (gram, spectrum, confusion). */
+/**
+ * The Gram engine's own keys, shared by the metrics built on one Gram (spectrum, confusion).
+ * Optional there (absent: the engine's `auto` and `trace`), so that a config written before they
+ * existed resolves to the same config, and its hash, as before; `gram` fills them in.
+ */
 export const gramKeys = {
   /** `auto` (fast path where every layer has one, else the per-example loop), `fast` or `loop`. */
-  method: z.enum(gramMethods).default('auto'),
+  method: z.enum(gramMethods).optional(),
   /** An NTK of k outputs as its n×n `trace` or the full kn×kn matrix. */
-  outputs: z.enum(ntkOutputModes).default('trace'),
+  outputs: z.enum(ntkOutputModes).optional(),
 };
 
 /**
@@ -87,7 +91,8 @@ export const gramMetric = defineMetric({
     n: z.number().int().min(1).default(DEFAULT_GRAM_EXAMPLES),
     /** `output`: the empirical NTK; `loss`: the loss Gram. */
     of: z.enum(gramOfs).default('output'),
-    ...gramKeys,
+    method: gramKeys.method.unwrap().default('auto'),
+    outputs: gramKeys.outputs.unwrap().default('trace'),
     /** Each layer's trace too. */
     layers: z.boolean().default(false),
     /** Fix the examples across measurements (drawn once from this seed); default fresh ones each time. */

@@ -27,7 +27,7 @@ export const spectrumMetric = defineMetric({
     run(ctx) {
       const started = Date.now();
       return withBatch(ctx.data, sampleRows(ctx.data, spec.n, rngFor(ctx, spec.seed, spec.name), spec.name), async (batch) => {
-        const g = await gradientGram(ctx.model, batch, { of: spec.of, loss: ctx.loss, outputs: spec.outputs, method: spec.method, perLayer: spec.layers });
+        const g = await gradientGram(ctx.model, batch, { of: spec.of, loss: ctx.loss, ...(spec.outputs ? { outputs: spec.outputs } : {}), ...(spec.method ? { method: spec.method } : {}), perLayer: spec.layers });
         // Only λ_min and λ_max are recorded unless every eigenvalue is asked for: Lanczos then.
         const s = spec.eigenvalues ? spectrum(g) : { ...spectrumExtremes(g), eigenvalues: undefined };
         return {
