@@ -36,6 +36,11 @@ export interface ArchitectureEntry<Options = Record<string, unknown>> {
    * drawing a weight: lets `describe` and a run refuse a net too large to hold before allocating it.
    */
   paramCount?(options: Options): number;
+  /**
+   * Which of Du et al.'s (2019) infinite-width recursions gives this net's population Gram K⁽ᴴ⁾
+   * (its activation, depth and c_res are read from its options); absent: K⁽ᴴ⁾ is not defined for it.
+   */
+  readonly populationKernel?: 'fully-connected' | 'resnet';
 }
 
 /** The part of a backend's `Workload` an architecture knows. */

@@ -30,6 +30,7 @@ export const duMlpEntry: ArchitectureEntry<z.infer<typeof duMlpSchema>> = {
   workload: (o) => ({ convolutional: false, width: o.width }),
   paramCount: duParams,
   tiny: { depth: 2, width: 6, inputDim: 4, outputDim: 2 },
+  populationKernel: 'fully-connected',
 };
 
 export const duResNetEntry: ArchitectureEntry<z.infer<typeof duResNetSchema>> = {
@@ -41,4 +42,5 @@ export const duResNetEntry: ArchitectureEntry<z.infer<typeof duResNetSchema>> = 
   workload: (o) => ({ convolutional: false, width: o.width }),
   paramCount: duParams,
   tiny: { depth: 3, width: 6, inputDim: 4, outputDim: 2 },
+  populationKernel: 'resnet',
 };

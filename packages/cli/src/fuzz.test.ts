@@ -42,7 +42,7 @@ function baseArgs(path: string): string[] | undefined {
     case 'train':
       return [...tinyNet, '--steps', '1', '--out', fresh()];
     case 'measure':
-      return [...tinyNet, '--metric', 'loss-gram', '--n', '4', '--out', fresh()];
+      return [...tinyNet, '--metric', 'gram', '--of', 'loss', '--n', '4', '--out', fresh()];
     case 'describe':
       return ['--arch', 'mlp', '--depth', '1', '--width', '2'];
     case 'data inspect':

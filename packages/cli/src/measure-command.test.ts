@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDataSet } from '@overparam/data';
+import { measureMetricNames } from '@overparam/experiments';
+import { metricDefinitions, metricHookNames } from '@overparam/metrics';
 import { describe, expect, it } from 'vitest';
+import { LONG_MEASUREMENT } from './measure-command';
 import { cli, temporaryRoot } from './test-cli';
 
 const root = await temporaryRoot('overparam-measure-');
@@ -100,7 +103,7 @@ describe('overparam measure', () => {
     const first = join(root, 'first');
     const second = join(root, 'second');
     const common = ['--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--backend', 'cpu'];
-    expect((await cli('measure', '--metric', 'ntk-gram', '--n', '4', ...common, '--seed', '1', '--out', first)).code).toBe(0);
+    expect((await cli('measure', '--metric', 'gram', '--of', 'output', '--n', '4', ...common, '--seed', '1', '--out', first)).code).toBe(0);
     const r = await cli('measure', '--metric', 'spectrum', '--n', '4', ...common, '--seed', '2', '--checkpoint', join(first, 'checkpoint'), '--out', second);
     expect(r.code).toBe(0);
     expect(await readFile(join(second, 'checkpoint', 'tensors-000000000.bin'))).toEqual(await readFile(join(first, 'checkpoint', 'tensors-000000000.bin')));
@@ -111,7 +114,7 @@ describe('overparam measure', () => {
 
   it("takes any registered architecture's own flags (--width-factor, --no-batch-norm)", async () => {
     const out = join(root, 'cnn');
-    const r = await cli('measure', '--metric', 'loss-gram', '--n', '3', '--arch', 'cnn', '--depth', '10', '--width-factor', '1', '--no-batch-norm', '--data', 'synthetic-images', '--backend', 'cpu', '--out', out);
+    const r = await cli('measure', '--metric', 'gram', '--of', 'loss', '--n', '3', '--arch', 'cnn', '--depth', '10', '--width-factor', '1', '--no-batch-norm', '--data', 'synthetic-images', '--backend', 'cpu', '--out', out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as { model: { name: string; options: { batchNorm: boolean; widthFactor: number } }; size: number };
@@ -124,7 +127,7 @@ describe('overparam measure', () => {
     const run = join(root, 'trained');
     expect((await cli('train', '--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--steps', '5', '--backend', 'cpu', '--out', run)).code).toBe(0);
     const out = join(root, 'reused');
-    const gram = await cli('measure', '--metric', 'loss-gram', '--n', '4', '--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', run, '--out', out);
+    const gram = await cli('measure', '--metric', 'gram:of=loss', '--n', '4', '--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', run, '--out', out);
     expect(gram.stderr).toBe('');
     expect(JSON.parse(gram.stdout)).toMatchObject({ weights: { checkpoint: run } });
     expect(existsSync(join(out, 'gram.f64'))).toBe(true);
@@ -132,7 +135,7 @@ describe('overparam measure', () => {
     const pairs = await cli('measure', '--metric', 'minibatch-confusion', '--pairs', '2', '--batch-size', '4', '--arch', 'mlp', '--depth', '1', '--width', '6', '--data', 'synthetic', '--backend', 'cpu', '--out', out);
     expect(pairs.code).toBe(0);
     expect(existsSync(join(out, 'gram.f64'))).toBe(false);
-    const mismatch = await cli('measure', '--metric', 'loss-gram', '--n', '4', '--arch', 'mlp', '--depth', '1', '--width', '7', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', run, '--out', join(root, 'mismatch'));
+    const mismatch = await cli('measure', '--metric', 'gram', '--of', 'loss', '--n', '4', '--arch', 'mlp', '--depth', '1', '--width', '7', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', run, '--out', join(root, 'mismatch'));
     expect(mismatch.code).toBe(2);
     expect(mismatch.stderr).toMatch(/^overparam: --checkpoint: .*has shape \[784, 6\], MLP-1-7 needs \[784, 7\]/);
   });
@@ -146,10 +149,10 @@ describe('overparam measure', () => {
 
   it('measures a regression set without --loss, and a small --n of a small set without --batch-size', async () => {
     // The default loss follows the data (square for sphere); the training batch size (128 by default) is not checked against the 16 examples.
-    const ntk = await cli('measure', '--metric', 'ntk-gram', '--arch', 'deep-linear', '--depth', '2', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--n', '8', '--backend', 'cpu', '--out', join(root, 'ntk-sphere'));
+    const ntk = await cli('measure', '--metric', 'gram', '--arch', 'deep-linear', '--depth', '2', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--n', '8', '--backend', 'cpu', '--out', join(root, 'ntk-sphere'));
     expect(ntk.stderr).toBe('');
     expect(ntk.code).toBe(0);
-    expect(JSON.parse(ntk.stdout)).toMatchObject({ metric: 'ntk-gram', data: 'sphere', loss: 'square', n: 8, size: 8 });
+    expect(JSON.parse(ntk.stdout)).toMatchObject({ metric: 'gram', of: 'output', data: 'sphere', loss: 'square', n: 8, size: 8 });
     const population = await cli('measure', '--metric', 'population-gram', '--arch', 'du-mlp', '--depth', '2', '--width', '16', '--data', 'sphere', '--data-option', 'n=16', 'd=4', 'testN=2', '--n', '4', '--backend', 'cpu', '--out', join(root, 'pop-sphere'));
     expect(population.stderr).toBe('');
     expect(JSON.parse(population.stdout)).toMatchObject({ metric: 'population-gram', loss: 'square', size: 4 });
@@ -177,9 +180,73 @@ describe('overparam measure', () => {
   it('says what is wrong with bad input', async () => {
     const bad = await cli('measure', '--metric', 'vibes', '--data', 'synthetic', '--backend', 'cpu', '--out', join(root, 'bad'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--metric: unknown metric 'vibes'; expected one of: loss-gram, ntk-gram, confusion/);
-    const missing = await cli('measure', '--metric', 'loss-gram', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', join(root, 'nowhere'), '--out', join(root, 'bad2'));
+    expect(bad.stderr).toBe(`overparam: --metric: unknown metric 'vibes'; expected one of: ${metricDefinitions.map((d) => d.name).join(', ')}\n`);
+    const missing = await cli('measure', '--metric', 'gram', '--data', 'synthetic', '--backend', 'cpu', '--checkpoint', join(root, 'nowhere'), '--out', join(root, 'bad2'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read the checkpoint's manifest/);
+  });
+
+  it('takes every name train --metric takes, from the registry: each measures, or says why it cannot', async () => {
+    const names = metricDefinitions.map((d) => d.name);
+    // train's --metric vocabulary is the spec schema's; measure's list is that same registry.
+    expect(metricHookNames).toEqual(names);
+    expect(measureMetricNames).toEqual(names);
+    // A regression set of 300 examples covers every metric's defaults (256 examples, 100 pairs of 128, a regression task).
+    const common = ['--arch', 'deep-linear', '--depth', '2', '--data', 'sphere', '--data-option', 'n=300', 'd=4', 'testN=2', '--backend', 'cpu'];
+    for (const name of names) {
+      const r = await cli('measure', '--metric', name, ...common, '--out', join(root, `every-${name}`));
+      expect(r.stderr, name).not.toMatch(/unknown metric/);
+      if (r.code === 0) {
+        expect(JSON.parse(r.stdout), name).toMatchObject({ metric: name });
+      } else {
+        // Only a metric that has no meaning outside training, or outside Du et al.'s nets, is refused, in one line.
+        expect(r.code, name).toBe(2);
+        expect(r.stderr.trimEnd().split('\n'), name).toHaveLength(1);
+        expect(['weight-movement', 'population-gram'], `${name}: ${r.stderr}`).toContain(name);
+      }
+    }
+  });
+
+  it('keeps loss-gram and ntk-gram for one release, as gram of loss and of output, with a one-line note', async () => {
+    const common = ['--n', '5', '--arch', 'mlp', '--depth', '1', '--width', '5', '--data', 'synthetic', '--backend', 'cpu'];
+    for (const [old, of] of [['loss-gram', 'loss'], ['ntk-gram', 'output']] as const) {
+      const aliased = await cli('measure', '--metric', old, ...common, '--out', join(root, old));
+      expect(aliased.code).toBe(0);
+      expect(aliased.stderr).toBe(`overparam: --metric ${old} is deprecated and will be removed in the next release; write --metric gram --of ${of}\n`);
+      const current = await cli('measure', '--metric', 'gram', '--of', of, ...common, '--out', join(root, `gram-${of}`));
+      expect(current.stderr).toBe('');
+      expect(await readFile(join(root, old, 'gram.f64'))).toEqual(await readFile(join(root, `gram-${of}`, 'gram.f64')));
+      expect(JSON.parse(aliased.stdout)).toMatchObject({ metric: 'gram', of });
+    }
+    const contradiction = await cli('measure', '--metric', 'loss-gram', '--of', 'output', ...common, '--out', join(root, 'contradiction'));
+    expect(contradiction.code).toBe(2);
+    expect(contradiction.stderr).toMatch(/^overparam: --of: 'output' contradicts --metric loss-gram\n$/);
+  });
+
+  it('prints progress on stderr for a long measurement, and refuses bad input before any', async () => {
+    const common = ['--arch', 'mlp', '--depth', '1', '--width', '4', '--data', 'synthetic', '--backend', 'cpu'];
+    const loop = await cli('measure', '--metric', 'spectrum', '--of', 'loss', '--method', 'loop', '--n', String(LONG_MEASUREMENT), ...common, '--out', join(root, 'long'));
+    expect(loop.code).toBe(0);
+    const lines = loop.stderr.trimEnd().split('\n');
+    // A line as each stage starts, one per tenth of the per-example loop's backward passes, then the eigen-solve's start and end.
+    expect(lines).toEqual([
+      'overparam: measure spectrum: Gram 1/100 (1%)',
+      ...Array.from({ length: 10 }, (_, k) => `overparam: measure spectrum: Gram ${10 * (k + 1)}/100 (${10 * (k + 1)}%)`),
+      'overparam: measure spectrum: eigenvalues 0/1 (0%)',
+      'overparam: measure spectrum: eigenvalues 1/1 (100%)',
+    ]);
+    // stdout is still the summary alone.
+    expect(JSON.parse(loop.stdout)).toMatchObject({ metric: 'spectrum', n: 100, method: 'loop' });
+    for (const bad of [
+      ['--metric', 'gram', '--of', 'sideways', '--n', '100'],
+      ['--metric', 'gram', '--n', '100000'],
+      ['--metric', 'balancedness', '--n', '100'],
+      ['--metric', 'weight-movement'],
+    ]) {
+      const r = await cli('measure', ...bad, ...common, '--out', join(root, 'bad-long'));
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/measure .*: Gram/);
+    }
   });
 });

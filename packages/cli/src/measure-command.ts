@@ -1,5 +1,6 @@
 import { OverparamError } from '@overparam/core';
-import { measureMetrics, measureRun, measureSpecSchema, MEASUREMENT_FILES } from '@overparam/experiments';
+import { measureAliases, measureMetricNames, measureRun, MEASUREMENT_FILES, parseMeasureSpec, type MeasureRunOptions } from '@overparam/experiments';
+import { DEFAULT_GRAM_EXAMPLES, gramMethods, gramOfs, minibatchMethods, ntkOutputModes, parseMetricFlag } from '@overparam/metrics';
 import { readCheckpointDirectory, runDirectory } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
 import { addFlagSpecs } from './field-flags';
@@ -10,24 +11,48 @@ import { toRunConfig, type FlagSpec } from './train-flags';
 /** Train flags that mean nothing without training; the rest (architecture, data, loss, seed, backend) carry over. */
 const TRAINING_ONLY = new Set(['optimizer', 'momentum', 'weightDecay', 'virtualDepth', 'lr', 'steps', 'sampling', 'logEvery', 'metric', 'augment', 'out', 'divergenceFactor', 'checkpointEverySteps', 'checkpointEverySeconds']);
 
-/** The measurement's own flags: the spec's fields, their help and defaults read from its schema. */
-const SPEC_FLAGS: ReadonlyArray<{ flags: string; key: keyof typeof measureSpecSchema.shape; help: string; number?: boolean }> = [
-  { flags: '--n <n>', key: 'n', help: 'examples of the training split for the Gram metrics and data-geometry', number: true },
-  { flags: '--pairs <n>', key: 'pairs', help: 'minibatch pairs for minibatch-confusion; --batch-size sets their size', number: true },
-  { flags: '--of <what>', key: 'of', help: "the spectrum of the 'output' Gram (the empirical NTK) or the 'loss' Gram" },
-  { flags: '--outputs <mode>', key: 'outputs', help: "an NTK of k outputs as its n×n 'trace' or the full kn×kn matrix" },
-  { flags: '--method <name>', key: 'method', help: 'Gram engine: auto, fast or loop; minibatch-confusion: direct or gram (auto means direct)' },
+/**
+ * Flags that set a key of the metric's spec, for the metrics that take it (`--n 64` ≡
+ * `--metric gram:n=64`); the defaults are each metric's own (see `--metric`).
+ */
+const SPEC_FLAGS: ReadonlyArray<{ flags: string; key: string; help: string; number?: boolean }> = [
+  { flags: '--n <n>', key: 'n', help: `examples of the training split (default: the metric's; ${DEFAULT_GRAM_EXAMPLES} for gram, confusion, spectrum, data-geometry)`, number: true },
+  { flags: '--pairs <n>', key: 'pairs', help: 'minibatch pairs for minibatch-confusion (and confusion); --batch-size sets their size', number: true },
+  { flags: '--of <what>', key: 'of', help: `what the Gram of gram and spectrum is of: ${gramOfs.join(' or ')} (default: output, the empirical NTK)` },
+  { flags: '--outputs <mode>', key: 'outputs', help: `an NTK of k outputs as its n×n trace or the full kn×kn matrix: ${ntkOutputModes.join(' or ')}` },
+  { flags: '--method <name>', key: 'method', help: `Gram engine: ${gramMethods.join(', ')}; minibatch-confusion: ${minibatchMethods.join(' or ')}` },
 ];
 
 /** The flag of a measurement field, for errors that name a field (`n` → `--n`). */
 export function measureFieldFlag(field: string): string | undefined {
   const own = SPEC_FLAGS.find((f) => f.key === field);
   if (own !== undefined) return own.flags.split(' ')[0];
-  return field === 'checkpoint' ? '--checkpoint' : field === 'metric' ? '--metric' : undefined;
+  return field === 'layers' ? '--per-layer' : field === 'checkpoint' ? '--checkpoint' : field === 'metric' ? '--metric' : undefined;
 }
 
-function defaultOf(key: keyof typeof measureSpecSchema.shape): unknown {
-  return (measureSpecSchema.shape[key] as unknown as { def?: { defaultValue?: unknown } }).def?.defaultValue;
+/** Progress is shown for measurements of at least this many examples (or pairs); smaller ones take seconds. */
+export const LONG_MEASUREMENT = 100;
+
+/** One line per tenth of each stage on stderr (stdout carries nothing but the summary JSON). */
+function progressLines(stream: CliIo['stderr'], metric: string): NonNullable<MeasureRunOptions['progress']> {
+  let stage = '';
+  let nextTenth = 0;
+  return (name, done, total) => {
+    if (name !== stage) [stage, nextTenth] = [name, 0];
+    const tenth = Math.floor((10 * done) / total);
+    if (tenth < nextTenth && done < total) return;
+    nextTenth = tenth + 1;
+    stream.write(`overparam: measure ${metric}: ${name} ${done}/${total} (${Math.round((100 * done) / total)}%)\n`);
+  };
+}
+
+/** `--metric` as written, with the old names' spelling; the note says what to write instead. */
+function metricSpecOf(text: string): { spec: Record<string, unknown>; note?: string } {
+  const spec = parseMetricFlag(text);
+  const alias = measureAliases[String(spec.name)];
+  if (alias === undefined) return { spec };
+  const note = `overparam: --metric ${String(spec.name)} is deprecated and will be removed in the next release; write --metric ${alias.name} --of ${alias.of}`;
+  return { spec: { ...spec, ...alias }, note };
 }
 
 /**
@@ -38,27 +63,34 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
   const specs = trainSpecs.filter((s) => !TRAINING_ONLY.has(s.key) && !s.field.startsWith('optimizer.'));
   const command = program
     .command('measure')
-    .description('measure one metric (Gram, NTK, gradient confusion, spectrum, population Gram, input geometry) of a model into a directory');
-  command.addOption(new Option('--metric <name>', `what to measure; one of: ${measureMetrics.join(', ')}`).makeOptionMandatory());
+    .description('measure one metric of a model (any train --metric: Gram, NTK, gradient confusion, spectrum, population Gram, …) into a directory');
+  command.addOption(
+    new Option('--metric <spec>', `what to measure, named and specified as train --metric takes it (name or name:key=value,…); one of: ${measureMetricNames.join(', ')}`).makeOptionMandatory(),
+  );
   addFlagSpecs(command, specs);
-  for (const f of SPEC_FLAGS) command.addOption(new Option(f.flags, `${f.help} (default: ${String(defaultOf(f.key))})`));
+  for (const f of SPEC_FLAGS) command.addOption(new Option(f.flags, f.help));
   command
-    .option('--per-layer', 'also report each layer’s share')
+    .option('--per-layer', 'gram and spectrum: also report each layer’s share')
     .option('--checkpoint <dir>', "measure these weights instead of the initialization: any run directory (its checkpoint/) or checkpoint directory; give the run's architecture flags")
     .requiredOption('--out <dir>', `output directory (created; an earlier measurement's files there, ${MEASUREMENT_FILES.join(', ')}, are replaced)`)
     .option('--verbose', 'print stack traces of unexpected errors');
-  command.addHelpText('after', '\nExamples:\n  overparam measure --data synthetic --depth 3 --width 100 --metric confusion --n 256 --out runs/confusion-init\n  overparam measure --data synthetic --depth 1 --width 16 --metric spectrum --checkpoint runs/tiny --out runs/tiny-spectrum');
+  command.addHelpText('after', '\nExamples:\n  overparam measure --data synthetic --depth 3 --width 100 --metric confusion --n 256 --out runs/confusion-init\n  overparam measure --data synthetic --depth 1 --width 16 --metric spectrum --checkpoint runs/tiny --out runs/tiny-spectrum\n  overparam measure --data synthetic --depth 1 --width 16 --metric gram --of loss --n 64 --out runs/tiny-gram');
 
   command.action(async (options: Record<string, unknown>) => {
     const { config } = toRunConfig(specs, { ...options, metric: undefined, out: undefined });
-    const spec: Record<string, unknown> = { metric: options.metric, perLayer: options.perLayer === true };
+    const { spec, note } = metricSpecOf(String(options.metric));
     for (const f of SPEC_FLAGS) {
       const raw = options[f.key];
       if (raw === undefined) continue;
       const value = f.number === true ? Number(raw) : raw;
       if (f.number === true && (!Number.isInteger(value) || (value as number) < 1)) throw new UsageError(f.flags.split(' ')[0]!, `expected an integer ≥ 1, got '${String(raw)}'`);
+      if (spec[f.key] !== undefined && spec[f.key] !== value) throw new UsageError(f.flags.split(' ')[0]!, `'${String(raw)}' contradicts --metric ${String(options.metric)}`);
       spec[f.key] = value;
     }
+    if (options.perLayer === true) spec.layers = true;
+    // Checked before the checkpoint is read or anything is built.
+    const checked = parseMeasureSpec(spec);
+    if (note !== undefined) io.stderr.write(`${note}\n`);
     let weights;
     if (typeof options.checkpoint === 'string') {
       const read = await readCheckpointDirectory(options.checkpoint);
@@ -68,7 +100,9 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
       weights = { tensors: read.tensors, source: options.checkpoint };
     }
     const { store, id } = runDirectory(String(options.out));
-    const summary = await measureRun(config, spec, { store, id, weights });
+    const size = Math.max((checked as { n?: number }).n ?? 0, (checked as { pairs?: number }).pairs ?? 0);
+    const progress = size >= LONG_MEASUREMENT ? progressLines(io.stderr, checked.name) : undefined;
+    const summary = await measureRun(config, spec, { store, id, weights, ...(progress ? { progress } : {}) });
     io.stdout.write(`${JSON.stringify({ ...summary, eigenvalues: undefined, cosineValues: undefined })}\n`);
     done(EXIT_OK);
   });

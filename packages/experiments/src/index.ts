@@ -1,5 +1,5 @@
 export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptionsWithDefaults, runConfigInputSchema, parameterBudgetProblem, MAX_PARAMETER_BYTES, DEFAULT_ARCH, ARCH_OPTION_DEFAULTS, type RunConfig, type RunConfigInput } from './config/config';
-export { configFields, archFields, allArchFields, measureFields, flagOfPath, kebab, type FieldDescriptor, type FieldKind, type FieldRange } from './config/fields';
+export { configFields, archFields, allArchFields, flagOfPath, kebab, type FieldDescriptor, type FieldKind, type FieldRange } from './config/fields';
 export { lossForData, defaultLoss, DEFAULT_LOSS_BY_TASK } from './config/loss';
 export { prepareRun, type PreparedRun } from './run/prepare';
 export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode, type Trainer } from './run/run';
@@ -19,8 +19,9 @@ export {
   type CheckpointManifest,
 } from './store/checkpoint-format';
 export { setAtPath, getAtPath, parseAssignments } from './config/dotted-path';
-export { measure, measureMetrics, populationGramArchitectures, type MeasureMetric, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure/measure';
-export { measureRun, measureSpecSchema, parseMeasureSpec, MEASUREMENT_FILES, type MeasureSpec, type MeasureRunOptions } from './measure/measurement-run';
+export { measure, type MeasureOptions, type Measurement, type MeasuredExamples } from './measure/measure';
+export { measureRun, measureMetricNames, measureAliases, parseMeasureSpec, type MeasureRunOptions } from './measure/measurement-run';
+export { MEASUREMENT_FILES, decodeGram, readMeasurementFiles, type MeasurementFiles } from './measure/measurement-files';
 export { parseSweep, sweepCells, sweepSchema, stableHash, canonicalJson, type SweepSpec, type SweepCell } from './sweep/sweep';
 export { parseShard, shardFromEnvironment, inShard, type Shard } from './sweep/shard';
 export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickLearningRate, type LrSearch, type LrRule, type LrPick, type LrCandidate } from './sweep/lr-search';

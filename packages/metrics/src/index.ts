@@ -3,7 +3,7 @@
  * Explicit named exports only; each metric file adds its own lines below.
  */
 export { gradientGram, fastGramKinds } from './gram/engine';
-export type { GramOptions, GramResult, GramBatch, GramOf, GramMethod, LayerGram } from './gram/types';
+export { gramMethods, gramOfs, ntkOutputModes, type GramOptions, type GramResult, type GramBatch, type GramOf, type GramMethod, type LayerGram } from './gram/types';
 export { BatchNormTrainingError, GramUnsupportedError } from './gram/errors';
 export type { TapHandler, TapInfo, LayerRows } from './gram/handlers';
 
@@ -17,10 +17,21 @@ export {
   type Confusion,
   type CosineSummary,
 } from './confusion';
-export { minibatchConfusion, type MinibatchConfusion, type MinibatchConfusionOptions } from './minibatch';
+export { minibatchConfusion, minibatchMethods, type MinibatchConfusion, type MinibatchConfusionOptions, type MinibatchMethod } from './minibatch';
 export { metricHook, metricHooks, checkMetricSpecs } from './hooks';
 export { metricDefinitions, metricDefinition, metricNeedsLoss, type MetricName } from './registry';
-export { defineMetric, scheduleKeys, type MetricDefinition, type MetricSchema, type ScheduleSpec } from './metric-definition';
+export {
+  defineMetric,
+  scheduleKeys,
+  DEFAULT_GRAM_EXAMPLES,
+  type MetricDefinition,
+  type MetricSchema,
+  type ScheduleSpec,
+  type MeasureContext,
+  type MetricMeasurement,
+} from './metric-definition';
+export { measureMetric, checkMeasurable } from './measure';
+export { gramSummary } from './metrics/gram';
 export { metricSpecSchema, metricListSchema, parseMetricSpecs, parseMetricFlag, parseMetricFlags, metricHookNames, type MetricSpec, type MetricSpecInput } from './metric-spec';
 
 export { gaussianKde, kdeBandwidth, poolValues, bandwidthRules, type Kde, type KdeOptions, type BandwidthRule } from './kde';

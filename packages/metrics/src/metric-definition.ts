@@ -1,4 +1,4 @@
-import { createRng, gatherBatch, type Dataset, type Hook, type HookContext, type HookSchedule, type Rng, type Tensor } from '@overparam/core';
+import { createRng, gatherBatch, type Dataset, type Hook, type HookContext, type HookSchedule, type Loss, type Model, type Rng, type Tensor } from '@overparam/core';
 import { z } from 'zod';
 
 /**
@@ -22,8 +22,36 @@ export interface MetricDefinition<Schema extends MetricSchema = MetricSchema> {
   requirements?(spec: z.output<Schema>, data: Dataset): void;
   /** Whether the measurement uses the run's loss; loss-free ones (the NTK, the inputs) do not. */
   readonly needsLoss: boolean | ((spec: z.output<Schema>) => boolean);
+  /**
+   * One measurement of a model as it is (`overparam measure`, at initialization or from a
+   * checkpoint), with what the measurement files need beyond the numbers: the Gram, the rows used.
+   * Absent: the hook, run once. A string: why the metric has no meaning outside a training run
+   * (the measurement is refused with it before any work).
+   */
+  readonly measure?: ((spec: z.output<Schema>, ctx: MeasureContext) => Promise<MetricMeasurement>) | string;
   /** For the README's table (a test checks it lists every metric): what it measures, its options, its record. */
   readonly doc: { readonly measures: string; readonly options: string; readonly record: string };
+}
+
+/** What a one-shot measurement works on: the model as it is, and the stream its examples are drawn from. */
+export interface MeasureContext {
+  readonly model: Model;
+  readonly data: Dataset;
+  readonly loss: Loss;
+  readonly rng: Rng;
+  /** Told as long work advances (`stage` names it: 'Gram', 'eigenvalues', 'pairs'); for a progress display only. */
+  readonly progress?: (stage: string, done: number, total: number) => void;
+}
+
+/** A one-shot measurement: the numbers for measure.json, and the matrix and examples behind them. */
+export interface MetricMeasurement {
+  readonly summary: Record<string, unknown>;
+  /** The matrix the numbers come from (a Gram, K⁽ᴴ⁾), n × n row-major float64. */
+  readonly gram?: { readonly size: number; readonly matrix: Float64Array };
+  /** The training rows measured, in the order of the Gram's rows. */
+  readonly rows?: Int32Array;
+  /** Minibatch pairs, as rows of the training split. */
+  readonly pairs?: ReadonlyArray<readonly [Int32Array, Int32Array]>;
 }
 
 /** A metric's spec schema: its output names the metric. */
@@ -35,6 +63,9 @@ export function defineMetric<Schema extends MetricSchema>(definition: MetricDefi
 }
 
 export const positiveInt = z.number().int().min(1);
+
+/** Examples per Gram unless a spec says otherwise (the Gram is n × n; 256 keeps the loop path in seconds). */
+export const DEFAULT_GRAM_EXAMPLES = 256;
 
 /** The schedule keys every metric takes; a metric may override a default (e.g. `start: true`). */
 export const scheduleKeys = {

@@ -8,6 +8,10 @@ import { gradientGram } from './gram/engine';
  * compute each minibatch's mean-loss gradient and each pair's cosine; report the cosines, their
  * minimum ("worst-case gradient confusion"), mean and quantiles.
  */
+/** How a minibatch's mean-loss gradient is had: `direct` (one backward pass per minibatch) or from the `gram` engine's grouped Gram. */
+export const minibatchMethods = ['direct', 'gram'] as const;
+export type MinibatchMethod = (typeof minibatchMethods)[number];
+
 export interface MinibatchConfusionOptions {
   /** Default 100 (§7); A.1 used 1000. */
   readonly pairs?: number;
@@ -30,7 +34,7 @@ export interface MinibatchConfusionOptions {
    * engine's groups mode (one pass of the 2·batchSize examples, then per-layer products). Default
    * `direct`, the faster of the two on the MLPs we measured (see the README).
    */
-  readonly method?: 'direct' | 'gram';
+  readonly method?: MinibatchMethod;
   readonly quantiles?: readonly number[];
 }
 
@@ -46,7 +50,7 @@ export interface MinibatchConfusion {
   readonly eta: number;
   /** The normalized variant: max(0, −min cosine). */
   readonly etaNormalized: number;
-  readonly method: 'direct' | 'gram';
+  readonly method: MinibatchMethod;
   /** Each pair's 2·batchSize rows of the split: the first minibatch, then the second. */
   readonly rows: readonly Int32Array[];
 }
@@ -80,7 +84,7 @@ function dot(a: readonly Float32Array[], b: readonly Float32Array[]): number {
 }
 
 /** [⟨g_a, g_b⟩, ‖g_a‖², ‖g_b‖²] for one pair. */
-async function pairProducts(model: Model, data: Dataset, split: Split, rows: Int32Array, batchSize: number, loss: Loss, training: boolean, method: 'direct' | 'gram'): Promise<[number, number, number]> {
+async function pairProducts(model: Model, data: Dataset, split: Split, rows: Int32Array, batchSize: number, loss: Loss, training: boolean, method: MinibatchMethod): Promise<[number, number, number]> {
   if (method === 'gram') {
     const batch = gatherBatch(data, split, rows);
     try {
@@ -118,7 +122,7 @@ export async function minibatchConfusion(model: Model, data: Dataset, options: M
     throw new ConfigError('batchSize', `a pair of minibatches of ${batchSize} needs ${2 * batchSize} distinct examples, but the ${splitName} split has ${split.n}`);
   }
   const method = options.method ?? 'direct';
-  if (method !== 'direct' && method !== 'gram') throw new ConfigError('method', `must be 'direct' or 'gram', got '${String(method)}'`);
+  if (!(minibatchMethods as readonly string[]).includes(method)) throw new ConfigError('method', `must be one of ${minibatchMethods.map((k) => `'${k}'`).join(', ')}, got '${String(method)}'`);
   const loss = resolveLoss(options.loss);
   const rng = options.rng ?? createRng(options.seed ?? 0);
   const training = options.training ?? true;

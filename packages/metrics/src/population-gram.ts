@@ -1,5 +1,6 @@
 import { ConfigError, ShapeError, UnknownNameError, tf, type Tensor } from '@overparam/core';
-import { gaussHermite, gaussianExpectation2d, type QuadratureRule } from '@overparam/core';
+import { gaussHermite } from '@overparam/core';
+import { expectations, pairwise, populationActivations, type PopulationActivation } from './gaussian-expectations';
 import { resNetGram } from './resnet-gram';
 import { symmetricEigenvalues } from './spectrum';
 
@@ -28,8 +29,7 @@ import { symmetricEigenvalues } from './spectrum';
  * tensor-product Gauss–Hermite rule (see gauss-hermite.ts); c_σ comes from the same rule, so that
  * with unit-norm inputs every Kᵢᵢ stays 1 to rounding.
  */
-export type PopulationActivation = 'relu' | 'identity' | 'tanh' | 'sigmoid' | 'softplus';
-export const populationActivations: readonly PopulationActivation[] = ['relu', 'identity', 'tanh', 'sigmoid', 'softplus'];
+export { populationActivations, type PopulationActivation };
 /** Which of Du et al.'s nets K⁽ᴴ⁾ is the limit kernel of (see resnet-gram.ts for the ResNet's recursion). */
 export const populationArchitectures = ['fully-connected', 'resnet'] as const;
 export type PopulationArchitecture = (typeof populationArchitectures)[number];
@@ -67,61 +67,6 @@ export interface PopulationGram {
   readonly method: 'closed-form' | 'quadrature';
 }
 
-type Pair = (a: number, b: number, c: number) => number;
-export interface Expectations {
-  readonly cSigma: number;
-  /** μ(k) = E_{z~N(0,k)}[σ(z)], the mean of an activation (the ResNet's recursion needs it). */
-  readonly mean: (k: number) => number;
-  /** E[σ(u)σ(v)] and E[σ′(u)σ′(v)] under N(0, [[a, b], [b, c]]). */
-  readonly value: Pair;
-  readonly derivative: Pair;
-  readonly method: 'closed-form' | 'quadrature';
-}
-
-function arcCosAngle(a: number, b: number, c: number): number {
-  // Clamp: rounding can put |b|/√(ac) a hair above 1 for parallel inputs.
-  return Math.acos(Math.min(1, Math.max(-1, b / Math.sqrt(a * c))));
-}
-
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-const smooth: Record<'tanh' | 'sigmoid' | 'softplus', { f: (x: number) => number; df: (x: number) => number }> = {
-  tanh: { f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2 },
-  sigmoid: { f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)) },
-  // log(1 + eˣ) without overflow for large x.
-  softplus: { f: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))), df: sigmoid },
-};
-
-export function expectations(activation: PopulationActivation, rule: () => QuadratureRule): Expectations {
-  if (activation === 'relu') {
-    return {
-      cSigma: 2,
-      mean: (k) => Math.sqrt(k / (2 * Math.PI)),
-      value: (a, b, c) => {
-        const t = arcCosAngle(a, b, c);
-        return (Math.sqrt(a * c) * (Math.sin(t) + (Math.PI - t) * Math.cos(t))) / (2 * Math.PI);
-      },
-      derivative: (a, b, c) => (Math.PI - arcCosAngle(a, b, c)) / (2 * Math.PI),
-      method: 'closed-form',
-    };
-  }
-  if (activation === 'identity') return { cSigma: 1, mean: () => 0, value: (_a, b) => b, derivative: () => 1, method: 'closed-form' };
-  const fns = smooth[activation];
-  const r = rule();
-  let second = 0;
-  for (let k = 0; k < r.nodes.length; k++) second += r.weights[k]! * fns.f(r.nodes[k]!) ** 2;
-  return {
-    cSigma: 1 / second,
-    mean: (k) => {
-      let m = 0;
-      for (let i = 0; i < r.nodes.length; i++) m += r.weights[i]! * fns.f(Math.sqrt(k) * r.nodes[i]!);
-      return m;
-    },
-    value: (a, b, c) => gaussianExpectation2d(fns.f, fns.f, { a, b, c }, r),
-    derivative: (a, b, c) => gaussianExpectation2d(fns.df, fns.df, { a, b, c }, r),
-    method: 'quadrature',
-  };
-}
-
 /** Inputs as rows of float64, from a tensor [n, ...] or an array of examples. */
 function inputRows(inputs: Tensor | ReadonlyArray<ArrayLike<number>>, normalize: boolean): Float64Array[] {
   let rows: Float64Array[];
@@ -144,20 +89,6 @@ function inputRows(inputs: Tensor | ReadonlyArray<ArrayLike<number>>, normalize:
     if (normalize) for (let k = 0; k < d; k++) r[k] = r[k]! / Math.sqrt(norm);
   });
   return rows;
-}
-
-/** Applies `pair` to every Λᵢⱼ(K): out_ij = scale · weight_ij · pair(Kᵢᵢ, Kᵢⱼ, Kⱼⱼ). */
-export function pairwise(k: Float64Array, n: number, scale: number, pair: Pair, weightByK: boolean): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      const kij = k[i * n + j]!;
-      const v = scale * (weightByK ? kij : 1) * pair(k[i * n + i]!, kij, k[j * n + j]!);
-      out[i * n + j] = v;
-      out[j * n + i] = v;
-    }
-  }
-  return out;
 }
 
 /** K⁽ᴴ⁾ and λ₀ = λ_min(K⁽ᴴ⁾) for inputs X (see the recursion at the top of this file). */

@@ -3,6 +3,7 @@ import { balancednessMetric } from './metrics/balancedness';
 import { confusionMetric } from './metrics/confusion';
 import { dataGeometryMetric } from './metrics/data-geometry';
 import { fullLossMetric } from './metrics/full-loss';
+import { gramMetric } from './metrics/gram';
 import { minibatchConfusionMetric } from './metrics/minibatch-confusion';
 import { optimalLossMetric } from './metrics/optimal-loss';
 import { populationGramMetric } from './metrics/population-gram';
@@ -10,9 +11,10 @@ import { spectrumMetric } from './metrics/spectrum';
 import { weightMovementMetric } from './metrics/weight-movement';
 
 /**
- * Every training metric, one line each. The spec schema (`metricSpecSchema`), the names
- * (`metricHookNames`), the hooks (`metricHooks`), the requirement checks (`checkMetricSpecs`) and
- * the README's table all come from this list: a new metric is one file in `src/metrics/` and one
+ * Every metric, one line each. The spec schema (`metricSpecSchema`), the names
+ * (`metricHookNames`), the hooks (`metricHooks`), the one-shot measurements (`measureMetric`), the
+ * requirement checks (`checkMetricSpecs`) and the README's table all come from this list: a new
+ * metric, for `train --metric` and `measure --metric` alike, is one file in `src/metrics/` and one
  * line here.
  */
 export const metricDefinitions = [
@@ -25,6 +27,7 @@ export const metricDefinitions = [
   fullLossMetric,
   dataGeometryMetric,
   populationGramMetric,
+  gramMetric,
 ] as const;
 
 export type MetricName = (typeof metricDefinitions)[number]['name'];

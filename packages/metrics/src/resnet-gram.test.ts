@@ -1,6 +1,7 @@
 import { createRng, gaussHermite, type Rng } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
-import { expectations, pairwise, populationGram } from './population-gram';
+import { expectations, pairwise } from './gaussian-expectations';
+import { populationGram } from './population-gram';
 
 const sigma: Record<'relu' | 'softplus', { f: (z: number) => number; df: (z: number) => number }> = {
   relu: { f: (z) => Math.max(z, 0), df: (z) => (z > 0 ? 1 : 0) },

@@ -1,5 +1,5 @@
 import { ConfigError } from '@overparam/core';
-import { pairwise, type Expectations } from './population-gram';
+import { pairwise, type Expectations } from './gaussian-expectations';
 
 /**
  * The population Gram of Du et al.'s ResNet (Du et al. (2019), §6): a scaled first layer

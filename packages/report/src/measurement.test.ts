@@ -1,18 +1,17 @@
-import { measureRun } from '@overparam/experiments';
+import { decodeGram, measureRun } from '@overparam/experiments';
 import { directoryStore } from '@overparam/experiments/node';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GramCell } from './charts/gram-heatmap';
-import { decodeGram } from './report-input';
 import { writeReport } from './write-report';
 
 describe('a measurement directory', () => {
   it('is reported with its measure.json numbers and a heatmap of exactly the Gram in gram.f64', async () => {
     const root = await mkdtemp(join(tmpdir(), 'overparam-report-measure-'));
     const n = 6;
-    await measureRun({ arch: 'mlp', archOptions: { depth: 1, width: 4 }, data: 'synthetic', backend: 'cpu' }, { metric: 'loss-gram', n }, { store: directoryStore(root), id: 'm' });
+    await measureRun({ arch: 'mlp', archOptions: { depth: 1, width: 4 }, data: 'synthetic', backend: 'cpu' }, { name: 'gram', of: 'loss', n }, { store: directoryStore(root), id: 'm' });
     const written = await writeReport([join(root, 'm')], { out: join(root, 'out'), png: false });
     const json = JSON.parse(await readFile(written.json, 'utf8')) as { figures: Array<{ id: string; data: { cells: GramCell[] } }>; measurements: Array<{ rows: Array<[string, unknown]> }> };
 
@@ -27,7 +26,7 @@ describe('a measurement directory', () => {
     // measure.json's trace was computed by experiments from the same matrix: float64 sums of 6 terms agree to ~1e-15 relative.
     const trace = cells.filter((c) => c.i === c.j).reduce((s, c) => s + c.value, 0);
     expect(trace / measured.trace).toBeCloseTo(1, 12);
-    expect(json.measurements[0]!.rows).toContainEqual(['metric', 'loss-gram']);
+    expect(json.measurements[0]!.rows).toContainEqual(['metric', 'gram']);
     expect(await readFile(written.html, 'utf8')).toContain('<h2>Measurement m</h2>');
   });
 

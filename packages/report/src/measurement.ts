@@ -1,20 +1,21 @@
+import type { MeasurementFiles } from '@overparam/experiments';
 import { gramHeatmapSpec } from './charts/gram-heatmap';
 
-/** A measurement directory (`overparam measure`): measure.json and, for Gram metrics, the matrix from gram.f64. */
-export interface MeasurementView {
+/**
+ * A measurement directory (`overparam measure`) as experiments' `readMeasurementFiles` reads it:
+ * measure.json and, for metrics with a matrix, the Gram from gram.f64 when small enough to draw.
+ */
+export interface MeasurementView extends Readonly<MeasurementFiles> {
   readonly id: string;
-  /** measure.json as written. */
-  readonly summary: Readonly<Record<string, unknown>>;
-  /** The n × n Gram when the metric has one and it is small enough to draw; else null. */
-  readonly gram: readonly (readonly number[])[] | null;
 }
 
-/** What each Gram metric's matrix is, for the heatmap's caption. */
-const gramMeaning: Readonly<Record<string, string>> = {
-  'loss-gram': 'the loss Gram G_ij = ⟨∇ℓ_i, ∇ℓ_j⟩ of per-example loss gradients',
-  'ntk-gram': 'the empirical NTK G_ij = ⟨∇f_i, ∇f_j⟩ of per-example output gradients',
-  'population-gram': 'the population Gram K⁽ᴴ⁾ of Du et al. (the infinite-width limit kernel)',
-};
+/** What a measurement's matrix is, for the heatmap's caption: K⁽ᴴ⁾, or a gradient Gram by what it is of. */
+function gramMeaning(summary: Readonly<Record<string, unknown>>): string {
+  if (summary['metric'] === 'population-gram') return 'the population Gram K⁽ᴴ⁾ of Du et al. (the infinite-width limit kernel)';
+  if (summary['of'] === 'loss') return 'the loss Gram G_ij = ⟨∇ℓ_i, ∇ℓ_j⟩ of per-example loss gradients';
+  if (summary['of'] === 'output') return 'the empirical NTK G_ij = ⟨∇f_i, ∇f_j⟩ of per-example output gradients';
+  return `the ${String(summary['metric'] ?? 'gram')} matrix`;
+}
 
 /** Bookkeeping in measure.json that the table leaves out (the files are listed beside it). */
 const notShown = new Set(['files', 'gramFile']);
@@ -39,8 +40,7 @@ export function measurementRows(summary: Readonly<Record<string, unknown>>): Arr
 /** The heatmap of a measurement's Gram, with a caption saying which Gram it is. */
 export function measurementFigure(m: MeasurementView): { id: string; title: string; caption: string; spec: ReturnType<typeof gramHeatmapSpec> } | undefined {
   if (m.gram === null) return undefined;
-  const metric = String(m.summary['metric'] ?? 'gram');
-  const meaning = gramMeaning[metric] ?? `the ${metric} matrix`;
+  const meaning = gramMeaning(m.summary);
   return {
     id: `gram-${m.id}`.replace(/[^a-z0-9-]+/gi, '-'),
     title: `Gram matrix: ${m.id}`,

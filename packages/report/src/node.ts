@@ -4,7 +4,7 @@
  */
 export { renderSvg, svgToPng, compileFigure, type RenderedFigure } from './render';
 export { figureFontFiles } from './fonts';
-export { readReportInput, decodeGram, type ReportInput } from './report-input';
+export { readReportInput, type ReportInput } from './report-input';
 export { prepareReportFolder, writeReport, type WriteReportOptions, type WrittenReport } from './write-report';
 export { liveReport, liveReportSink, type LiveReport, type LiveReportOptions } from './live-report';
 export { reportPreset, PRESET_REPORT_DIR } from './preset-report';

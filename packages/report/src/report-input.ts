@@ -1,7 +1,7 @@
 import { OverparamError } from '@overparam/core';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadRuns, recordsMismatch, type LabelledRunView, type LrPickView, type SweepManifest } from '@overparam/experiments';
+import { loadRuns, readMeasurementFiles, recordsMismatch, type LabelledRunView, type LrPickView, type SweepManifest } from '@overparam/experiments';
 import { directoryStore, readLrPicks, readSweepManifest, RUN_FILES, SWEEP_FILES } from '@overparam/experiments/node';
 import { maxHeatmapSize } from './charts/gram-heatmap';
 import type { MeasurementView } from './measurement';
@@ -13,34 +13,10 @@ async function isFile(path: string): Promise<boolean> {
   );
 }
 
-async function readJsonFile(path: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new OverparamError('RUN_IO', `${path} is not valid JSON (${(e as Error).message}); it may have been cut short`, { cause: e });
-  }
-}
-
-/** gram.f64: n × n float64, row-major, little-endian (experiments' measurement runs). */
-export function decodeGram(bytes: Uint8Array, size: number, path: string): number[][] {
-  if (bytes.byteLength !== size * size * 8) {
-    throw new OverparamError('RUN_IO', `${path} holds ${bytes.byteLength} bytes, but a ${size} × ${size} float64 Gram takes ${size * size * 8}; the file is damaged or not this measurement's`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => view.getFloat64((i * size + j) * 8, true)));
-}
-
 /** A measurement directory: measure.json, and its Gram when there is one small enough to draw. */
 async function readMeasurement(root: string): Promise<MeasurementView> {
-  const summary = (await readJsonFile(join(root, 'measure.json'))) as Record<string, unknown>;
-  const gramFile = summary['gramFile'] as { name?: unknown; size?: unknown } | undefined;
-  let gram: number[][] | null = null;
-  if (gramFile !== undefined && typeof gramFile.size === 'number' && typeof gramFile.name === 'string' && gramFile.size <= maxHeatmapSize) {
-    const path = join(root, gramFile.name);
-    gram = decodeGram(new Uint8Array(await readFile(path)), gramFile.size, path);
-  }
-  return { id: basename(root), summary, gram };
+  const files = await readMeasurementFiles(async (name) => new Uint8Array(await readFile(join(root, name))), root, { maxGramSize: maxHeatmapSize });
+  return { id: basename(root), ...files };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { architectureNames, defaultDataShape, getArchitecture, optionsFromData } from '@overparam/architectures';
 import { registeredBackends } from '@overparam/core';
 import { z } from 'zod';
-import { measureSpecSchema } from '../measure/measurement-run';
 import { ARCH_OPTION_DEFAULTS, archOptionProperties, runConfigInputSchema, type JsonProperty } from './config';
 
 /**
@@ -239,11 +238,6 @@ export function configFields(): FieldDescriptor[] {
     return f;
   });
   return [...own, ...allArchFields()];
-}
-
-/** The fields of a measurement spec (`overparam measure`'s own flags), from its schema. */
-export function measureFields(): FieldDescriptor[] {
-  return Object.entries(jsonOf(measureSpecSchema).properties ?? {}).map(([key, p]) => descriptor(key, p, { flag: kebab(key) }));
 }
 
 /**

@@ -1,87 +1,43 @@
 import { ConfigError, flattenTree, lossLabel, tf, type NamedArray } from '@overparam/core';
-import { z } from 'zod';
+import { checkMeasurable, checkMetricSpecs, metricDefinitions, metricSpecSchema, type MeasureContext, type MetricSpec } from '@overparam/metrics';
 import { encodeCheckpoint } from '../store/checkpoint-format';
 import { parseRunConfig, type RunConfig } from '../config/config';
-import { measure, measureMetrics, type Measurement } from './measure';
-import { prepareRun, type PreparedRun } from '../run/prepare';
+import { measure } from './measure';
+import { examplesFiles, GRAM_FILE, gramFileEntry, littleEndian, MEASUREMENT_FILES } from './measurement-files';
+import { prepareRun, withArchitectureSettings, type PreparedRun } from '../run/prepare';
 import type { RunLock, RunStore } from '../store/types';
 
 /**
  * A measurement run: one metric of a model (at initialization, or with weights from a
- * checkpoint) into a store, as files anyone can recompute the numbers from:
- *
- * - `measure.json`: the numbers, the model and where its weights came from;
- * - `gram.f64`: the n×n Gram, row-major little-endian float64, when the metric has one;
- * - `examples.json` (+ `inputs.f32` when large): the examples, as indices into the training
- *   split, the inputs as the model received them, and the labels or targets;
- * - `checkpoint/`: the weights measured, in the checkpoint format (weights only).
- *
- * Every default is here, in the schema; `overparam measure` derives its flags' help from it.
+ * checkpoint) into a store, as files anyone can recompute the numbers from (see
+ * measurement-files.ts). The metric is named and specified exactly as `train --metric` takes it
+ * (`{ name: 'gram', of: 'loss', n: 64 }`); its schedule keys mean nothing here.
  */
-export const measureSpecSchema = z.strictObject({
-  metric: z.enum(measureMetrics, { error: (i) => `unknown metric '${String(i.input)}'; expected one of: ${measureMetrics.join(', ')}` }),
-  /** Examples of the training split for the Gram metrics. */
-  n: z.number().int().min(1).default(256),
-  /** Minibatch pairs for minibatch-confusion (of the run config's batch size). */
-  pairs: z.number().int().min(1).default(100),
-  /** The spectrum of the 'output' Gram (the empirical NTK) or of the 'loss' Gram. */
-  of: z.enum(['output', 'loss']).default('output'),
-  /** An NTK of k outputs as its n×n 'trace' or the full kn×kn matrix. */
-  outputs: z.enum(['trace', 'full']).default('trace'),
-  /** Gram metrics: auto | fast | loop; minibatch-confusion: direct | gram (auto means direct). */
-  method: z.enum(['auto', 'fast', 'loop', 'direct', 'gram']).default('auto'),
-  /** Also report each layer's share. */
-  perLayer: z.boolean().default(false),
-});
-export type MeasureSpec = z.output<typeof measureSpecSchema>;
 
-/** Files a measurement writes; all are removed first, so none of an earlier measurement is left. */
-export const MEASUREMENT_FILES = ['measure.json', 'gram.f64', 'examples.json', 'inputs.f32', 'checkpoint'] as const;
+/** What `measure` accepts: every metric of the registry. */
+export const measureMetricNames: readonly string[] = metricDefinitions.map((d) => d.name);
 
-/** Inputs inline in examples.json up to this many values; beyond, a float32 file beside it. */
-const INLINE_INPUTS = 2_000_000;
+/** Names `overparam measure` took before the metric vocabulary was one; kept for one release. */
+export const measureAliases: Readonly<Record<string, { readonly name: 'gram'; readonly of: 'loss' | 'output' }>> = {
+  'loss-gram': { name: 'gram', of: 'loss' },
+  'ntk-gram': { name: 'gram', of: 'output' },
+};
 
-export function parseMeasureSpec(input: unknown): MeasureSpec {
-  const result = measureSpecSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new ConfigError(issue.path.length > 0 ? issue.path.join('.') : 'measure', issue.message);
+/**
+ * Checks a measurement's metric spec; the error names the spec's key (`n`, `of`) so that the
+ * command line can name its flag, and a key the metric does not take says so.
+ */
+export function parseMeasureSpec(input: unknown): MetricSpec {
+  const result = metricSpecSchema.safeParse(input);
+  if (result.success) {
+    checkMeasurable(result.data);
+    return result.data;
   }
-  const spec = result.data;
-  if ((spec.metric === 'confusion' || spec.metric === 'loss-gram') && spec.n < 2) throw new ConfigError('n', `${spec.metric} compares pairs of examples; give at least 2`);
-  if (spec.metric === 'minibatch-confusion' && !['auto', 'direct', 'gram'].includes(spec.method)) {
-    throw new ConfigError('method', `minibatch-confusion computes minibatch gradients 'direct' (default) or by the 'gram' engine, not '${spec.method}'`);
-  }
-  if (spec.metric !== 'minibatch-confusion' && !['auto', 'fast', 'loop'].includes(spec.method)) throw new ConfigError('method', `the Gram engine runs 'auto', 'fast' or 'loop', not '${spec.method}'`);
-  return spec;
-}
-
-function littleEndian(values: Float64Array | Float32Array): Uint8Array {
-  const width = values instanceof Float64Array ? 8 : 4;
-  const view = new DataView(new ArrayBuffer(values.length * width));
-  if (width === 8) values.forEach((v, i) => view.setFloat64(i * 8, v, true));
-  else values.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  return new Uint8Array(view.buffer);
-}
-
-function examplesFiles(data: string, m: Measurement): Array<[string, Uint8Array | string]> {
-  const e = m.examples;
-  const size = e.inputShape.reduce((a, b) => a * b, 1);
-  const inline = e.inputs.length <= INLINE_INPUTS;
-  const rows = Array.from({ length: e.indices.length }, (_, i) => Array.from(e.inputs.subarray(i * size, (i + 1) * size)));
-  const targetWidth = e.targets.length / Math.max(1, e.indices.length);
-  const record = {
-    data,
-    split: 'train',
-    indices: Array.from(e.indices),
-    inputShape: e.inputShape,
-    ...(inline ? { inputs: rows } : { inputsFile: 'inputs.f32', inputsLayout: `[${e.indices.length}, ${e.inputShape.join(', ')}] row-major little-endian float32` }),
-    ...(e.targets instanceof Int32Array ? { labels: Array.from(e.targets) } : { targets: Array.from({ length: e.indices.length }, (_, i) => Array.from(e.targets.subarray(i * targetWidth, (i + 1) * targetWidth))) }),
-    ...(e.pairs ? { pairs: e.pairs.map(([a, b]) => [Array.from(a), Array.from(b)]) } : {}),
-  };
-  const files: Array<[string, Uint8Array | string]> = [['examples.json', `${JSON.stringify(record)}\n`]];
-  if (!inline) files.push(['inputs.f32', littleEndian(e.inputs)]);
-  return files;
+  const issue = result.error.issues[0]!;
+  const name = String((input as { name?: unknown } | null)?.name);
+  if (issue.code === 'unrecognized_keys') throw new ConfigError(issue.keys[0]!, `${name} does not take '${issue.keys[0]!}'`);
+  const field = issue.path.map(String).join('.');
+  throw new ConfigError(field === '' || field === 'name' ? 'metric' : field, issue.message);
 }
 
 /** Loads a checkpoint's weights (and batch-norm state) into the run's model; shapes must match. */
@@ -105,31 +61,53 @@ export interface MeasureRunOptions {
   readonly id: string;
   /** Weights to measure instead of the initialization (a checkpoint's tensors), and where they came from. */
   readonly weights?: { readonly tensors: readonly NamedArray[]; readonly source: string };
+  /** Told as long work advances (Gram passes, the eigen-solve), for a progress display. */
+  readonly progress?: MeasureContext['progress'];
+}
+
+/**
+ * The spec as the run completes it, checked against its data before any measuring: the
+ * architecture's settings filled in, and a minibatch metric's `batchSize` taken from the run's
+ * batch size (`--batch-size`) unless the spec gives one.
+ */
+function checkedSpec(spec: MetricSpec, input: unknown, run: PreparedRun): MetricSpec {
+  const givenBatchSize = (input as { batchSize?: unknown } | null)?.batchSize !== undefined;
+  const withBatch = (spec as { batchSize?: unknown }).batchSize !== undefined && !givenBatchSize ? parseMeasureSpec({ ...(input as object), batchSize: run.trainConfig.batchSize }) : spec;
+  const filled = withArchitectureSettings(withBatch, run);
+  try {
+    checkMetricSpecs([filled], run.data);
+  } catch (e) {
+    // The check names the field as a run config's `metrics.0.<key>`; here the spec is the whole input.
+    if (!(e instanceof ConfigError) || !e.field.startsWith('metrics.0.')) throw e;
+    throw new ConfigError(e.field.slice('metrics.0.'.length), e.message.slice(e.field.length + 2));
+  }
+  return filled;
 }
 
 /** Runs one measurement and writes its files; returns what measure.json holds. */
 export async function measureRun(configInput: unknown, specInput: unknown, options: MeasureRunOptions): Promise<Record<string, unknown>> {
   const config: RunConfig = parseRunConfig(configInput);
-  const spec = parseMeasureSpec(specInput);
+  const given = parseMeasureSpec(specInput);
   const started = Date.now();
-  // A measurement takes no training steps: the training batch size only matters to minibatch-confusion, which checks its own pairs.
+  // A measurement takes no training steps: the training batch size only matters to a metric of minibatches.
   const run = await prepareRun({ ...config, steps: 0 });
   const { store, id } = options;
   let lock: RunLock | undefined;
   try {
+    const spec = checkedSpec(given, specInput, run);
     if (options.weights !== undefined) loadWeights(run, options.weights.tensors, options.weights.source);
     // One writer per directory, taken once the inputs are checked and before the measuring starts.
     lock = await store.lock(id);
-    const m = await measure(run, { ...spec, batchSize: run.trainConfig.batchSize, seed: config.seed });
+    const m = await measure(run, spec, { seed: config.seed, ...(options.progress ? { progress: options.progress } : {}) });
     await store.clearArtifacts(id, MEASUREMENT_FILES);
     const files: string[] = ['measure.json'];
-    for (const [name, data] of examplesFiles(run.data.name, m)) {
+    for (const [name, data] of m.examples ? examplesFiles(run.data.name, m.examples) : []) {
       await store.writeArtifact(id, name, data);
       files.push(name);
     }
     if (m.gram !== undefined) {
-      await store.writeArtifact(id, 'gram.f64', littleEndian(m.gram.matrix));
-      files.push('gram.f64');
+      await store.writeArtifact(id, GRAM_FILE, littleEndian(m.gram.matrix));
+      files.push(GRAM_FILE);
     }
     const tensors: NamedArray[] = run.model.readWeights().map((w) => ({ name: `param/${w.path}`, shape: w.shape, dtype: 'float32', values: w.values }));
     const { manifest, bytes } = encodeCheckpoint(tensors, { modelName: run.model.name, step: 0, tensorsFile: 'tensors-000000000.bin' });
@@ -137,16 +115,16 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
     await store.writeArtifact(id, 'checkpoint/checkpoint.json', `${JSON.stringify(manifest, null, 2)}\n`);
     files.push('checkpoint/');
     const summary = {
-      metric: spec.metric,
+      metric: spec.name,
       model: { arch: config.arch, name: run.model.name, paramCount: run.model.paramCount, options: run.modelOptions },
       data: run.data.name,
       loss: lossLabel(run.loss),
-      n: spec.metric === 'minibatch-confusion' ? undefined : spec.n,
+      n: (spec as { n?: number }).n,
       seed: config.seed,
       backend: run.backend.name,
       weights: options.weights !== undefined ? { checkpoint: options.weights.source } : { initialization: { seed: config.seed } },
       ...m.summary,
-      ...(m.gram !== undefined ? { gramFile: { name: 'gram.f64', size: m.gram.size, layout: 'row-major little-endian float64' } } : {}),
+      ...(m.gram !== undefined ? { gramFile: gramFileEntry(m.gram.size) } : {}),
       files,
       seconds: (Date.now() - started) / 1000,
     };

@@ -1,8 +1,7 @@
-import { architectureWorkload, buildModel, getArchitecture, optionsFromData, overparameterize } from '@overparam/architectures';
+import { architectureNames, architectureWorkload, buildModel, getArchitecture, optionsFromData, overparameterize } from '@overparam/architectures';
 import { ConfigError, lossSpec, selectBackend, UnknownNameError, type BackendSelection, type Dataset, type Hook, type Loss, type Model, type TrainConfig, type Workload } from '@overparam/core';
 import { loadDataSet, wrnAugment } from '@overparam/data';
-import { checkMetricSpecs, metricHooks } from '@overparam/metrics';
-import { populationSettings } from '../measure/measure';
+import { checkMetricSpecs, metricHooks, populationActivations, type MetricSpec } from '@overparam/metrics';
 import { FULL_BATCH, parseRunConfig, stepBatchSize, type RunConfig } from '../config/config';
 import { lossForData } from '../config/loss';
 
@@ -19,6 +18,25 @@ export interface PreparedRun {
   readonly trainConfig: TrainConfig;
   /** The config's `metrics`, as training hooks. */
   readonly hooks: readonly Hook[];
+}
+
+/**
+ * A metric spec with what the architecture supplies filled in: the population Gram K⁽ᴴ⁾ is defined
+ * by the scaled net's recursion (its registry entry's `populationKernel`), activation, depth and c_res.
+ */
+export function withArchitectureSettings(spec: MetricSpec, run: { readonly config: Pick<RunConfig, 'arch'>; readonly modelOptions: Readonly<Record<string, unknown>> }): MetricSpec {
+  if (spec.name !== 'population-gram') return spec;
+  const { arch } = run.config;
+  const architecture = getArchitecture(arch).populationKernel;
+  if (architecture === undefined) {
+    const defined = architectureNames().filter((name) => getArchitecture(name).populationKernel !== undefined);
+    throw new ConfigError('arch', `population-gram is the limit kernel of Du et al.'s scaled net (${defined.join(', ')}); it is not defined for '${arch}', use --arch ${defined[0]}`);
+  }
+  const o = run.modelOptions as { activation?: unknown; depth?: unknown; cRes?: unknown };
+  const activation = String(o.activation ?? 'relu');
+  if (!(populationActivations as readonly string[]).includes(activation)) throw new ConfigError('archOptions.activation', `population-gram needs one of ${populationActivations.join(', ')}, got '${activation}'`);
+  if (typeof o.depth !== 'number') throw new ConfigError('arch', `population-gram takes the depth H from the architecture's 'depth' option, which ${arch} does not have`);
+  return { ...spec, activation: activation as (typeof populationActivations)[number], depth: o.depth, architecture, ...(typeof o.cRes === 'number' ? { cRes: o.cRes } : {}) };
 }
 
 async function activateBackend(request: string, workload: Workload): Promise<BackendSelection> {
@@ -98,7 +116,6 @@ export async function prepareRun(input: unknown, options: { replicas?: number } 
     divergenceFactor: config.divergenceFactor,
     ...(config.augment === 'wrn' ? { augment: wrnAugment() } : {}),
   };
-  // The population Gram is defined by the scaled net's activation and depth: the architecture supplies them.
-  const metrics = config.metrics.map((spec) => (spec.name === 'population-gram' ? { ...spec, ...populationSettings({ config, modelOptions }) } : spec));
+  const metrics = config.metrics.map((spec) => withArchitectureSettings(spec, { config, modelOptions }));
   return { config, backend, data, loss, modelOptions, model, trainConfig, hooks: metricHooks(metrics) };
 }

@@ -8,7 +8,7 @@ import type { TapHandler } from './handlers';
 import { checkGroups, contractGroups, exampleLayout, groupLayout, outputLayout } from './layout';
 import { loopUnitGrams, type LoopUnit } from './loop';
 import { planGram } from './plan';
-import type { GramBatch, GramOptions, GramResult, LayerGram } from './types';
+import { gramMethods, type GramBatch, type GramOptions, type GramResult, type LayerGram } from './types';
 
 const handlers: ReadonlyMap<string, TapHandler> = new Map([denseHandler, convHandler, batchNormHandler].map((h) => [h.kind, h]));
 
@@ -41,7 +41,7 @@ function validate(model: Model, batch: GramBatch, options: GramOptions): void {
     checkGroups(options.groups, batch.x.shape[0]!);
   }
   const method = options.method ?? 'auto';
-  if (!['auto', 'fast', 'loop'].includes(method)) throw new ConfigError('method', `must be 'auto', 'fast' or 'loop', got '${method}'`);
+  if (!(gramMethods as readonly string[]).includes(method)) throw new ConfigError('method', `must be one of ${gramMethods.map((m) => `'${m}'`).join(', ')}, got '${method}'`);
   if (options.memoryBudget !== undefined && !(options.memoryBudget >= 1)) throw new ConfigError('memoryBudget', `must be a positive number of float32 values, got ${options.memoryBudget}`);
   void model;
 }
@@ -76,7 +76,7 @@ export async function gradientGram(model: Model, batch: GramBatch, options: Gram
   if (fast) {
     // Batch-norm in training mode couples a group's examples, so each group is then its own pass.
     const layout = groups !== undefined ? groupLayout(groups, training && plan.hasBatchNorm) : of === 'output' ? outputLayout(n, outputs, mode) : exampleLayout(n);
-    grams = await fastMemberGrams(model, plan, inputs, layout, options.memoryBudget ?? DEFAULT_BUDGET, perLayer);
+    grams = await fastMemberGrams(model, plan, inputs, layout, options.memoryBudget ?? DEFAULT_BUDGET, perLayer, options.onProgress);
     if (layout.groupStarts !== undefined) {
       const starts = layout.groupStarts;
       const m = layout.rows.length;
@@ -91,7 +91,7 @@ export async function gradientGram(model: Model, batch: GramBatch, options: Gram
         : of === 'output'
           ? Array.from({ length: n * outputs }, (_, u) => ({ rows: Int32Array.of(Math.floor(u / outputs)), output: u % outputs }))
           : Array.from({ length: n }, (_, i) => ({ rows: Int32Array.of(i) }));
-    grams = await loopUnitGrams(model, plan, inputs, units, perLayer);
+    grams = await loopUnitGrams(model, plan, inputs, units, perLayer, options.onProgress);
     if (of === 'output' && mode === 'trace' && outputs > 1) {
       grams = { total: traceOutputs(grams.total, n, outputs), ...(grams.layers ? { layers: grams.layers.map((k) => traceOutputs(k, n, outputs)) } : {}) };
     }

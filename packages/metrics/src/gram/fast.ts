@@ -90,7 +90,7 @@ export function passRows(plan: GramPlan, replicas: number, budget: number): numb
   return Math.max(1, Math.floor(budget / Math.max(1, 4 * plan.rowActivations * replicas)));
 }
 
-export async function fastMemberGrams(model: Model, plan: GramPlan, batch: PassInputs, layout: GramLayout, budget: number, perLayer: boolean): Promise<MemberGrams> {
+export async function fastMemberGrams(model: Model, plan: GramPlan, batch: PassInputs, layout: GramLayout, budget: number, perLayer: boolean, onProgress?: (done: number, total: number) => void): Promise<MemberGrams> {
   const size = layout.rows.length;
   const total = new Float64Array(size * size);
   const layers = perLayer ? plan.taps.map(() => new Float64Array(size * size)) : undefined;
@@ -109,6 +109,7 @@ export async function fastMemberGrams(model: Model, plan: GramPlan, batch: PassI
       }
       const targets = layers === undefined ? [total] : [total, layers[l]!];
       await layerGram(handler, info, l, pieces, targets, size, size * perRow <= budget);
+      onProgress?.(l + 1, plan.taps.length);
     }
   } finally {
     for (const c of chunks) c.dispose();

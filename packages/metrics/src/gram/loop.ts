@@ -52,7 +52,7 @@ async function unitGradient(model: Model, plan: GramPlan, batch: LoopInputs, uni
  * gradient), then every inner product in float64 in plain JS. O(units² · parameters) on the JS
  * side, so meant for checking the fast path and for models it cannot handle.
  */
-export async function loopUnitGrams(model: Model, plan: GramPlan, batch: LoopInputs, units: readonly LoopUnit[], perLayer: boolean): Promise<MemberGrams> {
+export async function loopUnitGrams(model: Model, plan: GramPlan, batch: LoopInputs, units: readonly LoopUnit[], perLayer: boolean, onProgress?: (done: number, total: number) => void): Promise<MemberGrams> {
   const size = units.length;
   const layerOfParam = new Map<string, number>();
   plan.layers.forEach((layer, l) => {
@@ -85,6 +85,7 @@ export async function loopUnitGrams(model: Model, plan: GramPlan, batch: LoopInp
       total[i * size + j] = sum;
       total[j * size + i] = sum;
     }
+    onProgress?.(i + 1, size);
   }
   return layers === undefined ? { total } : { total, layers };
 }

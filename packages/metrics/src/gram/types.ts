@@ -6,7 +6,8 @@ import type { Loss, LossName, Tensor } from '@overparam/core';
  * - `output`: the network output g(x_i) — the empirical NTK (k outputs: see `outputs`).
  * With `groups`, f_a is the mean loss of the examples of group a (a minibatch gradient).
  */
-export type GramOf = 'loss' | 'output';
+export const gramOfs = ['loss', 'output'] as const;
+export type GramOf = (typeof gramOfs)[number];
 
 /**
  * `fast`: one forward pass with taps and one backward pass with respect to zero probes per chunk
@@ -14,7 +15,11 @@ export type GramOf = 'loss' | 'output';
  * `loop`: one backward pass per example (or group, or output), the reference.
  * `auto`: `fast` when every parameter is covered, else `loop` (the result says why).
  */
-export type GramMethod = 'auto' | 'fast' | 'loop';
+export const gramMethods = ['auto', 'fast', 'loop'] as const;
+export type GramMethod = (typeof gramMethods)[number];
+
+/** How an NTK of k outputs is kept: its n×n trace over outputs or the full kn×kn matrix. */
+export const ntkOutputModes = ['trace', 'full'] as const;
 
 export interface GramOptions {
   readonly of?: GramOf;
@@ -24,7 +29,7 @@ export interface GramOptions {
    * For `of: 'output'` with k > 1 outputs: `trace` (default) gives the n×n Σ_c Θ(x_i, x_j)_cc;
    * `full` gives the kn×kn matrix, row i·k + c for example i and output c.
    */
-  readonly outputs?: 'trace' | 'full';
+  readonly outputs?: (typeof ntkOutputModes)[number];
   /**
    * Row indices of the batch, one list per group: G_ab = ⟨∇L_a, ∇L_b⟩ with L_a the mean loss of
    * group a. Only with `of: 'loss'`.
@@ -46,6 +51,11 @@ export interface GramOptions {
    * per-example conv gradients). Default 2²⁵ (128 MiB).
    */
   readonly memoryBudget?: number;
+  /**
+   * Called as the work advances: `done` of `total` backward passes on the per-example loop, of
+   * `total` layers on the fast path. For a progress display; the result does not depend on it.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface GramBatch {

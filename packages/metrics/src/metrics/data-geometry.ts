@@ -1,6 +1,7 @@
 import { ConfigError, createRng, type Dataset } from '@overparam/core';
 import { z } from 'zod';
-import { defineMetric, scheduleKeys, scheduleOf } from '../metric-definition';
+import { DEFAULT_GRAM_EXAMPLES, defineMetric, scheduleKeys, scheduleOf } from '../metric-definition';
+import { checkExamples, measureRows } from './gram';
 
 /**
  * How close to orthogonal the training inputs are: Sankararaman et al.'s (2020), appendix Lemma B.1 (after Milman &
@@ -91,15 +92,19 @@ export function dataGeometry(inputs: ArrayLike<number>, n: number, options: { re
 /** n training inputs drawn without replacement from `seed` (all of them when n is the split's size), flattened. */
 export function trainingInputs(data: Dataset, n: number, seed: number): Float32Array {
   if (n > data.train.n) throw new ConfigError('n', `${n} exceeds the ${data.train.n} training examples of '${data.name}'`);
-  const size = data.train.x.length / data.train.n;
-  const rows = createRng(`data-geometry/${seed}`).sampleWithoutReplacement(data.train.n, n);
-  const out = new Float32Array(n * size);
-  rows.forEach((r, i) => out.set(data.train.x.subarray(r * size, (r + 1) * size), i * size));
-  return out;
+  return inputsAt(data, createRng(`data-geometry/${seed}`).sampleWithoutReplacement(data.train.n, n));
 }
 
 /** JSON has no Infinity or NaN. */
 const json = (g: DataGeometry): Record<string, number | null> => Object.fromEntries(Object.entries(g).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+
+/** The inputs of the given training rows, flattened in their order. */
+function inputsAt(data: Dataset, rows: Int32Array): Float32Array {
+  const size = data.train.x.length / data.train.n;
+  const out = new Float32Array(rows.length * size);
+  rows.forEach((r, i) => out.set(data.train.x.subarray(r * size, (r + 1) * size), i * size));
+  return out;
+}
 
 export const dataGeometryMetric = defineMetric({
   name: 'data-geometry',
@@ -110,21 +115,24 @@ export const dataGeometryMetric = defineMetric({
     start: z.boolean().default(true),
     end: z.boolean().default(false),
     /** Training inputs compared (all pairs among them). */
-    n: z.number().int().min(2).default(256),
+    n: z.number().int().min(2).default(DEFAULT_GRAM_EXAMPLES),
     /** Draws the n inputs. */
     seed: z.number().int().default(0),
     /** The failure probability the lemma's ν (`bound`) is taken at. */
     delta: z.number().gt(0).lt(1).default(0.05),
   }),
   hook: (spec) => ({ name: spec.name, schedule: scheduleOf(spec), run: (ctx) => json(dataGeometry(trainingInputs(ctx.data, spec.n, spec.seed), spec.n, { delta: spec.delta })) }),
-  requirements: (spec, data) => {
-    if (spec.n > data.train.n) throw new ConfigError('n', `${spec.n} exceeds the ${data.train.n} training examples of '${data.name}'`);
+  measure: async (spec, ctx) => {
+    // The inputs alone (no model, loss or Gram), drawn from the measurement's stream.
+    const rows = measureRows(ctx, spec.n);
+    return { summary: json(dataGeometry(inputsAt(ctx.data, rows), spec.n, { delta: spec.delta })), rows };
   },
+  requirements: (spec, data) => checkExamples(spec.n, data),
   needsLoss: false,
   doc: {
     measures:
       "near-orthogonality of n training inputs (Sankararaman et al. (2020), appendix Lemma B.1: Pr[∃ i ≠ j: |x_iᵀx_j| > ν] ≤ N²·√(π/8)·exp(−(d − 1)ν²/2) for uniform unit vectors): the largest and mean off-diagonal |⟨x_i, x_j⟩| against √(log n / d); float64, no model",
-    options: '`n` (256), `seed` (0), `delta` (0.05: the failure probability of `bound`), `start` (default **true**), `end` (default false)',
+    options: `\`n\` (${DEFAULT_GRAM_EXAMPLES}), \`seed\` (0), \`delta\` (0.05: the failure probability of \`bound\`), \`start\` (default **true**), \`end\` (default false)`,
     record: '`n`, `d`, `maxAbsInner`, `meanAbsInner`, `maxAbsCosine`, `meanSquaredNorm`, `scale` (√(log n / d)), `ratio` (maxAbsInner / scale), `bound` (the lemma\'s ν at δ), `boundDelta`, `boundProbability` (the lemma\'s bound at ν = maxAbsCosine)',
   },
 });

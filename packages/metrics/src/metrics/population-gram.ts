@@ -2,7 +2,8 @@ import { ConfigError, createRng } from '@overparam/core';
 import { z } from 'zod';
 import { gradientGram } from '../gram/engine';
 import { defineMetric, scheduleKeys, scheduleOf, withBatch } from '../metric-definition';
-import { populationActivations, populationArchitectures, populationGram } from '../population-gram';
+import { populationActivations, populationArchitectures, populationGram, type PopulationActivation, type PopulationArchitecture, type PopulationGramOptions } from '../population-gram';
+import { checkExamples, measureRows } from './gram';
 import { symmetricEigenvalues } from '../spectrum';
 
 /**
@@ -13,6 +14,13 @@ import { symmetricEigenvalues } from '../spectrum';
  * scaled net (fully connected or ResNet); @overparam/experiments fills them in from a du-mlp or
  * du-resnet run's architecture, as metrics cannot know architectures.
  */
+/** The scaled net's settings, which experiments fills in from the architecture. */
+function settingsOf(spec: { activation?: PopulationActivation; depth?: number; architecture: PopulationArchitecture; cRes?: number }): PopulationGramOptions & { depth: number; activation: PopulationActivation } {
+  const { activation, depth, architecture, cRes } = spec;
+  if (activation === undefined || depth === undefined) throw new ConfigError('activation', 'population-gram needs the activation and depth H of the scaled net; run it on --arch du-mlp or du-resnet, which supply both');
+  return { activation, depth, architecture, ...(cRes !== undefined ? { cRes } : {}) };
+}
+
 export const populationGramMetric = defineMetric({
   name: 'population-gram',
   schema: z.strictObject({
@@ -38,13 +46,13 @@ export const populationGramMetric = defineMetric({
     name: spec.name,
     schedule: scheduleOf(spec),
     run(ctx) {
-      const { activation, depth, architecture, cRes } = spec;
-      if (activation === undefined || depth === undefined) throw new ConfigError('activation', 'population-gram needs the activation and depth H of the scaled net; run it on --arch du-mlp or du-resnet, which supply both');
+      const settings = settingsOf(spec);
+      const { activation, depth, architecture } = settings;
       const started = Date.now();
       const rows = createRng(`population-gram/${spec.seed}`).sampleWithoutReplacement(ctx.data.train.n, spec.n);
       const size = ctx.data.train.x.length / ctx.data.train.n;
       const inputs = Array.from(rows, (r) => ctx.data.train.x.subarray(r * size, (r + 1) * size));
-      const k = populationGram(inputs, { activation, depth, architecture, ...(cRes !== undefined ? { cRes } : {}) });
+      const k = populationGram(inputs, settings);
       return withBatch(ctx.data, rows, async (batch) => {
         const g = await gradientGram(ctx.model, batch, { of: 'output', loss: ctx.loss, perLayer: true });
         const last = g.layers?.at(-1);
@@ -76,9 +84,17 @@ export const populationGramMetric = defineMetric({
       });
     },
   }),
-  requirements: (spec, data) => {
-    if (spec.n > data.train.n) throw new ConfigError('n', `${spec.n} exceeds the ${data.train.n} training examples of '${data.name}'`);
+  async measure(spec, ctx) {
+    // K⁽ᴴ⁾ alone, of inputs drawn from the measurement's stream (the model's G⁽ᴴ⁾: `spectrum` or `gram` with `layers`).
+    const rows = measureRows(ctx, spec.n);
+    const size = ctx.data.train.x.length / ctx.data.train.n;
+    const k = populationGram(
+      Array.from(rows, (r) => ctx.data.train.x.subarray(r * size, (r + 1) * size)),
+      settingsOf(spec),
+    );
+    return { summary: { size: k.size, lambda0: k.lambda0, cSigma: k.cSigma, activation: k.activation, depth: k.depth, architecture: k.architecture, method: k.method }, gram: k, rows };
   },
+  requirements: (spec, data) => checkExamples(spec.n, data),
   needsLoss: false,
   doc: {
     measures: "Du et al.'s population Gram K⁽ᴴ⁾ of n fixed inputs and λ₀ = λ_min(K⁽ᴴ⁾), against the net's last-layer Gram G⁽ᴴ⁾ on the same inputs (du-mlp and du-resnet runs)",
