@@ -50,6 +50,7 @@ export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform 
 export { BatchSampler, type Sampling, type BatchDraw, type SamplerState } from './data/sampler';
 
 export { train } from './train/loop';
+export { DEFAULT_READ_LOSS_EVERY } from './train/run-state';
 export { trainReplicas, type ReplicaRun } from './train/replicas';
 export { replicate, type ReplicatedModel, type ReplicatedApplyOptions } from './layers/replicated';
 export { createReplicatedOptimizer, type ReplicatedOptimizer } from './optim/replicated';
