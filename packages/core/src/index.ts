@@ -37,7 +37,7 @@ export { kerasActivation, kerasActivationNames, type KerasActivationName } from 
 export { softmax } from './layers/softmax';
 export { avgPool2d, type AvgPool2dOptions } from './layers/avg-pool';
 export { zeroPad2d } from './layers/zero-pad';
-export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
+export { createModel, variableAccess, type VariableAccess, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
 
 export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
 export { resolveLoss, computeLoss, lossNames, lpLoss, lossSpec, lossLabel, type Loss, type LossName, type LossSpec, type Reduction } from './losses';

@@ -1,0 +1,72 @@
+/**
+ * Suite `loss-reads`: what reading the minibatch loss back every step costs our `train()` loop.
+ * For small MLPs (batch 128, 784 inputs, 10 classes, as in `mlp-train`), steps/s with the loss
+ * read every step (`readLossEvery: 1`, the loop before issue 21) and with the loop's default
+ * (`DEFAULT_READ_LOSS_EVERY`: read at logging points or every that many steps), and the ratio
+ * lazy / every-step. The two variants alternate repetition by repetition on one model, so load
+ * from other jobs falls on both alike; compare min and max before trusting a small ratio.
+ */
+import { DEFAULT_READ_LOSS_EVERY, tf } from '@overparam/core';
+import { emitError, emitMeasurement, log } from './emit';
+import { calibrateSteps, summarize, timeSeconds, type Summary } from './measure';
+import { benchData, benchMlp, mlpParameters, trainSteps } from './mlp-workload';
+import type { Suite } from './suite';
+
+const SUITE = 'loss-reads';
+const SHAPES = [
+  { depth: 3, width: 100 },
+  { depth: 10, width: 100 },
+] as const;
+const VARIANTS = [
+  { name: 'read-every-step', readLossEvery: 1 },
+  { name: 'read-when-needed', readLossEvery: DEFAULT_READ_LOSS_EVERY },
+] as const;
+
+export const lossReadsSuite: Suite = {
+  name: SUITE,
+  description: 'train() steps/s with the loss read every step against read when needed',
+  async run(context) {
+    const { settings } = context;
+    // Logging at the end only, so the lazy loop reads every DEFAULT_READ_LOSS_EVERY steps and at the end.
+    for (const { depth, width } of SHAPES) {
+      const parameters = mlpParameters(depth, width);
+      const model = benchMlp(depth, width);
+      try {
+        const data = benchData();
+        log(`${SUITE} ${parameters.model} on ${context.backend}`);
+        const numTensorsBefore = tf.memory().numTensors;
+        const { steps } = await calibrateSteps((k) => trainSteps(model, data, k, 1), settings);
+        for (const v of VARIANTS) await trainSteps(model, data, steps, v.readLossEvery);
+        const rates: number[][] = VARIANTS.map(() => []);
+        for (let rep = 0; rep < settings.reps; rep++) {
+          for (const [i, v] of VARIANTS.entries()) rates[i]!.push(steps / (await timeSeconds(() => trainSteps(model, data, steps, v.readLossEvery))));
+        }
+        const numTensorsAfter = tf.memory().numTensors;
+        const summaries: Summary[] = rates.map(summarize);
+        VARIANTS.forEach((v, i) =>
+          emitMeasurement({ suite: SUITE, name: v.name, backend: context.backend, unit: 'steps/s', ...summaries[i]!, ...parameters, readLossEvery: v.readLossEvery, steps, numTensorsBefore, numTensorsAfter }),
+        );
+        // Ratio of medians; per-repetition ratios (neighbours in time) give min and max.
+        const paired = rates[1]!.map((lazy, rep) => lazy / rates[0]![rep]!);
+        const pairedSummary = summarize(paired);
+        emitMeasurement({
+          suite: SUITE,
+          name: 'read-when-needed/read-every-step',
+          backend: context.backend,
+          unit: 'ratio',
+          median: summaries[1]!.median / summaries[0]!.median,
+          min: pairedSummary.min,
+          max: pairedSummary.max,
+          reps: settings.reps,
+          pairedMedian: pairedSummary.median,
+          ...parameters,
+          steps,
+        });
+      } catch (e) {
+        emitError(SUITE, 'loss-reads', context.backend, e, parameters);
+      } finally {
+        model.dispose();
+      }
+    }
+  },
+};
