@@ -28,6 +28,11 @@ const shapes = [
   { depth: 3, width: 100 },
   { depth: 10, width: 100 },
 ];
+/** `overparam-train` is the loop as it is; the other reads every step's loss back, as the loop did before issue 21. */
+const variants = [
+  { name: 'overparam-train', readLossEvery: undefined },
+  { name: 'overparam-train-read-every-step', readLossEvery: 1 },
+] as const;
 /** Longest one measurement may take before it is reported as an error (no run hangs). */
 const MEASUREMENT_TIMEOUT_MS = 300_000;
 
@@ -85,27 +90,38 @@ try {
     for (const backend of chosen) {
       for (const { depth, width } of shapes) {
         const parameters = { ...mlpParameters(depth, width), platform: 'browser', browser: `chromium ${browserVersion} headless` };
-        const page = await browser.newPage();
-        const refused: string[] = [];
-        await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : (refused.push(route.request().url()), route.abort())));
-        try {
-          await page.goto(`${origin}/`);
-          await page.waitForFunction(() => 'overparamBench' in globalThis, undefined, { timeout: 60_000 });
-          log(`${SUITE} ${parameters.model} on ${backend}`);
-          const measurement = page.evaluate(
-            ([b, d, w, s]) => (globalThis as unknown as { overparamBench: { benchmarkMlp: (...a: unknown[]) => Promise<BrowserMlpResult> } }).overparamBench.benchmarkMlp(b, d, w, s),
-            [backend, depth, width, settings] as const,
-          );
-          const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result after ${MEASUREMENT_TIMEOUT_MS / 1000} s`)), MEASUREMENT_TIMEOUT_MS).unref());
-          const result = await Promise.race([measurement, timeout]);
-          log(`${SUITE} ${parameters.model} on ${backend}: ${result.median.toFixed(2)} steps/s (K=${result.steps})`);
-          emitMeasurement({ suite: SUITE, name: 'overparam-train', backend, unit: 'steps/s', ...result, ...parameters, refusedRequests: refused.length });
-        } catch (e) {
-          const message = (e as Error).message;
-          if (/could not|no WebGPU|no adapter|does not run/.test(message)) emitSkipped(SUITE, backend, message);
-          else emitError(SUITE, 'overparam-train', backend, e, parameters);
-        } finally {
-          await page.close();
+        // The loop as it is (losses read when needed), then reading every step's loss, and their ratio.
+        const results: BrowserMlpResult[] = [];
+        for (const variant of variants) {
+          const page = await browser.newPage();
+          const refused: string[] = [];
+          await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : (refused.push(route.request().url()), route.abort())));
+          try {
+            await page.goto(`${origin}/`);
+            await page.waitForFunction(() => 'overparamBench' in globalThis, undefined, { timeout: 60_000 });
+            log(`${SUITE} ${parameters.model} on ${backend} (${variant.name})`);
+            const measurement = page.evaluate(
+              ([b, d, w, s, k]) => (globalThis as unknown as { overparamBench: { benchmarkMlp: (...a: unknown[]) => Promise<BrowserMlpResult> } }).overparamBench.benchmarkMlp(b, d, w, s, k),
+              [backend, depth, width, settings, variant.readLossEvery] as const,
+            );
+            const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result after ${MEASUREMENT_TIMEOUT_MS / 1000} s`)), MEASUREMENT_TIMEOUT_MS).unref());
+            const result = await Promise.race([measurement, timeout]);
+            log(`${SUITE} ${parameters.model} on ${backend}: ${result.median.toFixed(2)} steps/s (K=${result.steps})`);
+            emitMeasurement({ suite: SUITE, name: variant.name, backend, unit: 'steps/s', ...result, ...parameters, refusedRequests: refused.length });
+            results.push(result);
+          } catch (e) {
+            const message = (e as Error).message;
+            if (/could not|no WebGPU|no adapter|does not run/.test(message)) emitSkipped(SUITE, backend, message);
+            else emitError(SUITE, variant.name, backend, e, parameters);
+          } finally {
+            await page.close();
+          }
+        }
+        const [lazy, eager] = results;
+        if (lazy !== undefined && eager !== undefined) {
+          // Ratio of medians; min and max are the extreme pairings, a bound on the spread, not a sample.
+          const ratio = { median: lazy.median / eager.median, min: lazy.min / eager.max, max: lazy.max / eager.min };
+          emitMeasurement({ suite: SUITE, name: `${variants[0].name}/${variants[1].name}`, backend, unit: 'ratio', ...ratio, reps: settings.reps, ...parameters });
         }
       }
     }
