@@ -19,6 +19,8 @@ const SHAPES = [
   { depth: 3, width: 100 },
   { depth: 10, width: 100 },
 ] as const;
+/** Read windows a repetition spans at least. */
+const MIN_WINDOWS = 5;
 const CLOCKS = ['steps/s', 'steps/cpu-s'] as const;
 type Clock = (typeof CLOCKS)[number];
 const VARIANTS = [
@@ -39,7 +41,10 @@ export const lossReadsSuite: Suite = {
         const data = benchData();
         log(`${SUITE} ${parameters.model} on ${context.backend}`);
         const numTensorsBefore = tf.memory().numTensors;
-        const { steps } = await calibrateSteps((k) => trainSteps(model, data, k, 1), settings);
+        // At least a few read windows per repetition, however slow a step is under load: with fewer
+        // steps than one window the two variants would read alike.
+        const calibrated = await calibrateSteps((k) => trainSteps(model, data, k, 1), settings);
+        const steps = Math.max(calibrated.steps, MIN_WINDOWS * DEFAULT_READ_LOSS_EVERY);
         for (const v of VARIANTS) await trainSteps(model, data, steps, v.readLossEvery);
         const rates: Record<Clock, number[][]> = { 'steps/s': VARIANTS.map(() => []), 'steps/cpu-s': VARIANTS.map(() => []) };
         for (let rep = 0; rep < settings.reps; rep++) {
