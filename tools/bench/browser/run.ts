@@ -14,6 +14,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { DEFAULT_READ_LOSS_EVERY } from '@overparam/core';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumMissingMessage, chromiumPath } from '../../browser/chromium';
 import { emitError, emitMeasurement, emitSkipped, log } from '../emit';
@@ -49,6 +50,8 @@ if (missing !== undefined) {
   process.exit(1);
 }
 const settings = values.quick ? quickSettings : fullSettings;
+// At least two read windows per repetition, or reading every step and reading when needed would read alike.
+const windowed = { ...settings, minSteps: Math.max(settings.minSteps, 2 * DEFAULT_READ_LOSS_EVERY), maxSteps: Math.max(settings.maxSteps, 2 * DEFAULT_READ_LOSS_EVERY) };
 
 const contentTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
 
@@ -102,7 +105,7 @@ try {
             log(`${SUITE} ${parameters.model} on ${backend} (${variant.name})`);
             const measurement = page.evaluate(
               ([b, d, w, s, k]) => (globalThis as unknown as { overparamBench: { benchmarkMlp: (...a: unknown[]) => Promise<BrowserMlpResult> } }).overparamBench.benchmarkMlp(b, d, w, s, k),
-              [backend, depth, width, settings, variant.readLossEvery] as const,
+              [backend, depth, width, windowed, variant.readLossEvery] as const,
             );
             const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result after ${MEASUREMENT_TIMEOUT_MS / 1000} s`)), MEASUREMENT_TIMEOUT_MS).unref());
             const result = await Promise.race([measurement, timeout]);
@@ -121,7 +124,7 @@ try {
         if (lazy !== undefined && eager !== undefined) {
           // Ratio of medians; min and max are the extreme pairings, a bound on the spread, not a sample.
           const ratio = { median: lazy.median / eager.median, min: lazy.min / eager.max, max: lazy.max / eager.min };
-          emitMeasurement({ suite: SUITE, name: `${variants[0].name}/${variants[1].name}`, backend, unit: 'ratio', ...ratio, reps: settings.reps, ...parameters });
+          emitMeasurement({ suite: SUITE, name: `${variants[0].name}/${variants[1].name}`, backend, unit: 'ratio', ...ratio, reps: windowed.reps, ...parameters });
         }
       }
     }
