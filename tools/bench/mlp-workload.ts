@@ -40,8 +40,9 @@ export function mlpParameters(depth: number, width: number) {
   };
 }
 
-export async function trainSteps(model: Model, data: Dataset, steps: number): Promise<void> {
-  // `train` reads every step's loss back, so the work is finished when it resolves.
+/** `readLossEvery`: how often the loop reads the losses back (the loop's default unless given; 1 is every step). */
+export async function trainSteps(model: Model, data: Dataset, steps: number, readLossEvery?: number): Promise<void> {
+  // `train` reads the last step's loss back, so the work is finished when it resolves.
   const result = await train(model, data, {
     steps,
     batchSize: BATCH,
@@ -49,6 +50,7 @@ export async function trainSteps(model: Model, data: Dataset, steps: number): Pr
     schedule: { kind: 'constant', lr: LR },
     seed: 0,
     logEvery: steps,
+    ...(readLossEvery === undefined ? {} : { readLossEvery }),
   });
   if (result.steps !== steps) throw new Error(`train stopped after ${result.steps} of ${steps} steps (${result.outcome})`);
 }

@@ -8,6 +8,7 @@ import { dataBatchesSuite } from './data';
 import { emitSkipped, log } from './emit';
 import { gramBenchSuite } from './gram';
 import { importBenchSuite } from './import';
+import { lossReadsSuite } from './loss-reads';
 import { mlpTrainSuite } from './mlp';
 import { fullSettings, quickSettings, type Suite } from './suite';
 import { spectrumSuite } from './spectrum';
@@ -16,7 +17,7 @@ import { runVsPytorch } from './vs-pytorch';
 import { replicasSuite } from './replicas';
 import { wrnTrainSuite } from './wrn';
 
-const suites: readonly Suite[] = [mlpTrainSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite, replicasSuite, importBenchSuite];
+const suites: readonly Suite[] = [mlpTrainSuite, lossReadsSuite, dataBatchesSuite, gramBenchSuite, spectrumSuite, wrnTrainSuite, sweepSuite, replicasSuite, importBenchSuite];
 
 function selectSuites(args: BenchArgs): Suite[] {
   if (args.suites === undefined) return [...suites];

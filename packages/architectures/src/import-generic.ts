@@ -4,7 +4,7 @@
  * (the Gram engine's per-example loop, the training loop's tf.variableGrads) gets the same
  * gradients tfjs would, for any layer tfjs can run, at the cost of one backward pass per example.
  */
-import { flattenTree, ShapeError, tf, type Layer, type Model, type ParamInfo, type Shape, type Tensor, type TensorTree, type Variable } from '@overparam/core';
+import { flattenTree, ShapeError, tf, variableAccess, type Layer, type Model, type ParamInfo, type Shape, type Tensor, type TensorTree, type Variable } from '@overparam/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** Weight `layer/name` as a two-level tree path without dots. */
@@ -58,7 +58,6 @@ export function genericModel(source: LayersModel, name: string, inputShape: Shap
     },
   };
   const paramCount = parameters.reduce((n, p) => n + p.size, 0);
-  const byPath = new Map(parameters.map((p) => [p.path, p]));
   return {
     name,
     layer,
@@ -75,31 +74,7 @@ export function genericModel(source: LayersModel, name: string, inputShape: Shap
       }
       return layer.apply(params, x, { training: opts.training ?? false, path: '', state, ...(opts.recorder ? { recorder: opts.recorder } : {}) });
     },
-    commitState(updates) {
-      const byStatePath = new Map(stateVars);
-      for (const [path, value] of updates) {
-        const target = byStatePath.get(path);
-        if (target === undefined) throw new ShapeError(`state update for unknown path '${path}'`);
-        target.assign(value);
-        value.dispose();
-      }
-      updates.clear();
-    },
-    readWeights() {
-      return parameters.map((p) => ({ path: p.path, shape: p.shape, values: new Float32Array(p.variable.dataSync()) }));
-    },
-    async readWeightsAsync() {
-      const values = await Promise.all(parameters.map((p) => p.variable.data()));
-      return parameters.map((p, i) => ({ path: p.path, shape: p.shape, values: new Float32Array(values[i]!) }));
-    },
-    writeWeights(weights) {
-      for (const w of weights) {
-        const p = byPath.get(w.path);
-        if (p === undefined) throw new ShapeError(`${name} has no parameter '${w.path}'`);
-        if (p.shape.join(',') !== w.shape.join(',')) throw new ShapeError(`parameter '${w.path}' has shape [${p.shape}], got [${w.shape}]`);
-        tf.tidy(() => p.variable.assign(tf.tensor(w.values, p.shape as number[])));
-      }
-    },
+    ...variableAccess(name, parameters, new Map(stateVars)),
     dispose() {
       // The variables are the Layers model's own: disposing the model disposes them.
       source.dispose();

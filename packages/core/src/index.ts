@@ -38,7 +38,7 @@ export { kerasActivation, kerasActivationNames, type KerasActivationName } from 
 export { softmax } from './layers/softmax';
 export { avgPool2d, type AvgPool2dOptions } from './layers/avg-pool';
 export { zeroPad2d } from './layers/zero-pad';
-export { createModel, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
+export { createModel, variableAccess, type VariableAccess, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
 
 export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
 export { resolveLoss, computeLoss, lossNames, lpLoss, lossSpec, lossLabel, type Loss, type LossName, type LossSpec, type Reduction } from './losses';
@@ -51,6 +51,7 @@ export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform 
 export { BatchSampler, type Sampling, type BatchDraw, type SamplerState } from './data/sampler';
 
 export { train } from './train/loop';
+export { DEFAULT_READ_LOSS_EVERY } from './train/run-state';
 export { trainReplicas, type ReplicaRun } from './train/replicas';
 export { replicate, type ReplicatedModel, type ReplicatedApplyOptions } from './layers/replicated';
 export { createReplicatedOptimizer, type ReplicatedOptimizer } from './optim/replicated';

@@ -3,7 +3,7 @@
  * training workload and timing harness as the Node `mlp-train` suite, exposed to the driver as
  * `globalThis.overparamBench`.
  */
-import { activeBackendTraits, selectBackend, tf } from '@overparam/core';
+import { activeBackendTraits, DEFAULT_READ_LOSS_EVERY, selectBackend, tf } from '@overparam/core';
 import { registerBrowserBackends } from '../../../apps/playground/src/backends';
 import { calibrateSteps, measureRate, type Summary } from '../measure';
 import { benchData, benchMlp, trainSteps } from '../mlp-workload';
@@ -15,20 +15,22 @@ export interface BrowserMlpResult extends Summary {
   readonly numTensorsBefore: number;
   readonly numTensorsAfter: number;
   readonly floatBits: number;
+  readonly readLossEvery: number;
 }
 
 registerBrowserBackends();
 
-async function benchmarkMlp(backend: string, depth: number, width: number, settings: BenchSettings): Promise<BrowserMlpResult> {
+/** `readLossEvery`: 1 reads every step's loss back (the loop before issue 21); the default reads when needed. */
+async function benchmarkMlp(backend: string, depth: number, width: number, settings: BenchSettings, readLossEvery = DEFAULT_READ_LOSS_EVERY): Promise<BrowserMlpResult> {
   await selectBackend(backend);
   const model = benchMlp(depth, width);
   try {
     const data = benchData();
-    const run = (steps: number) => trainSteps(model, data, steps);
+    const run = (steps: number) => trainSteps(model, data, steps, readLossEvery);
     const numTensorsBefore = tf.memory().numTensors;
     const { steps } = await calibrateSteps(run, settings);
     const summary = await measureRate(run, steps, settings.reps, 0);
-    return { ...summary, steps, params: model.paramCount, numTensorsBefore, numTensorsAfter: tf.memory().numTensors, floatBits: activeBackendTraits().floatBits };
+    return { ...summary, steps, params: model.paramCount, numTensorsBefore, numTensorsAfter: tf.memory().numTensors, floatBits: activeBackendTraits().floatBits, readLossEvery };
   } finally {
     model.dispose();
   }

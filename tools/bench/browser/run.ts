@@ -14,6 +14,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
+import { DEFAULT_READ_LOSS_EVERY } from '@overparam/core';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumMissingMessage, chromiumPath } from '../../browser/chromium';
 import { emitError, emitMeasurement, emitSkipped, log } from '../emit';
@@ -28,6 +29,11 @@ const shapes = [
   { depth: 3, width: 100 },
   { depth: 10, width: 100 },
 ];
+/** `overparam-train` is the loop as it is; the other reads every step's loss back, as the loop did before issue 21. */
+const variants = [
+  { name: 'overparam-train', readLossEvery: undefined },
+  { name: 'overparam-train-read-every-step', readLossEvery: 1 },
+] as const;
 /** Longest one measurement may take before it is reported as an error (no run hangs). */
 const MEASUREMENT_TIMEOUT_MS = 300_000;
 
@@ -44,6 +50,8 @@ if (missing !== undefined) {
   process.exit(1);
 }
 const settings = values.quick ? quickSettings : fullSettings;
+// At least two read windows per repetition, or reading every step and reading when needed would read alike.
+const windowed = { ...settings, minSteps: Math.max(settings.minSteps, 2 * DEFAULT_READ_LOSS_EVERY), maxSteps: Math.max(settings.maxSteps, 2 * DEFAULT_READ_LOSS_EVERY) };
 
 const contentTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
 
@@ -100,27 +108,38 @@ try {
     for (const backend of chosen) {
       for (const { depth, width } of shapes) {
         const parameters = { ...mlpParameters(depth, width), platform: 'browser', browser: `chromium ${browserVersion} headless` };
-        const page = await browser.newPage();
-        const refused: string[] = [];
-        await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : (refused.push(route.request().url()), route.abort())));
-        try {
-          await page.goto(`${origin}/`);
-          await page.waitForFunction(() => 'overparamBench' in globalThis, undefined, { timeout: 60_000 });
-          log(`${SUITE} ${parameters.model} on ${backend}`);
-          const measurement = page.evaluate(
-            ([b, d, w, s]) => (globalThis as unknown as { overparamBench: { benchmarkMlp: (...a: unknown[]) => Promise<BrowserMlpResult> } }).overparamBench.benchmarkMlp(b, d, w, s),
-            [backend, depth, width, settings] as const,
-          );
-          const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result after ${MEASUREMENT_TIMEOUT_MS / 1000} s`)), MEASUREMENT_TIMEOUT_MS).unref());
-          const result = await Promise.race([measurement, timeout]);
-          log(`${SUITE} ${parameters.model} on ${backend}: ${result.median.toFixed(2)} steps/s (K=${result.steps})`);
-          emitMeasurement({ suite: SUITE, name: 'overparam-train', backend, unit: 'steps/s', ...result, ...parameters, refusedRequests: refused.length });
-        } catch (e) {
-          const message = (e as Error).message;
-          if (/could not|no WebGPU|no adapter|does not run/.test(message)) emitSkipped(SUITE, backend, message);
-          else emitError(SUITE, 'overparam-train', backend, e, parameters);
-        } finally {
-          await page.close();
+        // The loop as it is (losses read when needed), then reading every step's loss, and their ratio.
+        const results: BrowserMlpResult[] = [];
+        for (const variant of variants) {
+          const page = await browser.newPage();
+          const refused: string[] = [];
+          await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : (refused.push(route.request().url()), route.abort())));
+          try {
+            await page.goto(`${origin}/`);
+            await page.waitForFunction(() => 'overparamBench' in globalThis, undefined, { timeout: 60_000 });
+            log(`${SUITE} ${parameters.model} on ${backend} (${variant.name})`);
+            const measurement = page.evaluate(
+              ([b, d, w, s, k]) => (globalThis as unknown as { overparamBench: { benchmarkMlp: (...a: unknown[]) => Promise<BrowserMlpResult> } }).overparamBench.benchmarkMlp(b, d, w, s, k),
+              [backend, depth, width, windowed, variant.readLossEvery] as const,
+            );
+            const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result after ${MEASUREMENT_TIMEOUT_MS / 1000} s`)), MEASUREMENT_TIMEOUT_MS).unref());
+            const result = await Promise.race([measurement, timeout]);
+            log(`${SUITE} ${parameters.model} on ${backend}: ${result.median.toFixed(2)} steps/s (K=${result.steps})`);
+            emitMeasurement({ suite: SUITE, name: variant.name, backend, unit: 'steps/s', ...result, ...parameters, refusedRequests: refused.length });
+            results.push(result);
+          } catch (e) {
+            const message = (e as Error).message;
+            if (/could not|no WebGPU|no adapter|does not run/.test(message)) emitSkipped(SUITE, backend, message);
+            else emitError(SUITE, variant.name, backend, e, parameters);
+          } finally {
+            await page.close();
+          }
+        }
+        const [lazy, eager] = results;
+        if (lazy !== undefined && eager !== undefined) {
+          // Ratio of medians; min and max are the extreme pairings, a bound on the spread, not a sample.
+          const ratio = { median: lazy.median / eager.median, min: lazy.min / eager.max, max: lazy.max / eager.min };
+          emitMeasurement({ suite: SUITE, name: `${variants[0].name}/${variants[1].name}`, backend, unit: 'ratio', ...ratio, reps: windowed.reps, ...parameters });
         }
       }
     }

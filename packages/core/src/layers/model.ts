@@ -59,6 +59,45 @@ export interface CreateModelOptions {
   readonly name?: string;
 }
 
+/** The part of a `Model` that moves values in and out of its variables. */
+export type VariableAccess = Pick<Model, 'commitState' | 'readWeights' | 'readWeightsAsync' | 'writeWeights'>;
+
+/**
+ * `commitState`, `readWeights`, `readWeightsAsync` and `writeWeights` over a model's parameters
+ * and state variables (by path), for every kind of model: those built from our layers
+ * (`createModel`) and those wrapping another library's variables (an imported Keras model).
+ * `name` is the model's, for the errors.
+ */
+export function variableAccess(name: string, parameters: readonly ParamInfo[], stateByPath: ReadonlyMap<string, Variable>): VariableAccess {
+  const byPath = new Map(parameters.map((p) => [p.path, p]));
+  return {
+    commitState(updates) {
+      for (const [path, value] of updates) {
+        const target = stateByPath.get(path);
+        if (target === undefined) throw new ShapeError(`state update for unknown path '${path}'`);
+        target.assign(value);
+        value.dispose();
+      }
+      updates.clear();
+    },
+    readWeights() {
+      return parameters.map((p) => ({ path: p.path, shape: p.shape, values: new Float32Array(p.variable.dataSync()) }));
+    },
+    async readWeightsAsync() {
+      const values = await Promise.all(parameters.map((p) => p.variable.data()));
+      return parameters.map((p, i) => ({ path: p.path, shape: p.shape, values: new Float32Array(values[i]!) }));
+    },
+    writeWeights(weights) {
+      for (const w of weights) {
+        const p = byPath.get(w.path);
+        if (p === undefined) throw new ShapeError(`${name} has no parameter '${w.path}'`);
+        if (p.shape.join(',') !== w.shape.join(',')) throw new ShapeError(`parameter '${w.path}' has shape [${p.shape}], got [${w.shape}]`);
+        tf.tidy(() => p.variable.assign(tf.tensor(w.values, p.shape as number[])));
+      }
+    },
+  };
+}
+
 let modelCounter = 0;
 
 export function createModel(layer: Layer, options: CreateModelOptions): Model {
@@ -110,31 +149,7 @@ export function createModel(layer: Layer, options: CreateModelOptions): Model {
         rng: opts.rng,
       });
     },
-    commitState(updates) {
-      for (const [path, value] of updates) {
-        const target = stateByPath.get(path);
-        if (target === undefined) throw new ShapeError(`state update for unknown path '${path}'`);
-        target.assign(value);
-        value.dispose();
-      }
-      updates.clear();
-    },
-    readWeights() {
-      return parameters.map((p) => ({ path: p.path, shape: p.shape, values: new Float32Array(p.variable.dataSync()) }));
-    },
-    async readWeightsAsync() {
-      const values = await Promise.all(parameters.map((p) => p.variable.data()));
-      return parameters.map((p, i) => ({ path: p.path, shape: p.shape, values: new Float32Array(values[i]!) }));
-    },
-    writeWeights(weights) {
-      const byPath = new Map(parameters.map((p) => [p.path, p]));
-      for (const w of weights) {
-        const p = byPath.get(w.path);
-        if (p === undefined) throw new ShapeError(`${this.name} has no parameter '${w.path}'`);
-        if (p.shape.join(',') !== w.shape.join(',')) throw new ShapeError(`parameter '${w.path}' has shape [${p.shape}], got [${w.shape}]`);
-        tf.tidy(() => p.variable.assign(tf.tensor(w.values, p.shape as number[])));
-      }
-    },
+    ...variableAccess(options.name ?? layer.kind, parameters, stateByPath),
     dispose() {
       for (const p of parameters) p.variable.dispose();
       for (const v of stateByPath.values()) v.dispose();

@@ -53,10 +53,19 @@ function isEmpty(tree: TensorTree): boolean {
   return Object.keys(tree).length === 0;
 }
 
+/**
+ * `tf.unstack` on the replica axis. A group of one (all but one replica have left) would unstack
+ * into a single output, whose gradient tfjs's tape hands to Unpack's gradient as a bare tensor
+ * where it expects a list, and the step throws; a reshape is the same slice with a gradient.
+ */
+function unstackReplicas(t: Tensor): Tensor[] {
+  return t.shape[0] === 1 ? [tf.reshape(t, t.shape.slice(1))] : tf.unstack(t);
+}
+
 /** Replica `r`'s slice of every leaf of a stacked tree (tensors that keep their gradient path). */
 function sliceTrees(tree: TensorTree, replicas: number): TensorTree[] {
   const leaves = flattenTree(tree);
-  const slices = leaves.map(([, t]) => tf.unstack(t));
+  const slices = leaves.map(([, t]) => unstackReplicas(t));
   return Array.from({ length: replicas }, (_, r) => {
     let i = 0;
     return mapTree(tree, () => slices[i++]![r]!);
@@ -97,7 +106,7 @@ function loopReplicas(layer: Layer, env: Env): Layer {
     ...layer,
     apply(params, x, ctx) {
       const replicas = x.shape[0]!;
-      const xs = tf.unstack(x);
+      const xs = unstackReplicas(x);
       const ps = sliceTrees(params, replicas);
       const ss = sliceTrees(ctx.state, replicas);
       const updates: Array<Map<string, Tensor>> = [];

@@ -31,6 +31,13 @@ export interface TrainConfig {
    * bound (a non-finite loss still ends it). Default `DEFAULT_DIVERGENCE_FACTOR` (1e3).
    */
   readonly divergenceFactor?: number | null;
+  /**
+   * Read minibatch losses back from the backend at least every this many steps, and whenever a
+   * record, hook or checkpoint needs them (default `DEFAULT_READ_LOSS_EVERY`; 1: every step).
+   * Records, results and checkpoints do not depend on it; a diverged run's model does (it holds
+   * up to this many − 1 steps past the diverging one).
+   */
+  readonly readLossEvery?: number;
 }
 
 /** One line of metrics.jsonl. `kind` is `train`, `diverged`, or the name of the hook that wrote it. */
