@@ -22,32 +22,33 @@ function run(d: number, seed: number, rate: number, floor: number, cos = 0): Cel
   };
 }
 
-type Shape = (seed: number) => { rate: number; floor: number };
+type Shape = (seed: number) => { rate: number; floor: number; cos?: number };
 
 function results(over: Shape, under: Shape, seeds = [0, 1, 2]): PresetResults {
-  const cells = seeds.flatMap((seed) => [run(120, seed, over(seed).rate, over(seed).floor), run(80, seed, under(seed).rate, under(seed).floor)]);
+  const cells = seeds.flatMap((seed) => [run(120, seed, over(seed).rate, over(seed).floor, over(seed).cos), run(80, seed, under(seed).rate, under(seed).floor, under(seed).cos)]);
   return { main: { key: 'main', cells } };
 }
 
-// The paper's picture: d = 120 falls without a floor (rate ≈ 1e-3 per step, seeds ±5 %), d = 80 sits at a floor near 0.2.
-const linear: Shape = (seed) => ({ rate: 1e-3 * (1 + (seed - 1) * 0.05), floor: 0 });
-const plateau: Shape = (seed) => ({ rate: 2e-3, floor: 0.2 * (1 + (seed - 1) * 0.05) });
+// The paper's picture: d = 120 falls without a floor (rate ≈ 1e-3 per step, seeds ±5 %), d = 80 sits at a
+// floor near 0.2; the mean cosines are those the laptop runs measure (+0.0024 and −0.0024, ±0.0002).
+const linear: Shape = (seed) => ({ rate: 1e-3 * (1 + (seed - 1) * 0.05), floor: 0, cos: 0.0024 + (seed - 1) * 2e-4 });
+const plateau: Shape = (seed) => ({ rate: 2e-3, floor: 0.2 * (1 + (seed - 1) * 0.05), cos: -0.0024 + (seed - 1) * 2e-4 });
 
 const verdicts = (r: PresetResults) => linearRegressionPreset.criteria(r, 'laptop').map((c) => c.verdict);
 
 describe('c1 criteria', () => {
-  it('pass on the paper’s picture: d = 120 converges linearly, d = 80 plateaus above it; the cosine is reported', () => {
-    expect(verdicts(results(linear, plateau))).toEqual(['pass', 'pass', 'pass', 'reported']);
+  it('pass on the paper’s picture: d = 120 converges linearly, d = 80 plateaus above it and is more confused', () => {
+    expect(verdicts(results(linear, plateau))).toEqual(['pass', 'pass', 'pass', 'pass']);
   });
 
   it('fail when the roles are swapped: d = 120 stalls at a floor while d = 80 keeps falling', () => {
-    expect(verdicts(results(plateau, linear))).toEqual(['fail', 'fail', 'fail', 'reported']);
+    expect(verdicts(results(plateau, linear))).toEqual(['fail', 'fail', 'fail', 'fail']);
   });
 
   it('are inconclusive with one seed, or when both sizes converge alike within the seed noise', () => {
-    expect(verdicts(results(linear, plateau, [0]))).toEqual(['inconclusive', 'inconclusive', 'inconclusive', 'reported']);
-    const alike = (seed: number) => ({ rate: 1e-3 * (1 + (seed - 1) * 0.3), floor: 0 });
-    const alsoAlike = (seed: number) => ({ rate: 1e-3 * (1 + (1 - seed) * 0.3), floor: 0 });
-    expect(verdicts(results(alike, alsoAlike)).slice(1, 3)).toEqual(['inconclusive', 'inconclusive']);
+    expect(verdicts(results(linear, plateau, [0]))).toEqual(['inconclusive', 'inconclusive', 'inconclusive', 'inconclusive']);
+    const alike = (seed: number) => ({ rate: 1e-3 * (1 + (seed - 1) * 0.3), floor: 0, cos: (seed - 1) * 0.01 });
+    const alsoAlike = (seed: number) => ({ rate: 1e-3 * (1 + (1 - seed) * 0.3), floor: 0, cos: 0.001 + (1 - seed) * 0.01 });
+    expect(verdicts(results(alike, alsoAlike)).slice(1)).toEqual(['inconclusive', 'inconclusive', 'inconclusive']);
   });
 });
