@@ -124,7 +124,7 @@ function stepsAtPick(pick: LrPick): number {
 function describePicks(picks: ReadonlyArray<{ depth: number; pick: LrPick }>, steps: number): string {
   return picks
     .map(({ depth, pick }) =>
-      pick.lr === null ? `depth ${depth}: no rate reached the target within ${steps} steps` : `depth ${depth}: lr ${pick.lr}${pick.onEdge ? ' (grid edge)' : ''}, ${stepsAtPick(pick)} steps`,
+      pick.lr === null ? `depth ${depth}: no rate reached the target within ${steps} steps` : `depth ${depth}: lr ${pick.lr}${pick.onEdge ? ' (grid edge)' : ''}, ${Math.round(stepsAtPick(pick))} steps`,
     )
     .join('; ');
 }
