@@ -1,4 +1,5 @@
-import { completed, describeTrend, fitLineWithError, fmt, lastValue, lossRatio, rankCorrelation, settingOf, sweepOf, trend, trendCriterion, passIf } from './criteria';
+import { completed, fitLineWithError, fmt, lastValue, lossRatio, passIf, settingOf, sweepOf } from './criteria';
+import { compareGroups, compareToBound, describeSetting, judgeEffect, judgeWithin, NOISE_MARGIN, seedTrendCriterion, settingValues, trendVerdict } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
 
 /**
@@ -25,18 +26,22 @@ const ORTHOGONAL = 'orthogonal';
 const GAUSSIAN = 'strategy-4.1';
 
 /**
- * Flatness of the orthogonal min cosine: the least-squares slope against log₂ N must stay below
- * this per doubling (0.12 from N = 1 to 64). In theory it is 0; the noise is that of the largest
- * opposite-sign |⟨x_i, x_j⟩| of a data draw, about 0.04 per run at d = 16, n = 64, which over 3 draws
- * and 7 depths (Σ(log₂N − mean)² = 28 per draw) gives a slope standard error of 0.04/√3/√28 ≈ 0.004
- * (the smoke runs measure 0.003): the threshold is 5 standard errors. Gaussian layers fall by about
- * 0.05 per doubling at the same size.
+ * How the claims are judged. The sweeps' depths are powers of two, so a trend is the least-squares
+ * slope against log₂ N over every run (data draws × nets: the seeds), with its standard error.
+ *
+ * Flatness of the orthogonal min cosine (Theorem 6.1: depth-independent) is an equivalence: the
+ * slope's 2-SE interval must lie inside ±`FLAT_SLOPE` per doubling (0.12 from N = 1 to 64); "no
+ * significant slope" alone would pass any noisy enough sweep. In theory the slope is 0; the noise
+ * is that of the largest opposite-sign |⟨x_i, x_j⟩| of a data draw, about 0.04 per run at d = 16,
+ * n = 64, so over 3 draws and 7 depths the slope's SE is ≈ 0.004 and the interval is ≈ ±0.008.
+ * Gaussian layers fall by about 0.05 per doubling at the same size: the bound lies well between.
  */
 const FLAT_SLOPE = 0.02;
 
 /**
- * Slack on |cos(∇f_i, ∇f_j)| ≤ |cos(x_i, x_j)|: the gradients are float32, and a Gram entry sums
- * ≤ 64·d² products, so its relative rounding error is ~√(64·d²)·6e-8 ≤ 1e-5 up to d = 100.
+ * Slack on |cos(∇f_i, ∇f_j)| ≤ |cos(x_i, x_j)|, an identity for orthogonal square layers (a
+ * pass/fail check, not a statistic): the gradients are float32, and a Gram entry sums ≤ 64·d²
+ * products, so its relative rounding error is ~√(64·d²)·6e-8 ≤ 1e-5 up to d = 100.
  */
 const BOUND_SLACK = 1e-4;
 
@@ -44,7 +49,7 @@ const BOUND_SLACK = 1e-4;
  * Growth of the orthogonal η allowed per doubling of N, in ln η: 5 % (at most ×1.34 from N = 1 to
  * 64). The expectation is −0.07 (from 1 + 1/(2N)); ln η of one run scatters by ~0.3 (η is a maximum
  * over pairs of products of residuals), so over 3 draws and 7 depths the slope's standard error is
- * ~0.3/√(3·28) ≈ 0.03, and 0.05 sits ~4 standard errors above the expectation.
+ * ~0.3/√(3·28) ≈ 0.03. Judged one-sided: pass when slope + 2 SE < 0.05, fail when slope − 2 SE > 0.05.
  */
 const ETA_GROWTH = 0.05;
 
@@ -109,18 +114,37 @@ const POWERS_OF_TWO = [1, 2, 4, 8, 16, 32, 64];
 const ofInit = (cells: readonly CellResult[], init: string) => cells.filter((c) => settingOf(c, INIT) === init);
 const read = (kind: string, field: string) => (c: CellResult) => lastValue(c, kind, field);
 const minCos = read('confusion', 'minCos');
+const logEta = (c: CellResult) => {
+  const v = read('confusion', 'eta')(c);
+  return v !== undefined && v > 0 ? Math.log(v) : undefined;
+};
 
-/** Slope (and its standard error) of `value` against log₂ N over the runs: the change per doubling of depth. */
-function slopePerDoubling(cells: readonly CellResult[], value: (c: CellResult) => number | undefined): { slope: number; standardError: number } {
-  const points = cells.flatMap((c) => {
-    const y = value(c);
-    const depth = settingOf(c, DEPTH);
-    return y === undefined || typeof depth !== 'number' ? [] : [{ x: Math.log2(depth), y }];
-  });
-  return fitLineWithError(
-    points.map((p) => p.x),
-    points.map((p) => p.y),
-  );
+/** The figure of the init sweep that plots the min cosine (and the data bound) against N. */
+const MIN_COSINE_FIGURE = 'init-min-cosine-vs-depth';
+const TRAINED_MIN_COSINE_FIGURE = 'trained-min-cosine-vs-depth';
+
+/**
+ * Slope (and its standard error) of `value` against log₂ N over every run: the change per doubling
+ * of depth; `why` says when there are too few depths or runs per depth for its error to mean anything.
+ */
+function slopePerDoubling(cells: readonly CellResult[], value: (c: CellResult) => number | undefined): { slope: number; standardError: number; why?: string } {
+  const settings = settingValues(cells, DEPTH, value);
+  const { slope, standardError, why } = trendVerdict(settings, 'rises');
+  // logSlope fits against log₁₀ N; one doubling is log₁₀ 2 of it.
+  return { slope: slope * Math.LOG10E * Math.LN2, standardError: standardError * Math.LOG10E * Math.LN2, ...(why !== undefined ? { why } : {}) };
+}
+
+const describeSlope = (fit: { slope: number; standardError: number; why?: string }) => `slope ${fmt(fit.slope)} ± ${fmt(fit.standardError)} per doubling of N${fit.why !== undefined ? ` — ${fit.why}` : ''}`;
+const perDepth = (cells: readonly CellResult[], value: (c: CellResult) => number | undefined, label: string) =>
+  `${label} ${settingValues(cells, DEPTH, value)
+    .map((s) => `N ${s.x}: ${describeSetting(s.values)}`)
+    .join(', ')}`;
+
+/** min cos + max |cos(x_i, x_j)|: ≥ 0 when no gradient cosine is more negative than the data allow. */
+function margin(c: CellResult): number | undefined {
+  const cos = minCos(c);
+  const data = read('data-geometry', 'maxAbsCosine')(c);
+  return cos === undefined || data === undefined ? undefined : cos + data;
 }
 
 function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
@@ -128,76 +152,68 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const gaussian = ofInit(cells, GAUSSIAN);
   const out: CriterionResult[] = [];
 
-  // |cos(∇f_i, ∇f_j)| = |⟨x_i, x_j⟩| exactly for orthogonal square layers, so the data bound the confusion.
-  const margin = (c: CellResult) => {
-    const cos = minCos(c);
-    const data = read('data-geometry', 'maxAbsCosine')(c);
-    return cos === undefined || data === undefined ? undefined : cos + data;
-  };
-  const orthogonalMargins = orthogonal.map(margin);
-  const worst = Math.min(...orthogonalMargins.map((m) => m ?? Number.NEGATIVE_INFINITY));
+  // An identity, not a statistic: |cos(∇f_i, ∇f_j)| = |⟨x_i, x_j⟩| for orthogonal square layers, so
+  // every run must keep min cos ≥ −max |cos(x_i, x_j)| up to float32 rounding.
+  const worst = Math.min(...orthogonal.map((c) => margin(c) ?? Number.NEGATIVE_INFINITY));
   out.push({
-    name: 'orthogonal, every depth: no gradient cosine is more negative than the data allow (min cos ≥ −max |cos(x_i, x_j)|; exact for orthogonal square layers)',
+    name: 'orthogonal, every depth: no gradient cosine is more negative than the data allow (min cos ≥ −max |cos(x_i, x_j)|; an identity for orthogonal square layers, Sankararaman et al. (2020), §6)',
     verdict: passIf(orthogonal.length > 0 && worst >= -BOUND_SLACK),
     measured: `smallest min cos + max |cos(x_i, x_j)| over ${orthogonal.length} runs: ${fmt(worst)}`,
-    expected: `≥ −${BOUND_SLACK}`,
+    expected: `≥ −${BOUND_SLACK} (float32 rounding)`,
+    figure: MIN_COSINE_FIGURE,
   });
 
   const flat = slopePerDoubling(orthogonal, minCos);
-  const orthogonalTrend = trend(orthogonal, DEPTH, minCos);
-  const values = orthogonalTrend.map((p) => p.y);
   out.push({
-    name: 'orthogonal: the min cosine is flat in depth (Theorem 6.1: depth-independent)',
-    verdict: passIf(orthogonalTrend.length >= 3 && Math.abs(flat.slope) < FLAT_SLOPE),
-    measured: `slope ${fmt(flat.slope)} ± ${fmt(flat.standardError)} per doubling of N (Gaussian: ${fmt(slopePerDoubling(gaussian, minCos).slope)}); range ${fmt(Math.max(...values) - Math.min(...values))} (${describeTrend(orthogonalTrend, 'mean min cos at N')})`,
-    expected: `|slope| < ${FLAT_SLOPE} per doubling`,
+    name: 'orthogonal: the min cosine is flat in depth (Sankararaman et al. (2020), Theorem 6.1: depth-independent)',
+    verdict: flat.why !== undefined ? 'inconclusive' : judgeWithin(flat.slope, flat.standardError, FLAT_SLOPE),
+    measured: `${describeSlope(flat)} (Gaussian: ${fmt(slopePerDoubling(gaussian, minCos).slope)}); ${perDepth(orthogonal, minCos, 'min cos at')}`,
+    expected: `|slope| + ${NOISE_MARGIN} SE < ${FLAT_SLOPE} per doubling`,
+    figure: MIN_COSINE_FIGURE,
   });
 
   // ln η per doubling of N: the bound is depth-free, and the expected scale E‖v‖² = 1 + 1/(2N) even shrinks.
-  const eta = read('confusion', 'eta');
-  const logEta = slopePerDoubling(orthogonal, (c) => {
-    const v = eta(c);
-    return v !== undefined && v > 0 ? Math.log(v) : undefined;
-  });
-  const depths = trend(orthogonal, DEPTH, eta).map((p) => p.x);
+  const eta = slopePerDoubling(orthogonal, logEta);
+  const depths = settingValues(orthogonal, DEPTH, logEta).map((s) => s.x);
   const predicted = fitLineWithError(
     depths.map(Math.log2),
     depths.map((depth) => Math.log(1 + 1 / (2 * depth))),
   ).slope;
   out.push({
-    name: 'orthogonal: η does not grow with depth (ln η per doubling of N; its expected scale 1 + 1/(2N) shrinks a little)',
-    verdict: passIf(depths.length >= 3 && logEta.slope < ETA_GROWTH),
-    measured: `slope ${fmt(logEta.slope)} ± ${fmt(logEta.standardError)}, expected from 1 + 1/(2N) ${fmt(predicted)} (${describeTrend(trend(orthogonal, DEPTH, eta), 'mean η at N')})`,
-    expected: `< ${ETA_GROWTH} per doubling`,
+    name: 'orthogonal: η does not grow with depth (ln η per doubling of N; its expected scale 1 + 1/(2N) shrinks a little; Theorem 6.1)',
+    verdict: eta.why !== undefined ? 'inconclusive' : judgeEffect(ETA_GROWTH - eta.slope, eta.standardError, 'rises'),
+    measured: `${describeSlope(eta)}, expected from 1 + 1/(2N) ${fmt(predicted)}; ${perDepth(orthogonal, read('confusion', 'eta'), 'η at')}`,
+    expected: `slope + ${NOISE_MARGIN} SE < ${ETA_GROWTH} per doubling`,
   });
 
   out.push(
-    trendCriterion({
-      name: 'Gaussian (Strategy 4.1): the min cosine falls with depth (growing confusion, Theorem 4.1)',
+    seedTrendCriterion({
+      name: 'Gaussian (Strategy 4.1): the min cosine falls with depth (growing confusion, Sankararaman et al. (2020), Theorem 4.1)',
       cells: gaussian,
       path: DEPTH,
       read: minCos,
       direction: 'falls',
-      label: 'mean min cos at N',
-      minimum: 0.5,
+      symbol: 'N',
+      figure: MIN_COSINE_FIGURE,
     }),
   );
 
+  // Below the data bound on average, beyond the noise of the runs at that depth (no orthogonal net on the same data can get there).
   const deepest = Math.max(...gaussian.map((c) => settingOf(c, DEPTH) as number));
-  const deepMargins = gaussian.filter((c) => settingOf(c, DEPTH) === deepest).map(margin);
-  const broken = deepMargins.filter((m) => m !== undefined && m < -BOUND_SLACK).length;
+  const deepMargins = gaussian.filter((c) => settingOf(c, DEPTH) === deepest).flatMap((c) => margin(c) ?? []);
+  const below = compareToBound(deepMargins, 0, 'falls');
   out.push({
-    name: `Gaussian at the deepest N = ${deepest}: every run is more confused than any orthogonal net on the same data can be (min cos < −max |cos(x_i, x_j)|)`,
-    verdict: passIf(deepMargins.length > 0 && broken === deepMargins.length),
-    measured: `${broken} of ${deepMargins.length} runs; min cos + max |cos(x_i, x_j)|: ${deepMargins.map(fmt).join(', ')}`,
-    expected: 'all runs below the bound',
+    name: `Gaussian at the deepest N = ${deepest}: more confused than any orthogonal net on the same data can be (min cos + max |cos(x_i, x_j)| < 0)`,
+    verdict: deepMargins.length === 0 ? 'fail' : below.verdict,
+    measured: `${deepMargins.length === 0 ? 'not measured' : `mean ${fmt(below.mean)} ± ${fmt(below.standardError)} over ${deepMargins.length} runs`}${below.why !== undefined ? ` — ${below.why}` : ''}; ${deepMargins.filter((m) => m < 0).length} of ${deepMargins.length} below 0`,
+    expected: `< 0 by more than ${NOISE_MARGIN} SE`,
+    figure: MIN_COSINE_FIGURE,
   });
 
-  const gaussianEta = trend(gaussian, DEPTH, read('confusion', 'eta'));
   out.push({
     name: 'Gaussian: η against depth (reported: besides the cosines it carries the random scale of the Gaussian product, whose spread grows with N)',
     verdict: 'reported',
-    measured: `ρ = ${fmt(rankCorrelation(gaussianEta.map((p) => p.x), gaussianEta.map((p) => p.y)))} (${describeTrend(gaussianEta, 'mean η at N')})`,
+    measured: `ln η ${describeSlope(slopePerDoubling(gaussian, logEta))}; ${perDepth(gaussian, read('confusion', 'eta'), 'η at')}`,
     expected: 'grows with N',
   });
   return out;
@@ -208,32 +224,29 @@ function trainedCriteria(cells: readonly CellResult[]): CriterionResult[] {
   const gaussian = ofInit(cells, GAUSSIAN);
   const steps = cells[0]?.config.steps ?? 0;
   const out: CriterionResult[] = [
-    trendCriterion({
-      name: `after ${steps} SGD steps, Gaussian: the min cosine still falls with depth`,
-      cells: gaussian,
-      path: DEPTH,
-      read: minCos,
-      direction: 'falls',
-      label: 'mean min cos at N',
-      minimum: 0.5,
-    }),
+    seedTrendCriterion({ name: `after ${steps} SGD steps, Gaussian: the min cosine still falls with depth`, cells: gaussian, path: DEPTH, read: minCos, direction: 'falls', symbol: 'N', figure: TRAINED_MIN_COSINE_FIGURE }),
   ];
-  const orthogonalTrend = trend(orthogonal, DEPTH, minCos);
   out.push({
     name: `after ${steps} SGD steps, orthogonal: min cosine against depth (reported: training leaves the orthogonal matrices, where the theorem no longer applies)`,
     verdict: 'reported',
-    measured: `slope ${fmt(slopePerDoubling(orthogonal, minCos).slope)} per doubling (${describeTrend(orthogonalTrend, 'mean min cos at N')})`,
+    measured: `${describeSlope(slopePerDoubling(orthogonal, minCos))}; ${perDepth(orthogonal, minCos, 'min cos at')}`,
     expected: 'flat',
+    figure: TRAINED_MIN_COSINE_FIGURE,
   });
-  const orthogonalLoss = trend(orthogonal, DEPTH, (c) => lossRatio(c));
-  const gaussianLoss = trend(gaussian, DEPTH, (c) => lossRatio(c));
-  const deepOrthogonal = orthogonalLoss.at(-1);
-  const deepGaussian = gaussianLoss.at(-1);
+  // log₁₀(final / initial full loss) of the deepest nets, orthogonal against Gaussian, over the seeds.
+  const deepest = Math.max(...cells.map((c) => settingOf(c, DEPTH) as number));
+  const logRatio = (c: CellResult) => {
+    const r = lossRatio(c);
+    return r !== undefined && r > 0 ? Math.log10(r) : undefined;
+  };
+  const atDeepest = (group: readonly CellResult[]) => group.filter((c) => settingOf(c, DEPTH) === deepest).flatMap((c) => logRatio(c) ?? []);
+  const c = compareGroups(atDeepest(orthogonal), atDeepest(gaussian), 'falls');
   out.push({
-    name: `after ${steps} SGD steps at the deepest N: the orthogonal net has reduced its full loss more than the Gaussian one (low confusion trains fast, §3)`,
-    verdict: passIf(deepOrthogonal !== undefined && deepGaussian !== undefined && deepOrthogonal.x === deepGaussian.x && deepOrthogonal.y < deepGaussian.y),
-    measured: `final / initial full loss: ${describeTrend(orthogonalLoss, 'orthogonal at N')}; ${describeTrend(gaussianLoss, 'Gaussian at N')}`,
-    expected: 'orthogonal < Gaussian at the deepest N',
+    name: `after ${steps} SGD steps at the deepest N = ${deepest}: the orthogonal net has reduced its full loss more than the Gaussian one (low confusion trains fast, Sankararaman et al. (2020), §3)`,
+    verdict: c.verdict,
+    measured: `orthogonal − Gaussian: ${fmt(c.difference)} ± ${fmt(c.standardError)} in log₁₀(final / initial full loss)${c.why !== undefined ? ` — ${c.why}` : ''}; ${perDepth(orthogonal, logRatio, 'orthogonal at')}; ${perDepth(gaussian, logRatio, 'Gaussian at')}`,
+    expected: `< 0 by more than ${NOISE_MARGIN} SE`,
+    figure: 'trained-full-training-loss',
   });
   return out;
 }

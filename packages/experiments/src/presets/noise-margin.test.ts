@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config/config';
 import { splitByTraining } from './criteria';
-import { compareGroups, compareTrends, judgeEffect, logSlope, meanAndError, seedTrendCriterion, settingValues } from './noise-margin';
+import { binomialTail, compareGroups, compareToBound, compareTrends, judgeEffect, judgeWithin, logSlope, meanAndError, seedTrendCriterion, settingValues } from './noise-margin';
 import type { CellResult } from './preset';
 
 /** A completed run at depth `depth` (seed `seed`) whose end-of-training min cosine is `minCos`. */
@@ -108,3 +108,33 @@ describe('noise margins', () => {
 function settingOfDepth(c: CellResult): number {
   return c.overrides['archOptions.depth'] as number;
 }
+
+describe('judging against a bound', () => {
+  it('compares a mean to a fixed bound with its standard error', () => {
+    // Mean 2, SE 1/√3 ≈ 0.577: 1 below is 1.7 SE, 1.5 below is 2.6 SE.
+    expect(compareToBound([1, 2, 3], 0.5, 'rises')).toMatchObject({ verdict: 'pass', mean: 2 });
+    expect(compareToBound([1, 2, 3], 1, 'rises').verdict).toBe('inconclusive');
+    expect(compareToBound([1, 2, 3], 3.5, 'rises').verdict).toBe('fail');
+    expect(compareToBound([1, 2, 3], 3.5, 'falls').verdict).toBe('pass');
+    expect(compareToBound([1, 2], 10, 'falls')).toMatchObject({ verdict: 'inconclusive', why: '2 runs; the noise needs 3' });
+  });
+
+  it('passes an equivalence only when the whole 2-SE interval lies inside the bound', () => {
+    expect(judgeWithin(0.01, 0.004, 0.02)).toBe('pass');
+    expect(judgeWithin(-0.01, 0.004, 0.02)).toBe('pass');
+    // A zero slope with a wide error is not evidence of flatness.
+    expect(judgeWithin(0, 0.011, 0.02)).toBe('inconclusive');
+    expect(judgeWithin(0.05, 0.01, 0.02)).toBe('fail');
+    expect(judgeWithin(-0.05, 0.01, 0.02)).toBe('fail');
+    expect(judgeWithin(0.01, Number.NaN, 0.02)).toBe('inconclusive');
+  });
+
+  it('gives the binomial upper tail of the closed forms', () => {
+    // P(X ≥ 1) = 1 − (1 − p)ⁿ; P(X ≥ n) = pⁿ; P(X ≥ 2) for n = 3, p = ½ is 4/8.
+    expect(binomialTail(1, 30, 0.01)).toBeCloseTo(1 - 0.99 ** 30, 12);
+    expect(binomialTail(3, 3, 0.1)).toBeCloseTo(0.001, 12);
+    expect(binomialTail(2, 3, 0.5)).toBeCloseTo(0.5, 12);
+    expect(binomialTail(0, 5, 0.3)).toBe(1);
+    expect(binomialTail(6, 5, 0.3)).toBe(0);
+  });
+});

@@ -157,3 +157,48 @@ export function compareTrends(a: readonly SettingValues[], b: readonly SettingVa
   if (short !== undefined) return { verdict: 'inconclusive', difference, standardError, why: short };
   return { verdict: judgeEffect(difference, standardError, direction), difference, standardError };
 }
+
+/**
+ * The mean of `values` against a fixed `bound`: `rises` claims the mean above it, `falls` below,
+ * judged like a comparison (beyond `NOISE_MARGIN` standard errors of the mean). For a claim about
+ * one group against a threshold the paper states or implies (a loss that stays above half its
+ * start, a slope below 0). Inconclusive with fewer than `MIN_SEEDS` values.
+ */
+export function compareToBound(values: readonly number[], bound: number, direction: Direction): { verdict: Verdict; mean: number; standardError: number; why?: string } {
+  const { mean: m, standardError, n } = meanAndError(values);
+  if (n < MIN_SEEDS) return { verdict: 'inconclusive', mean: m, standardError, why: `${n} run${n === 1 ? '' : 's'}; the noise needs ${MIN_SEEDS}` };
+  return { verdict: judgeEffect(m - bound, standardError, direction), mean: m, standardError };
+}
+
+/**
+ * An equivalence judgement: is `effect` (a slope that a claim says is 0) within ±`bound`? Pass
+ * when the whole interval effect ± `NOISE_MARGIN`·SE lies inside the bound, fail when it lies
+ * wholly outside, inconclusive when it straddles an edge or has no error. "No significant trend"
+ * alone never passes: a noisy flat line must also be a narrow one.
+ */
+export function judgeWithin(effect: number, standardError: number, bound: number): Verdict {
+  if (!Number.isFinite(effect) || !Number.isFinite(standardError)) return 'inconclusive';
+  const size = Math.abs(effect);
+  if (size + NOISE_MARGIN * standardError < bound) return 'pass';
+  if (size - NOISE_MARGIN * standardError > bound) return 'fail';
+  return 'inconclusive';
+}
+
+/**
+ * P(X ≥ k) for X ~ Binomial(n, p): how surprising k exceedances of a tail bound are in n draws
+ * when each exceeds it with probability p. Summed term by term from the mode-free recurrence
+ * P(X = i + 1) = P(X = i)·(n − i)/(i + 1)·p/(1 − p), exact enough for n in the thousands.
+ */
+export function binomialTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  let term = (1 - p) ** n;
+  let below = 0;
+  for (let i = 0; i < k; i++) {
+    below += term;
+    term *= ((n - i) / (i + 1)) * (p / (1 - p));
+  }
+  return Math.max(0, 1 - below);
+}
