@@ -6,8 +6,9 @@
 // together for a reader, even though they vanish at run time.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const sourceRoots = ['packages', 'apps'].flatMap((top) =>
   existsSync(join(root, top))
     ? readdirSync(join(root, top)).map((name) => join(root, top, name, 'src')).filter(existsSync)
