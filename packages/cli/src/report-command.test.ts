@@ -1,6 +1,7 @@
 import { OverparamError } from '@overparam/core';
 import { Command } from 'commander';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lockDirectory } from '@overparam/experiments/node';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addReportCommand } from './report-command';
@@ -31,6 +32,22 @@ describe('overparam report', () => {
     expect(json.runs[0]!.seed).toBe(3);
     expect(json.figures[0]!.data.points.map((p) => p.loss)).toEqual([1 / 10, 1 / 20, 1 / 30]);
     expect((await readFile(join(root, 'training-loss.png'))).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('is refused, writing nothing, while another writer holds the report folder; and leaves no lock behind', async () => {
+    const root = await temporaryRoot('overparam-report-cli-held-');
+    const run = join(root, 'run');
+    await mkdir(run);
+    await writeFile(join(run, 'config.json'), JSON.stringify({ arch: 'mlp', seed: 3, model: { name: 'MLP-1-4', paramCount: 30 } }));
+    await writeFile(join(run, 'metrics.jsonl'), `${JSON.stringify({ kind: 'train', step: 1, epoch: 0, loss: 1 })}\n`);
+    const out = join(root, 'out');
+    const held = await lockDirectory(out);
+    const refused = await report('report', run, '--out', out).catch((e: unknown) => e);
+    await held.release();
+    expect((refused as OverparamError).code).toBe('RUN_LOCKED');
+    expect(await readdir(out)).toEqual([]);
+    expect((await report('report', run, '--out', out, '--no-png')).code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['index.html', 'report.json']);
   });
 
   it('fails with a typed error for a directory without runs', async () => {

@@ -1,4 +1,6 @@
-import { writeReport } from '@overparam/report/node';
+import { lockDirectory } from '@overparam/experiments/node';
+import { prepareReportFolder, writeReport } from '@overparam/report/node';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK } from './errors';
 import type { CliIo } from './io';
@@ -21,7 +23,16 @@ export function addReportCommand(program: Command, io: CliIo, done: (code: numbe
     .addHelpText('after', '\nExamples:\n  overparam report runs/first --out report/\n  overparam report sweeps/depth --out depth.html')
     .action(async (dirs: string[], options: { out: string; title?: string; png: boolean }) => {
       const started = Date.now();
-      const written = await writeReport(dirs, { out: options.out, png: options.png, ...(options.title !== undefined ? { title: options.title } : {}) });
+      // One writer per report folder (a live report, another `report`); a folder that is one of the
+      // inputs belongs to that directory's own writer, which a report must not wait on.
+      const folder = await prepareReportFolder(options.out);
+      const lock = dirs.some((d) => resolve(d) === resolve(folder)) ? undefined : await lockDirectory(folder);
+      let written;
+      try {
+        written = await writeReport(dirs, { out: options.out, png: options.png, ...(options.title !== undefined ? { title: options.title } : {}) });
+      } finally {
+        await lock?.release();
+      }
       for (const warning of written.warnings) io.stderr.write(`overparam: warning: ${warning}\n`);
       const pngs = written.pngs.length > 0 ? `, ${count(written.pngs.length, 'PNG')}` : '';
       io.stdout.write(`wrote ${written.html} (${count(written.runs, 'run')}, ${count(written.figures, 'figure')}${pngs}) and ${written.json} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
