@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { architectureNames } from '@overparam/architectures';
 import { installHint } from '@overparam/backend-node';
+import { nodeBackendPlugins } from './register-backends';
 import { cli, temporaryRoot } from './test-cli';
 
 const root = await temporaryRoot('overparam-cli-');
@@ -115,11 +116,14 @@ describe('overparam backends', () => {
     }
   })();
 
+  const shippedNames = nodeBackendPlugins.map((p) => p.name).sort();
+
   test('lists every registered backend, one line each, with the reason one is unavailable', async () => {
     const { code, stdout } = await cli('backends');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
+    // One line per shipped plugin, named from the one list of them (a plugin added there is expected here too).
+    expect(lines.map((l) => l.split(/\s+/)[0]).sort()).toEqual(shippedNames);
     const byName = new Map(lines.map((l) => [l.split(/\s+/)[0], l]));
     expect(byName.get('cpu')).toMatch(/^cpu\s+available/);
     expect(byName.get('wasm')).toMatch(/^wasm\s+available/);
@@ -135,7 +139,7 @@ describe('overparam backends', () => {
     const { code, stdout } = await cli('backends', '--json');
     expect(code).toBe(0);
     const statuses = JSON.parse(stdout) as Array<{ name: string; available: boolean; reason?: string; chosenByAuto: boolean }>;
-    expect(statuses.map((s) => s.name).sort()).toEqual(['cpu', 'node', 'wasm']);
+    expect(statuses.map((s) => s.name).sort()).toEqual(shippedNames);
     expect(statuses.find((s) => s.name === 'wasm')!.available).toBe(true);
     expect(statuses.find((s) => s.name === 'node')!.available).toBe(tfjsNodeInstalled);
     expect(statuses.filter((s) => s.chosenByAuto).map((s) => s.name)).toEqual([tfjsNodeInstalled ? 'node' : 'wasm']);

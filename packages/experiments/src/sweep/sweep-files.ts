@@ -1,7 +1,6 @@
 import { OverparamError } from '@overparam/core';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDirectory, writeFileAtomic } from '../store/files';
+import { makeDirectory, readTextIfPresent, writeFileAtomic } from '../store/files';
 import type { LrPick } from './lr-search';
 import { canonicalJson, parseSweep, sweepCells, type SweepCell, type SweepSpec } from './sweep';
 import { checkLrPicks, checkSweepManifest, SWEEP_FILES, type LrPickView, type SweepManifest, type SweepManifestCell } from './sweep-manifest';
@@ -17,13 +16,7 @@ type SweepRecord = SweepSpec & { readonly cells: readonly SweepManifestCell[] };
 
 /** sweep.json as written, unchecked (a claim reports what it found), or undefined when there is none. */
 async function readSweepRecord(outDir: string): Promise<Partial<SweepRecord> | undefined> {
-  const path = join(outDir, SWEEP_FILES.spec);
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Partial<SweepRecord>;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new OverparamError('RUN_IO', `${path} cannot be read (${(e as Error).message}); delete it or choose another --out`);
-  }
+  return (await readJsonIfPresent(join(outDir, SWEEP_FILES.spec), '; delete it or choose another --out')) as Partial<SweepRecord> | undefined;
 }
 
 /** A sweep's identity: its cells' ids, in any order. */
@@ -49,29 +42,23 @@ export async function claimSweepDirectory(outDir: string, spec: SweepSpec, cells
 
 /** Reads a sweep directory's spec and expands its cells again, configs included (for `sweep cell` and merge). */
 export async function readSweepDirectory(outDir: string): Promise<{ spec: SweepSpec; cells: SweepCell[] }> {
-  const path = join(outDir, SWEEP_FILES.spec);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new OverparamError('RUN_IO', `${outDir} is not a sweep directory (cannot read ${path}: ${(e as Error).message})`);
-  }
-  const { cells: _cells, ...given } = JSON.parse(text) as SweepRecord;
+  const record = (await readJsonIfPresent(join(outDir, SWEEP_FILES.spec), '; delete it or choose another --out')) as SweepRecord | undefined;
+  if (record === undefined) throw new OverparamError('RUN_IO', `${outDir} is not a sweep directory (it has no ${SWEEP_FILES.spec})`);
+  const { cells: _cells, ...given } = record;
   const spec = parseSweep(given);
   return { spec, cells: sweepCells(spec) };
 }
 
-/** The file's JSON, or a one-line error naming it. */
-async function readJson(path: string, cutShort: boolean): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
+/** A file's JSON, undefined when the file does not exist, or a one-line error naming it (`fix` ends it). */
+async function readJsonIfPresent(path: string, fix: string): Promise<unknown> {
+  const text = await readTextIfPresent(path);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new OverparamError('RUN_IO', `${path} is not valid JSON (${(e as Error).message})${cutShort ? '; it may have been cut short' : ''}`, { cause: e });
+    throw new OverparamError('RUN_IO', `${path} is not valid JSON (${(e as Error).message})${fix}`, { cause: e });
   }
 }
-
-const exists = (e: unknown) => (e as NodeJS.ErrnoException).code !== 'ENOENT';
 
 /**
  * sweep.json as a reader takes it (its cells: id, overrides, seed), checked, without expanding
@@ -79,10 +66,7 @@ const exists = (e: unknown) => (e as NodeJS.ErrnoException).code !== 'ENOENT';
  */
 export async function readSweepManifest(dir: string): Promise<SweepManifest | undefined> {
   const path = join(dir, SWEEP_FILES.spec);
-  const value = await readJson(path, false).catch((e: unknown) => {
-    if (exists(e)) throw e;
-    return undefined;
-  });
+  const value = await readJsonIfPresent(path, '');
   return value === undefined ? undefined : checkSweepManifest(value, path);
 }
 
@@ -93,9 +77,6 @@ export async function writeLrPicks(outDir: string, picks: readonly LrPick[]): Pr
 /** lr-search.json, checked; undefined when the sweep searched no rate or has not ended yet. */
 export async function readLrPicks(dir: string): Promise<LrPickView[] | undefined> {
   const path = join(dir, SWEEP_FILES.lrSearch);
-  const value = await readJson(path, true).catch((e: unknown) => {
-    if (exists(e)) throw e;
-    return undefined;
-  });
+  const value = await readJsonIfPresent(path, '; it may have been cut short');
   return value === undefined ? undefined : checkLrPicks(value, path);
 }

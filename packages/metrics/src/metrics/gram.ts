@@ -77,6 +77,14 @@ export const gramKeys = {
   outputs: z.enum(ntkOutputModes).optional(),
 };
 
+/** Which examples and which Gram: the keys `gram` and `spectrum` share, with one default each. */
+export const gramSampleKeys = {
+  /** How many training examples (the Gram is n×n). */
+  n: z.number().int().min(1).default(DEFAULT_GRAM_EXAMPLES),
+  /** `output`: the empirical NTK (Du et al.'s G); `loss`: the loss Gram. */
+  of: z.enum(gramOfs).default('output'),
+};
+
 /**
  * The gradient Gram G_ij = ⟨∇f_i, ∇f_j⟩ of n training examples itself: `of: loss` compares the
  * per-example loss gradients (what gradient confusion is built on), `of: output` the output
@@ -88,9 +96,7 @@ export const gramMetric = defineMetric({
   schema: z.strictObject({
     name: z.literal('gram'),
     ...scheduleKeys,
-    n: z.number().int().min(1).default(DEFAULT_GRAM_EXAMPLES),
-    /** `output`: the empirical NTK; `loss`: the loss Gram. */
-    of: z.enum(gramOfs).default('output'),
+    ...gramSampleKeys,
     method: gramKeys.method.unwrap().default('auto'),
     outputs: gramKeys.outputs.unwrap().default('trace'),
     /** Each layer's trace too. */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { gradientGram } from '../gram/engine';
-import { gramOfs } from '../gram/types';
 import { DEFAULT_GRAM_EXAMPLES, defineMetric, finite, rngFor, sampleRows, scheduleKeys, scheduleOf, withBatch } from '../metric-definition';
-import { checkExamples, gramKeys, gramSummary, measureGram, measureRows } from './gram';
+import { checkExamples, gramKeys, gramSampleKeys, gramSummary, measureGram, measureRows } from './gram';
 import { paperLayerSpectra, spectrum, spectrumExtremes } from '../spectrum';
 
 export const spectrumMetric = defineMetric({
@@ -10,9 +9,7 @@ export const spectrumMetric = defineMetric({
   schema: z.strictObject({
     name: z.literal('spectrum'),
     ...scheduleKeys,
-    n: z.number().int().min(1).default(DEFAULT_GRAM_EXAMPLES),
-    /** `output`: the empirical NTK (Du et al.'s G); `loss`: the loss Gram. */
-    of: z.enum(gramOfs).default('output'),
+    ...gramSampleKeys,
     ...gramKeys,
     /** Per-layer Grams too: each layer's trace share and its own λ_min, λ_max, named W(1) … W(H). */
     layers: z.boolean().default(false),
