@@ -31,6 +31,7 @@ export { importLayersModel, importNotice, type ImportOptions, type ImportSummary
 export { ModelExportError, ModelImportError } from './import-errors';
 export { supportedClassNames } from './import-layers';
 export type { GenericReason } from './import-graph';
-export { loadModelUrl } from './load-model';
+export { importedArchitecture } from './imported-entry';
+export { loadImported, loadModelUrl } from './load-model';
 export { modelFiles, readLayersModel, type ModelFiles, type ReadBytes } from './model-files';
 export { MAX_DEPTH } from './limits';
