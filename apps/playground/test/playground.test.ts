@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readReportInput } from '@overparam/report/node';
 import { unzipSync } from 'fflate';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromiumArgs, chromiumArgsWithoutWebgpu, chromiumPath } from '../../../tools/browser/chromium.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { chromiumArgs, chromiumArgsWithoutWebgpu } from '../../../tools/browser/chromium.ts';
 import { defaultRun as pageDefaultRun, liveMetrics as pageLiveMetrics } from '../src/playground-state.ts';
+import { browserFor, open } from './page.ts';
 
 /** Where the screenshot of a trained page goes (for notes and issues). */
 const SCREENSHOT = join(tmpdir(), 'playground.png');
@@ -30,40 +31,9 @@ const TRAINING_TEST_MS = 300_000;
  */
 const MAX_MAIN_THREAD_GAP_MS = 2000;
 
-interface Watched {
-  readonly page: Page;
-  readonly problems: string[];
-  readonly leaving: string[];
-}
-
-async function open(browser: Browser, url: string): Promise<Watched> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  const problems: string[] = [];
-  const leaving: string[] = [];
-  page.on('console', (m) => void (m.type() === 'error' && problems.push(`console error: ${m.text()}`)));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  // The page and its inlined assets are all it may load: nothing over the network.
-  page.on('request', (r) => void (/^(file|data|blob):/.test(r.url()) || leaving.push(r.url())));
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
-  return { page, problems, leaving };
-}
-
 /** Every setting of every run card, by run and field name. */
 const formValues = (page: Page) =>
   page.$$eval('#runs [name]', (controls) => controls.map((c) => `${(c.closest('[data-run]') as HTMLElement).dataset['run']}:${c.getAttribute('name')}=${c instanceof HTMLInputElement && c.type === 'checkbox' ? String(c.checked) : (c as HTMLInputElement).value}`));
-
-/** A headless Chromium with these flags for the enclosing describe block, closed after it. */
-function browserFor(args: readonly string[]): () => Browser {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: [...args], headless: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  return () => browser!;
-}
 
 describe('the playground, built, in headless Chromium from disk', () => {
   const browser = browserFor(chromiumArgsWithoutWebgpu);
