@@ -2,6 +2,7 @@ import { isTfjsNodeInstalled, nodeBackend } from '@overparam/backend-node';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { nodeBackendPlugins } from './packages/cli/src/register-backends.ts';
 import { browserProjects } from './test/browser/projects.ts';
+import { HANG_CEILING_MS } from './test/helpers/hang-ceiling.ts';
 
 /**
  * One suite, many backends: `test/` runs once per backend the CLI ships (its list,
@@ -35,8 +36,9 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // A limit that only catches hangs (see the file): no test fails for being slow on a loaded machine.
+    testTimeout: HANG_CEILING_MS,
+    hookTimeout: HANG_CEILING_MS,
     pool: 'forks',
     setupFiles: ['test/setup-backend.ts'],
     projects: [
@@ -52,8 +54,8 @@ export default defineConfig({
           name: 'playground',
           include: ['apps/playground/test/**/*.test.ts'],
           globalSetup: ['apps/playground/test/build-playground.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          testTimeout: HANG_CEILING_MS,
+          hookTimeout: HANG_CEILING_MS,
           pool: 'forks',
         },
       },

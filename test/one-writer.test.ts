@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordsWithoutTimes, startCli, summaryWithoutTimes, waitFor } from './helpers/cli-process';
 import { testBackend } from './setup-backend';
+import { HANG_CEILING_MS } from './helpers/hang-ceiling';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-one-writer-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 // Ceilings only catch hangs: each wait ends on an event (a line printed, a file written). A test
-// starts two or three processes, each loading TensorFlow.js: minutes on a loaded 2-core machine.
-const HANG = 300_000;
-const TEST_CEILING = 900_000;
+// starts two or three processes, each loading TensorFlow.js (minutes on a loaded 2-core machine),
+// so a whole test may take up to three waits.
+const TEST_CEILING = 3 * HANG_CEILING_MS;
 
 /** `startCli` plus what the process has printed to stderr so far, to wait on. */
 function started(args: readonly string[]) {
@@ -57,7 +58,7 @@ describe(`one writer per directory, as real processes (${testBackend})`, { timeo
 
     const first = started(['train', '--resume', dir]);
     try {
-      await waitFor(async () => /resuming MLP-1-16 from step/.test(first.stderr()), HANG, 'the first resume to start training');
+      await waitFor(async () => /resuming MLP-1-16 from step/.test(first.stderr()), HANG_CEILING_MS, 'the first resume to start training');
       const second = await whilePaused(first.pid, () => startCli(['train', '--resume', dir]).done);
       expect(second.stderr).toMatch(refusal(dir, first.pid, `train --resume ${dir}`));
       expect(second.code).toBe(2);
@@ -79,7 +80,7 @@ describe(`one writer per directory, as real processes (${testBackend})`, { timeo
     const first = started(['sweep', file, '--out', out]);
     try {
       // sweep.json is written once the sweep has its directory.
-      await waitFor(async () => existsSync(join(out, 'sweep.json')), HANG, 'the first sweep to claim its directory');
+      await waitFor(async () => existsSync(join(out, 'sweep.json')), HANG_CEILING_MS, 'the first sweep to claim its directory');
       const second = await whilePaused(first.pid, () => startCli(['sweep', file, '--out', out]).done);
       expect(second.stderr).toMatch(refusal(out, first.pid, `sweep ${file} --out ${out}`));
       expect(second.code).toBe(2);
@@ -98,7 +99,7 @@ describe(`one writer per directory, as real processes (${testBackend})`, { timeo
     // Far more steps than the test waits for: the signal lands mid-run on any machine.
     const first = started(['train', '--arch', 'mlp', '--depth', '1', '--width', '8', '--data', 'synthetic', '--steps', '1000000', '--backend', testBackend, '--out', dir]);
     try {
-      await waitFor(async () => /training MLP-1-8/.test(first.stderr()), HANG, 'the run to start training');
+      await waitFor(async () => /training MLP-1-8/.test(first.stderr()), HANG_CEILING_MS, 'the run to start training');
       expect(existsSync(join(dir, 'lock.json'))).toBe(true);
       first.child.kill('SIGINT');
       expect((await first.done).code).toBe(130);

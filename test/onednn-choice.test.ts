@@ -26,9 +26,9 @@ describe.runIf(testBackend === 'node')('oneDNN follows the workload, and the use
   it('a narrow dense net trains without oneDNN and a wide one with it; run.json says so and why', async () => {
     expect(await settingsOfRun(16, env)).toEqual({ onednn: false, onednnChosenBy: 'workload' });
     expect(await settingsOfRun(1024, env)).toEqual({ onednn: true, onednnChosenBy: 'workload' });
-  }, 120_000);
+  });
 
   it('TF_ENABLE_ONEDNN_OPTS wins over the workload', async () => {
     expect(await settingsOfRun(1024, { ...env, TF_ENABLE_ONEDNN_OPTS: '0' })).toEqual({ onednn: false, onednnChosenBy: 'environment' });
-  }, 120_000);
+  });
 });

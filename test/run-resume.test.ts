@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { completeLines, PROCESS_CEILING_MS, recordsWithoutTimes, startCli, summaryWithoutTimes, waitFor } from './helpers/cli-process';
+import { completeLines, recordsWithoutTimes, startCli, summaryWithoutTimes, waitFor } from './helpers/cli-process';
 import { testBackend } from './setup-backend';
+import { HANG_CEILING_MS } from './helpers/hang-ceiling';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-resume-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ async function quiet(argv: string[]): Promise<number> {
   return runCli(argv, { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false } });
 }
 
-describe(`a run killed and resumed, as real processes (${testBackend})`, { timeout: PROCESS_CEILING_MS }, () => {
+describe(`a run killed and resumed, as real processes (${testBackend})`, { timeout: HANG_CEILING_MS }, () => {
   const reference = join(root, 'reference');
 
   it('an uninterrupted reference run', async () => {
@@ -38,7 +39,7 @@ describe(`a run killed and resumed, as real processes (${testBackend})`, { timeo
     let kills = 0;
     for (const [i, point] of points.entries()) {
       const { child, done } = startCli(i === 0 ? ['train', ...flags, '--out', killed] : ['train', '--resume', killed]);
-      await waitFor(async () => (await completeLines(metrics)) >= point || child.exitCode !== null, PROCESS_CEILING_MS, `record ${point}`);
+      await waitFor(async () => (await completeLines(metrics)) >= point || child.exitCode !== null, HANG_CEILING_MS, `record ${point}`);
       child.kill('SIGKILL');
       const ended = await done;
       if (ended.signal === 'SIGKILL') kills++;
@@ -55,7 +56,7 @@ describe(`a run killed and resumed, as real processes (${testBackend})`, { timeo
   it('SIGINT stops after the current step, says so at once, checkpoints, writes `aborted` and exits 130; --resume completes it', async () => {
     const stopped = join(root, 'stopped');
     const { child, done } = startCli(['train', ...flags, '--out', stopped]);
-    await waitFor(async () => (await completeLines(join(stopped, 'metrics.jsonl'))) >= 20, PROCESS_CEILING_MS, 'the 20th record');
+    await waitFor(async () => (await completeLines(join(stopped, 'metrics.jsonl'))) >= 20, HANG_CEILING_MS, 'the 20th record');
     child.kill('SIGINT');
     const ended = await done;
     expect(ended.stderr).toContain('SIGINT received: stopping the run after the current step');
@@ -68,13 +69,13 @@ describe(`a run killed and resumed, as real processes (${testBackend})`, { timeo
   });
 });
 
-describe('the command line as a process', { timeout: PROCESS_CEILING_MS }, () => {
+describe('the command line as a process', { timeout: HANG_CEILING_MS }, () => {
   it('a reader that closes the pipe early (`overparam train --help | true`) gets no stack trace', async () => {
     const { spawnSync } = await import('node:child_process');
     const { repoRoot } = await import('./helpers/cli-process');
     const main = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
     // `true` exits without reading, so every write after it is gone fails with EPIPE.
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" --import tsx --conditions=@overparam/source "${main}" train --help | true; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: repoRoot, encoding: 'utf8', timeout: PROCESS_CEILING_MS });
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" --import tsx --conditions=@overparam/source "${main}" train --help | true; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: repoRoot, encoding: 'utf8', timeout: HANG_CEILING_MS });
     expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
     expect(r.stderr).toMatch(/status 0/);
   });

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sbatchWait, startLocalSlurm } from '../tools/slurm/local-slurm';
-import { completeLines, PROCESS_CEILING_MS, repoRoot, startCli, waitFor } from './helpers/cli-process';
+import { completeLines, repoRoot, startCli, waitFor } from './helpers/cli-process';
 import { testBackend } from './setup-backend';
+import { HANG_CEILING_MS } from './helpers/hang-ceiling';
 
 const root = await mkdtemp(join(tmpdir(), 'overparam-sweeps-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -33,7 +34,7 @@ async function recordsOf(dir: string): Promise<Records> {
   return out;
 }
 
-describe(`sweeps as real processes (${testBackend})`, { timeout: PROCESS_CEILING_MS }, () => {
+describe(`sweeps as real processes (${testBackend})`, { timeout: HANG_CEILING_MS }, () => {
   const reference = join(root, 'reference');
 
   it('runs the 2×2×2 sweep with --jobs 2', async () => {
@@ -52,7 +53,7 @@ describe(`sweeps as real processes (${testBackend})`, { timeout: PROCESS_CEILING
     // kill lands mid-run however fast the backend is.
     const runs = join(killed, 'runs');
     await (async () => {
-      const deadline = Date.now() + PROCESS_CEILING_MS;
+      const deadline = Date.now() + HANG_CEILING_MS;
       for (;;) {
         const ids = existsSync(runs) ? await readdir(runs) : [];
         const ended = ids.filter((id) => existsSync(join(runs, id, 'summary.json'))).length;
@@ -67,7 +68,7 @@ describe(`sweeps as real processes (${testBackend})`, { timeout: PROCESS_CEILING
     // Its workers notice their parent is gone and stop too; each cell's lock names its worker, so wait until none lives.
     await waitFor(
       async () => (await Promise.all((await readdir(runs)).map((id) => readLockHolder(join(runs, id))))).every((h) => h === undefined || isStale(h)),
-      60_000,
+      HANG_CEILING_MS,
       'the orphaned workers to stop',
     );
     const store = sweepStore(killed);
@@ -95,7 +96,7 @@ describe(`sweeps as real processes (${testBackend})`, { timeout: PROCESS_CEILING
     await writeFile(script, emitted.stdout);
     await rm(out, { recursive: true, force: true });
     await import('node:fs/promises').then((fs) => fs.mkdir(out, { recursive: true }));
-    const job = await sbatchWait(script, { cwd: repoRoot, timeoutMs: PROCESS_CEILING_MS });
+    const job = await sbatchWait(script, { cwd: repoRoot, timeoutMs: HANG_CEILING_MS });
     expect(job.code, job.stderr).toBe(0);
     const shards = [0, 1, 2, 3].map((i) => join(out, `shard-${i}`));
     const merged = await mergeSweeps(join(out, 'merged'), shards);

@@ -3,6 +3,7 @@ import { playwright } from '@vitest/browser-playwright';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { browserBackendPlugins } from '../../apps/playground/src/browser-backends.ts';
 import { chromiumArgs, chromiumPath } from '../../tools/browser/chromium.ts';
+import { HANG_CEILING_MS } from '../helpers/hang-ceiling.ts';
 
 /**
  * The cross-backend suite in headless Chromium: one vitest browser project per browser backend the
@@ -33,8 +34,8 @@ export const browserProjects: TestProjectInlineConfiguration[] = browserBackends
   resolve: { conditions, alias: [{ find: /^\.\/setup-backend$/, replacement: here('./setup-browser-backend.ts') }] },
   test: {
     name: `browser:${backend}`,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: HANG_CEILING_MS,
+    hookTimeout: HANG_CEILING_MS,
     // test/browser/<backend>/ holds what only that backend can check (webgl's float16 path).
     include: [...sharedSuite, 'test/browser/*.test.ts', `test/browser/${backend}/**/*.test.ts`],
     setupFiles: [here('./setup-browser-backend.ts')],

@@ -15,6 +15,7 @@ import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tolerancesFor } from '@overparam/testing';
 import { externalPeers, packWorkspaces, run, workspaceRoot, type PackedPackage } from './tarballs';
+import { HANG_CEILING_MS } from '../../test/helpers/hang-ceiling.ts';
 
 const fixtures = join(workspaceRoot, 'tools', 'packages', 'consumer');
 /** What the consumer project uses; their declared peers come with them. */
@@ -34,7 +35,7 @@ let project: string;
 let packed: PackedPackage[];
 
 async function node(file: string, backend: string): Promise<ConsumerRun> {
-  const { stdout } = await run(process.execPath, [file, backend], { cwd: project, timeout: 120_000 });
+  const { stdout } = await run(process.execPath, [file, backend], { cwd: project, timeout: HANG_CEILING_MS });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as ConsumerRun;
 }
 
@@ -42,7 +43,7 @@ async function node(file: string, backend: string): Promise<ConsumerRun> {
 async function typecheck(tsconfig: string): Promise<string> {
   const tsc = join(workspaceRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
-    await run(process.execPath, [tsc, '-p', tsconfig], { cwd: project, timeout: 120_000 });
+    await run(process.execPath, [tsc, '-p', tsconfig], { cwd: project, timeout: HANG_CEILING_MS });
     return '';
   } catch (e) {
     return (e as { stdout?: string }).stdout ?? String(e);
@@ -59,7 +60,7 @@ describe('the published packages, installed from their tarballs into a fresh pro
     // From the npm cache where it can (the workspace's own install filled it); the registry otherwise.
     await run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...mine.map((p) => p.tarball), ...Object.entries(peers).map(([n, v]) => `${n}@${v}`)], {
       cwd: project,
-      timeout: 240_000,
+      timeout: HANG_CEILING_MS,
       maxBuffer: 64 << 20,
     });
     for (const file of ['train-and-measure.mjs', 'train-and-measure.cjs', 'typed-consumer.ts', 'browser-entry.ts', 'wasm-files.d.ts']) await copyFile(join(fixtures, file), join(project, file));
@@ -70,7 +71,7 @@ describe('the published packages, installed from their tarballs into a fresh pro
     const strict = { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true };
     await writeFile(join(project, 'tsconfig.bundler.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'ESNext', moduleResolution: 'bundler' }, files: ['typed-consumer.ts'] }));
     await writeFile(join(project, 'tsconfig.node16.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16' }, files: ['typed-consumer.mts', 'typed-consumer.cts'] }));
-  }, 360_000);
+  });
 
   afterAll(async () => {
     if (project !== undefined) await rm(project, { recursive: true, force: true });
@@ -99,13 +100,13 @@ describe('the published packages, installed from their tarballs into a fresh pro
     // wasm sums in another order: float32 rounding, compounded over 30 steps (see tolerances.ts).
     const tol = tolerancesFor('wasm', 32).crossBackendLoss * 10;
     wasm.losses.forEach((l, i) => expect(Math.abs(l - esm.losses[i]!)).toBeLessThan(tol * Math.abs(esm.losses[i]!)));
-  }, 180_000);
+  });
 
   it("type-checks a strict consumer against the tarballs' declarations (bundler and node16 resolution)", async () => {
     const [bundler, node16] = await Promise.all([typecheck('tsconfig.bundler.json'), typecheck('tsconfig.node16.json')]);
     expect(bundler).toBe('');
     expect(node16).toBe('');
-  }, 180_000);
+  });
 
   it('bundles a browser entry with esbuild, with no Node built-in in the bundle', async () => {
     const result = await build({
@@ -137,5 +138,5 @@ describe('the published packages, installed from their tarballs into a fresh pro
     expect(ourStubbedImports).toEqual([]);
     // The wasm binaries travel with the bundle as its own assets.
     expect(Object.keys(meta.outputs).filter((o) => o.endsWith('.wasm'))).toHaveLength(3);
-  }, 120_000);
+  });
 });

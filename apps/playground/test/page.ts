@@ -1,6 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { chromiumPath } from '../../../tools/browser/chromium.ts';
+import { HANG_CEILING_MS } from '../../../test/helpers/hang-ceiling.ts';
 
 /** The built playground's pages in headless Chromium, for the playground's tests. */
 
@@ -20,7 +21,7 @@ export async function open(browser: Browser, url: string): Promise<Watched> {
   // The page and its inlined assets are all it may load: nothing over the network.
   page.on('request', (r) => void (/^(file|data|blob):/.test(r.url()) || leaving.push(r.url())));
   await page.goto(url);
-  await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+  await page.waitForSelector('body[data-ready=true]', { timeout: HANG_CEILING_MS });
   return { page, problems, leaving };
 }
 

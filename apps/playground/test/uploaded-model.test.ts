@@ -7,9 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { chromiumArgsWithoutWebgpu } from '../../../tools/browser/chromium.ts';
 import { liveMetrics } from '../src/playground-state.ts';
 import { browserFor, open } from './page.ts';
-
-/** Software rendering on a busy machine: generous, as nothing here is a timing. */
-const TEST_MS = 300_000;
+import { HANG_CEILING_MS } from '../../../test/helpers/hang-ceiling.ts';
 
 /**
  * A small CNN for the synthetic set's 784 inputs and 10 classes (a reshape, a strided convolution,
@@ -61,7 +59,7 @@ describe('the playground given the user’s own model', () => {
     expect(await page.$$eval('select[name=arch] option', (options) => options.map((o) => o.textContent))).toContain('mlp');
 
     await page.click('#train');
-    await page.waitForSelector('.run-status[data-outcome]', { timeout: TEST_MS });
+    await page.waitForSelector('.run-status[data-outcome]', { timeout: HANG_CEILING_MS });
     expect(await page.getAttribute('.run-status', 'data-outcome')).toBe('completed');
     // conv 3·3·1·2 + 2, batch norm 2 + 2 (its running statistics are state), dense 13·13·2·10 + 10.
     expect(await page.textContent('.run-status')).toMatch(/^tiny-cnn \(3,414 parameters\) on synthetic; backend cpu \(as asked\) — done: 4 steps/);
@@ -77,5 +75,5 @@ describe('the playground given the user’s own model', () => {
     expect(problems).toEqual([]);
     expect(leaving).toEqual([]);
     await page.close();
-  }, TEST_MS);
+  });
 });

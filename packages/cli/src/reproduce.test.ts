@@ -59,7 +59,7 @@ describe('overparam reproduce --list', () => {
  * about 30 s each on the node backend.
  */
 describe.each(presetIds.map((id) => [id]))('overparam reproduce %s --scale smoke --check', (id) => {
-  it('passes its criteria and writes preset.json and the report', { timeout: 240_000 }, async () => {
+  it('passes its criteria and writes preset.json and the report', async () => {
     const out = join(root, id);
     const { code, stdout, stderr } = await overparamProcess(['reproduce', id, '--scale', 'smoke', '--out', out, '--check']);
     expect(stderr).toContain(`criteria of ${id} at scale smoke`);

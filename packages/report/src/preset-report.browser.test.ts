@@ -39,7 +39,7 @@ describe('a preset report (c13 at smoke, width 32)', () => {
     criteria = [...result.criteria, { name: 'a long measurement', verdict: 'inconclusive', measured: `slope -0.308 ± 0.0945 per decade (-3.25 SE); ${long}`, figure: result.criteria[0]!.figure! }];
     written = await reportPreset(preset, { ...result, criteria }, { png: false });
     browser = await launchChromium();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -94,15 +94,13 @@ describe('run into a directory store', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  test('an unwritable or special directory is a one-line RUN_IO error, at once', async () => {
+  test('an unwritable or special directory is a one-line RUN_IO error (no spin: on /proc, Node\'s recursive mkdir never returned, which the test ceiling catches)', async () => {
     for (const path of ['/proc/overparam-x', '/dev/null/x']) {
       const special = directoryStore(path);
-      const started = Date.now();
       const error = await run({ ...tiny, steps: 1 }, { store: special, id: 'run' }).catch((e: unknown) => e);
       expect((error as OverparamError).code, path).toBe('RUN_IO');
       expect((error as Error).message).toContain(path);
       expect((error as Error).message).not.toContain('\n');
-      expect(Date.now() - started).toBeLessThan(30_000);
     }
   });
 
