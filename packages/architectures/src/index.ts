@@ -31,6 +31,6 @@ export { importLayersModel, importNotice, type ImportOptions, type ImportSummary
 export { ModelImportError } from './import-errors';
 export { supportedClassNames } from './import-layers';
 export type { GenericReason } from './import-graph';
-export { loadModelUrl } from './load-model';
+export { loadImported, loadModelUrl } from './load-model';
 export { readLayersModel, type ReadBytes } from './model-files';
 export { MAX_DEPTH } from './limits';

@@ -102,7 +102,7 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
     const { store, id } = runDirectory(String(options.out));
     const size = Math.max((checked as { n?: number }).n ?? 0, (checked as { pairs?: number }).pairs ?? 0);
     const progress = size >= LONG_MEASUREMENT ? progressLines(io.stderr, checked.name) : undefined;
-    const summary = await measureRun(config, spec, { store, id, weights, ...(progress ? { progress } : {}) });
+    const summary = await measureRun(config, spec, { store, id, weights, ...(progress ? { progress } : {}), onModel: (imported) => io.stderr.write(`overparam: ${imported.notice}\n`) });
     io.stdout.write(`${JSON.stringify({ ...summary, eigenvalues: undefined, cosineValues: undefined })}\n`);
     done(EXIT_OK);
   });

@@ -22,7 +22,8 @@ function startLine(start: RunStart): string {
       ? ` (skipped ${start.backendSkipped.map((s) => `${s.name}: ${shortReason(s.name, s.reason)}`).join('; ')}; see \`overparam backends\`)`
       : '';
   const verb = start.fromStep > 0 ? `resuming ${start.modelName} from step ${start.fromStep}` : `training ${start.modelName}`;
-  return `overparam: ${verb} (${start.paramCount.toLocaleString('en-US')} parameters) on ${start.data} with the ${start.backend} backend${skipped} into ${start.where}\n`;
+  const imported = start.imported === undefined ? '' : `overparam: ${start.imported.notice}\n`;
+  return `${imported}overparam: ${verb} (${start.paramCount.toLocaleString('en-US')} parameters) on ${start.data} with the ${start.backend} backend${skipped} into ${start.where}\n`;
 }
 
 function round(value: number | null): string {

@@ -1,6 +1,7 @@
 import { OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
 import { parseRunConfig, stepBatchSize, type RunConfig } from '../config/config';
 import { prepareRun, type PreparedRun } from './prepare';
+import type { ImportedModelRecord } from './imported-model';
 import { checkCheckpointConfig, checkEndedRecords, differingKeys } from './run-integrity';
 import type { RunInfo, RunLock, RunStatus, RunStore } from '../store/types';
 import { failedSummary, finiteOrNull, type RunSummary } from '../store/summary';
@@ -16,6 +17,8 @@ export interface RunStart {
   readonly data: string;
   /** The step it starts from: 0, or where a resumed run's checkpoint was taken. */
   readonly fromStep: number;
+  /** A model read from a file: the path its import took (`notice` is the line to print once). */
+  readonly imported?: ImportedModelRecord;
 }
 
 /**
@@ -134,6 +137,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
     paramCount: model.paramCount,
     data: data.name,
     fromStep: checkpoint?.step ?? 0,
+    ...(prepared.imported === undefined ? {} : { imported: prepared.imported }),
   });
 
   const records = await store.records(id);
@@ -215,7 +219,7 @@ function runInfo(prepared: PreparedRun, attempts: RunInfo['attempts']): RunInfo 
     backend: prepared.backend.name,
     backendSkipped: prepared.backend.skipped,
     backendSettings: prepared.backend.settings,
-    model: { name: prepared.model.name, paramCount: prepared.model.paramCount, options: prepared.modelOptions },
+    model: { name: prepared.model.name, paramCount: prepared.model.paramCount, options: prepared.modelOptions, ...(prepared.imported === undefined ? {} : { imported: prepared.imported }) },
     attempts,
   };
 }
