@@ -1,19 +1,16 @@
-import type { BackendPlugin } from '@overparam/core';
+import { registerBackend } from '@overparam/core';
+import { configFields } from '@overparam/experiments';
 import { describe, expect, it } from 'vitest';
-import { browserBackendChoices, browserBackendPlugins } from './browser-backends';
+import { browserBackendPlugins } from './browser-backends';
 
 describe('the browser backend list', () => {
-  it('gives the playground its backend choices: auto, then every plugin on it, one added included', () => {
-    expect(browserBackendChoices()).toEqual(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']);
-    const standIn: BackendPlugin = { name: 'stand-in', tfName: 'stand-in', priority: -1, platforms: ['browser'], packageName: '@overparam/backend-stand-in', load: () => Promise.resolve() };
-    // The list is read-only to its users; the test appends to it the way a new plugin's line would.
-    const list = browserBackendPlugins as BackendPlugin[];
-    list.push(standIn);
-    try {
-      expect(browserBackendChoices()).toEqual(['auto', 'webgpu', 'webgl', 'wasm', 'cpu', 'stand-in']);
-    } finally {
-      list.pop();
-    }
+  it('registered, gives the run form its backend choices: the config’s default, then the list in its order', () => {
+    for (const plugin of browserBackendPlugins) registerBackend(plugin);
+    const names = browserBackendPlugins.map((p) => p.name);
+    const backend = configFields().find((f) => f.path === 'backend')!;
+    expect(backend.default).toBe('auto');
+    // The test process registers its own backends too (cpu, maybe node): only the browser ones are the page's.
+    expect(backend.choices!.filter((c) => c === backend.default || names.includes(c))).toEqual(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']);
   });
 
   it('holds only plugins that run in a browser, each name once', () => {

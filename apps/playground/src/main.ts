@@ -4,10 +4,12 @@ import { registerBrowserBackends } from './backends';
 import { comparisons } from './comparisons';
 import { exportRuns } from './export-runs';
 import { liveFigures } from './live-figures';
+import { initialOptions } from './option-fields';
 import { BUNDLED_DATA_SET, provideBundledMnist } from './mnist-digits';
 import { stateFromHash, stateToHash, type PlaygroundState } from './playground-state';
 import { runCard, type RunCard } from './run-form';
 import { trainRuns } from './trainer';
+import { registerUploadedModel } from './uploaded-model';
 import './style.css';
 
 const byId = (id: string) => document.getElementById(id)!;
@@ -17,6 +19,7 @@ const trainButton = byId('train') as HTMLButtonElement;
 const stopButton = byId('stop') as HTMLButtonElement;
 const exportButton = byId('export') as HTMLButtonElement;
 const addButton = byId('add-run') as HTMLButtonElement;
+const uploadInput = byId('upload-model') as HTMLInputElement;
 const figures = liveFigures(byId('figures'));
 
 registerBrowserBackends();
@@ -54,6 +57,7 @@ function show(next: PlaygroundState): void {
 function setEditable(editable: boolean): void {
   runsBox.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>('input, select, button').forEach((control) => (control.disabled = !editable));
   addButton.disabled = !editable;
+  uploadInput.disabled = !editable;
   trainButton.disabled = !editable;
   stopButton.disabled = editable;
 }
@@ -127,6 +131,22 @@ async function train(): Promise<void> {
   else say(stopped ? 'stopped' : 'done');
 }
 
+/** The chosen model files imported and offered as an architecture; the last run card switches to it. */
+async function loadModel(): Promise<void> {
+  const files = Array.from(uploadInput.files ?? []);
+  // Choosing the same files again (after fixing one) must fire another change.
+  uploadInput.value = '';
+  if (files.length === 0) return;
+  try {
+    const { arch, notice } = await registerUploadedModel(files);
+    const last = state.runs.length - 1;
+    show({ runs: state.runs.map((c, i) => (i === last ? { ...c, arch, archOptions: initialOptions(arch) } : c)) });
+    say(notice);
+  } catch (e) {
+    say(`could not load the model: ${message(e)}`, 'problem');
+  }
+}
+
 byId('comparisons').append(
   ...comparisons.map((c) => {
     const link = Object.assign(document.createElement('a'), { href: stateToHash(c.state), textContent: c.title });
@@ -137,6 +157,7 @@ addEventListener('hashchange', loadFromAddress);
 addButton.addEventListener('click', () => show({ runs: [...state.runs, state.runs.at(-1)!] }));
 trainButton.addEventListener('click', () => void train().catch((e: unknown) => say(message(e), 'problem')));
 stopButton.addEventListener('click', () => controller?.abort());
+uploadInput.addEventListener('change', () => void loadModel());
 exportButton.addEventListener('click', async () => {
   if (trained === undefined) return;
   const zip = await exportRuns(trained);

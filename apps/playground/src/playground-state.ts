@@ -1,4 +1,6 @@
+import { architectureNames } from '@overparam/architectures';
 import { parseRunConfig, type RunConfigInput } from '@overparam/experiments';
+import { UPLOADED_PREFIX } from './uploaded-model';
 
 /**
  * Everything the page shows and trains: a list of run configs, side by side. It lives in the
@@ -73,6 +75,11 @@ export function stateFromHash(hash: string): { state: PlaygroundState; problem?:
     // A link is input like any other: a config that would not train (an unknown arch, a negative
     // rate) is named here, before the page builds a card for it.
     for (const [i, run] of runs.entries()) {
+      const arch = (run as { arch?: unknown }).arch;
+      // A link carries settings, not files: an uploaded model is gone once the page is reloaded.
+      if (typeof arch === 'string' && arch.startsWith(UPLOADED_PREFIX) && !architectureNames().includes(arch)) {
+        return { state: defaultState, problem: `run ${i + 1} of the link trains the model you loaded, ${arch.slice(UPLOADED_PREFIX.length)}, which a link cannot carry; load its model.json and weight shards again. Showing the default run` };
+      }
       try {
         parseRunConfig(run);
       } catch (e) {

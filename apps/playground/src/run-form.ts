@@ -1,7 +1,6 @@
 import { architectureNames } from '@overparam/architectures';
 import { dataSetAvailability, dataSetNames } from '@overparam/data';
 import { configFields, DEFAULT_ARCH, defaultLoss, type FieldDescriptor, type RunConfigInput } from '@overparam/experiments';
-import { browserBackendChoices } from './browser-backends';
 import { BUNDLED_DATA_SET } from './mnist-digits';
 import { architectureFields, initialOptions, runFields, type OptionField } from './option-fields';
 import { liveMetrics, measureEvery, withData } from './playground-state';
@@ -100,7 +99,9 @@ export function runCard(index: number, config: RunConfigInput, onChange: (config
     card.append(field(labels[f.key] ?? f.key, optionInput(f, value, (v) => set({ [f.key]: v }), f.key), f.help));
   }
   card.append(field('measure every (steps)', numberInput('measureEvery', measureEvery(config), true, (every) => set({ metrics: (config.metrics ?? liveMetrics(every)).map((m) => ({ ...m, every })) }))));
-  card.append(field('backend', select('backend', browserBackendChoices(), config.backend ?? String(described('backend').default), (backend) => set({ backend }))));
+  // 'auto' (the config's default), then every registered backend, as the run config's descriptor lists them.
+  const backend = described('backend');
+  card.append(field('backend', select('backend', backend.choices!, config.backend ?? String(backend.default), (b) => set({ backend: b }))));
   const status = element('p', { className: 'run-status', textContent: 'not trained yet' });
   card.append(status);
   return { element: card, status };

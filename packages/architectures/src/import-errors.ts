@@ -14,6 +14,15 @@ export class ModelImportError extends OverparamError {
   }
 }
 
+/** An imported model cannot be written as model.json and weight shards; `file` names what could not be written. */
+export class ModelExportError extends OverparamError {
+  readonly file?: string;
+  constructor(message: string, where: { file?: string } = {}, options?: { cause?: unknown }) {
+    super('MODEL_EXPORT', message, options);
+    if (where.file !== undefined) this.file = where.file;
+  }
+}
+
 /** Thrown by a layer rule for a layer or setting that has no core primitive; the model then takes the generic path. */
 export class UnsupportedLayer extends Error {
   constructor(readonly reason: string) {

@@ -14,6 +14,11 @@ function treePath(weightName: string): [string, string] {
   return cut < 0 ? [clean, 'value'] : [clean.slice(0, cut), clean.slice(cut + 1)];
 }
 
+/** Where the generic path keeps a Layers model's weight: `group.leaf` in its params or state tree. */
+export function genericWeightPath(weightName: string): string {
+  return treePath(weightName).join('.');
+}
+
 function insert(tree: TensorTree<Variable>, [group, leaf]: [string, string], v: Variable): string {
   const sub = (tree[group] ??= {}) as TensorTree<Variable>;
   sub[leaf] = v;

@@ -7,7 +7,7 @@
 import { createModel, tf, type Model, type Shape, type Tensor } from '@overparam/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { genericCaveats } from './generic-caveats';
-import { genericModel } from './import-generic';
+import { genericModel, genericWeightPath } from './import-generic';
 import { ModelImportError } from './import-errors';
 import { assemble, outputLayer, readNodes, type GenericReason, type PlacedPiece } from './import-graph';
 
@@ -38,8 +38,24 @@ export interface ImportSummary {
   readonly ignored: ReadonlyArray<{ readonly layer: string; readonly settings: readonly string[] }>;
 }
 
+/** A weight of the Layers model (its Keras name) and where the import holds its current value. */
+export interface OriginWeight {
+  readonly name: string;
+  readonly kind: 'param' | 'state';
+  /** The path in the import's `params` (kind `param`) or `state` tree. */
+  readonly path: string;
+}
+
+/** What writing the import back as a Layers model needs (`modelFiles`): the topology and where each weight went. */
+export interface ImportOrigin {
+  /** The Layers model's topology as `model.toJSON` gives it (the final softmax included). */
+  readonly topology: Record<string, unknown>;
+  readonly weights: readonly OriginWeight[];
+}
+
 export interface ImportedModel extends Model {
   readonly imported: ImportSummary;
+  readonly origin: ImportOrigin;
 }
 
 function inputShapeOf(model: LayersModel): Shape {
@@ -49,22 +65,37 @@ function inputShapeOf(model: LayersModel): Shape {
 }
 
 /** A weight of a Keras layer by the last part of its name (`kernel`, `moving_mean`, …). */
-function kerasWeight(placed: PlacedPiece, suffix: string): Tensor {
+function kerasWeight(placed: PlacedPiece, suffix: string): { name: string; value: Tensor } {
   const w = placed.node.source.weights.find((v) => v.originalName.split('/').at(-1) === suffix);
   if (w === undefined) throw new ModelImportError(`layer '${placed.node.name}' (${placed.node.className}) has no weight '${suffix}'`, { layer: placed.node.name });
-  return w.read();
+  return { name: w.originalName, value: w.read() };
 }
 
-/** Copies the Keras weights into the core model's parameters and state. */
-function copyWeights(model: Model, placed: readonly PlacedPiece[]): void {
+/**
+ * Copies the Keras weights into the core model's parameters and state, and says where each went.
+ * A weight left behind would make the import compute another function (and an export lose it),
+ * so every weight of the source must find a place.
+ */
+function copyWeights(model: Model, placed: readonly PlacedPiece[], source: LayersModel): OriginWeight[] {
   const weights: Array<{ path: string; shape: readonly number[]; values: Float32Array }> = [];
   const state = new Map<string, Tensor>();
+  const origin: OriginWeight[] = [];
   for (const p of placed) {
     for (const [key, suffix] of Object.entries(p.piece.params ?? {})) {
-      const t = kerasWeight(p, suffix);
-      weights.push({ path: `${p.path}.${key}`, shape: t.shape, values: t.dataSync() as Float32Array });
+      const { name, value } = kerasWeight(p, suffix);
+      weights.push({ path: `${p.path}.${key}`, shape: value.shape, values: value.dataSync() as Float32Array });
+      origin.push({ name, kind: 'param', path: `${p.path}.${key}` });
     }
-    for (const [key, suffix] of Object.entries(p.piece.state ?? {})) state.set(`${p.path}.${key}`, tf.clone(kerasWeight(p, suffix)));
+    for (const [key, suffix] of Object.entries(p.piece.state ?? {})) {
+      const { name, value } = kerasWeight(p, suffix);
+      state.set(`${p.path}.${key}`, tf.clone(value));
+      origin.push({ name, kind: 'state', path: `${p.path}.${key}` });
+    }
+  }
+  const left = source.weights.find((w) => !origin.some((o) => o.name === w.originalName));
+  if (left !== undefined) {
+    tf.dispose([...state.values()]);
+    throw new ModelImportError(`weight '${left.originalName}' has no place in the import; import with { forceGeneric: true }`, { layer: left.originalName.split('/')[0]! });
   }
   try {
     model.writeWeights(weights);
@@ -72,6 +103,11 @@ function copyWeights(model: Model, placed: readonly PlacedPiece[]): void {
     throw new ModelImportError(`weights do not fit the imported structure: ${(e as Error).message}`, {}, { cause: e });
   }
   model.commitState(state);
+  return origin;
+}
+
+function topologyOf(source: LayersModel): Record<string, unknown> {
+  return source.toJSON(null, false) as Record<string, unknown>;
 }
 
 function sameShape(a: Shape, b: readonly (number | null)[]): boolean {
@@ -88,17 +124,19 @@ export function importLayersModel(source: LayersModel, options: ImportOptions = 
   if (generic.length > 0 || forced.length > 0) {
     const model = genericModel(source, source.name, inputShape, outputShape as number[]);
     const summary: ImportSummary = { source: source.name, path: 'generic', generic: [...generic, ...forced], layers: [], droppedSoftmax: false, caveats: genericCaveats(source), ignored };
-    return { ...model, imported: summary };
+    const weights = source.weights.map((w): OriginWeight => ({ name: w.originalName, kind: w.trainable ? 'param' : 'state', path: genericWeightPath(w.originalName) }));
+    return { ...model, imported: summary, origin: { topology: topologyOf(source), weights } };
   }
   const last = outputLayer(source);
   const outputNode = last.name;
   const { layer, placed } = assemble(nodes, outputNode);
   const model = createModel(layer, { inputShape, name: source.name });
+  let weights: OriginWeight[];
   try {
     if (!sameShape(model.outputShape, outputShape)) {
       throw new ModelImportError(`model '${source.name}' outputs [${outputShape.join(', ')}] but its import outputs [${model.outputShape.join(', ')}]`, { layer: outputNode });
     }
-    copyWeights(model, placed);
+    weights = copyWeights(model, placed, source);
   } catch (e) {
     model.dispose();
     throw e;
@@ -106,7 +144,8 @@ export function importLayersModel(source: LayersModel, options: ImportOptions = 
   const config = last.getConfig() as Record<string, unknown>;
   const droppedSoftmax = options.keepSoftmax !== true && (config.activation === 'softmax' || last.getClassName() === 'Softmax');
   const layers = nodes.map((n) => ({ name: n.name, className: n.className, paths: placed.filter((p) => p.node === n).map((p) => p.path) }));
-  return { ...model, imported: { source: source.name, path: 'fast', generic: [], layers, droppedSoftmax, caveats: [], ignored } };
+  const imported: ImportSummary = { source: source.name, path: 'fast', generic: [], layers, droppedSoftmax, caveats: [], ignored };
+  return { ...model, imported, origin: { topology: topologyOf(source), weights } };
 }
 
 /** One line saying which path an import took and, for the generic path, which layers forced it: what a tool prints once. */

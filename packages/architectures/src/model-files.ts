@@ -1,14 +1,20 @@
 /**
- * Reading a Layers model saved as files: `model.json` (format `layers-model`, as tfjs's
+ * A Layers model saved as files, read and written here.
+ *
+ * Reading: `model.json` (format `layers-model`, as tfjs's
  * `model.save` and tensorflowjs_converter write it, Keras 2 topologies included) and the weight
  * shards its manifest lists. Every way such files go wrong (not JSON, another format, an unknown
  * layer class, a missing or short shard, a weight of the wrong shape) is a one-line
  * `ModelImportError` naming the file or layer, raised before a model exists. The bytes come from
  * a reader, so the same code serves files in Node (`node.ts`) and URLs in a browser.
+ *
+ * Writing (`modelFiles`): an imported model back in that format, with its current weights under
+ * the Keras names they came from, as bytes; `node.ts` puts them on disk.
  */
-import { tf } from '@overparam/core';
+import { flattenTree, tf, type Variable } from '@overparam/core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ModelImportError } from './import-errors';
+import { ModelExportError, ModelImportError } from './import-errors';
+import type { ImportedModel } from './import-model';
 
 /** Reads a file named relative to model.json's folder (or model.json itself). */
 export type ReadBytes = (path: string) => Promise<Uint8Array>;
@@ -22,6 +28,7 @@ interface WeightEntry {
 
 interface ModelJson {
   readonly format?: string;
+  readonly generatedBy?: string;
   readonly modelTopology?: Record<string, unknown>;
   readonly weightsManifest?: ReadonlyArray<{ readonly paths: readonly string[]; readonly weights: readonly WeightEntry[] }>;
 }
@@ -139,4 +146,48 @@ export async function readLayersModel(file: string, read: ReadBytes): Promise<tf
     tf.dispose(Object.values(named));
   }
   return model;
+}
+
+/** model.json's content and the weight shards it lists, by file name relative to model.json. */
+export interface ModelFiles {
+  readonly modelJson: ModelJson;
+  readonly shards: ReadonlyArray<{ readonly path: string; readonly bytes: Uint8Array }>;
+}
+
+/** The size at which tfjs's own `model.save` cuts weight shards (so a browser can cache each). */
+const shardSize = 4 * 1024 * 1024;
+
+/**
+ * The import as Layers model files: its source's topology (a dropped final softmax is there
+ * again) and shards holding its current parameters and state (after training, the trained ones),
+ * so `tf.loadLayersModel` (or `readLayersModel`) gives a model computing what the import computes.
+ */
+export async function modelFiles(model: ImportedModel): Promise<ModelFiles> {
+  const trees = { param: new Map(flattenTree(model.params)), state: new Map(flattenTree(model.state)) } satisfies Record<string, Map<string, Variable>>;
+  const entries: WeightEntry[] = [];
+  const parts: Uint8Array[] = [];
+  for (const w of model.origin.weights) {
+    const variable = trees[w.kind].get(w.path);
+    if (variable === undefined || variable.isDisposed) {
+      throw new ModelExportError(`${model.name}: weight '${w.name}' (${w.kind} ${w.path}) is no longer in the model; export it before disposing it`);
+    }
+    const values = (await variable.data()) as Float32Array;
+    entries.push({ name: w.name, shape: [...variable.shape], dtype: 'float32' });
+    parts.push(new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)));
+  }
+  const all = new Uint8Array(parts.reduce((n, b) => n + b.byteLength, 0));
+  let offset = 0;
+  for (const b of parts) {
+    all.set(b, offset);
+    offset += b.byteLength;
+  }
+  const count = Math.max(1, Math.ceil(all.byteLength / shardSize));
+  const shards = Array.from({ length: count }, (_, i) => ({ path: `group1-shard${i + 1}of${count}.bin`, bytes: all.subarray(i * shardSize, (i + 1) * shardSize) }));
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: 'overparam',
+    modelTopology: model.origin.topology,
+    weightsManifest: [{ paths: shards.map((s) => s.path), weights: entries }],
+  };
+  return { modelJson, shards };
 }

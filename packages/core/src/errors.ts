@@ -30,7 +30,9 @@ export type ErrorCode =
   | 'CHECKPOINT_CORRUPT'
   | 'SWEEP_INVALID'
   | 'PRESET_UNKNOWN'
-  | 'MODEL_IMPORT';
+  | 'MODEL_IMPORT'
+  /** An imported model cannot be written back as Layers model files (an unwritable folder). */
+  | 'MODEL_EXPORT';
 
 export class OverparamError extends Error {
   readonly code: ErrorCode;
