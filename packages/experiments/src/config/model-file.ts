@@ -37,7 +37,7 @@ export function resolveModelPath(file: string, base?: string): string {
 }
 
 /** A model file's bytes (model.json and its shards, by the names model.json uses) and their digest. */
-export interface ModelFiles {
+export interface ModelFileBytes {
   /** Absolute path of model.json. */
   readonly file: string;
   /** Hex SHA-256 over model.json and then each shard in manifest order, each preceded by its length. */
@@ -69,7 +69,7 @@ function shardPaths(file: string, json: Uint8Array): string[] {
 }
 
 /** Reads model.json at `file` (absolute) and every shard its manifest lists; a file missing is a ConfigError naming it. */
-export function readModelFiles(file: string): ModelFiles {
+export function readModelFiles(file: string): ModelFileBytes {
   const { fs, path, crypto } = node();
   const json = readOne(fs, file, 'model file');
   const bytes = new Map<string, Uint8Array>([[file, json]]);
@@ -114,7 +114,7 @@ export function modelFileDigest(file: string): string {
  * Refuses a model file whose content is not the one the config recorded: a resumed run would
  * continue on other weights than its checkpoint started from, a replayed one would not replay.
  */
-export function checkModelDigest(files: ModelFiles, recorded: string): void {
+export function checkModelDigest(files: ModelFileBytes, recorded: string): void {
   if (files.sha256 === recorded) return;
   throw new OverparamError(
     'RUN_MISMATCH',

@@ -1,6 +1,6 @@
 import { importNotice, loadImported, type ImportedModel, type ImportSummary } from '@overparam/architectures';
 import { ConfigError, type Dataset } from '@overparam/core';
-import type { ModelFiles } from '../config/model-file';
+import type { ModelFileBytes } from '../config/model-file';
 
 /**
  * A run's model read from its config's model file (see config/model-file.ts): the bytes already
@@ -20,7 +20,7 @@ export interface ImportedModelRecord {
   readonly notice: string;
 }
 
-export function importedRecord(files: Pick<ModelFiles, 'file' | 'sha256'>, summary: ImportSummary): ImportedModelRecord {
+export function importedRecord(files: Pick<ModelFileBytes, 'file' | 'sha256'>, summary: ImportSummary): ImportedModelRecord {
   return { file: files.file, sha256: files.sha256, path: summary.path, generic: summary.generic, droppedSoftmax: summary.droppedSoftmax, notice: importNotice(summary) };
 }
 
@@ -43,7 +43,7 @@ export function shapeProblem(model: ImportedModel, file: string, data: Dataset, 
 }
 
 /** The model in `files`, imported and checked against the data (disposed again when it does not fit). */
-export async function loadRunModel(files: ModelFiles, data: Dataset, outputDim: number): Promise<ImportedModel> {
+export async function loadRunModel(files: ModelFileBytes, data: Dataset, outputDim: number): Promise<ImportedModel> {
   const model = await loadImported(files.file, async (path) => {
     const bytes = files.bytes.get(path);
     if (bytes === undefined) throw new Error(`${path} was not read with ${files.file}`);

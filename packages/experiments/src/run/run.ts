@@ -38,6 +38,12 @@ export interface RunOptions {
   readonly onStart?: (start: RunStart) => void;
   /** Takes the steps: core's `train` unless given (a replica group passes its own, see replica-group.ts). */
   readonly trainer?: Trainer;
+  /**
+   * Given the trained model when the run completes here (not when it diverged, was stopped or had
+   * already ended), before it is disposed and after its summary is written: `train --export-model`
+   * writes the weights out through it. A failure here is thrown but leaves the summary as it is.
+   */
+  readonly onCompleted?: (model: PreparedRun['model'], prepared: PreparedRun) => Promise<void>;
   /** How many runs share this one's steps (a replica group's size): the backend may pick its settings by it (oneDNN on node). Default 1. */
   readonly replicas?: number;
 }
@@ -101,7 +107,9 @@ export async function run(input: unknown, options: RunOptions): Promise<RunResul
     const prepared = await prepareRun(config, { replicas: options.replicas ?? 1 });
     try {
       lock ??= await store.lock(id);
-      return await trainPrepared(prepared, options, resuming);
+      const result = await trainPrepared(prepared, options, resuming);
+      if (result.summary.outcome === 'completed') await options.onCompleted?.(prepared.model, prepared);
+      return result;
     } finally {
       prepared.model.dispose();
     }
