@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, gatherBatch, tf, type Tensor } from '@overparam/core';
 import { configHash, parseRunConfig, prepareRun, run } from '@overparam/experiments';
@@ -128,5 +128,26 @@ describe(`train --export-model (${testBackend})`, () => {
     tf.dispose([batch.x, batch.y, theirs, ours, initial]);
     keras.dispose();
     prepared.model.dispose();
+  }, CEILING_MS);
+});
+
+describe(`a sweep names a model (${testBackend})`, () => {
+  it('relative to the sweep file; each cell records the file absolute with its digest', async () => {
+    const sweepFile = join(root, 'sweep.json');
+    const base = { model: 'my-cnn/model.json', data: 'mnist', dataOptions: { trainSubset: 32 }, steps: 2, batchSize: 8, backend: testBackend };
+    await writeFile(sweepFile, JSON.stringify({ name: 'byo', base, grid: { lr: [0.1, 0.01] } }));
+    const out = join(root, 'sweep');
+    const before = tf.memory().numTensors;
+    const r = await cli('sweep', sweepFile, '--out', out, '--replicas', '1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    const cells = await readdir(join(out, 'runs'));
+    expect(cells).toHaveLength(2);
+    const sha = parseRunConfig({ model: file }).modelSha256;
+    for (const cell of cells) {
+      const config = JSON.parse(await readFile(join(out, 'runs', cell, 'config.json'), 'utf8')) as { model: string; modelSha256: string };
+      expect(config.model).toBe(file);
+      expect(config.modelSha256).toBe(sha);
+    }
   }, CEILING_MS);
 });
