@@ -1,4 +1,5 @@
 import { flattenTree, tf, type Rng, type Shape } from '@overparam/core';
+import { importNotice, type ImportedModel, type ImportSummary } from './import-model';
 import { getArchitecture, parseArchitectureOptions } from './registry';
 
 export interface ParameterShape {
@@ -75,6 +76,46 @@ export function describeArchitecture(arch: string, options: unknown): Architectu
     outputShape: init.outputShape,
     paramCount: parameters.reduce((n, p) => n + p.size, 0),
     trainableParamCount: parameters.filter((p) => p.trainable).reduce((n, p) => n + p.size, 0),
+    parameters,
+  };
+}
+
+/** What `describe --model` prints: the imported structure, which layers are fast, and the parameters. */
+export interface ImportedDescription {
+  readonly name: string;
+  readonly path: ImportSummary['path'];
+  /** The line a tool prints once (see `importNotice`). */
+  readonly notice: string;
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly paramCount: number;
+  readonly trainableParamCount: number;
+  /** Each layer of the file, and the core primitives it became (none: folded away, or the generic path). */
+  readonly layers: ReadonlyArray<{ readonly name: string; readonly className: string; readonly fast: boolean; readonly primitives: readonly string[] }>;
+  /** The layers that forced the generic path, and why (empty on the fast path). */
+  readonly generic: ImportSummary['generic'];
+  readonly droppedSoftmax: boolean;
+  /** Settings tfjs applies only inside its own `fit`, which training here does not (regularizers, constraints). */
+  readonly ignored: ImportSummary['ignored'];
+  readonly parameters: readonly ParameterShape[];
+}
+
+/** An imported model described as `describeArchitecture` describes a built one; reads shapes only. */
+export function describeImported(model: ImportedModel): ImportedDescription {
+  const s = model.imported;
+  const parameters = model.parameters.map((p) => ({ path: p.path, shape: [...p.shape], size: p.shape.reduce((a, b) => a * b, 1), trainable: p.trainable }));
+  return {
+    name: model.name,
+    path: s.path,
+    notice: importNotice(s),
+    inputShape: model.inputShape,
+    outputShape: model.outputShape,
+    paramCount: model.paramCount,
+    trainableParamCount: model.trainableParamCount,
+    layers: s.layers.map((l) => ({ name: l.name, className: l.className, fast: s.path === 'fast', primitives: l.paths })),
+    generic: s.generic,
+    droppedSoftmax: s.droppedSoftmax,
+    ignored: s.ignored,
     parameters,
   };
 }

@@ -25,7 +25,7 @@ export { duMlp, duResNet, duMlpName, duResNetName, type DuNetOptions, type DuRes
 export { cSigma } from './c-sigma';
 export { constantScale } from './scale';
 export { DEFAULT_FACTOR_INIT, factorInitNames, overparameterize, overparameterizeLayer, type FactorInit, type OverparameterizeOptions } from './overparameterize';
-export { describeArchitecture, countParameters, type ArchitectureDescription, type ParameterShape } from './describe';
+export { describeArchitecture, describeImported, countParameters, type ArchitectureDescription, type ImportedDescription, type ParameterShape } from './describe';
 export { imageShape } from './image-shape';
 export { importLayersModel, importNotice, type ImportOptions, type ImportSummary, type ImportedModel, type ImportOrigin, type OriginWeight } from './import-model';
 export { ModelExportError, ModelImportError } from './import-errors';

@@ -1,5 +1,6 @@
 import { ConfigError } from '@overparam/core';
-import { parseAssignments } from '@overparam/experiments';
+import { parseAssignments, resolveModelPath } from '@overparam/experiments';
+import { dirname, isAbsolute } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from './errors';
 
@@ -18,7 +19,12 @@ export async function readConfigFile(path: string, flag = '--config'): Promise<R
     throw new UsageError(flag, `${path} is not JSON: ${(e as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(flag, `${path} holds ${Array.isArray(value) ? 'an array' : typeof value}, not a run config object`);
-  return value as Record<string, unknown>;
+  return withModelBesideFile(value as Record<string, unknown>, path);
+}
+
+/** A config file names its model file relative to itself (so the two move together); the config stores it absolute. */
+export function withModelBesideFile<T extends Record<string, unknown>>(config: T, file: string): T {
+  return typeof config.model === 'string' && !isAbsolute(config.model) ? { ...config, model: resolveModelPath(config.model, dirname(file)) } : config;
 }
 
 /** `--set key=value` flags (each may hold several, `lr=0.1,steps=50`), by dotted path. */

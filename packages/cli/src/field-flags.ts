@@ -27,7 +27,7 @@ export interface FlagSpec {
 /** The placeholder of a flag's value in --help, where the papers name it (`--lr <α>`); else by kind. */
 const METAVARS: Readonly<Record<string, string>> = {
   depth: 'β', width: 'ℓ', lr: 'α', momentum: 'μ', weightDecay: 'λ', kappa: 'κ', virtualDepth: 'N', p: 'p',
-  dataDir: 'dir', dataFile: 'file', divergenceFactor: 'x', checkpointEverySeconds: 's', dataOptions: 'key=value', metrics: 'name:key=value',
+  dataDir: 'dir', dataFile: 'file', model: 'model.json', divergenceFactor: 'x', checkpointEverySeconds: 's', dataOptions: 'key=value', metrics: 'name:key=value',
 };
 
 function metavar(field: FieldDescriptor): string {

@@ -1,5 +1,6 @@
 import { OverparamError } from '@overparam/core';
-import { measureAliases, measureMetricNames, measureRun, MEASUREMENT_FILES, parseMeasureSpec, type MeasureRunOptions } from '@overparam/experiments';
+import { measureAliases, measureMetricNames, measureRun, MEASUREMENT_FILES, parseMeasureSpec, type ImportedModelRecord, type MeasureRunOptions } from '@overparam/experiments';
+import { join } from 'node:path';
 import { DEFAULT_GRAM_EXAMPLES, gramMethods, gramOfs, minibatchMethods, ntkOutputModes, parseMetricFlag } from '@overparam/metrics';
 import { readCheckpointDirectory, runDirectory } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
@@ -55,6 +56,26 @@ function metricSpecOf(text: string): { spec: Record<string, unknown>; note?: str
   return { spec: { ...spec, ...alias }, note };
 }
 
+/** `--metric` as one spec, or several bare metric names separated by commas. */
+function metricTexts(text: string): string[] {
+  return text.includes(':') ? [text] : text.split(',').map((t) => t.trim());
+}
+
+/** One `--metric` spec with the spec flags (`--n`, `--of`, …) and `--per-layer` folded in, checked. */
+function specWithFlags(text: string, options: Record<string, unknown>): { spec: Record<string, unknown>; checked: ReturnType<typeof parseMeasureSpec>; note?: string } {
+  const { spec, note } = metricSpecOf(text);
+  for (const f of SPEC_FLAGS) {
+    const raw = options[f.key];
+    if (raw === undefined) continue;
+    const value = f.number === true ? Number(raw) : raw;
+    if (f.number === true && (!Number.isInteger(value) || (value as number) < 1)) throw new UsageError(f.flags.split(' ')[0]!, `expected an integer ≥ 1, got '${String(raw)}'`);
+    if (spec[f.key] !== undefined && spec[f.key] !== value) throw new UsageError(f.flags.split(' ')[0]!, `'${String(raw)}' contradicts --metric ${text}`);
+    spec[f.key] = value;
+  }
+  if (options.perLayer === true) spec.layers = true;
+  return { spec, checked: parseMeasureSpec(spec), ...(note === undefined ? {} : { note }) };
+}
+
 /**
  * `overparam measure`: one metric of a model, at initialization or from `--checkpoint`, into DIR
  * (see `measureRun` in @overparam/experiments for the files and their formats).
@@ -65,7 +86,7 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
     .command('measure')
     .description('measure one metric of a model (any train --metric: Gram, NTK, gradient confusion, spectrum, population Gram, …) into a directory');
   command.addOption(
-    new Option('--metric <spec>', `what to measure, named and specified as train --metric takes it (name or name:key=value,…); one of: ${measureMetricNames.join(', ')}`).makeOptionMandatory(),
+    new Option('--metric <spec>', `what to measure, named and specified as train --metric takes it (name or name:key=value,…; several names separated by commas measure each into OUT/<name>); one of: ${measureMetricNames.join(', ')}`).makeOptionMandatory(),
   );
   addFlagSpecs(command, specs);
   for (const f of SPEC_FLAGS) command.addOption(new Option(f.flags, f.help));
@@ -78,19 +99,11 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
 
   command.action(async (options: Record<string, unknown>) => {
     const { config } = toRunConfig(specs, { ...options, metric: undefined, out: undefined });
-    const { spec, note } = metricSpecOf(String(options.metric));
-    for (const f of SPEC_FLAGS) {
-      const raw = options[f.key];
-      if (raw === undefined) continue;
-      const value = f.number === true ? Number(raw) : raw;
-      if (f.number === true && (!Number.isInteger(value) || (value as number) < 1)) throw new UsageError(f.flags.split(' ')[0]!, `expected an integer ≥ 1, got '${String(raw)}'`);
-      if (spec[f.key] !== undefined && spec[f.key] !== value) throw new UsageError(f.flags.split(' ')[0]!, `'${String(raw)}' contradicts --metric ${String(options.metric)}`);
-      spec[f.key] = value;
-    }
-    if (options.perLayer === true) spec.layers = true;
-    // Checked before the checkpoint is read or anything is built.
-    const checked = parseMeasureSpec(spec);
-    if (note !== undefined) io.stderr.write(`${note}\n`);
+    // Several bare names (`confusion,spectrum`) measure each in turn, into OUT/<name>; one spec measures into OUT.
+    const texts = metricTexts(String(options.metric));
+    // Every spec is checked before the checkpoint is read or anything is built.
+    const specsToMeasure = texts.map((text) => specWithFlags(text, options));
+    for (const { note } of specsToMeasure) if (note !== undefined) io.stderr.write(`${note}\n`);
     let weights;
     if (typeof options.checkpoint === 'string') {
       const read = await readCheckpointDirectory(options.checkpoint);
@@ -99,11 +112,18 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
       }
       weights = { tensors: read.tensors, source: options.checkpoint };
     }
-    const { store, id } = runDirectory(String(options.out));
-    const size = Math.max((checked as { n?: number }).n ?? 0, (checked as { pairs?: number }).pairs ?? 0);
-    const progress = size >= LONG_MEASUREMENT ? progressLines(io.stderr, checked.name) : undefined;
-    const summary = await measureRun(config, spec, { store, id, weights, ...(progress ? { progress } : {}) });
-    io.stdout.write(`${JSON.stringify({ ...summary, eigenvalues: undefined, cosineValues: undefined })}\n`);
+    let noticed = false;
+    for (const { spec, checked } of specsToMeasure) {
+      const { store, id } = runDirectory(texts.length > 1 ? join(String(options.out), checked.name) : String(options.out));
+      const size = Math.max((checked as { n?: number }).n ?? 0, (checked as { pairs?: number }).pairs ?? 0);
+      const progress = size >= LONG_MEASUREMENT ? progressLines(io.stderr, checked.name) : undefined;
+      const onModel = (imported: ImportedModelRecord) => {
+        if (!noticed) io.stderr.write(`overparam: ${imported.notice}\n`);
+        noticed = true;
+      };
+      const summary = await measureRun(config, spec, { store, id, weights, ...(progress ? { progress } : {}), onModel });
+      io.stdout.write(`${JSON.stringify({ ...summary, eigenvalues: undefined, cosineValues: undefined })}\n`);
+    }
     done(EXIT_OK);
   });
 }

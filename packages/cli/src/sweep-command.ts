@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { withModelBesideFile } from './config-file';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { parseReplicasFlag, REPLICAS_DEFAULT, REPLICAS_FLAG, REPLICAS_HELP } from './replicas-option';
 import type { CliIo } from './io';
@@ -27,11 +28,22 @@ async function readSweepFile(path: string): Promise<unknown> {
   } catch (e) {
     throw new UsageError(undefined, `cannot read the sweep file ${path}: ${(e as Error).message}`);
   }
+  let spec: unknown;
   try {
-    return /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    spec = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
     throw new UsageError(undefined, `${path} is not ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
   }
+  return withModelsBesideFile(spec, path);
+}
+
+/** Model files a sweep names (its base's `model`, a grid over `model`) are relative to the sweep file, as a config file's are. */
+function withModelsBesideFile(spec: unknown, path: string): unknown {
+  if (typeof spec !== 'object' || spec === null) return spec;
+  const { base, grid } = spec as { base?: unknown; grid?: unknown };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const models = isObject(grid) && Array.isArray(grid.model) ? { ...grid, model: grid.model.map((m) => (typeof m === 'string' ? withModelBesideFile({ model: m }, path).model : m)) } : grid;
+  return { ...spec, ...(isObject(base) ? { base: withModelBesideFile(base, path) } : {}), ...(grid === undefined ? {} : { grid: models }) };
 }
 
 export function clock(seconds: number | null): string {

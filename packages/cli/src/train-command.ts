@@ -1,4 +1,7 @@
-import { parseRunConfig, run, type RunResult, type RunStart, type RunSummary } from '@overparam/experiments';
+import { parseRunConfig, run, type RunConfig, type RunResult, type RunStart, type RunSummary } from '@overparam/experiments';
+import { saveModelFiles } from '@overparam/architectures/node';
+import type { ImportedModel } from '@overparam/architectures';
+import type { Model } from '@overparam/core';
 import { RUN_FILES, runDirectory } from '@overparam/experiments/node';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -22,7 +25,8 @@ function startLine(start: RunStart): string {
       ? ` (skipped ${start.backendSkipped.map((s) => `${s.name}: ${shortReason(s.name, s.reason)}`).join('; ')}; see \`overparam backends\`)`
       : '';
   const verb = start.fromStep > 0 ? `resuming ${start.modelName} from step ${start.fromStep}` : `training ${start.modelName}`;
-  return `overparam: ${verb} (${start.paramCount.toLocaleString('en-US')} parameters) on ${start.data} with the ${start.backend} backend${skipped} into ${start.where}\n`;
+  const imported = start.imported === undefined ? '' : `overparam: ${start.imported.notice}\n`;
+  return `${imported}overparam: ${verb} (${start.paramCount.toLocaleString('en-US')} parameters) on ${start.data} with the ${start.backend} backend${skipped} into ${start.where}\n`;
 }
 
 function round(value: number | null): string {
@@ -46,6 +50,19 @@ function givenOnCommandLine(field: string, specs: readonly FlagSpec[], options: 
   return sets.some((s) => touches(s.path)) || specs.some((s) => options[s.key] !== undefined && touches(s.field));
 }
 
+/** `--export-model` writes a model file's layers back, so the run must train one, as it is: refused before anything is trained. */
+function checkExportable(config: RunConfig): void {
+  if (config.model === undefined) throw new UsageError('--export-model', `writes a model read with --model back as a Layers model; this run trains --arch ${config.arch}; give --model FILE, or leave --export-model out`);
+  if (config.overparameterize !== undefined && config.overparameterize.factors > 1) {
+    throw new UsageError('--export-model', "writes the model file's own layers back, and overparameterize replaces its dense layers by products of matrices; leave out one of the two");
+  }
+}
+
+async function exportModel(model: Model, dir: string, io: CliIo): Promise<void> {
+  await saveModelFiles(model as ImportedModel, dir);
+  io.stderr.write(`overparam: trained weights written as a Layers model to ${join(dir, 'model.json')}\n`);
+}
+
 /** Exit codes by outcome: a diverged run did what was asked but produced no trained model. */
 function exitCodeOf(result: RunResult, interrupted: number | undefined): number {
   if (result.summary.outcome === 'aborted') return interrupted ?? EXIT_FAILURE;
@@ -65,6 +82,7 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
   command
     .option('--config <file>', "start from a run config in JSON (a run's config.json replays that run); flags given override its keys")
     .option('--set <key=value...>', 'override any config key by its dotted path, after the flags (repeatable), e.g. --set optimizer.momentum=0.9')
+    .option('--export-model <dir>', 'with --model: when the run completes, write the trained weights into DIR as a Layers model again (model.json + shards, loadable by tf.loadLayersModel)')
     .option('--resume <dir>', 'continue the run in DIR (killed, stopped or failed) from its last checkpoint; takes no config flags')
     .option(REPORT_FLAG, REPORT_HELP)
     .option('--verbose', 'print stack traces of unexpected errors');
@@ -80,6 +98,7 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
       '  overparam train --data synthetic --depth 1 --width 16 --steps 200 --out runs/tiny',
       '  overparam train --config runs/tiny/config.json --set lr=0.1 --out runs/tiny-lr0.1',
       '  overparam train --resume runs/tiny',
+      '  overparam train --model fixtures/my-cnn/model.json --data fashion-mnist --steps 200 --export-model runs/my-cnn-trained',
     ].join('\n'),
   );
 
@@ -111,6 +130,8 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
       }
     }
 
+    const exportTo = typeof options.exportModel === 'string' ? options.exportModel : undefined;
+    if (exportTo !== undefined) checkExportable(config);
     const { store, id } = runDirectory(outDir);
     const signals = stopOnSignals(io, 'the run');
     let live: LiveReportHandle | undefined;
@@ -130,6 +151,7 @@ export function addTrainCommand(program: Command, specs: readonly FlagSpec[], io
           progress?.update(p);
           live?.notify();
         },
+        ...(exportTo === undefined ? {} : { onCompleted: (model: Model) => exportModel(model, exportTo, io) }),
       });
       progress?.stop();
       if (live !== undefined) io.stderr.write(`overparam: report written to ${(await live.close()).html}\n`);

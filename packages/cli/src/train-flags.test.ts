@@ -1,11 +1,18 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configFields, getAtPath, parseRunConfig, type FieldDescriptor } from '@overparam/experiments';
 import { describe, expect, it } from 'vitest';
 import { flagForField, toRunConfig, trainFlags } from './train-flags';
 
 const specs = trainFlags();
+/** A model.json the config can read and hash (`--model` takes a file that is there; its layers are read only by a run). */
+const modelFile = join(mkdtempSync(join(tmpdir(), 'overparam-flags-')), 'model.json');
+writeFileSync(modelFile, '{"format":"layers-model","modelTopology":{}}');
 
 /** Values to try for a field, as typed on the command line: its choices, or numbers inside its range. */
 function candidates(f: FieldDescriptor): string[] {
+  if (f.path === 'model') return [modelFile];
   if (f.kind === 'choice') return [...f.choices!].reverse();
   if (f.kind === 'integer' || f.kind === 'number') {
     const min = f.range?.min ?? 0;
@@ -43,9 +50,9 @@ describe('train flags: every run-config field can be set from the command line',
     }
   });
 
-  it('or by --set: the fields without a flag are a schedule and overparameterize', () => {
+  it('or by --set: the fields without a flag are a schedule, overparameterize and the model file\'s recorded digest', () => {
     expect(fields.filter((f) => f.flag === undefined).map((f) => f.path.split('.')[0])).toEqual(expect.arrayContaining(['schedule', 'overparameterize']));
-    expect(new Set(fields.filter((f) => f.flag === undefined).map((f) => f.path.split('.')[0]))).toEqual(new Set(['schedule', 'overparameterize']));
+    expect(new Set(fields.filter((f) => f.flag === undefined).map((f) => f.path.split('.')[0]))).toEqual(new Set(['schedule', 'overparameterize', 'modelSha256']));
     const step = toRunConfig(specs, {}, undefined, [
       { path: 'schedule.kind', value: 'step' },
       { path: 'schedule.factor', value: 0.1 },

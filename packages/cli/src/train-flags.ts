@@ -68,6 +68,10 @@ export function flagForField(specs: readonly FlagSpec[]): FieldToFlag {
   return (field) => flagOfPath(fields, field) ?? aliases.get(field);
 }
 
+function omit(input: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([k]) => !keys.includes(k)));
+}
+
 function flagName(spec: FlagSpec): string {
   return spec.flags.split(' ')[0]!;
 }
@@ -93,6 +97,9 @@ export function toRunConfig(
   // Another architecture's, data set's or optimizer's options would not fit; the same one's are overridden key by key.
   let input: Record<string, unknown> = { ...base };
   if (base !== undefined && base.arch !== arch) input.archOptions = {};
+  // A network given on the command line replaces the file's, of either kind; a model flag names the file as it is now (its digest is read again).
+  if (value('model') !== undefined) input = omit(input, ['arch', 'archOptions', 'modelSha256']);
+  if (value('arch') !== undefined) input = omit(input, ['model', 'modelSha256']);
   if (base !== undefined && value('data') !== undefined && options.data !== base.data) input.dataOptions = {};
   if (base !== undefined && (base.optimizer as { name?: string } | undefined)?.name !== optimizerName) input.optimizer = { name: optimizerName };
 

@@ -2,6 +2,8 @@ export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptions
 export { configFields, archFields, allArchFields, flagOfPath, kebab, type FieldDescriptor, type FieldKind, type FieldRange } from './config/fields';
 export { lossForData, defaultLoss, DEFAULT_LOSS_BY_TASK } from './config/loss';
 export { prepareRun, type PreparedRun } from './run/prepare';
+export { type ImportedModelRecord } from './run/imported-model';
+export { resolveModelPath, readModelFiles, type ModelFileBytes } from './config/model-file';
 export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode, type Trainer } from './run/run';
 export { runGroup, formReplicaGroups, replicaGroupKey, MAX_AUTO_REPLICAS, DEFAULT_REPLICAS, type ReplicasOption, type GroupMember, type GroupOptions } from './run/replica-group';
 export { finiteOrNull, type RunSummary, type RunOutcome } from './store/summary';

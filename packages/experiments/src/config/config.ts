@@ -3,6 +3,7 @@ import { ConfigError, DEFAULT_DIVERGENCE_FACTOR, lossNames, lossSpec, optimizerN
 import { dataSetNames, parseDataOptions } from '@overparam/data';
 import { metricListSchema } from '@overparam/metrics';
 import { defaultLoss } from './loss';
+import { modelFileDigest, resolveModelPath } from './model-file';
 import { z } from 'zod';
 
 /**
@@ -98,6 +99,10 @@ const baseSchema = z.strictObject({
   arch: z.string().default(DEFAULT_ARCH).describe('architecture'),
   /** The architecture's options, checked against its own schema; its defaults are filled in. */
   archOptions: z.record(z.string(), z.unknown()).default({}).describe("the architecture's options"),
+  /** A TF.js Layers model's model.json (weight shards beside it) to train instead of `arch`; stored absolute (see model-file.ts). */
+  model: z.string().min(1).optional().describe('a TF.js Layers model to use instead of an architecture: its model.json, weight shards beside it'),
+  /** The SHA-256 of the model's files, recorded when the config is first read: part of the run's identity. */
+  modelSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected the 64 hex digits of a SHA-256' }).optional().describe("SHA-256 of the model's files, recorded from them"),
   /**
    * Arora et al. (2018), §8: every trainable dense layer's matrix replaced by a product of `factors` matrices
    * (hidden widths min(in, out)); `factorInit` 'preserve' starts the product equal to the original
@@ -217,21 +222,25 @@ export interface JsonProperty {
   readonly exclusiveMaximum?: number;
 }
 
-export const runConfigSchema = baseSchema.transform((config, ctx) => {
+type BaseConfig = z.output<typeof baseSchema>;
+type Context = z.RefinementCtx<BaseConfig>;
+
+/** The architecture's options checked against its schema, with its defaults; undefined after an issue is added. */
+function checkedArchOptions(config: BaseConfig, ctx: Context): Record<string, unknown> | undefined {
   let entry;
   try {
     entry = getArchitecture(config.arch);
   } catch (e) {
     if (!(e instanceof UnknownNameError)) throw e;
     ctx.addIssue({ code: 'custom', path: ['arch'], message: e.message, input: config.arch });
-    return z.NEVER;
+    return undefined;
   }
   // Architectures get their input and output sizes from the data set (`fromData`), never from the user.
   const dataDerived = optionsFromData(entry, defaultDataShape(entry));
   for (const key of Object.keys(dataDerived)) {
     if (key in config.archOptions) {
       ctx.addIssue({ code: 'custom', path: ['archOptions', key], message: `is taken from the data set; leave it out`, input: config.archOptions[key] });
-      return z.NEVER;
+      return undefined;
     }
   }
   // κ is an option of deep-linear's schema, but of core's init spec for the nets that take one
@@ -243,13 +252,13 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
   const parsed = entry.schema.safeParse({ ...(ownKappa ? config.archOptions : given), ...dataDerived });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['archOptions', ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
-    return z.NEVER;
+    return undefined;
   }
   // A net too large to hold is refused here, before a weight is drawn or the data loaded.
   const tooLarge = parameterBudgetProblem(config.arch, parsed.data, given);
   if (tooLarge !== undefined) {
     ctx.addIssue({ code: 'custom', path: tooLarge.field in given ? ['archOptions', tooLarge.field] : ['archOptions'], message: tooLarge.detail, input: config.archOptions });
-    return z.NEVER;
+    return undefined;
   }
   const archOptions: Record<string, unknown> = { ...parsed.data };
   // deep-linear's config.json holds its default κ whatever the init: only another κ is a mistake there.
@@ -258,11 +267,32 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
     const initName = typeof init === 'object' && init !== null ? (init as { name?: unknown }).name : init;
     if (initName !== KAPPA_INIT) {
       ctx.addIssue({ code: 'custom', path: ['archOptions', KAPPA], message: `only applies to init '${KAPPA_INIT}', not '${String(initName)}'`, input: kappa });
-      return z.NEVER;
+      return undefined;
     }
     if (!ownKappa) archOptions.init = { ...(typeof init === 'object' ? init : { name: init }), [KAPPA]: kappa };
   }
   for (const key of Object.keys(dataDerived)) delete archOptions[key];
+  return archOptions;
+}
+
+/** `model` stored absolute with its files' digest (the one recorded, else the files' now); undefined after an issue is added. */
+function modelFields(file: string, recorded: string | undefined, ctx: Context): { model: string; modelSha256: string } | undefined {
+  try {
+    const model = resolveModelPath(file);
+    return { model, modelSha256: recorded ?? modelFileDigest(model) };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    ctx.addIssue({ code: 'custom', path: [e.field], message: e.detail, input: file });
+    return undefined;
+  }
+}
+
+export const runConfigSchema = baseSchema.transform((config, ctx) => {
+  const archOptions = config.model !== undefined ? {} : checkedArchOptions(config, ctx);
+  if (archOptions === undefined) return z.NEVER;
+  const model = config.model === undefined ? {} : modelFields(config.model, config.modelSha256, ctx);
+  if (model === undefined) return z.NEVER;
+
   const loss = config.loss ?? defaultLoss(config.data);
   try {
     lossSpec(loss, config.p);
@@ -279,7 +309,9 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
     ctx.addIssue({ code: 'custom', path: e.field.split('.'), message: e.detail, input: config.dataOptions });
     return z.NEVER;
   }
-  const resolved = { ...config, loss, archOptions, dataOptions };
+  // An imported model stands in for the architecture: the config holds no arch (see withArchDefaults).
+  const { arch, ...rest } = config;
+  const resolved: Omit<BaseConfig, 'arch' | 'loss'> & { arch?: string; loss: LossName } = { ...rest, ...(config.model === undefined ? { arch } : {}), ...model, loss, archOptions, dataOptions };
   // Keys in the schema's order whichever were given, so a config parsed twice (a replayed
   // config.json) is written byte for byte the same.
   return Object.fromEntries(Object.keys(baseSchema.shape).flatMap((key) => (key in resolved ? [[key, resolved[key as keyof typeof resolved]]] : []))) as typeof resolved;
@@ -287,7 +319,7 @@ export const runConfigSchema = baseSchema.transform((config, ctx) => {
 
 /** A validated config with every default filled in. */
 export type RunConfig = z.output<typeof runConfigSchema>;
-/** What a user may write: only `arch` is required. */
+/** What a user may write: nothing is required (no arch and no model: the default arch). */
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 
 /** `field: message` for the first problem, with unknown keys named as the field itself. */
@@ -321,7 +353,16 @@ export function parseRunConfig(input: unknown): RunConfig {
 /** The config with `ARCH_OPTION_DEFAULTS` under what it gives (left alone when it is not an object). */
 function withArchDefaults(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  const given = input as { arch?: unknown; archOptions?: unknown };
+  const given = input as { arch?: unknown; archOptions?: unknown; model?: unknown };
+  if (given.model !== undefined) {
+    // Exactly one of the two: the schema's default arch applies only to a config that names no model.
+    if (given.arch !== undefined) throw new ConfigError('model', 'a config names either arch or model, not both', 'leave out arch to train the model file, or model to train the architecture');
+    const options = given.archOptions;
+    if (options !== undefined && (typeof options !== 'object' || options === null || Object.keys(options).length > 0)) {
+      throw new ConfigError('archOptions', 'are options of an architecture, and an imported model (model) takes none', 'leave them out; the model file fixes its layers');
+    }
+    return input;
+  }
   const arch = given.arch ?? DEFAULT_ARCH;
   const defaults = typeof arch === 'string' ? ARCH_OPTION_DEFAULTS[arch] : undefined;
   if (defaults === undefined || (given.archOptions !== undefined && (typeof given.archOptions !== 'object' || given.archOptions === null))) return input;

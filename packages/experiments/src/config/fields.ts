@@ -47,6 +47,9 @@ export interface FieldDescriptor {
 /** What one value of a choice is called in errors, where the field's name does not say it. */
 const NOUNS: Readonly<Record<string, string>> = { arch: 'architecture', data: 'data set', init: 'initializer', sampling: 'sampling mode', augment: 'augmentation', factorInit: 'factor init' };
 
+/** Fields a run records from something else (the model file's digest), settable by `--set` only. */
+const RECORDED = new Set(['modelSha256']);
+
 /** Names commands use themselves; an architecture option by one of these names gets no flag of its own. */
 const RESERVED = new Set(['arch', 'help', 'verbose', 'version']);
 
@@ -138,7 +141,7 @@ function ownFields(): FieldDescriptor[] {
     else if (p.type === 'object' || (p.anyOf ?? p.oneOf) !== undefined && (p.anyOf ?? p.oneOf)!.some((a) => a.type === 'object')) {
       // Nested objects (a schedule, overparameterize): each key by `--set path=value`.
       fields.push(...nestedFields(key, p));
-    } else fields.push(descriptor(key, p, { flag: kebab(key) }));
+    } else fields.push(descriptor(key, p, RECORDED.has(key) ? {} : { flag: kebab(key) }));
   }
   topLevel = fields;
   return fields;

@@ -5,6 +5,7 @@ import { parseRunConfig, type RunConfig } from '../config/config';
 import { measure } from './measure';
 import { examplesFiles, GRAM_FILE, gramFileEntry, littleEndian, MEASUREMENT_FILES } from './measurement-files';
 import { prepareRun, withArchitectureSettings, type PreparedRun } from '../run/prepare';
+import type { ImportedModelRecord } from '../run/imported-model';
 import type { RunLock, RunStore } from '../store/types';
 
 /**
@@ -63,6 +64,8 @@ export interface MeasureRunOptions {
   readonly weights?: { readonly tensors: readonly NamedArray[]; readonly source: string };
   /** Told as long work advances (Gram passes, the eigen-solve), for a progress display. */
   readonly progress?: MeasureContext['progress'];
+  /** Told once the model is built, before measuring: a model read from a file, and the path its import took. */
+  readonly onModel?: (imported: ImportedModelRecord) => void;
 }
 
 /**
@@ -95,6 +98,7 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
   let lock: RunLock | undefined;
   try {
     const spec = checkedSpec(given, specInput, run);
+    if (run.imported !== undefined) options.onModel?.(run.imported);
     if (options.weights !== undefined) loadWeights(run, options.weights.tensors, options.weights.source);
     // One writer per directory, taken once the inputs are checked and before the measuring starts.
     lock = await store.lock(id);
@@ -116,7 +120,7 @@ export async function measureRun(configInput: unknown, specInput: unknown, optio
     files.push('checkpoint/');
     const summary = {
       metric: spec.name,
-      model: { arch: config.arch, name: run.model.name, paramCount: run.model.paramCount, options: run.modelOptions },
+      model: { ...(config.arch === undefined ? {} : { arch: config.arch }), name: run.model.name, paramCount: run.model.paramCount, options: run.modelOptions, ...(run.imported === undefined ? {} : { imported: run.imported }) },
       data: run.data.name,
       loss: lossLabel(run.loss),
       n: (spec as { n?: number }).n,

@@ -4,6 +4,8 @@ import { loadDataSet, wrnAugment } from '@overparam/data';
 import { checkMetricSpecs, metricHooks, populationActivations, type MetricSpec } from '@overparam/metrics';
 import { FULL_BATCH, parseRunConfig, stepBatchSize, type RunConfig } from '../config/config';
 import { lossForData } from '../config/loss';
+import { checkModelDigest, readModelFiles } from '../config/model-file';
+import { importedRecord, loadRunModel, type ImportedModelRecord } from './imported-model';
 
 /** Everything a run needs, checked and built, before a single step is taken or a file written. */
 export interface PreparedRun {
@@ -18,6 +20,8 @@ export interface PreparedRun {
   readonly trainConfig: TrainConfig;
   /** The config's `metrics`, as training hooks. */
   readonly hooks: readonly Hook[];
+  /** A model read from the config's `model` file: which file, its digest, and the path the import took. */
+  readonly imported?: ImportedModelRecord;
 }
 
 /**
@@ -27,10 +31,11 @@ export interface PreparedRun {
 export function withArchitectureSettings(spec: MetricSpec, run: { readonly config: Pick<RunConfig, 'arch'>; readonly modelOptions: Readonly<Record<string, unknown>> }): MetricSpec {
   if (spec.name !== 'population-gram') return spec;
   const { arch } = run.config;
+  const defined = () => architectureNames().filter((name) => getArchitecture(name).populationKernel !== undefined);
+  if (arch === undefined) throw new ConfigError('model', `population-gram is the limit kernel of Du et al.'s scaled net, not defined for an imported model`, `use --arch ${defined()[0]}`);
   const architecture = getArchitecture(arch).populationKernel;
   if (architecture === undefined) {
-    const defined = architectureNames().filter((name) => getArchitecture(name).populationKernel !== undefined);
-    throw new ConfigError('arch', `population-gram is the limit kernel of Du et al.'s scaled net (${defined.join(', ')}); it is not defined for '${arch}', use --arch ${defined[0]}`);
+    throw new ConfigError('arch', `population-gram is the limit kernel of Du et al.'s scaled net (${defined().join(', ')}); it is not defined for '${arch}', use --arch ${defined()[0]}`);
   }
   const o = run.modelOptions as { activation?: unknown; depth?: unknown; cRes?: unknown };
   const activation = String(o.activation ?? 'relu');
@@ -59,9 +64,12 @@ function inArchOptions<T>(fn: () => T): T {
   }
 }
 
-function build(config: RunConfig, options: Record<string, unknown>): Model {
+function build(config: RunConfig & { arch: string }, options: Record<string, unknown>): Model {
   // Options such as the init's `kappa` are only checked when the layers are built.
-  const model = inArchOptions(() => buildModel(config.arch, options, config.seed));
+  return withFactors(inArchOptions(() => buildModel(config.arch, options, config.seed)), config);
+}
+
+function withFactors(model: Model, config: RunConfig): Model {
   return config.overparameterize === undefined || config.overparameterize.factors === 1 ? model : overparameterized(model, config.overparameterize, config.seed);
 }
 
@@ -99,11 +107,23 @@ export async function prepareRun(input: unknown, options: { replicas?: number } 
   if (config.steps > 0 && batchSize > data.train.n) {
     throw new ConfigError('batchSize', `${batchSize} exceeds the ${data.train.n} training examples of '${data.name}'; use '${FULL_BATCH}' for full-batch gradient descent`);
   }
-  // Each architecture says which of its options the data set fixes (flat nets: inputDim/outputDim).
-  const modelOptions = { ...config.archOptions, ...optionsFromData(getArchitecture(config.arch), { inputShape: data.inputShape, outputDim }) };
-  const workload = { ...inArchOptions(() => architectureWorkload(config.arch, modelOptions)), replicas: options.replicas ?? 1 };
-  const backend = await activateBackend(config.backend, workload);
-  const model = build(config, modelOptions);
+  // Each architecture says which of its options the data set fixes (flat nets: inputDim/outputDim);
+  // a model file fixes its own, and is read (and checked against its recorded digest) before the backend loads.
+  const { arch } = config;
+  const files = config.model === undefined ? undefined : readModelFiles(config.model);
+  if (files !== undefined) checkModelDigest(files, config.modelSha256!);
+  const modelOptions = arch === undefined ? {} : { ...config.archOptions, ...optionsFromData(getArchitecture(arch), { inputShape: data.inputShape, outputDim }) };
+  // Before the model exists, so that a metric the network cannot have fails with nothing to free.
+  const metrics = config.metrics.map((spec) => withArchitectureSettings(spec, { config, modelOptions }));
+  const archWorkload = arch === undefined ? { convolutional: files!.convolutional } : inArchOptions(() => architectureWorkload(arch, modelOptions));
+  const backend = await activateBackend(config.backend, { ...archWorkload, replicas: options.replicas ?? 1 });
+  let imported: ImportedModelRecord | undefined;
+  let model: Model;
+  if (files !== undefined) {
+    const source = await loadRunModel(files, data, outputDim);
+    imported = importedRecord(files, source.imported);
+    model = withFactors(source, config);
+  } else model = build({ ...config, arch: arch! }, modelOptions);
   const trainConfig: TrainConfig = {
     steps: config.steps,
     batchSize,
@@ -116,6 +136,5 @@ export async function prepareRun(input: unknown, options: { replicas?: number } 
     divergenceFactor: config.divergenceFactor,
     ...(config.augment === 'wrn' ? { augment: wrnAugment() } : {}),
   };
-  const metrics = config.metrics.map((spec) => withArchitectureSettings(spec, { config, modelOptions }));
-  return { config, backend, data, loss, modelOptions, model, trainConfig, hooks: metricHooks(metrics) };
+  return { config, backend, data, loss, modelOptions, model, trainConfig, hooks: metricHooks(metrics), ...(imported === undefined ? {} : { imported }) };
 }

@@ -1,6 +1,7 @@
 import { OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
 import { parseRunConfig, stepBatchSize, type RunConfig } from '../config/config';
 import { prepareRun, type PreparedRun } from './prepare';
+import type { ImportedModelRecord } from './imported-model';
 import { checkCheckpointConfig, checkEndedRecords, differingKeys } from './run-integrity';
 import type { RunInfo, RunLock, RunStatus, RunStore } from '../store/types';
 import { failedSummary, finiteOrNull, type RunSummary } from '../store/summary';
@@ -16,6 +17,8 @@ export interface RunStart {
   readonly data: string;
   /** The step it starts from: 0, or where a resumed run's checkpoint was taken. */
   readonly fromStep: number;
+  /** A model read from a file: the path its import took (`notice` is the line to print once). */
+  readonly imported?: ImportedModelRecord;
 }
 
 /**
@@ -35,6 +38,12 @@ export interface RunOptions {
   readonly onStart?: (start: RunStart) => void;
   /** Takes the steps: core's `train` unless given (a replica group passes its own, see replica-group.ts). */
   readonly trainer?: Trainer;
+  /**
+   * Given the trained model when the run completes here (not when it diverged, was stopped or had
+   * already ended), before it is disposed and after its summary is written: `train --export-model`
+   * writes the weights out through it. A failure here is thrown but leaves the summary as it is.
+   */
+  readonly onCompleted?: (model: PreparedRun['model'], prepared: PreparedRun) => Promise<void>;
   /** How many runs share this one's steps (a replica group's size): the backend may pick its settings by it (oneDNN on node). Default 1. */
   readonly replicas?: number;
 }
@@ -98,7 +107,9 @@ export async function run(input: unknown, options: RunOptions): Promise<RunResul
     const prepared = await prepareRun(config, { replicas: options.replicas ?? 1 });
     try {
       lock ??= await store.lock(id);
-      return await trainPrepared(prepared, options, resuming);
+      const result = await trainPrepared(prepared, options, resuming);
+      if (result.summary.outcome === 'completed') await options.onCompleted?.(prepared.model, prepared);
+      return result;
     } finally {
       prepared.model.dispose();
     }
@@ -134,6 +145,7 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
     paramCount: model.paramCount,
     data: data.name,
     fromStep: checkpoint?.step ?? 0,
+    ...(prepared.imported === undefined ? {} : { imported: prepared.imported }),
   });
 
   const records = await store.records(id);
@@ -215,7 +227,7 @@ function runInfo(prepared: PreparedRun, attempts: RunInfo['attempts']): RunInfo 
     backend: prepared.backend.name,
     backendSkipped: prepared.backend.skipped,
     backendSettings: prepared.backend.settings,
-    model: { name: prepared.model.name, paramCount: prepared.model.paramCount, options: prepared.modelOptions },
+    model: { name: prepared.model.name, paramCount: prepared.model.paramCount, options: prepared.modelOptions, ...(prepared.imported === undefined ? {} : { imported: prepared.imported }) },
     attempts,
   };
 }

@@ -1,3 +1,4 @@
+import type { ImportedModelRecord } from '../run/imported-model';
 import type { BackendSettings, RunRecord, TrainCheckpoint } from '@overparam/core';
 import type { RunConfig } from '../config/config';
 import type { RunSummary } from './summary';
@@ -17,7 +18,8 @@ export interface RunInfo {
   readonly backendSkipped: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
   /** The settings the backend fixed when it loaded, chosen for this run's workload (node: `onednn`, `onednnChosenBy`); absent in runs written before they were recorded. */
   readonly backendSettings?: BackendSettings;
-  readonly model: { readonly name: string; readonly paramCount: number; readonly options: Readonly<Record<string, unknown>> };
+  /** `imported`: a model read from the config's model file, the path its import took and why (absent for an architecture). */
+  readonly model: { readonly name: string; readonly paramCount: number; readonly options: Readonly<Record<string, unknown>>; readonly imported?: ImportedModelRecord };
   /** One entry per start: the first, then every resume (ISO time and the step it resumed from). */
   readonly attempts: ReadonlyArray<{ readonly startedAt: string; readonly fromStep: number }>;
 }
