@@ -18,8 +18,12 @@ export interface RunInfo {
   /** The settings the backend fixed when it loaded, chosen for this run's workload (node: `onednn`, `onednnChosenBy`); absent in runs written before they were recorded. */
   readonly backendSettings?: BackendSettings;
   readonly model: { readonly name: string; readonly paramCount: number; readonly options: Readonly<Record<string, unknown>> };
-  /** One entry per start: the first, then every resume (ISO time and the step it resumed from). */
-  readonly attempts: ReadonlyArray<{ readonly startedAt: string; readonly fromStep: number }>;
+  /**
+   * One entry per start: the first, then every resume (ISO time and the step it resumed from), and
+   * `replicas`, the size of the replica group it trained in, when it trained in one (on wasm and
+   * node a run's last digits depend on its group).
+   */
+  readonly attempts: ReadonlyArray<{ readonly startedAt: string; readonly fromStep: number; readonly replicas?: number }>;
 }
 
 /** Appends a run's records (metrics.jsonl); `sync` makes what was written durable. */
