@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   }
   const settings = args.quick ? quickSettings : fullSettings;
   // Before any backend loads; with several suites selected, their wishes apply to all of them (each line that cares records it).
-  for (const suite of chosenSuites) for (const [key, value] of Object.entries(suite.env ?? {})) process.env[key] ??= value;
+  // Not for --vs pytorch: each of its rows lets the backend choose for the row's workload (oneDNN off for a solo narrow MLP).
+  if (args.vs === undefined) for (const suite of chosenSuites) for (const [key, value] of Object.entries(suite.env ?? {})) process.env[key] ??= value;
   registerBenchBackends();
 
   const started = performance.now();

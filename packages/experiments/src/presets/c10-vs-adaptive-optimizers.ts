@@ -1,9 +1,9 @@
 import { ADADELTA_DEFAULTS } from '@overparam/core';
-import { atPickedRates, completed, fmt, groupBy, mean, meanLogLoss, settingOf, stepsToLoss, sweepOf } from './criteria';
+import { atPickedRates, completed, fmt, pickedCell, settingOf, stepsToLoss, sweepOf } from './criteria';
 import { compareGroups, describeSetting, MIN_SEEDS, NOISE_MARGIN, seedTrendCriterion } from './noise-margin';
-import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, standIn, type AroraData } from './arora-regression';
+import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, logLossArea, runsAtBestRate, standIn, type AroraData } from './arora-regression';
 import { canonicalJson } from '../sweep/sweep';
-import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
+import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep, SweepResult } from './preset';
 
 /**
  * Arora et al. (2018), fig. 4: ℓ4 regression, full-batch. Left: gradient descent on a depth-3
@@ -89,26 +89,26 @@ function modelRuns(cells: readonly CellResult[], path: string, value: unknown): 
 }
 
 /**
- * A model's runs at its rate: the rule's pick, or, when no rate of the grid reached the target
- * within the horizon (AdaDelta at ε = 1e-8 starts slowly), the rate whose runs have the lowest
- * mean area under the log-loss curve — still "its best rate of the grid", and saying so.
+ * A model's runs (the cells of `sweep` whose `path` is `value`) at its best rate: the rule's pick,
+ * or, when no rate of the grid reached the target within the horizon (AdaDelta at ε = 1e-8 starts
+ * slowly), the rate with the lowest mean area under the log-loss curve (`runsAtBestRate`).
  */
-function atBestRate(picked: readonly CellResult[], all: readonly CellResult[]): { runs: CellResult[]; fallback: boolean } {
-  if (picked.length > 0) return { runs: [...picked], fallback: false };
-  let best: { lr: unknown; area: number } | undefined;
-  for (const [lr, group] of groupBy(completed(all), 'lr')) {
-    const areas = group.flatMap((c) => meanLogLoss(c) ?? []);
-    if (areas.length > 0 && (best === undefined || mean(areas) < best.area)) best = { lr, area: mean(areas) };
-  }
-  return { runs: best === undefined ? [] : completed(all).filter((c) => settingOf(c, 'lr') === best.lr), fallback: best !== undefined };
+function atBestRate(sweep: SweepResult, path: string, value: unknown): { runs: CellResult[]; fallback: boolean } {
+  const picked = pickedCell(sweep, { [path]: value });
+  return runsAtBestRate(modelRuns(sweep.cells, path, value), picked === undefined ? null : (settingOf(picked, 'lr') as number));
+}
+
+/** The area under each run's log-loss curve (the mean log₁₀ of its logged losses), runs without one left out. */
+function areas(runs: readonly CellResult[]): number[] {
+  return runs.flatMap((c) => logLossArea(c) ?? []);
 }
 
 /** One model's speed over its runs: the mean log₁₀ loss (± SE over seeds), its picked rate and each run's steps to the target. */
 function describeModel(label: string, runs: readonly CellResult[], target: number): string {
-  const areas = runs.flatMap((c) => meanLogLoss(c) ?? []);
-  if (areas.length === 0) return `${label}: no completed run at a picked rate`;
+  const values = areas(runs);
+  if (values.length === 0) return `${label}: no completed run at a picked rate`;
   const lr = runs.length > 0 ? String(settingOf(runs[0]!, 'lr')) : '?';
-  return `${label} (lr ${lr}): mean log₁₀ loss ${describeSetting(areas)}, steps to ${target} ${runs.map((c) => stepsToLoss(c, target) ?? 'never').join('/')}`;
+  return `${label} (lr ${lr}): mean log₁₀ loss ${describeSetting(values)}, steps to ${target} ${runs.map((c) => stepsToLoss(c, target) ?? 'never').join('/')}`;
 }
 
 export const vsAdaptiveOptimizersPreset: Preset = {
@@ -138,12 +138,10 @@ export const vsAdaptiveOptimizersPreset: Preset = {
     const target = SCALES[scale].target;
     const gd = atPickedRates(sweepOf(results, 'gd'));
     const adaptive = atPickedRates(sweepOf(results, 'adaptive'));
-    const deep = atBestRate(modelRuns(gd, 'archOptions.depth', OVERPARAMETERIZED_DEPTH), modelRuns(sweepOf(results, 'gd').cells, 'archOptions.depth', OVERPARAMETERIZED_DEPTH)).runs;
-    const areas = (runs: readonly CellResult[]) => runs.flatMap((c) => meanLogLoss(c) ?? []);
+    const deep = atBestRate(sweepOf(results, 'gd'), 'archOptions.depth', OVERPARAMETERIZED_DEPTH).runs;
     const deepLabel = `depth-${OVERPARAMETERIZED_DEPTH} GD`;
-    const allAdaptive = sweepOf(results, 'adaptive').cells;
     for (const spec of ADAPTIVE) {
-      const { runs: other, fallback } = atBestRate(modelRuns(adaptive, 'optimizer', spec), modelRuns(allAdaptive, 'optimizer', spec));
+      const { runs: other, fallback } = atBestRate(sweepOf(results, 'adaptive'), 'optimizer', spec);
       const c = compareGroups(areas(deep), areas(other), 'falls');
       out.push({
         name: `${deepLabel} converges faster than ${spec.name} on the single layer, each at its picked rate: a lower area under the log-loss curve`,
@@ -169,7 +167,7 @@ export const vsAdaptiveOptimizersPreset: Preset = {
         name: `Adam at rate ${ADAM_DEFAULT_LR}: depth speeds it up, the area under the log-loss curve falls with depth (fig. 4 right)`,
         cells: adam,
         path: 'archOptions.depth',
-        read: meanLogLoss,
+        read: (c) => logLossArea(c),
         direction: 'falls',
         symbol: 'depth',
         figure: 'training-loss',

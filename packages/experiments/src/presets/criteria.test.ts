@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config/config';
-import { atPickedRates, meanLogLoss, fitLine, fitLineWithError, groupBy, lossRatio, maxRelativeGap, pickedCell, rankCorrelation, settingOf, stepsToLoss, trend, trendCriterion, valueCriterion } from './criteria';
+import { atPickedRates, fitLine, fitLineWithError, groupBy, lossRatio, maxRelativeGap, pickedCell, rankCorrelation, settingOf, stepsToLoss, trend, trendCriterion, valueCriterion } from './criteria';
 import type { LrPick } from '../sweep/lr-search';
 import type { CellResult, SweepResult } from './preset';
 
@@ -38,15 +38,6 @@ describe('criteria helpers', () => {
     expect(maxRelativeGap(reference, other, 'train', 'loss')).toBeCloseTo(0.1 / 0.6, 12);
     expect(maxRelativeGap(reference, reference, 'train', 'loss')).toBe(0);
     expect(maxRelativeGap(other, curve([[5, 1]]), 'train', 'loss')).toBeUndefined();
-  });
-
-  it('the area under the log-loss curve is the mean log₁₀ of the logged losses, undefined once one is not positive', () => {
-    const curve = (losses: readonly number[]): CellResult => ({ ...cell(2, 0), records: losses.map((loss, i) => ({ kind: 'train', step: 10 * (i + 1), epoch: 0, loss })) });
-    // log₁₀ 100, 1, 0.01 = 2, 0, −2: mean 0; a fast start (0.01 first) gives the same, a slow one more.
-    expect(meanLogLoss(curve([100, 1, 0.01]))).toBeCloseTo(0, 12);
-    expect(meanLogLoss(curve([1000, 1000, 0.001]))).toBeCloseTo(1, 12);
-    expect(meanLogLoss(curve([1, Number.NaN]))).toBeUndefined();
-    expect(meanLogLoss(curve([]))).toBeUndefined();
   });
 
   it("rank correlation is Spearman's ρ: ±1 for monotone data, the textbook value otherwise", () => {

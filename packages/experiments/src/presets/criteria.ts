@@ -162,17 +162,6 @@ export function maxRelativeGap(a: CellResult, b: CellResult, kind: string, field
   return worst;
 }
 
-/**
- * The area under a run's log-loss curve per logged step: the mean of log₁₀ of its `train` records'
- * losses. A speed measure: low when the loss gets low early, and a slow start counts in full.
- * Undefined without a positive finite loss logged, or when one is not (a diverged run).
- */
-export function meanLogLoss(cell: CellResult): number | undefined {
-  const losses = recordsOf(cell, 'train').map((r) => numberField(r, 'loss'));
-  if (losses.length === 0 || losses.some((l) => l === undefined || l <= 0)) return undefined;
-  return mean(losses.map((l) => Math.log10(l!)));
-}
-
 /** The first logged step at which a `train` record's loss is at most `target` (undefined: never, or no cell). */
 export function stepsToLoss(cell: CellResult | undefined, target: number): number | undefined {
   return cell?.records.find((r) => r.kind === 'train' && typeof r['loss'] === 'number' && r['loss'] <= target)?.step;

@@ -132,9 +132,9 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
     // Records after the checkpoint (or all of them, with none) are written again as the run redoes those steps.
     await store.truncateRecords(id, checkpoint?.records ?? 0);
     const info = await store.readInfo(id);
-    await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), { startedAt, fromStep: checkpoint?.step ?? 0 }] });
+    await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), attempt(startedAt, checkpoint?.step ?? 0, options.replicas)] });
   } else {
-    await store.create(id, config, { ...runInfo(prepared, []), attempts: [{ startedAt, fromStep: 0 }] });
+    await store.create(id, config, { ...runInfo(prepared, []), attempts: [attempt(startedAt, 0, options.replicas)] });
   }
   options.onStart?.({
     id,
@@ -220,6 +220,11 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
   } finally {
     await records.close().catch(() => {});
   }
+}
+
+/** run.json's entry for this start; a replica group's size is kept so a reader knows why the last digits may differ from a solo run's. */
+function attempt(startedAt: string, fromStep: number, replicas = 1): RunInfo['attempts'][number] {
+  return { startedAt, fromStep, ...(replicas > 1 ? { replicas } : {}) };
 }
 
 function runInfo(prepared: PreparedRun, attempts: RunInfo['attempts']): RunInfo {

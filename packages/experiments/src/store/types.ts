@@ -20,8 +20,12 @@ export interface RunInfo {
   readonly backendSettings?: BackendSettings;
   /** `imported`: a model read from the config's model file, the path its import took and why (absent for an architecture). */
   readonly model: { readonly name: string; readonly paramCount: number; readonly options: Readonly<Record<string, unknown>>; readonly imported?: ImportedModelRecord };
-  /** One entry per start: the first, then every resume (ISO time and the step it resumed from). */
-  readonly attempts: ReadonlyArray<{ readonly startedAt: string; readonly fromStep: number }>;
+  /**
+   * One entry per start: the first, then every resume (ISO time and the step it resumed from), and
+   * `replicas`, the size of the replica group it trained in, when it trained in one (on wasm and
+   * node a run's last digits depend on its group).
+   */
+  readonly attempts: ReadonlyArray<{ readonly startedAt: string; readonly fromStep: number; readonly replicas?: number }>;
 }
 
 /** Appends a run's records (metrics.jsonl); `sync` makes what was written durable. */
