@@ -56,6 +56,7 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   const both = trends.find((t) => t.v.batchNorm && t.v.skip)!;
   const untrained = `${notTrained.length} of ${cells.length} runs not trained (final loss ≥ ${fmt(NOT_TRAINED_FRACTION * chanceLoss(IMAGE_CLASSES[data]))}) left out`;
   const describe = (t: (typeof trends)[number]) => {
+    if (t.settings.length === 0) return `${t.v.label}: no trained run`;
     const fit = logSlope(t.settings);
     return `${t.v.label}: slope ${fmt(fit.slope)} ± ${fmt(fit.standardError)} (${t.settings.map((s) => `β ${s.x}: ${describeSetting(s.values)}`).join(', ')})`;
   };
@@ -66,7 +67,7 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
     out.push({
       name: `${on === '' ? '' : `${on.trim()}: `}BN + skip's min cosine between minibatch gradients falls less with depth than ${other.v.label}'s`,
       verdict: c.verdict,
-      measured: `slope difference ${fmt(c.difference)} ± ${fmt(c.standardError)} per decade of β${c.why !== undefined ? ` (${c.why})` : ''}; ${describe(both)}; ${describe(other)}; ${untrained}`,
+      measured: `${both.settings.length > 0 && other.settings.length > 0 ? `slope difference ${fmt(c.difference)} ± ${fmt(c.standardError)} per decade of β${c.why !== undefined ? ` (${c.why})` : ''}; ` : ''}${describe(both)}; ${describe(other)}; ${untrained}`,
       expected: `> 0 by more than ${NOISE_MARGIN} SE`,
       figure,
     });
