@@ -52,6 +52,19 @@ describe('buildReport, the data bound beside a min cosine', () => {
       [8, -0.6],
     ]);
     expect(figure?.caption).toContain('−max |cos(xᵢ, xⱼ)|');
+    // Both runs measured at step 0 only: the figure says it is the state at initialization.
+    expect(figure?.title).toBe('min cosine (per-example gradients) at initialization against depth');
+    expect(figure?.caption).toContain('(every run measured it at initialization)');
+  });
+
+  it('names no step when the runs measured at different ones', () => {
+    const runs = [2, 8].map((depth, i): LabelledRunView => ({
+      ...runWith([{ kind: 'confusion', step: 10 * i, epoch: 0, minCos: -0.3 - i / 10 }] as unknown as RunRecord[]),
+      id: `d${depth}`,
+      settings: { 'archOptions.depth': depth },
+      setting: `depth=${depth}`,
+    }));
+    expect(buildReport(runs, { title: 't' }).figures.find((f) => f.id === 'min-cosine-vs-depth')?.title).toBe('min cosine (per-example gradients) against depth');
   });
 });
 
