@@ -102,11 +102,20 @@ export function buildReport(
     criteria?: readonly CriterionResult[];
     protocol?: PresetProtocol;
     measurements?: readonly MeasurementView[];
+    /**
+     * The figure ids to draw (a preset's `figures`, which its criteria name), in the catalogue's
+     * order; every figure the records support when left out (`overparam report` on any runs).
+     */
+    figures?: readonly string[];
   },
 ): ReportModel {
   const measurements = options.measurements ?? [];
   const input: FigureInput = { runs: runs.filter((r) => r.records.length > 0 || r.summary !== undefined), lrPicks: options.lrPicks ?? [], measurements };
-  const figures = figureCatalogue.flatMap((definition) => (definition.applies(input) ? definition.draw(input) : []));
+  const wanted = options.figures === undefined ? undefined : new Set(options.figures);
+  const figures = figureCatalogue
+    .filter((definition) => wanted === undefined || [...wanted].some((id) => definition.drawnFrom(id) !== undefined))
+    .flatMap((definition) => (definition.applies(input) ? definition.draw(input) : []))
+    .filter((f) => wanted === undefined || wanted.has(f.id));
 
   const sweep = options.sweep;
   return {

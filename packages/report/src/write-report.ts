@@ -23,6 +23,8 @@ export interface WriteReportOptions {
   readonly protocol?: PresetProtocol;
   /** Paragraphs shown under the title (a preset's claim, source, scale and how to read the figures). */
   readonly intro?: readonly string[];
+  /** Draw only these figures (a preset's `figures`, by catalogue id); every figure the runs support when left out. */
+  readonly figures?: readonly string[];
   /** Make the page reload itself this often (a live report of runs still going). */
   readonly refreshSeconds?: number;
 }
@@ -120,6 +122,7 @@ async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sect
 export async function writeReport(dirs: readonly string[], options: WriteReportOptions): Promise<WrittenReport> {
   const input = await readInputs(dirs);
   const folder = await prepareReportFolder(options.out);
+  const figuresOption = options.figures !== undefined ? { figures: options.figures } : {};
   const built = buildReport(input.runs, {
     title: options.title ?? `overparam report: ${input.name}`,
     ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
@@ -128,12 +131,13 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     ...(options.protocol !== undefined ? { protocol: options.protocol } : {}),
     ...(input.measurements !== undefined ? { measurements: input.measurements } : {}),
     ...(options.intro !== undefined ? { intro: options.intro } : {}),
+    ...figuresOption,
   });
   // Several sweeps (a preset's depth and width sweeps, say) each get their own figures: their
   // swept keys differ, so figures across them would have nothing in common on the x axis.
   const sections = (input.sections ?? []).map((section) => ({
     name: section.name,
-    built: buildReport(section.runs, { title: section.name, ...(section.lrPicks !== undefined ? { lrPicks: section.lrPicks } : {}) }),
+    built: buildReport(section.runs, { title: section.name, ...(section.lrPicks !== undefined ? { lrPicks: section.lrPicks } : {}), ...figuresOption }),
   }));
   const model =
     sections.length > 1

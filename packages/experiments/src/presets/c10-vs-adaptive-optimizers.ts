@@ -148,7 +148,7 @@ export const vsAdaptiveOptimizersPreset: Preset = {
         verdict: c.verdict,
         measured: `${deepLabel} − ${spec.name}: ${fmt(c.difference)} ± ${fmt(c.standardError)} in mean log₁₀ loss${c.why !== undefined ? ` (${c.why})` : ''}; ${describeModel(deepLabel, deep, target)}; ${describeModel(spec.name, other, target)}${fallback ? ` (no rate reached ${target}: the rate with the lowest area)` : ''}`,
         expected: `< 0 by more than ${NOISE_MARGIN} SE`,
-        figure: 'training-loss-at-picked-lr',
+        figure: 'adaptive-training-loss-at-picked-lr',
       });
     }
     const shallow = modelRuns(gd, 'archOptions.depth', 1);
@@ -170,7 +170,7 @@ export const vsAdaptiveOptimizersPreset: Preset = {
         read: (c) => logLossArea(c),
         direction: 'falls',
         symbol: 'depth',
-        figure: 'training-loss',
+        figure: 'adam-training-loss',
       }),
     );
     out.push({

@@ -1,10 +1,10 @@
-import { groupBy, lossRatio, pickedCell, settingOf, stepsToLoss, sweepOf } from './criteria';
+import { groupBy, lossRatio, pickedCell, sectionFigure, settingOf, stepsToLoss, sweepOf } from './criteria';
 import { compareToBound, describeSetting, MIN_SEEDS, NOISE_MARGIN } from './noise-margin';
 import { aroraRegressionBase, ARORA_RATE_GRID, GAS_SENSOR_ETHANOL, runsAtBestRate, standIn, type AroraData } from './arora-regression';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep, Verdict } from './preset';
 
 /** The deep sweep's training loss, one curve per rate (and seed). */
-const FIGURE = 'deep-training-loss';
+const LOSS_FIGURE = 'training-loss';
 
 /**
  * Arora et al. (2018), fig. 5 left: ℓ4 regression by gradient descent on deep linear nets deeper than those of
@@ -112,6 +112,7 @@ export const nearIdentityInitPreset: Preset = {
   },
   criteria(results, scale: PresetScale): CriterionResult[] {
     const deepSweep = sweepOf(results, 'deep');
+    const lossFigure = sectionFigure(results, 'deep', LOSS_FIGURE);
     const deep = deepSweep.cells;
     const depths = [...groupBy(deep, 'archOptions.depth').keys()].filter((d): d is number => typeof d === 'number').sort((a, b) => a - b);
     const deepest = depths.at(-1) ?? 8;
@@ -123,7 +124,7 @@ export const nearIdentityInitPreset: Preset = {
       verdict: allRatesStall(zero),
       measured: zero.length === 0 ? 'no runs' : describeRates(zero),
       expected: `every rate: mean log₁₀(final / first) > log₁₀ ${STALLED} by more than ${NOISE_MARGIN} SE (diverged runs count as no progress)`,
-      figure: FIGURE,
+      figure: lossFigure,
     });
 
     for (const depth of depths) {
@@ -136,7 +137,7 @@ export const nearIdentityInitPreset: Preset = {
         verdict: runs.length === 0 ? 'fail' : c.verdict,
         measured: runs.length === 0 ? 'no completed runs' : `${describeRate(lr, runs)}${fallback ? ' (no rate reached the target: the lowest area)' : ''}${c.why !== undefined ? ` — ${c.why}` : ''}; all rates: ${describeRates(net)}`,
         expected: `mean log₁₀(final / first) < log₁₀ ${TRAINED} by more than ${NOISE_MARGIN} SE`,
-        figure: FIGURE,
+        figure: lossFigure,
       });
     }
 
@@ -147,7 +148,7 @@ export const nearIdentityInitPreset: Preset = {
         verdict: 'reported',
         measured: describeRates(netOf(deep, depth, 'near-zero')),
         expected: 'flat for a long time',
-        figure: FIGURE,
+        figure: lossFigure,
       });
     }
 

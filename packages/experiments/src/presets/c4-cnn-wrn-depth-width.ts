@@ -1,4 +1,4 @@
-import { atPickedRates, chanceLoss, completed, fmt, groupBy, NOT_TRAINED_FRACTION, passIf, splitByTraining, sweepOf } from './criteria';
+import { atPickedRates, chanceLoss, completed, fmt, groupBy, NOT_TRAINED_FRACTION, passIf, sectionFigure, splitByTraining, sweepOf } from './criteria';
 import { seedTrendCriterion } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 import { cosineSpread, cosineValues, finalLoss, IMAGE_CLASSES, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type ImageDataName, type WrnProtocol } from './wrn-protocol';
@@ -78,7 +78,7 @@ function studyOf(key: string): { net: Net; axis: Axis; data: string | undefined 
 /** Reported rather than judged, saying why. */
 const reported = (c: CriterionResult, why: string): CriterionResult => ({ ...c, name: `${c.name} (${why}, so reported, not judged)`, verdict: 'reported' });
 
-function studyCriteria(key: string, cells: readonly CellResult[], scale: PresetScale): CriterionResult[] {
+function studyCriteria(key: string, cells: readonly CellResult[], scale: PresetScale, figureOf: (id: string) => string): CriterionResult[] {
   const { net, axis, data } = studyOf(key);
   const a = AXES[axis];
   const what = `${net.toUpperCase()}, ${axis}${data !== undefined ? `, ${data}` : ''}`;
@@ -88,9 +88,9 @@ function studyCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   const classes = IMAGE_CLASSES[(data ?? protocol(scale).data) as ImageDataName];
   const { trained, notTrained } = splitByTraining(cells, classes);
   const note = `${notTrained.length} of ${cells.length} runs not trained (final loss ≥ ${fmt(NOT_TRAINED_FRACTION * chanceLoss(classes))}) left out`;
-  const minCosCriterion = seedTrendCriterion({ name: `${what}: the min cosine between minibatch gradients ${a.minCos} as the ${axis} grows`, cells: trained, path: a.path, read: minCos, direction: a.minCos, symbol, figure: `minibatch-min-cosine-vs-${short}`, note, excluded: notTrained.length });
-  const lossCriterion = seedTrendCriterion({ name: `${what}: the final training loss ${a.loss} as the ${axis} grows`, cells, path: a.path, read: finalLoss, direction: a.loss, symbol, figure: `final-train-loss-vs-${short}` });
-  const spreadCriterion = seedTrendCriterion({ name: `${what}: the cosines spread ${a.spread === 'rises' ? 'wider' : 'narrower'} around 0 (std of the KDE's sample) as the ${axis} grows`, cells: trained, path: a.path, read: cosineSpread, direction: a.spread, symbol, figure: 'cosine-density', note, excluded: notTrained.length });
+  const minCosCriterion = seedTrendCriterion({ name: `${what}: the min cosine between minibatch gradients ${a.minCos} as the ${axis} grows`, cells: trained, path: a.path, read: minCos, direction: a.minCos, symbol, figure: figureOf(`minibatch-min-cosine-vs-${short}`), note, excluded: notTrained.length });
+  const lossCriterion = seedTrendCriterion({ name: `${what}: the final training loss ${a.loss} as the ${axis} grows`, cells, path: a.path, read: finalLoss, direction: a.loss, symbol, figure: figureOf(`final-train-loss-vs-${short}`) });
+  const spreadCriterion = seedTrendCriterion({ name: `${what}: the cosines spread ${a.spread === 'rises' ? 'wider' : 'narrower'} around 0 (std of the KDE's sample) as the ${axis} grows`, cells: trained, path: a.path, read: cosineSpread, direction: a.spread, symbol, figure: figureOf('cosine-density'), note, excluded: notTrained.length });
   const samples = [...groupBy(cells, a.path)].map(([setting, group]) => ({ setting, cosines: group.flatMap(cosineValues) }));
   const shortSamples = samples.filter((s) => s.cosines.length < 2 || s.cosines.some((v) => v < -1 - 1e-6 || v > 1 + 1e-6));
   const endOfTraining = `the paper measures after 200 epochs; ${protocol('smoke').steps} steps from initialization say nothing about it`;
@@ -126,6 +126,6 @@ export const cnnWrnDepthWidthPreset: Preset = {
     paper: { sweeps: sweeps('paper'), scaledDown: `nothing: ${gridText('paper')}; ${protocolScaledDown('paper', protocol('paper'))}.` },
   },
   criteria(results, scale): CriterionResult[] {
-    return Object.keys(results).flatMap((key) => studyCriteria(key, completed(atPickedRates(sweepOf(results, key))), scale));
+    return Object.keys(results).flatMap((key) => studyCriteria(key, completed(atPickedRates(sweepOf(results, key))), scale, (id) => sectionFigure(results, key, id)));
   },
 };

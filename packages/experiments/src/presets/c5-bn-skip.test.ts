@@ -57,6 +57,8 @@ describe('c5-bn-skip criteria', () => {
     const r = results(0, 0.01, (bn, skip) => (!bn && !skip ? 2.3 : 1));
     expect(against(r, 'no BN, no skip')).toMatchObject({ verdict: 'inconclusive', measured: expect.stringContaining('9 of 36 runs not trained') });
     expect(against(r, 'BN, no skip').verdict).toBe('pass');
+    // A variant with no trained run says so instead of a slope of no points ("n/a ± n/a ()").
+    expect(against(r, 'no BN, no skip').measured).toMatch(/^BN \+ skip: slope .*; no BN, no skip: no trained run; 9 of 36/);
     const diverged = { depth: { key: 'depth', cells: results(0)['depth']!.cells.map((c) => (c.overrides['archOptions.batchNorm'] === false && c.overrides['archOptions.skip'] === false ? { ...c, status: 'diverged' as const } : c)) } };
     const complete = (scale: 'smoke' | 'laptop') => bnSkipPreset.criteria(diverged, scale).find((c) => c.name.startsWith('every variant'))!;
     expect(complete('smoke')).toMatchObject({ verdict: 'fail', measured: '3 of 4' });

@@ -1,4 +1,4 @@
-import { atPickedRates, chanceLoss, completed, fmt, NOT_TRAINED_FRACTION, passIf, settingOf, splitByTraining, sweepOf } from './criteria';
+import { atPickedRates, chanceLoss, completed, fmt, NOT_TRAINED_FRACTION, passIf, sectionFigure, settingOf, splitByTraining, sweepOf } from './criteria';
 import { compareTrends, describeSetting, logSlope, NOISE_MARGIN, seedTrendCriterion, settingValues } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 import { finalLoss, IMAGE_CLASSES, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type ImageDataName } from './wrn-protocol';
@@ -49,24 +49,25 @@ const ofVariant = (cells: readonly CellResult[], v: Variant) => cells.filter((c)
  * variant's must be negative by two. BN + skip's own slope is reported: "stays high" is the
  * absence of a fall, which a noise margin cannot confirm. Runs that did not train are left out.
  */
-function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetScale, data: ImageDataName): CriterionResult[] {
+function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetScale, data: ImageDataName, figureOf: (id: string) => string): CriterionResult[] {
   const on = key === 'depth' ? '' : ` (${key.replace(/^depth-/, '')})`;
   const { trained, notTrained } = splitByTraining(cells, IMAGE_CLASSES[data]);
   const trends = VARIANTS.map((v) => ({ v, settings: settingValues(ofVariant(trained, v), DEPTH, minCos) }));
   const both = trends.find((t) => t.v.batchNorm && t.v.skip)!;
   const untrained = `${notTrained.length} of ${cells.length} runs not trained (final loss ≥ ${fmt(NOT_TRAINED_FRACTION * chanceLoss(IMAGE_CLASSES[data]))}) left out`;
   const describe = (t: (typeof trends)[number]) => {
+    if (t.settings.length === 0) return `${t.v.label}: no trained run`;
     const fit = logSlope(t.settings);
     return `${t.v.label}: slope ${fmt(fit.slope)} ± ${fmt(fit.standardError)} (${t.settings.map((s) => `β ${s.x}: ${describeSetting(s.values)}`).join(', ')})`;
   };
-  const figure = 'minibatch-min-cosine-vs-depth';
+  const figure = figureOf('minibatch-min-cosine-vs-depth');
   const out: CriterionResult[] = [];
   for (const other of trends.filter((t) => t !== both)) {
     const c = compareTrends(both.settings, other.settings, 'rises');
     out.push({
       name: `${on === '' ? '' : `${on.trim()}: `}BN + skip's min cosine between minibatch gradients falls less with depth than ${other.v.label}'s`,
       verdict: c.verdict,
-      measured: `slope difference ${fmt(c.difference)} ± ${fmt(c.standardError)} per decade of β${c.why !== undefined ? ` (${c.why})` : ''}; ${describe(both)}; ${describe(other)}; ${untrained}`,
+      measured: `${both.settings.length > 0 && other.settings.length > 0 ? `slope difference ${fmt(c.difference)} ± ${fmt(c.standardError)} per decade of β${c.why !== undefined ? ` (${c.why})` : ''}; ` : ''}${describe(both)}; ${describe(other)}; ${untrained}`,
       expected: `> 0 by more than ${NOISE_MARGIN} SE`,
       figure,
     });
@@ -83,7 +84,7 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
     verdict: 'reported',
     measured: losses.join('; '),
     expected: 'BN + skip lowest',
-    figure: 'final-train-loss-vs-depth',
+    figure: figureOf('final-train-loss-vs-depth'),
   });
   // Diverged runs are a result at the larger scales (deep nets without BN or skip may not train
   // at all); at smoke scale ten small steps must leave every variant measured.
@@ -124,7 +125,7 @@ export const bnSkipPreset: Preset = {
   criteria(results, scale): CriterionResult[] {
     return protocolDataSets(WRN_PROTOCOLS[scale]).flatMap(({ data, suffix }) => {
       const key = `depth${suffix}`;
-      return sweepCriteria(key, completed(atPickedRates(sweepOf(results, key))), scale, data);
+      return sweepCriteria(key, completed(atPickedRates(sweepOf(results, key))), scale, data, (id) => sectionFigure(results, key, id));
     });
   },
 };

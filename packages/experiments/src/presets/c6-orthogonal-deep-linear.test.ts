@@ -96,7 +96,7 @@ describe('c6 criteria', () => {
     const criteria = judged(results(flat, falling));
     expect(criteria.length).toBe(5);
     expect(criteria.filter((c) => c.verdict !== 'pass').map((c) => c.name)).toEqual([]);
-    expect(criteria.find((c) => /is flat in depth/.test(c.name))?.figure).toBe('init-min-cosine-vs-depth');
+    expect(criteria.find((c) => /is flat in depth/.test(c.name))?.figure).toBe('min-cosine-vs-depth');
   });
 
   it('fail when the orthogonal nets grow confused with depth like the Gaussian ones', () => {

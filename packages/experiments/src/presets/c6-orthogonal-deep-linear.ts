@@ -1,4 +1,4 @@
-import { completed, fitLineWithError, fmt, lastValue, lossRatio, passIf, settingOf, sweepOf } from './criteria';
+import { completed, fitLineWithError, fmt, lastValue, lossRatio, passIf, sectionFigure, settingOf, sweepOf } from './criteria';
 import { compareGroups, compareToBound, describeSetting, judgeEffect, judgeWithin, NOISE_MARGIN, seedTrendCriterion, settingValues, trendVerdict } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetResults, PresetSweep } from './preset';
 
@@ -119,9 +119,8 @@ const logEta = (c: CellResult) => {
   return v !== undefined && v > 0 ? Math.log(v) : undefined;
 };
 
-/** The figure of the init sweep that plots the min cosine (and the data bound) against N. */
-const MIN_COSINE_FIGURE = 'init-min-cosine-vs-depth';
-const TRAINED_MIN_COSINE_FIGURE = 'trained-min-cosine-vs-depth';
+/** The figure that plots the min cosine (and the data bound) against N, in the section of sweep `key`. */
+const MIN_COSINE = 'min-cosine-vs-depth';
 
 /**
  * Slope (and its standard error) of `value` against log₂ N over every run: the change per doubling
@@ -147,7 +146,8 @@ function margin(c: CellResult): number | undefined {
   return cos === undefined || data === undefined ? undefined : cos + data;
 }
 
-function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
+function initCriteria(cells: readonly CellResult[], figureOf: (id: string) => string): CriterionResult[] {
+  const minCosineFigure = figureOf(MIN_COSINE);
   const orthogonal = ofInit(cells, ORTHOGONAL);
   const gaussian = ofInit(cells, GAUSSIAN);
   const out: CriterionResult[] = [];
@@ -160,7 +160,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
     verdict: passIf(orthogonal.length > 0 && worst >= -BOUND_SLACK),
     measured: `smallest min cos + max |cos(x_i, x_j)| over ${orthogonal.length} runs: ${fmt(worst)}`,
     expected: `≥ −${BOUND_SLACK} (float32 rounding)`,
-    figure: MIN_COSINE_FIGURE,
+    figure: minCosineFigure,
   });
 
   const flat = slopePerDoubling(orthogonal, minCos);
@@ -169,7 +169,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
     verdict: flat.why !== undefined ? 'inconclusive' : judgeWithin(flat.slope, flat.standardError, FLAT_SLOPE),
     measured: `${describeSlope(flat)} (Gaussian: ${fmt(slopePerDoubling(gaussian, minCos).slope)}); ${perDepth(orthogonal, minCos, 'min cos at')}`,
     expected: `|slope| + ${NOISE_MARGIN} SE < ${FLAT_SLOPE} per doubling`,
-    figure: MIN_COSINE_FIGURE,
+    figure: minCosineFigure,
   });
 
   // ln η per doubling of N: the bound is depth-free, and the expected scale E‖v‖² = 1 + 1/(2N) even shrinks.
@@ -194,7 +194,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
       read: minCos,
       direction: 'falls',
       symbol: 'N',
-      figure: MIN_COSINE_FIGURE,
+      figure: minCosineFigure,
     }),
   );
 
@@ -207,7 +207,7 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
     verdict: deepMargins.length === 0 ? 'fail' : below.verdict,
     measured: `${deepMargins.length === 0 ? 'not measured' : `mean ${fmt(below.mean)} ± ${fmt(below.standardError)} over ${deepMargins.length} runs`}${below.why !== undefined ? ` — ${below.why}` : ''}; ${deepMargins.filter((m) => m < 0).length} of ${deepMargins.length} below 0`,
     expected: `< 0 by more than ${NOISE_MARGIN} SE`,
-    figure: MIN_COSINE_FIGURE,
+    figure: minCosineFigure,
   });
 
   out.push({
@@ -219,19 +219,20 @@ function initCriteria(cells: readonly CellResult[]): CriterionResult[] {
   return out;
 }
 
-function trainedCriteria(cells: readonly CellResult[]): CriterionResult[] {
+function trainedCriteria(cells: readonly CellResult[], figureOf: (id: string) => string): CriterionResult[] {
+  const minCosineFigure = figureOf(MIN_COSINE);
   const orthogonal = ofInit(cells, ORTHOGONAL);
   const gaussian = ofInit(cells, GAUSSIAN);
   const steps = cells[0]?.config.steps ?? 0;
   const out: CriterionResult[] = [
-    seedTrendCriterion({ name: `after ${steps} SGD steps, Gaussian: the min cosine still falls with depth`, cells: gaussian, path: DEPTH, read: minCos, direction: 'falls', symbol: 'N', figure: TRAINED_MIN_COSINE_FIGURE }),
+    seedTrendCriterion({ name: `after ${steps} SGD steps, Gaussian: the min cosine still falls with depth`, cells: gaussian, path: DEPTH, read: minCos, direction: 'falls', symbol: 'N', figure: minCosineFigure }),
   ];
   out.push({
     name: `after ${steps} SGD steps, orthogonal: min cosine against depth (reported: training leaves the orthogonal matrices, where the theorem no longer applies)`,
     verdict: 'reported',
     measured: `${describeSlope(slopePerDoubling(orthogonal, minCos))}; ${perDepth(orthogonal, minCos, 'min cos at')}`,
     expected: 'flat',
-    figure: TRAINED_MIN_COSINE_FIGURE,
+    figure: minCosineFigure,
   });
   // log₁₀(final / initial full loss) of the deepest nets, orthogonal against Gaussian, over the seeds.
   const deepest = Math.max(...cells.map((c) => settingOf(c, DEPTH) as number));
@@ -246,7 +247,7 @@ function trainedCriteria(cells: readonly CellResult[]): CriterionResult[] {
     verdict: c.verdict,
     measured: `orthogonal − Gaussian: ${fmt(c.difference)} ± ${fmt(c.standardError)} in log₁₀(final / initial full loss)${c.why !== undefined ? ` — ${c.why}` : ''}; ${perDepth(orthogonal, logRatio, 'orthogonal at')}; ${perDepth(gaussian, logRatio, 'Gaussian at')}`,
     expected: `< 0 by more than ${NOISE_MARGIN} SE`,
-    figure: 'trained-full-training-loss',
+    figure: figureOf('full-training-loss'),
   });
   return out;
 }
@@ -283,8 +284,8 @@ export const orthogonalDeepLinearPreset: Preset = {
     },
   },
   criteria(results: PresetResults): CriterionResult[] {
-    const out = initCriteria(completed(sweepOf(results, 'init').cells));
-    if (results['trained'] !== undefined) out.push(...trainedCriteria(completed(sweepOf(results, 'trained').cells)));
+    const out = initCriteria(completed(sweepOf(results, 'init').cells), (id) => sectionFigure(results, 'init', id));
+    if (results['trained'] !== undefined) out.push(...trainedCriteria(completed(sweepOf(results, 'trained').cells), (id) => sectionFigure(results, 'trained', id)));
     return out;
   },
 };

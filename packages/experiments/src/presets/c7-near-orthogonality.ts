@@ -33,6 +33,9 @@ function sweep(n: number, dims: readonly number[], dataSeeds: readonly number[])
   };
 }
 
+/** The report figure that draws max |⟨x_i, x_j⟩|, √(log N / d) and ν against d: every criterion's. */
+const FIGURE = 'near-orthogonality-vs-dimension';
+
 const read = (field: string) => (c: CellResult) => lastValue(c, 'data-geometry', field);
 const D = 'dataOptions.d';
 
@@ -41,7 +44,7 @@ const D = 'dataOptions.d';
  * d (the draws are the seeds), so the log-slope over draws carries its own noise margin.
  */
 function shrinksCriterion(cells: readonly CellResult[]): CriterionResult {
-  return seedTrendCriterion({ name: 'max |⟨x_i, x_j⟩| shrinks as d grows (Sankararaman et al. (2020), Lemma B.1: O(√(log N / d)))', cells, path: D, read: read('maxAbsInner'), direction: 'falls', symbol: 'd' });
+  return seedTrendCriterion({ name: 'max |⟨x_i, x_j⟩| shrinks as d grows (Sankararaman et al. (2020), Lemma B.1: O(√(log N / d)))', cells, path: D, read: read('maxAbsInner'), direction: 'falls', symbol: 'd', figure: FIGURE });
 }
 
 /**
@@ -66,6 +69,7 @@ function boundCriterion(cells: readonly CellResult[]): CriterionResult {
     verdict,
     measured: ratios.length === 0 ? 'not measured in any draw' : `${over} of ${ratios.length} draws exceed ν (P(≥ ${over} | δ) = ${fmt(tail)}); largest max |⟨x_i, x_j⟩| / ν ${fmt(Math.max(...ratios))}`,
     expected: `P(that many exceedances) ≥ ${IMPLAUSIBLE}`,
+    figure: FIGURE,
   };
 }
 
@@ -96,6 +100,7 @@ function orderCriterion(cells: readonly CellResult[]): CriterionResult {
     verdict,
     measured: settings.length === 0 ? 'not measured in any draw' : `log₁₀ ratio slope ${fmt(fit.slope)} ± ${fmt(fit.standardError)} per decade of d${short !== undefined ? ` — ${short}` : ''}; ratio ${perD}`,
     expected: `|slope| + ${NOISE_MARGIN} SE < ${fmt(bound)} per decade (log₁₀ ${RATIO_RANGE} over ${fmt(decades)} decades)`,
+    figure: FIGURE,
   };
 }
 
@@ -104,9 +109,8 @@ export const nearOrthogonalityPreset: Preset = {
   claim: 'Points drawn uniformly from the unit sphere are nearly orthogonal: the largest |⟨x_i, x_j⟩| over pairs shrinks like √(log N / d) and stays below Lemma B.1’s bound.',
   source: 'Sankararaman et al. (2020), appendix Lemma B.1; Sankararaman et al. (2020), §2',
   reading:
-    'One dot per data draw. `max |⟨x_i, x_j⟩|` against d falls like 1/√d; the ratio to √(log N / d) stays flat (bounded) across d. The criteria table compares each draw with the lemma’s ν at δ = 1 %.',
-  // No report figure draws `data-geometry` alone yet (it is a series of the min-cosine figures).
-  figures: [],
+    'One dot per data draw. `max |⟨x_i, x_j⟩|` against d falls like 1/√d, parallel to the line √(log N / d) (their ratio stays bounded), and under the lemma’s ν at δ = 1 %; the criteria table gives the slope and the count of draws above ν.',
+  figures: [FIGURE],
   scales: {
     smoke: { sweeps: { main: sweep(100, [32, 128, 512, 2048], [0, 1, 2]) }, scaledDown: 'N = 100 points, d ∈ {32, 128, 512, 2048}, 3 data draws each.' },
     laptop: { sweeps: { main: sweep(500, [16, 64, 256, 1024, 4096, 16384], [0, 1, 2, 3, 4]) }, scaledDown: 'N = 500 points, d from 16 to 16,384 (×4 steps), 5 data draws each.' },

@@ -178,7 +178,7 @@ export const depthAccelerationPreset: Preset = {
   source: 'Arora et al. (2018), fig. 3, §7–8, appendix C.1',
   reading:
     'One section per sweep: `l4` and `l2` run depths 1, 2, 3 at every rate of the learning-rate grid (full-batch gradient descent, near-zero init); `l2-extended` runs the rates above the grid. Each depth’s picked rate is the one whose training loss first reaches the target (lr-search.json says why); compare the curves of the picked rates: under ℓ4 the deep nets’ curves fall below the single layer’s after a short plateau near the saddle at 0, under ℓ2 they do not. On the stand-in the optimum is 0, so the loss axis is the loss minus the optimum.',
-  figures: ['training-loss-above-optimum', 'training-loss-at-picked-lr'],
+  figures: ['training-loss-above-optimum', 'training-loss-at-picked-lr', 'training-loss'],
   scales: {
     smoke: {
       sweeps: sweeps(SMOKE),

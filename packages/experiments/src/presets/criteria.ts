@@ -16,6 +16,15 @@ export function passIf(ok: boolean): Verdict {
 }
 
 /** The sweep of `key`, or an error naming the keys there are (a preset bug, not a user's). */
+/**
+ * The id the report gives figure `id` of sweep `key`, for a criterion to name: a report of several
+ * sweeps draws each in its own section, its figure ids prefixed with the sweep's key
+ * (@overparam/report's writeReport); a report of one sweep keeps the catalogue's id.
+ */
+export function sectionFigure(results: PresetResults, key: string, id: string): string {
+  return Object.keys(results).length > 1 ? `${key}-${id}` : id;
+}
+
 export function sweepOf(results: PresetResults, key: string): SweepResult {
   const sweep = results[key];
   if (sweep === undefined) throw new Error(`preset criteria ask for sweep '${key}', but the results hold ${Object.keys(results).join(', ')}`);

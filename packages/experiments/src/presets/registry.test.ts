@@ -22,6 +22,17 @@ describe('the preset registry', () => {
     }
   });
 
+  it.each(presets.map((p) => [p.id, p] as const))('%s: every figure a criterion names is one the preset draws', (_id, preset) => {
+    for (const scale of presetScales) {
+      const keys = Object.keys(preset.scales[scale].sweeps);
+      // A report of several sweeps draws each sweep's figures in its own section, their ids prefixed with the sweep's key.
+      const drawn = new Set(keys.length > 1 ? keys.flatMap((key) => preset.figures.map((f) => `${key}-${f}`)) : preset.figures);
+      // No results: each criterion still says what it would judge and which figure shows it.
+      const empty = Object.fromEntries(keys.map((key) => [key, { key, cells: [] }]));
+      for (const c of preset.criteria(empty, scale)) if (c.figure !== undefined) expect([...drawn], `${scale}: '${c.name}'`).toContain(c.figure);
+    }
+  });
+
   it('names the presets there are when asked for one that is not', () => {
     expect(() => getPreset('c99-nothing')).toThrow(expect.objectContaining({ code: 'PRESET_UNKNOWN', message: expect.stringContaining(presetIds[0]!) }));
   });

@@ -4,6 +4,7 @@ import type { FigureDefinition } from './figure';
 import { fullTrainingLoss } from './full-training-loss';
 import { gramSpectrum } from './gram-spectrum';
 import { measurementGrams } from './measurements';
+import { nearOrthogonality } from './near-orthogonality';
 import { populationGramDepth } from './population-gram-depth';
 import { populationGramTraining } from './population-gram-training';
 import { populationGramDistanceVsWidth, populationGramRatioVsWidth } from './population-gram-width';
@@ -28,6 +29,7 @@ export const figureCatalogue: readonly FigureDefinition[] = [
   populationGramDistanceVsWidth,
   populationGramDepth,
   populationGramTraining,
+  nearOrthogonality,
   cosineDensity,
   gramSpectrum,
   weightMovement,

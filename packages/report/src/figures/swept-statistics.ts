@@ -1,4 +1,4 @@
-import { lastValue, shortKey, settingLabel, type LabelledRunView, type SettingValue } from '@overparam/experiments';
+import { lastRecord, lastValue, shortKey, settingLabel, type LabelledRunView, type SettingValue } from '@overparam/experiments';
 import { sweptStatisticSpec, type SweptValue } from '../charts/swept-statistic';
 import { runStatistics } from '../statistics';
 import type { Figure, FigureDefinition, FigureInput } from './figure';
@@ -34,6 +34,15 @@ function dataBound(runs: readonly LabelledRunView[], key: string): SweptValue[] 
   });
 }
 
+/**
+ * The step every run took a record-based statistic at, when they agree: a statistic measured only at
+ * initialization (c2's Theorem 4.1 check) must say so, or a reader takes it for the end of training.
+ */
+function commonStep(runs: readonly LabelledRunView[], kinds: readonly string[]): number | undefined {
+  const steps = new Set(runs.flatMap((r) => kinds.flatMap((kind) => lastRecord(r, kind)?.step ?? [])));
+  return steps.size === 1 ? [...steps][0] : undefined;
+}
+
 const figureId = (stat: string, key: string) => `${stat}-vs-${shortKey(key)}`.replace(/[^a-z0-9-]+/gi, '-');
 
 function draw({ runs }: FigureInput): Figure[] {
@@ -54,10 +63,12 @@ function draw({ runs }: FigureInput): Figure[] {
       values.push(...bound);
       const positive = values.every((v) => v.value > 0);
       const seeds = new Set(values.map((v) => v.seed)).size;
+      const step = commonStep(runs, stat.records);
+      const when = step === undefined ? '' : step === 0 ? ' at initialization' : ` at step ${step}`;
       figures.push({
         id: figureId(stat.id, key),
-        title: `${stat.title} against ${shortKey(key)}`,
-        caption: `${stat.title[0]!.toUpperCase()}${stat.title.slice(1)}: ${stat.meaning}, against the swept ${key}.${bound.length > 0 ? ` “${DATA_BOUND}”: the most negative cosine the inputs allow, −max |cos(xᵢ, xⱼ)| over the measured examples (the \`data-geometry\` record).` : ''} Dots: one run each (${seeds} seed${seeds === 1 ? '' : 's'}); line and band: mean ± sample standard deviation over the runs at each value (seeds, and data draws when the data seed is swept); one colour per setting of the other swept keys.`,
+        title: `${stat.title}${when} against ${shortKey(key)}`,
+        caption: `${stat.title[0]!.toUpperCase()}${stat.title.slice(1)}: ${stat.meaning}, against the swept ${key}${step === undefined ? '' : ` (every run measured it${when})`}.${bound.length > 0 ? ` “${DATA_BOUND}”: the most negative cosine the inputs allow, −max |cos(xᵢ, xⱼ)| over the measured examples (the \`data-geometry\` record).` : ''} Dots: one run each (${seeds} seed${seeds === 1 ? '' : 's'}); line and band: mean ± sample standard deviation over the runs at each value (seeds, and data draws when the data seed is swept); one colour per setting of the other swept keys.`,
         spec: sweptStatisticSpec(values, { keyTitle: shortKey(key), statisticTitle: stat.title, logY: stat.logY === true && positive }),
       });
     }
