@@ -54,10 +54,15 @@ export async function startLocalSlurm(options: StartLocalSlurmOptions = {}): Pro
   return { ok: false, reason: lastLine ?? `start-local-slurm.sh exited with code ${result.code} and said nothing on stderr` };
 }
 
+/** Names each submission, so that one killed before sbatch printed its job id can still be cancelled. */
+let submissions = 0;
+
 export async function sbatchWait(scriptPath: string, options: SbatchWaitOptions): Promise<CommandResult> {
+  const name = `overparam-test-${process.pid}-${++submissions}`;
   const args = [
     '--wait',
     `--chdir=${options.cwd}`,
+    `--job-name=${name}`,
     ...(options.array === undefined ? [] : [`--array=${options.array}`]),
     ...(options.sbatchArgs ?? []),
     scriptPath,
@@ -65,9 +70,10 @@ export async function sbatchWait(scriptPath: string, options: SbatchWaitOptions)
   const result = await runBounded('sbatch', args, { cwd: options.cwd, timeoutMs: options.timeoutMs });
   if (!result.timedOut) return { code: result.code, stdout: result.stdout, stderr: result.stderr };
   // Killing `sbatch --wait` leaves the job queued or running; cancel it so it does not hold the node.
+  // On a loaded machine sbatch may be killed before it printed the job id: then the name finds it.
   const jobId = /Submitted batch job (\d+)/.exec(result.stdout)?.[1];
-  if (jobId !== undefined) await runBounded('scancel', [jobId], { timeoutMs: 10_000 });
-  const note = `sbatch --wait did not finish within ${options.timeoutMs / 1000} s${jobId === undefined ? '' : `; cancelled job ${jobId}`}`;
+  await runBounded('scancel', jobId !== undefined ? [jobId] : [`--name=${name}`], { timeoutMs: 10_000 });
+  const note = `sbatch --wait did not finish within ${options.timeoutMs / 1000} s; cancelled ${jobId !== undefined ? `job ${jobId}` : `any job named ${name}`}`;
   return { code: TIMEOUT_EXIT_CODE, stdout: result.stdout, stderr: `${result.stderr}${note}\n` };
 }
 

@@ -184,6 +184,12 @@ async function ensureLibrary(cacheDir: string, python: string, log: (line: strin
     );
   }
   writeFileSync(join(staging, '.complete'), `${TENSORFLOW_WHEEL.name} ${TENSORFLOW_WHEEL.version}\n`);
+  // A setup beside this one (two test runs on one machine) may have finished first: its library may
+  // already be linked and loaded, so it is kept and this copy dropped.
+  if (existsSync(complete)) {
+    rmSync(staging, { recursive: true, force: true });
+    return { dir, downloaded };
+  }
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
   return { dir, downloaded };
