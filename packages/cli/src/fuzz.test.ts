@@ -20,8 +20,6 @@ const EDGE_VALUES = ['', '0', '-1', 'NaN', '1e400', '0.5', '{"a":1}', '../fuzz-e
 
 /** A hang, not a slow machine: the slowest valid case here trains one step of an MLP-1-2. */
 const CEILING_MS = 30_000;
-/** A whole command's cases, hundreds of them, each far below its own ceiling; this only catches many hangs. */
-const TEST_CEILING_MS = 10 * 60_000;
 
 const root = await temporaryRoot('overparam-fuzz-');
 const cwd = process.cwd();
@@ -134,7 +132,7 @@ describe('fuzz: every flag of every command with edge values', () => {
       for (const value of values) cases.push([...path.split(' '), ...baseArgs(path)!, flag, ...(value === undefined ? [] : [value])]);
     }
     await expectNoProblems(cases);
-  }, TEST_CEILING_MS);
+  });
 });
 
 describe('fuzz: every run-config key with edge values', () => {
@@ -165,5 +163,5 @@ describe('fuzz: every run-config key with edge values', () => {
       }
     }
     await expectNoProblems(cases);
-  }, TEST_CEILING_MS);
+  });
 });
