@@ -59,8 +59,8 @@ describe('importedArchitecture', () => {
     source.dispose();
     registerArchitecture(importedArchitecture('uploaded:mlp', imported));
     expect(() => buildModel('uploaded:mlp', { inputShape: [784], outputDim: 3 })).toThrow(ConfigError);
-    expect(() => buildModel('uploaded:mlp', { inputShape: [784], outputDim: 3 })).toThrow("inputShape: mlp takes inputs of shape [6], the data set's examples have shape [784]; choose a data set that fits");
-    expect(() => buildModel('uploaded:mlp', { inputShape: [6], outputDim: 10 })).toThrow('outputDim: mlp outputs [3], the data set needs 10 outputs; choose a data set that fits');
+    expect(() => buildModel('uploaded:mlp', { inputShape: [784], outputDim: 3 })).toThrow('inputShape: mlp takes inputs of shape [6], the data set has examples of shape [784]; give a model whose input is [784]');
+    expect(() => buildModel('uploaded:mlp', { inputShape: [6], outputDim: 10 })).toThrow('outputDim: mlp outputs 3 units, the data set needs 10 outputs; give a model whose last layer has 10 units');
     imported.dispose();
 
     const rnn = tfl.sequential({ name: 'rnn', layers: [tfl.layers.lstm({ units: 2, inputShape: [3, 2], name: 'memory' })] });

@@ -32,6 +32,7 @@ export { ModelExportError, ModelImportError } from './import-errors';
 export { supportedClassNames } from './import-layers';
 export type { GenericReason } from './import-graph';
 export { importedArchitecture } from './imported-entry';
+export { shapeMisfit, type FitData, type ShapeMisfit } from './shape-fit';
 export { loadImported, loadModelUrl } from './load-model';
 export { modelFiles, readLayersModel, type ModelFiles, type ReadBytes } from './model-files';
 export { MAX_DEPTH } from './limits';
