@@ -7,6 +7,7 @@
 import { mapTree, tf, type Layer } from '@overparam/core';
 import { z } from 'zod';
 import type { ArchitectureEntry, DataShape } from './architecture-entry';
+import { hasConvolution } from './convolution-classes';
 import { ModelImportError } from './import-errors';
 import type { ImportedModel } from './import-model';
 import { shapeMisfit } from './shape-fit';
@@ -37,7 +38,7 @@ export function importedArchitecture(name: string, model: ImportedModel): Archit
     const misfit = shapeMisfit(model.name, model, data);
     if (misfit !== undefined) ctx.addIssue({ code: 'custom', path: [misfit.field], message: `${misfit.problem}; ${misfit.fix}` });
   });
-  const convolutional = model.imported.layers.some((l) => l.className === 'Conv2D');
+  const convolutional = hasConvolution(model.origin.topology);
   return {
     name,
     description: `the imported Layers model ${model.name}, starting from its own weights`,

@@ -30,6 +30,7 @@ export { imageShape } from './image-shape';
 export { importLayersModel, importNotice, type ImportOptions, type ImportSummary, type ImportedModel, type ImportOrigin, type OriginWeight } from './import-model';
 export { ModelExportError, ModelImportError } from './import-errors';
 export { supportedClassNames } from './import-layers';
+export { hasConvolution, isConvolutionClass } from './convolution-classes';
 export type { GenericReason } from './import-graph';
 export { importedArchitecture } from './imported-entry';
 export { shapeMisfit, type FitData, type ShapeMisfit } from './shape-fit';
