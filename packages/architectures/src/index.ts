@@ -35,5 +35,5 @@ export type { GenericReason } from './import-graph';
 export { importedArchitecture } from './imported-entry';
 export { shapeMisfit, type FitData, type ShapeMisfit } from './shape-fit';
 export { loadImported, loadModelUrl } from './load-model';
-export { modelFiles, readLayersModel, type ModelFiles, type ReadBytes } from './model-files';
+export { modelFiles, outlineModelJson, readLayersModel, type ModelFiles, type ModelJsonOutline, type ReadBytes } from './model-files';
 export { MAX_DEPTH } from './limits';

@@ -1,4 +1,4 @@
-import { hasConvolution } from '@overparam/architectures';
+import { ModelImportError, outlineModelJson, type ModelJsonOutline } from '@overparam/architectures';
 import { ConfigError, OverparamError } from '@overparam/core';
 
 /**
@@ -59,15 +59,14 @@ function readOne(fs: NodeParts['fs'], file: string, what: string): Uint8Array {
   }
 }
 
-function outline(file: string, json: Uint8Array): { shards: string[]; convolutional: boolean } {
-  let parsed: { weightsManifest?: Array<{ paths?: unknown }>; modelTopology?: unknown };
+/** model.json's shards and convolutions, by the same parser that imports it; its errors as the config's. */
+function outline(file: string, json: Uint8Array): ModelJsonOutline {
   try {
-    parsed = JSON.parse(new TextDecoder().decode(json)) as typeof parsed;
+    return outlineModelJson(file, json);
   } catch (e) {
-    throw new ConfigError('model', `${file} is not JSON (${(e as Error).message})`, 'give the model.json of a TF.js Layers model');
+    if (e instanceof ModelImportError) throw new ConfigError('model', e.message);
+    throw e;
   }
-  const shards = (parsed?.weightsManifest ?? []).flatMap((g) => (Array.isArray(g.paths) ? g.paths.map(String) : []));
-  return { shards, convolutional: hasConvolution(parsed?.modelTopology) };
 }
 
 /** Reads model.json at `file` (absolute) and every shard its manifest lists; a file missing is a ConfigError naming it. */
