@@ -18,7 +18,7 @@ export {
   type CosineSummary,
 } from './confusion';
 export { minibatchConfusion, minibatchMethods, type MinibatchConfusion, type MinibatchConfusionOptions, type MinibatchMethod } from './minibatch';
-export { metricHook, metricHooks, checkMetricSpecs } from './hooks';
+export { metricHook, metricHooks, checkMetricSpec, checkMetricSpecs } from './hooks';
 export { metricDefinitions, metricDefinition, metricNeedsLoss, type MetricName } from './registry';
 export {
   defineMetric,
