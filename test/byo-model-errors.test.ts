@@ -47,7 +47,7 @@ describe(`--model refuses what does not fit, before any work (${testBackend})`, 
   it('a model whose outputs are not the data set’s classes', async () => {
     const three = await writeMyCnn(join(root, 'three'), { classes: 3 });
     const line = await refused(join(root, 'three-run'), 'train', '--model', three, '--data', 'mnist', '--steps', '1');
-    expect(line).toContain('the model outputs 3 units, data set mnist has 10 classes; give a model whose last layer has 10 units');
+    expect(line).toContain(`${three} outputs 3 units, data set mnist has 10 classes; give a model whose last layer has 10 units`);
   });
 
   it('a model whose input is not the data set’s examples', async () => {

@@ -5,8 +5,7 @@
  */
 import { activeBackendTraits } from '@overparam/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-
-const convClasses = new Set(['Conv1D', 'Conv2D', 'Conv2DTranspose', 'Conv3D', 'DepthwiseConv2D', 'SeparableConv2D']);
+import { isConvolutionClass } from './convolution-classes';
 
 export function genericCaveats(model: LayersModel): string[] {
   const traits = activeBackendTraits();
@@ -14,7 +13,7 @@ export function genericCaveats(model: LayersModel): string[] {
   for (const layer of model.layers) {
     const className = layer.getClassName();
     const config = layer.getConfig() as Record<string, unknown>;
-    if (convClasses.has(className) && traits.convGradient !== 'native') {
+    if (isConvolutionClass(className) && traits.convGradient !== 'native') {
       caveats.push(`${layer.name} (${className}): this backend's Conv2DBackpropFilter is missing or slow (core rewrites it); tfjs's own is used here and may fail`);
     }
     if (className === 'MaxPooling2D' && traits.maxPoolGradient !== 'native') {

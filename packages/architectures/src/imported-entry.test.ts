@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ModelImportError } from './import-errors';
 import { importLayersModel } from './import-model';
 import { importedArchitecture } from './imported-entry';
-import { buildModel, getArchitecture, registerArchitecture } from './registry';
+import { architectureWorkload, buildModel, getArchitecture, registerArchitecture } from './registry';
 
 function randomInput(shape: readonly number[], seed: number): Tensor {
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -38,6 +38,7 @@ describe('importedArchitecture', () => {
     expect(a.name).toBe('res-cnn');
     expect(a.paramCount).toBe(imported.paramCount);
     expect(getArchitecture('uploaded:res-cnn').paramCount!({ inputShape: [5, 5, 2], outputDim: 4 })).toBe(imported.paramCount);
+    expect(architectureWorkload('uploaded:res-cnn', { inputShape: [5, 5, 2], outputDim: 4 })).toEqual({ convolutional: true });
     const x = randomInput([3, 5, 5, 2], 4);
     const [ya, yb, yi] = [a, b, imported].map((m) => tf.tidy(() => m.apply(x)));
     // The same weights through the same layer functions: bit for bit.
@@ -58,9 +59,10 @@ describe('importedArchitecture', () => {
     const imported = importLayersModel(source);
     source.dispose();
     registerArchitecture(importedArchitecture('uploaded:mlp', imported));
+    expect(architectureWorkload('uploaded:mlp', { inputShape: [6], outputDim: 3 })).toEqual({ convolutional: false });
     expect(() => buildModel('uploaded:mlp', { inputShape: [784], outputDim: 3 })).toThrow(ConfigError);
-    expect(() => buildModel('uploaded:mlp', { inputShape: [784], outputDim: 3 })).toThrow("inputShape: mlp takes inputs of shape [6], the data set's examples have shape [784]; choose a data set that fits");
-    expect(() => buildModel('uploaded:mlp', { inputShape: [6], outputDim: 10 })).toThrow('outputDim: mlp outputs [3], the data set needs 10 outputs; choose a data set that fits');
+    expect(() => buildModel('uploaded:mlp', { inputShape: [784], outputDim: 3 })).toThrow('inputShape: mlp takes inputs of shape [6], the data set has examples of shape [784]; give a model whose input is [784]');
+    expect(() => buildModel('uploaded:mlp', { inputShape: [6], outputDim: 10 })).toThrow('outputDim: mlp outputs 3 units, the data set needs 10 outputs; give a model whose last layer has 10 units');
     imported.dispose();
 
     const rnn = tfl.sequential({ name: 'rnn', layers: [tfl.layers.lstm({ units: 2, inputShape: [3, 2], name: 'memory' })] });

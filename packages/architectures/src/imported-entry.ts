@@ -7,10 +7,10 @@
 import { mapTree, tf, type Layer } from '@overparam/core';
 import { z } from 'zod';
 import type { ArchitectureEntry, DataShape } from './architecture-entry';
+import { hasConvolution } from './convolution-classes';
 import { ModelImportError } from './import-errors';
 import type { ImportedModel } from './import-model';
-
-const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
+import { shapeMisfit } from './shape-fit';
 
 /** The import's network, its `init` giving copies of the import's weights instead of drawing them. */
 function startingAtWeights(model: ImportedModel): Layer {
@@ -35,13 +35,10 @@ export function importedArchitecture(name: string, model: ImportedModel): Archit
   }
   const own: DataShape = { inputShape: model.inputShape, outputDim: model.outputShape.reduce((a, b) => a * b, 1) };
   const schema = z.object({ inputShape: z.array(z.number()), outputDim: z.number() }).superRefine((data, ctx) => {
-    if (shapeText(data.inputShape) !== shapeText(own.inputShape)) {
-      ctx.addIssue({ code: 'custom', path: ['inputShape'], message: `${model.name} takes inputs of shape ${shapeText(own.inputShape)}, the data set's examples have shape ${shapeText(data.inputShape)}; choose a data set that fits` });
-    } else if (model.outputShape.length !== 1 || data.outputDim !== own.outputDim) {
-      ctx.addIssue({ code: 'custom', path: ['outputDim'], message: `${model.name} outputs ${shapeText(model.outputShape)}, the data set needs ${data.outputDim} outputs; choose a data set that fits` });
-    }
+    const misfit = shapeMisfit(model.name, model, data);
+    if (misfit !== undefined) ctx.addIssue({ code: 'custom', path: [misfit.field], message: `${misfit.problem}; ${misfit.fix}` });
   });
-  const convolutional = model.imported.layers.some((l) => l.className === 'Conv2D');
+  const convolutional = hasConvolution(model.origin.topology);
   return {
     name,
     description: `the imported Layers model ${model.name}, starting from its own weights`,

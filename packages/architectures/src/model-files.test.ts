@@ -7,6 +7,7 @@ import { tf } from '@overparam/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelImportError } from './import-errors';
 import { loadModelUrl } from './load-model';
+import { outlineModelJson } from './model-files';
 import { loadModelFile } from './node';
 
 /** What tensorflowjs_converter writes for a Keras 2 Sequential: snake_case configs, no model_config wrapper. */
@@ -134,5 +135,17 @@ describe('loadModelFile', () => {
     const file = writeModel();
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40));
     await expect(loadModelFile(file)).rejects.toThrow(/model\.json is not JSON/);
+  });
+});
+
+describe('outlineModelJson', () => {
+  it('lists the shards in manifest order and whether a layer is a convolution, and refuses a manifest without paths', () => {
+    const file = writeModel();
+    const bytes = new Uint8Array(readFileSync(file));
+    expect(outlineModelJson(file, bytes)).toEqual({ shards: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], convolutional: false });
+    expect(outlineModelJson(file, new Uint8Array(readFileSync(writeModel({ extraClass: 'Conv2D' })))).convolutional).toBe(true);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { weightsManifest: Array<{ paths?: unknown }> };
+    delete json.weightsManifest[0]!.paths;
+    expect(() => outlineModelJson(file, new TextEncoder().encode(JSON.stringify(json)))).toThrow(new ModelImportError(`${file} has a weightsManifest that is not a list of { paths, weights } groups; give the model.json that model.save or tensorflowjs_converter wrote`, { file }));
   });
 });

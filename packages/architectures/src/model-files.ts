@@ -13,6 +13,7 @@
  */
 import { flattenTree, tf, type Variable } from '@overparam/core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { hasConvolution } from './convolution-classes';
 import { ModelExportError, ModelImportError } from './import-errors';
 import type { ImportedModel } from './import-model';
 
@@ -56,7 +57,26 @@ function parseModelJson(file: string, bytes: Uint8Array): ModelJson {
   if (m.format !== undefined && m.format !== 'layers-model') {
     throw new ModelImportError(`${file} has format '${m.format}', not 'layers-model'; convert the model with tensorflowjs_converter --output_format=tfjs_layers_model`, { file });
   }
+  const groups: unknown = m.weightsManifest ?? [];
+  const fine = (g: { paths?: unknown; weights?: unknown }) => Array.isArray(g?.paths) && g.paths.every((p) => typeof p === 'string') && Array.isArray(g.weights);
+  if (!Array.isArray(groups) || !groups.every(fine)) {
+    throw new ModelImportError(`${file} has a weightsManifest that is not a list of { paths, weights } groups; give the model.json that model.save or tensorflowjs_converter wrote`, { file });
+  }
   return m;
+}
+
+/** What model.json says before any weight is read or model built. */
+export interface ModelJsonOutline {
+  /** The weight shards its manifest lists, in manifest order, relative to model.json. */
+  readonly shards: readonly string[];
+  /** Whether any layer is a convolution (a backend picks its settings by it). */
+  readonly convolutional: boolean;
+}
+
+/** Parses model.json (`bytes`, read from `file`) as `readLayersModel` does, with the same errors. */
+export function outlineModelJson(file: string, bytes: Uint8Array): ModelJsonOutline {
+  const json = parseModelJson(file, bytes);
+  return { shards: (json.weightsManifest ?? []).flatMap((g) => g.paths), convolutional: hasConvolution(json.modelTopology) };
 }
 
 /** The top-level layer configs of a topology (Keras 2's `model_config` or tfjs's own). */

@@ -62,6 +62,9 @@ describe('overparam describe', () => {
     [['--arch', 'mlp', '--depth', '2', '--width', '8', '--c-res', '1'], 'overparam: --c-res: does not apply to --arch mlp'],
     [['--arch', 'deep-linear', '--depth', '3', '--hidden-widths', '4'], 'overparam: --hidden-widths: a depth-3 net has 2 hidden layers, got 1 widths'],
     [['--arch', 'deep-linear', '--depth', '3', '--init', 'zero'], 'overparam: --init: '],
+    // The config's own check, before the file is read: the file need not exist.
+    [['--model', 'nowhere/model.json', '--arch', 'mlp'], 'overparam: --model: a config names either arch or model, not both; leave out arch'],
+    [['--model', 'nowhere/model.json', '--depth', '3'], 'overparam: --depth: an imported model (model) takes no architecture options; leave them out'],
   ])('%j is a usage error naming the flag', async (argv, message) => {
     const { code, stderr } = await cli('describe', ...argv);
     expect(code).toBe(2);

@@ -1,6 +1,6 @@
 import { architectureNames, defaultDataShape, describeArchitecture, describeImported, getArchitecture, optionsFromData, parseArchitectureOptions } from '@overparam/architectures';
 import { ConfigError, selectBackend } from '@overparam/core';
-import { archOptionsWithDefaults, configFields, flagOfPath, parameterBudgetProblem, resolveModelPath } from '@overparam/experiments';
+import { archOptionsWithDefaults, configFields, flagOfPath, modelArchProblem, parameterBudgetProblem, resolveModelPath } from '@overparam/experiments';
 import { loadModelFile } from '@overparam/architectures/node';
 import { Option, type Command } from 'commander';
 import { archOptionsFromFlags, architectureFlags } from './arch-flags';
@@ -42,9 +42,9 @@ export function addDescribeCommand(program: Command, io: CliIo, done: (code: num
 
   command.action(async (values: Record<string, unknown>) => {
     if (values.model !== undefined) {
-      if (values.arch !== undefined) throw new UsageError('--model', 'give either --model or --arch, not both');
-      const given = specs.filter((s) => values[s.key] !== undefined).map((s) => s.flags.split(' ')[0]);
-      if (given.length > 0) throw new UsageError(given[0]!, 'is an architecture option; a model file fixes its own layers, leave it out');
+      const given = specs.filter((s) => values[s.key] !== undefined);
+      const problem = modelArchProblem({ model: values.model, arch: values.arch, archOptions: Object.fromEntries(given.map((s) => [s.key, values[s.key]])) });
+      if (problem !== undefined) throw new UsageError(problem.field === 'model' ? '--model' : given[0]!.flags.split(' ')[0]!, problem.detail);
       await describeModelFile(String(values.model), io);
       done(EXIT_OK);
       return;

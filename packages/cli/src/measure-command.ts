@@ -1,7 +1,7 @@
 import { OverparamError } from '@overparam/core';
 import { measureAliases, measureMetricNames, measureRun, MEASUREMENT_FILES, parseMeasureSpec, type ImportedModelRecord, type MeasureRunOptions } from '@overparam/experiments';
 import { join } from 'node:path';
-import { DEFAULT_GRAM_EXAMPLES, gramMethods, gramOfs, minibatchMethods, ntkOutputModes, parseMetricFlag } from '@overparam/metrics';
+import { DEFAULT_GRAM_EXAMPLES, gramMethods, gramOfs, minibatchMethods, ntkOutputModes, parseMetricNamesFlag } from '@overparam/metrics';
 import { readCheckpointDirectory, runDirectory } from '@overparam/experiments/node';
 import { Option, type Command } from 'commander';
 import { addFlagSpecs } from './field-flags';
@@ -47,23 +47,17 @@ function progressLines(stream: CliIo['stderr'], metric: string): NonNullable<Mea
   };
 }
 
-/** `--metric` as written, with the old names' spelling; the note says what to write instead. */
-function metricSpecOf(text: string): { spec: Record<string, unknown>; note?: string } {
-  const spec = parseMetricFlag(text);
+/** A `--metric` spec with the old names' spelling replaced; the note says what to write instead. */
+function unaliased(spec: Record<string, unknown>): { spec: Record<string, unknown>; note?: string } {
   const alias = measureAliases[String(spec.name)];
   if (alias === undefined) return { spec };
   const note = `overparam: --metric ${String(spec.name)} is deprecated and will be removed in the next release; write --metric ${alias.name} --of ${alias.of}`;
   return { spec: { ...spec, ...alias }, note };
 }
 
-/** `--metric` as one spec, or several bare metric names separated by commas. */
-function metricTexts(text: string): string[] {
-  return text.includes(':') ? [text] : text.split(',').map((t) => t.trim());
-}
-
 /** One `--metric` spec with the spec flags (`--n`, `--of`, …) and `--per-layer` folded in, checked. */
-function specWithFlags(text: string, options: Record<string, unknown>): { spec: Record<string, unknown>; checked: ReturnType<typeof parseMeasureSpec>; note?: string } {
-  const { spec, note } = metricSpecOf(text);
+function specWithFlags(text: string, given: Record<string, unknown>, options: Record<string, unknown>): { spec: Record<string, unknown>; checked: ReturnType<typeof parseMeasureSpec>; note?: string } {
+  const { spec, note } = unaliased(given);
   for (const f of SPEC_FLAGS) {
     const raw = options[f.key];
     if (raw === undefined) continue;
@@ -100,9 +94,9 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
   command.action(async (options: Record<string, unknown>) => {
     const { config } = toRunConfig(specs, { ...options, metric: undefined, out: undefined });
     // Several bare names (`confusion,spectrum`) measure each in turn, into OUT/<name>; one spec measures into OUT.
-    const texts = metricTexts(String(options.metric));
+    const given = parseMetricNamesFlag(String(options.metric));
     // Every spec is checked before the checkpoint is read or anything is built.
-    const specsToMeasure = texts.map((text) => specWithFlags(text, options));
+    const specsToMeasure = given.map(({ text, spec }) => specWithFlags(text, spec, options));
     for (const { note } of specsToMeasure) if (note !== undefined) io.stderr.write(`${note}\n`);
     let weights;
     if (typeof options.checkpoint === 'string') {
@@ -114,7 +108,7 @@ export function addMeasureCommand(program: Command, trainSpecs: readonly FlagSpe
     }
     let noticed = false;
     for (const { spec, checked } of specsToMeasure) {
-      const { store, id } = runDirectory(texts.length > 1 ? join(String(options.out), checked.name) : String(options.out));
+      const { store, id } = runDirectory(given.length > 1 ? join(String(options.out), checked.name) : String(options.out));
       const size = Math.max((checked as { n?: number }).n ?? 0, (checked as { pairs?: number }).pairs ?? 0);
       const progress = size >= LONG_MEASUREMENT ? progressLines(io.stderr, checked.name) : undefined;
       const onModel = (imported: ImportedModelRecord) => {

@@ -1,4 +1,4 @@
-export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptionsWithDefaults, runConfigInputSchema, parameterBudgetProblem, MAX_PARAMETER_BYTES, DEFAULT_ARCH, ARCH_OPTION_DEFAULTS, type RunConfig, type RunConfigInput } from './config/config';
+export { runConfigSchema, parseRunConfig, FULL_BATCH, stepBatchSize, archOptionsWithDefaults, modelArchProblem, runConfigInputSchema, parameterBudgetProblem, MAX_PARAMETER_BYTES, DEFAULT_ARCH, ARCH_OPTION_DEFAULTS, type RunConfig, type RunConfigInput } from './config/config';
 export { configFields, archFields, allArchFields, flagOfPath, kebab, type FieldDescriptor, type FieldKind, type FieldRange } from './config/fields';
 export { lossForData, defaultLoss, DEFAULT_LOSS_BY_TASK } from './config/loss';
 export { prepareRun, type PreparedRun } from './run/prepare';

@@ -1,7 +1,7 @@
 import { activation, ConfigError, createModel, createRng, dense, MemorySink, serial, tf, train, type Dataset } from '@overparam/core';
 import { describe, expect, it, vi } from 'vitest';
 import { metricHooks } from './hooks';
-import { parseMetricFlag, parseMetricSpecs } from './metric-spec';
+import { parseMetricFlag, parseMetricNamesFlag, parseMetricSpecs } from './metric-spec';
 
 function dataset(n: number): Dataset {
   const rng = createRng('hooks-test');
@@ -15,6 +15,14 @@ describe('metric specs', () => {
     expect(parseMetricFlag('confusion:every=500,pairs=100')).toEqual({ name: 'confusion', every: 500, pairs: 100 });
     expect(parseMetricFlag('spectrum:n=256,layers,of=loss,start=false')).toEqual({ name: 'spectrum', n: 256, layers: true, of: 'loss', start: false });
     expect(parseMetricFlag('weight-movement')).toEqual({ name: 'weight-movement' });
+  });
+
+  it("reads measure's --metric: one spec with options, or bare names separated by commas", () => {
+    expect(parseMetricNamesFlag('gram:of=loss,n=64')).toEqual([{ text: 'gram:of=loss,n=64', spec: { name: 'gram', of: 'loss', n: 64 } }]);
+    expect(parseMetricNamesFlag('confusion, spectrum')).toEqual([
+      { text: 'confusion', spec: { name: 'confusion' } },
+      { text: 'spectrum', spec: { name: 'spectrum' } },
+    ]);
   });
 
   it('fills defaults and names the bad field', () => {

@@ -36,14 +36,19 @@ export function metricHook(spec: MetricSpec): Hook {
 }
 
 /**
- * What each spec demands of the data set (examples for `n`, two disjoint minibatches, a
- * regression task, …), checked before training starts rather than at the first measurement. The
- * error names the field as `metrics.<i>.<key>`.
+ * What a spec demands of the data set (examples for `n`, two disjoint minibatches, a regression
+ * task, …), checked before training starts rather than at the first measurement. The error
+ * names the spec's own key (`n`, `pairs`).
  */
+export function checkMetricSpec(spec: MetricSpec, data: Dataset): void {
+  definitionOf(spec).requirements?.(spec, data);
+}
+
+/** `checkMetricSpec` for a run's `metrics` list: the error names the field as `metrics.<i>.<key>`. */
 export function checkMetricSpecs(specs: readonly MetricSpec[], data: Dataset): void {
   specs.forEach((spec, i) => {
     try {
-      definitionOf(spec).requirements?.(spec, data);
+      checkMetricSpec(spec, data);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       throw e.renamed(`metrics.${i}.${e.field}`);

@@ -18,7 +18,7 @@ export {
   type CosineSummary,
 } from './confusion';
 export { minibatchConfusion, minibatchMethods, type MinibatchConfusion, type MinibatchConfusionOptions, type MinibatchMethod } from './minibatch';
-export { metricHook, metricHooks, checkMetricSpecs } from './hooks';
+export { metricHook, metricHooks, checkMetricSpec, checkMetricSpecs } from './hooks';
 export { metricDefinitions, metricDefinition, metricNeedsLoss, type MetricName } from './registry';
 export {
   defineMetric,
@@ -32,7 +32,7 @@ export {
 } from './metric-definition';
 export { measureMetric, checkMeasurable } from './measure';
 export { gramSummary } from './metrics/gram';
-export { metricSpecSchema, metricListSchema, parseMetricSpecs, parseMetricFlag, parseMetricFlags, metricHookNames, type MetricSpec, type MetricSpecInput } from './metric-spec';
+export { metricSpecSchema, metricListSchema, parseMetricSpecs, parseMetricFlag, parseMetricFlags, parseMetricNamesFlag, metricHookNames, type MetricSpec, type MetricSpecInput } from './metric-spec';
 
 export { gaussianKde, kdeBandwidth, poolValues, bandwidthRules, type Kde, type KdeOptions, type BandwidthRule } from './kde';
 export { histogram, binRules, type Histogram, type HistogramOptions, type BinRule } from './histogram';

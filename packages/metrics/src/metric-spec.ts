@@ -61,6 +61,16 @@ export function parseMetricFlag(text: string): Record<string, unknown> {
 }
 
 /**
+ * `measure --metric`: one spec (`gram:of=loss,n=64`) or several bare names (`gram,spectrum`),
+ * each with the text it came from. A comma separates options after a colon and names where there
+ * is none, so a list of names cannot carry options (the spec flags set those).
+ */
+export function parseMetricNamesFlag(text: string): Array<{ readonly text: string; readonly spec: Record<string, unknown> }> {
+  const texts = text.includes(':') ? [text] : text.split(',').map((t) => t.trim());
+  return texts.map((t) => ({ text: t, spec: parseMetricFlag(t) }));
+}
+
+/**
  * `--metric` flags → specs, each checked on its own so an error quotes the flag as written and
  * names the key: `in 'spectrum:every=0': every: Too small: expected number to be >=1`.
  */

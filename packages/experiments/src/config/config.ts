@@ -350,17 +350,28 @@ export function parseRunConfig(input: unknown): RunConfig {
   return result.data;
 }
 
+/**
+ * Why a config's `model` does not go with its `arch` or `archOptions` (a model file fixes its own
+ * layers), or undefined: for a config, and for `describe`'s flags of the same names.
+ */
+export function modelArchProblem(given: { readonly arch?: unknown; readonly archOptions?: unknown; readonly model?: unknown }): ConfigError | undefined {
+  if (given.model === undefined) return undefined;
+  if (given.arch !== undefined) return new ConfigError('model', 'a config names either arch or model, not both', 'leave out arch to train the model file, or model to train the architecture');
+  const options = given.archOptions;
+  if (options !== undefined && (typeof options !== 'object' || options === null || Object.keys(options).length > 0)) {
+    return new ConfigError('archOptions', 'an imported model (model) takes no architecture options', 'leave them out; the model file fixes its layers');
+  }
+  return undefined;
+}
+
 /** The config with `ARCH_OPTION_DEFAULTS` under what it gives (left alone when it is not an object). */
 function withArchDefaults(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const given = input as { arch?: unknown; archOptions?: unknown; model?: unknown };
   if (given.model !== undefined) {
     // Exactly one of the two: the schema's default arch applies only to a config that names no model.
-    if (given.arch !== undefined) throw new ConfigError('model', 'a config names either arch or model, not both', 'leave out arch to train the model file, or model to train the architecture');
-    const options = given.archOptions;
-    if (options !== undefined && (typeof options !== 'object' || options === null || Object.keys(options).length > 0)) {
-      throw new ConfigError('archOptions', 'are options of an architecture, and an imported model (model) takes none', 'leave them out; the model file fixes its layers');
-    }
+    const problem = modelArchProblem(given);
+    if (problem !== undefined) throw problem;
     return input;
   }
   const arch = given.arch ?? DEFAULT_ARCH;

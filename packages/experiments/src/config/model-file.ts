@@ -1,3 +1,4 @@
+import { ModelImportError, outlineModelJson, type ModelJsonOutline } from '@overparam/architectures';
 import { ConfigError, OverparamError } from '@overparam/core';
 
 /**
@@ -58,14 +59,14 @@ function readOne(fs: NodeParts['fs'], file: string, what: string): Uint8Array {
   }
 }
 
-function shardPaths(file: string, json: Uint8Array): string[] {
-  let parsed: { weightsManifest?: Array<{ paths?: unknown }> };
+/** model.json's shards and convolutions, by the same parser that imports it; its errors as the config's. */
+function outline(file: string, json: Uint8Array): ModelJsonOutline {
   try {
-    parsed = JSON.parse(new TextDecoder().decode(json)) as typeof parsed;
+    return outlineModelJson(file, json);
   } catch (e) {
-    throw new ConfigError('model', `${file} is not JSON (${(e as Error).message})`, 'give the model.json of a TF.js Layers model');
+    if (e instanceof ModelImportError) throw new ConfigError('model', e.message);
+    throw e;
   }
-  return (parsed?.weightsManifest ?? []).flatMap((g) => (Array.isArray(g.paths) ? g.paths.map(String) : []));
 }
 
 /** Reads model.json at `file` (absolute) and every shard its manifest lists; a file missing is a ConfigError naming it. */
@@ -76,12 +77,12 @@ export function readModelFiles(file: string): ModelFileBytes {
   const hash = crypto.createHash('sha256');
   const add = (b: Uint8Array) => hash.update(`${b.byteLength}\n`).update(b);
   add(json);
-  for (const shard of shardPaths(file, json)) {
+  const { shards, convolutional } = outline(file, json);
+  for (const shard of shards) {
     const b = readOne(fs, path.resolve(path.dirname(file), shard), `weight shard of ${path.basename(file)}`);
     bytes.set(shard, b);
     add(b);
   }
-  const convolutional = /"class_name"\s*:\s*"(Conv2D|DepthwiseConv2D|SeparableConv2D)"/.test(new TextDecoder().decode(json));
   return { file, sha256: hash.digest('hex'), bytes, convolutional };
 }
 

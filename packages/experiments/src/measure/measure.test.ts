@@ -1,9 +1,10 @@
-import { createRng, gatherBatch, tf } from '@overparam/core';
+import { ConfigError, createRng, gatherBatch, tf } from '@overparam/core';
 import { gradientGram, gramSummary } from '@overparam/metrics';
 import { describe, expect, it } from 'vitest';
 import { prepareRun } from '../run/prepare';
 import { measure } from './measure';
-import { parseMeasureSpec } from './measurement-run';
+import { memoryStore } from '../store/memory';
+import { measureRun, parseMeasureSpec } from './measurement-run';
 
 const config = { arch: 'mlp', archOptions: { depth: 2, width: 5 }, data: 'synthetic', backend: 'cpu', seed: 3, steps: 0 };
 
@@ -44,6 +45,15 @@ describe('measure with the gram metric', () => {
       expect(m.summary).toMatchObject({ of, size: n });
     });
   }
+
+  it('refuses a spec the data cannot serve, naming its own key (n, not metrics.0.n), before writing', async () => {
+    const store = memoryStore();
+    const error = await measureRun(config, { name: 'gram', n: 1_000_000 }, { store, id: 'too-many' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe('n');
+    expect((error as ConfigError).message).toMatch(/^n: /);
+    expect(store.artifact('too-many', 'measure.json')).toBeUndefined();
+  });
 
   it('refuses a key the metric does not take, naming it', () => {
     expect(() => parseMeasureSpec({ name: 'gram', pairs: 3 })).toThrow(/^pairs: gram does not take 'pairs'$/);

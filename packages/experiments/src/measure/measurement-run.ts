@@ -1,5 +1,5 @@
 import { ConfigError, flattenTree, lossLabel, tf, type NamedArray } from '@overparam/core';
-import { checkMeasurable, checkMetricSpecs, metricDefinitions, metricSpecSchema, type MeasureContext, type MetricSpec } from '@overparam/metrics';
+import { checkMeasurable, checkMetricSpec, metricDefinitions, metricSpecSchema, type MeasureContext, type MetricSpec } from '@overparam/metrics';
 import { encodeCheckpoint } from '../store/checkpoint-format';
 import { parseRunConfig, type RunConfig } from '../config/config';
 import { measure } from './measure';
@@ -77,13 +77,8 @@ function checkedSpec(spec: MetricSpec, input: unknown, run: PreparedRun): Metric
   const givenBatchSize = (input as { batchSize?: unknown } | null)?.batchSize !== undefined;
   const withBatch = (spec as { batchSize?: unknown }).batchSize !== undefined && !givenBatchSize ? parseMeasureSpec({ ...(input as object), batchSize: run.trainConfig.batchSize }) : spec;
   const filled = withArchitectureSettings(withBatch, run);
-  try {
-    checkMetricSpecs([filled], run.data);
-  } catch (e) {
-    // The check names the field as a run config's `metrics.0.<key>`; here the spec is the whole input.
-    if (!(e instanceof ConfigError) || !e.field.startsWith('metrics.0.')) throw e;
-    throw new ConfigError(e.field.slice('metrics.0.'.length), e.message.slice(e.field.length + 2));
-  }
+  // The spec is the whole input here, so its error names the spec's own key (`n`), not `metrics.0.n`.
+  checkMetricSpec(filled, run.data);
   return filled;
 }
 

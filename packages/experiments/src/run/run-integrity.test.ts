@@ -29,15 +29,6 @@ async function training(store: RunStore, id: string) {
   return { stop: async () => (controller.abort(), await result) };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<OverparamError> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(OverparamError);
-  return e as OverparamError;
-}
-
 describe('one writer per run', () => {
   test.each([
     ['a directory store', 'busy', () => directoryStore(root)],
@@ -46,9 +37,9 @@ describe('one writer per run', () => {
     const store = makeStore();
     const tensors = tf.memory().numTensors;
     const first = await training(store, id);
-    const e = await refusal(run(tiny, { store, id: id, resume: 'if-unfinished' }));
-    expect(e.code).toBe('RUN_LOCKED');
-    expect(e.message).toMatch(/is being written by/);
+    const second = run(tiny, { store, id: id, resume: 'if-unfinished' });
+    await expect(second).rejects.toBeInstanceOf(OverparamError);
+    await expect(second).rejects.toMatchObject({ code: 'RUN_LOCKED', message: expect.stringMatching(/is being written by/) });
     const ended = await first.stop();
     expect(ended.summary.outcome).toBe('aborted');
     // Released: the same id resumes now, to the end.

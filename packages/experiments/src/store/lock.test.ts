@@ -22,15 +22,6 @@ async function plantLock(dir: string, holder: LockHolder): Promise<void> {
   await writeFile(join(dir, LOCK_FILE), `${JSON.stringify(holder)}\n`);
 }
 
-async function refusal(dir: string): Promise<OverparamError> {
-  const e = await lockDirectory(dir).then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(OverparamError);
-  return e as OverparamError;
-}
-
 describe('lockDirectory', () => {
   it('creates the directory, names this process in lock.json, refuses a second writer and releases', async () => {
     const dir = join(root, 'a', 'b');
@@ -40,11 +31,11 @@ describe('lockDirectory', () => {
     expect(Date.parse(holder!.since)).not.toBeNaN();
 
     // The same process again is a second writer too.
-    const e = await refusal(dir);
-    expect(e.code).toBe('RUN_LOCKED');
-    expect(e.message).toContain(`${dir} is being written by pid ${process.pid} on this host since ${holder!.since}`);
-    expect(e.message).toContain(`kill -INT ${process.pid}`);
-    expect(e.message.split('\n')).toHaveLength(1);
+    const second = lockDirectory(dir);
+    await expect(second).rejects.toBeInstanceOf(OverparamError);
+    await expect(second).rejects.toMatchObject({ code: 'RUN_LOCKED', message: expect.stringContaining(`${dir} is being written by pid ${process.pid} on this host since ${holder!.since}`) });
+    await expect(second).rejects.toThrow(`kill -INT ${process.pid}`);
+    await expect(second).rejects.not.toThrow('\n');
 
     await lock.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
@@ -69,9 +60,9 @@ describe('lockDirectory', () => {
     const dir = join(root, 'foreign');
     // A pid that is dead here: only the host can keep the lock alive.
     await plantLock(dir, { pid: deadPid(), host: `not-${hostname()}`, since: '2026-01-01T00:00:00.000Z', command: 'overparam sweep s.json' });
-    const e = await refusal(dir);
-    expect(e.message).toContain(`on host not-${hostname()} since 2026-01-01T00:00:00.000Z (overparam sweep s.json)`);
-    expect(e.message).toContain(`delete ${join(dir, LOCK_FILE)}`);
+    const refused = lockDirectory(dir);
+    await expect(refused).rejects.toMatchObject({ code: 'RUN_LOCKED', message: expect.stringContaining(`on host not-${hostname()} since 2026-01-01T00:00:00.000Z (overparam sweep s.json)`) });
+    await expect(refused).rejects.toThrow(`delete ${join(dir, LOCK_FILE)}`);
     expect((await readLockHolder(dir))?.host).toBe(`not-${hostname()}`);
   });
 
@@ -79,7 +70,7 @@ describe('lockDirectory', () => {
     const dir = join(root, 'garbage');
     await lockDirectory(dir).then((l) => l.release());
     await writeFile(join(dir, LOCK_FILE), 'not json');
-    expect((await refusal(dir)).message).toContain(`${join(dir, LOCK_FILE)} is not a lock file overparam wrote`);
+    await expect(lockDirectory(dir)).rejects.toThrow(`${join(dir, LOCK_FILE)} is not a lock file overparam wrote`);
   });
 
   it('release leaves a lock that is no longer its own', async () => {

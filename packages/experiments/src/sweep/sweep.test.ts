@@ -24,15 +24,6 @@ const example = {
   seeds: [0, 1],
 };
 
-function errorOf(f: () => unknown): OverparamError {
-  try {
-    f();
-  } catch (e) {
-    return e as OverparamError;
-  }
-  throw new Error('expected an error');
-}
-
 describe('sweep cells', () => {
   test('a 2×2 grid × 2 seeds is 8 runs, each a resolved config, with distinct ids', () => {
     const cells = sweepCells(parseSweep(example));
@@ -62,10 +53,9 @@ describe('sweep cells', () => {
     [{ ...example, lrSearch: { rule: 'arora-c1' } }, /sweep lrSearch.target/],
     [{ ...example, lrSearch: { rule: 'sankararaman-a1' } }, /learning rate is searched/],
   ])('rejects %j with a one-line SWEEP_INVALID error', (input, message) => {
-    const e = errorOf(() => sweepCells(parseSweep(input)));
-    expect(e.code).toBe('SWEEP_INVALID');
-    expect(e.message).toMatch(message);
-    expect(e.message).not.toContain('\n');
+    const cells = () => sweepCells(parseSweep(input));
+    expect(cells).toThrow(expect.objectContaining({ code: 'SWEEP_INVALID', message: expect.stringMatching(message) }));
+    expect(cells).not.toThrow('\n');
   });
 });
 
@@ -79,11 +69,11 @@ describe('shards', () => {
 
   test('come from --shard, Slurm or Kubernetes, with clear errors', () => {
     expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
-    expect(errorOf(() => parseShard('4/4')).message).toMatch(/0 ≤ i < n/);
+    expect(() => parseShard('4/4')).toThrow(/0 ≤ i < n/);
     expect(shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '0' })).toEqual({ index: 3, count: 4 });
     expect(shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '2' })).toEqual({ index: 3, count: 4 });
     expect(shardFromEnvironment({ JOB_COMPLETION_INDEX: '2' }, 3)).toEqual({ index: 2, count: 3 });
-    expect(errorOf(() => shardFromEnvironment({ JOB_COMPLETION_INDEX: '2' })).message).toMatch(/--shard-count/);
+    expect(() => shardFromEnvironment({ JOB_COMPLETION_INDEX: '2' })).toThrow(/--shard-count/);
     expect(shardFromEnvironment({})).toBeUndefined();
   });
 
@@ -174,9 +164,9 @@ describe('running a sweep (in this process)', () => {
   });
 
   test('refuses a directory that holds another sweep', async () => {
-    const e = await runSweep({ ...example, seeds: [5] }, { outDir: out }).catch((x: unknown) => x);
-    expect((e as OverparamError).code).toBe('SWEEP_INVALID');
-    expect((e as Error).message).toMatch(/holds another sweep \('depth', 8 cells\)/);
+    const refused = runSweep({ ...example, seeds: [5] }, { outDir: out });
+    await expect(refused).rejects.toBeInstanceOf(OverparamError);
+    await expect(refused).rejects.toMatchObject({ code: 'SWEEP_INVALID', message: expect.stringMatching(/holds another sweep \('depth', 8 cells\)/) });
   });
 
   test('records failed and diverged cells and goes on; failed ones are retried only when asked', async () => {
