@@ -88,9 +88,9 @@ function studyCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   const classes = IMAGE_CLASSES[(data ?? protocol(scale).data) as ImageDataName];
   const { trained, notTrained } = splitByTraining(cells, classes);
   const note = `${notTrained.length} of ${cells.length} runs not trained (final loss ≥ ${fmt(NOT_TRAINED_FRACTION * chanceLoss(classes))}) left out`;
-  const minCosCriterion = seedTrendCriterion({ name: `${what}: the min cosine between minibatch gradients ${a.minCos} as the ${axis} grows`, cells: trained, path: a.path, read: minCos, direction: a.minCos, symbol, figure: figureOf(`minibatch-min-cosine-vs-${short}`), note, excluded: notTrained.length });
+  const minCosCriterion = seedTrendCriterion({ name: `${what}: the min cosine between minibatch gradients ${a.minCos} as the ${axis} grows`, cells: trained, path: a.path, read: minCos, direction: a.minCos, symbol, figure: figureOf(`minibatch-min-cosine-vs-${short}`), note, notTrained });
   const lossCriterion = seedTrendCriterion({ name: `${what}: the final training loss ${a.loss} as the ${axis} grows`, cells, path: a.path, read: finalLoss, direction: a.loss, symbol, figure: figureOf(`final-train-loss-vs-${short}`) });
-  const spreadCriterion = seedTrendCriterion({ name: `${what}: the cosines spread ${a.spread === 'rises' ? 'wider' : 'narrower'} around 0 (std of the KDE's sample) as the ${axis} grows`, cells: trained, path: a.path, read: cosineSpread, direction: a.spread, symbol, figure: figureOf('cosine-density'), note, excluded: notTrained.length });
+  const spreadCriterion = seedTrendCriterion({ name: `${what}: the cosines spread ${a.spread === 'rises' ? 'wider' : 'narrower'} around 0 (std of the KDE's sample) as the ${axis} grows`, cells: trained, path: a.path, read: cosineSpread, direction: a.spread, symbol, figure: figureOf('cosine-density'), note, notTrained });
   const samples = [...groupBy(cells, a.path)].map(([setting, group]) => ({ setting, cosines: group.flatMap(cosineValues) }));
   const shortSamples = samples.filter((s) => s.cosines.length < 2 || s.cosines.some((v) => v < -1 - 1e-6 || v > 1 + 1e-6));
   const endOfTraining = `the paper measures after 200 epochs; ${protocol('smoke').steps} steps from initialization say nothing about it`;
