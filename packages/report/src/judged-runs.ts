@@ -49,7 +49,7 @@ export function selectJudged(runs: readonly LabelledRunView[], lrPicks: readonly
   const leftOut = [
     ...(otherRates > 0 ? [count(otherRates, 'at learning rates the rule did not pick')] : []),
     ...(nearChance > 0 ? [count(nearChance, 'that did not train (final loss near chance)')] : []),
-    ...(others > 0 ? [count(others, 'that did not complete or that the criteria do not read')] : []),
+    ...(others > 0 ? [`${count(others, 'the criteria do not read')} (other settings, or not completed)`] : []),
   ];
   return {
     runs: shown,

@@ -25,5 +25,8 @@ export const fullTrainingLoss = figure({
         ? ` Dashed, “${BOUND}”: Du et al. (2019) (Theorem 5.1) bound each run’s loss by (1 − ηλ₀/2)^k times its first value, with λ₀ the run’s population-Gram eigenvalue and η = lr / n (Du et al. descend the sum over the n examples, we the mean); a run converges at least at the theorem’s linear rate where its line falls at least as steeply.`
         : ''
     }`,
-  spec: (input) => lossCurvesSpec(labelled(input.runs), { kind: 'full-loss', guides: rateBounds(input.runs), legendTitle: settingsTitle(input.runs) }),
+  spec: (input) => {
+    const guides = rateBounds(input.runs);
+    return lossCurvesSpec(labelled(input.runs), { kind: 'full-loss', guides, legendTitle: guides.length > 0 ? `${settingsTitle(input.runs)}, and the bound` : settingsTitle(input.runs) });
+  },
 });
