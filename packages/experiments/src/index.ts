@@ -29,8 +29,10 @@ export { parseShard, shardFromEnvironment, inShard, type Shard } from './sweep/s
 export { lrRules, lrRuleNames, lrSearchSchema, lrSearchGrid, lrSearchRuns, pickLearningRate, type LrSearch, type LrRule, type LrPick, type LrCandidate } from './sweep/lr-search';
 export { slurmScript, kubernetesJob, type EmitOptions } from './sweep/emit';
 export { presets, presetIds, getPreset, presetSweeps, type PresetOverride } from './presets/registry';
-export { presetScales, DEFAULT_PRESET_SCALE, verdicts, type Verdict, type Preset, type PresetScale, type PresetScaleSpec, type PresetSweep, type PresetResults, type SweepResult, type CellResult, type CriterionResult } from './presets/preset';
+export { presetScales, DEFAULT_PRESET_SCALE, verdicts, type Verdict, type Preset, type PresetScale, type PresetScaleSpec, type PresetSweep, type PresetResults, type SweepResult, type CellResult, type CriterionResult, type JudgedRuns } from './presets/preset';
 export { presetProtocol, type PresetProtocol, type ProtocolRow } from './presets/protocol';
+export { figuresOfSection } from './presets/section-figures';
+export { duRatePerStep, duLossBound } from './presets/du-linear-rate';
 export { readSweepResult, evaluateCriteria, criteriaPass } from './results/preset-results';
 export type { RunView } from './results/run-view';
 export { recordsOf, numberField, lastRecord, lastValue, firstValue, settingOf } from './results/records';

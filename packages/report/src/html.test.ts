@@ -20,6 +20,20 @@ describe('reportHtml', () => {
     expect(html).toContain('<td class="verdict fail">FAIL</td><td>λ_min stays above λ₀/2</td><td>—</td><td>min ratio 0.31</td>');
   });
 
+  it('links a criterion to its figure only where the report drew it', () => {
+    const model = buildReport([], {
+      title: 't',
+      criteria: [
+        { name: 'drawn', verdict: 'pass', measured: 1, figure: 'a' },
+        { name: 'every judged run near chance', verdict: 'inconclusive', measured: 'no run left to measure', figure: 'b' },
+      ],
+    });
+    const html = reportHtml({ ...model, figures: [{ id: 'a', title: 'A', caption: '', spec: {} as never }] }, [], { generatedAt: 'now', generator: 'test', data: {} });
+    expect(html).toContain('<td><a href="#figure-a">figure</a></td>');
+    expect(html).toContain('<td>none: no run to draw</td>');
+    expect(html).not.toContain('#figure-b');
+  });
+
   it('escapes text and keeps JSON from closing its script block', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     const json = jsonForScript({ name: '</script><script>alert(1)</script>' });

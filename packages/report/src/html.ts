@@ -98,7 +98,7 @@ function svgWidth(svg: string): number {
   return match === null ? 0 : Number(match[1]);
 }
 
-function criteriaSection(criteria: ReportModel['criteria']): string {
+function criteriaSection(criteria: ReportModel['criteria'], figureIds: ReadonlySet<string>): string {
   if (criteria.length === 0) return '';
   const judged = criteria.filter((c) => c.verdict !== 'reported');
   const passed = judged.filter((c) => c.verdict === 'pass').length;
@@ -106,7 +106,8 @@ function criteriaSection(criteria: ReportModel['criteria']): string {
   // 'reported' is a quantity shown, not judged (the preset says why in its name); a failure shouts.
   const label = (c: (typeof criteria)[number]) => (c.verdict === 'fail' ? 'FAIL' : c.verdict);
   // The verdict comes first, so no width of measured text can push it off a narrow screen.
-  const figure = (c: (typeof criteria)[number]) => (c.figure !== undefined ? `<a href="#figure-${escapeHtml(c.figure)}">figure</a>` : '—');
+  // A figure left out (its judged runs cannot draw it: none trained, say) gets no dead link.
+  const figure = (c: (typeof criteria)[number]) => (c.figure === undefined ? '—' : figureIds.has(c.figure) ? `<a href="#figure-${escapeHtml(c.figure)}">figure</a>` : 'none: no run to draw');
   const rows = criteria.map(
     (c) =>
       `<tr><td class="verdict ${c.verdict}">${label(c)}</td><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.expected ?? '—')}</td><td>${escapeHtml(typeof c.measured === 'number' ? fmt(c.measured) : (c.measured ?? '—'))}</td><td>${figure(c)}</td></tr>`,
@@ -175,7 +176,7 @@ ${live !== undefined ? `<meta http-equiv="refresh" content="${live}">\n` : ''}<t
 <header><h1>${escapeHtml(model.title)}</h1><p class="meta">Generated ${escapeHtml(meta.generatedAt)} by ${escapeHtml(meta.generator)}. Every number shown is in report.json beside this page and in the data block at its end.${live !== undefined ? ` <strong>Live:</strong> this page reloads every ${live} s while the runs go on.` : ''}</p></header>
 ${model.intro.map((p) => `<p class="intro">${escapeHtml(p)}</p>`).join('\n')}
 ${model.runs.length > 0 ? `<h2>What ran</h2>\n${overview(model)}` : ''}
-${criteriaSection(model.criteria)}
+${criteriaSection(model.criteria, new Set(model.figures.map((f) => f.id)))}
 ${protocolSection(model.protocol)}
 <h2>Figures</h2>
 ${figureHtml.length > 0 ? `<div class="figures">\n${figureHtml.join('\n')}\n</div>` : '<p>No run has records to plot yet.</p>'}

@@ -31,7 +31,7 @@ describe('renderSvg', () => {
 
   it('writes names as text, never as markup', async () => {
     const hostile = '<script>alert(1)</script>';
-    const { svg } = await renderSvg(sweptStatisticSpec([{ run: 'a', series: hostile, seed: 0, x: 1, value: 0.5 }], { keyTitle: 'depth', statisticTitle: 'loss' }));
+    const { svg } = await renderSvg(sweptStatisticSpec([{ run: 'a', series: hostile, seed: 0, x: 1, value: 0.5 }], { keyTitle: 'depth', statisticTitle: 'loss', seriesTitle: 'series' }));
     expect(svg).not.toContain('<script');
     expect(walk(svg).texts).toContain(hostile);
   });

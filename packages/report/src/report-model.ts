@@ -1,6 +1,7 @@
 import type { CriterionResult as ExperimentsCriterion, LabelledRunView, LrPickView, PresetProtocol, SweepManifest } from '@overparam/experiments';
-import { figureCatalogue } from './figures';
+import { figureCatalogue, figureDefinitionOf } from './figures';
 import { configField, finiteNumber, type Figure, type FigureInput } from './figures/figure';
+import { selectJudged, type FigureRuns } from './judged-runs';
 import { gridPointLabel } from './lr-picks';
 import { measurementRows, type MeasurementView } from './measurement';
 
@@ -88,6 +89,20 @@ function runRow(r: LabelledRunView): RunRow {
 }
 
 /**
+ * A figure redrawn from the runs its criteria judged, its caption saying what was left out; none
+ * when those runs cannot draw it (every run near chance, say).
+ */
+function judgedFigure(figure: Figure, input: FigureInput, selection: FigureRuns | undefined): Figure[] {
+  if (selection === undefined) return [figure];
+  const { runs, note } = selectJudged(input.runs, input.lrPicks, selection);
+  if (note === '') return [figure];
+  const judged = { ...input, runs };
+  const definition = figureDefinitionOf(figure.id);
+  const redrawn = definition !== undefined && definition.applies(judged) ? definition.draw(judged).find((f) => f.id === figure.id) : undefined;
+  return redrawn === undefined ? [] : [{ ...redrawn, caption: `${redrawn.caption} ${note}` }];
+}
+
+/**
  * The report's content from its runs: the runs table and every figure the records support.
  * Pure, so the browser playground can build the same figures live.
  */
@@ -107,6 +122,8 @@ export function buildReport(
      * order; every figure the records support when left out (`overparam report` on any runs).
      */
     figures?: readonly string[];
+    /** Per figure id, the runs the criteria that name it judged (judged-runs.ts): the figure draws those alone. */
+    judged?: ReadonlyMap<string, FigureRuns>;
   },
 ): ReportModel {
   const measurements = options.measurements ?? [];
@@ -115,7 +132,8 @@ export function buildReport(
   const figures = figureCatalogue
     .filter((definition) => wanted === undefined || [...wanted].some((id) => definition.drawnFrom(id) !== undefined))
     .flatMap((definition) => (definition.applies(input) ? definition.draw(input) : []))
-    .filter((f) => wanted === undefined || wanted.has(f.id));
+    .filter((f) => wanted === undefined || wanted.has(f.id))
+    .flatMap((f) => judgedFigure(f, input, options.judged?.get(f.id)));
 
   const sweep = options.sweep;
   return {

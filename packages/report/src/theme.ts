@@ -41,7 +41,7 @@ const config = {
   // Legend symbols as strokes at full opacity, not the pale fill of a band layer.
   // The SVG renderer has no canvas and estimates a label at 0.8 × font size per character, so 260 px
   // cut a setting of three swept keys ("depth=10, batchNorm=false, skip=true") to its first 28 characters.
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 480, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 480, titleLimit: 480, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
   title: { fontSize: 14, anchor: 'start' as const },
   view: { stroke: '#bbb' },
 };

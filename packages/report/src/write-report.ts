@@ -6,7 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { reportHtml, type HtmlFigure } from './html';
 import { renderSvg, svgToPng } from './render';
 import { readReportInput, type ReportInput } from './report-input';
-import type { PresetProtocol } from '@overparam/experiments';
+import { figuresOfSection, type PresetProtocol } from '@overparam/experiments';
+import { judgedRunsByFigure } from './judged-runs';
 import { buildReport, type CriterionResult } from './report-model';
 
 export interface WriteReportOptions {
@@ -94,7 +95,7 @@ async function earlierPngs(folder: string): Promise<string[]> {
 }
 
 /** Runs from several directories; ids are prefixed with their directory's name where two would collide. */
-async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sections?: ReadonlyArray<{ name: string; runs: ReportInput['runs']; lrPicks?: ReportInput['lrPicks'] }> }> {
+async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sections?: ReadonlyArray<{ name: string; runs: ReportInput['runs']; lrPicks?: ReportInput['lrPicks']; runIdOf: (id: string) => string }> }> {
   if (dirs.length === 0) throw new OverparamError('RUN_IO', 'no directory given; pass a run or sweep directory, e.g. overparam report runs/first --out report/');
   const inputs = await Promise.all(dirs.map(readReportInput));
   if (inputs.length === 1) return inputs[0]!;
@@ -111,6 +112,8 @@ async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sect
       name: basename(resolve(dirs[i]!)),
       runs: collide ? input.runs.map((r) => ({ ...r, id: `${input.name}/${r.id}` })) : input.runs,
       ...(input.lrPicks !== undefined ? { lrPicks: input.lrPicks } : {}),
+      // How a criterion's run id (its sweep's own) reads here.
+      runIdOf: (id: string) => (collide ? `${input.name}/${id}` : id),
     })),
   };
 }
@@ -122,7 +125,10 @@ async function readInputs(dirs: readonly string[]): Promise<ReportInput & { sect
 export async function writeReport(dirs: readonly string[], options: WriteReportOptions): Promise<WrittenReport> {
   const input = await readInputs(dirs);
   const folder = await prepareReportFolder(options.out);
-  const figuresOption = options.figures !== undefined ? { figures: options.figures } : {};
+  const sectionNames = input.sections !== undefined && input.sections.length > 1 ? input.sections.map((s) => s.name) : [basename(resolve(dirs[0]!))];
+  // A preset names a figure `<sweep key>-<id>` to draw it in that sweep's section only.
+  const figuresOf = (name: string) => (options.figures !== undefined ? { figures: figuresOfSection(options.figures, name, sectionNames) } : {});
+  const criteria = options.criteria ?? [];
   const built = buildReport(input.runs, {
     title: options.title ?? `overparam report: ${input.name}`,
     ...(input.sweep !== undefined ? { sweep: input.sweep } : {}),
@@ -131,13 +137,20 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
     ...(options.protocol !== undefined ? { protocol: options.protocol } : {}),
     ...(input.measurements !== undefined ? { measurements: input.measurements } : {}),
     ...(options.intro !== undefined ? { intro: options.intro } : {}),
-    ...figuresOption,
+    ...figuresOf(sectionNames[0]!),
+    judged: judgedRunsByFigure(criteria, (id) => id),
   });
   // Several sweeps (a preset's depth and width sweeps, say) each get their own figures: their
   // swept keys differ, so figures across them would have nothing in common on the x axis.
   const sections = (input.sections ?? []).map((section) => ({
     name: section.name,
-    built: buildReport(section.runs, { title: section.name, ...(section.lrPicks !== undefined ? { lrPicks: section.lrPicks } : {}), ...figuresOption }),
+    built: buildReport(section.runs, {
+      title: section.name,
+      ...(section.lrPicks !== undefined ? { lrPicks: section.lrPicks } : {}),
+      ...figuresOf(section.name),
+      // Criteria name a section's figures `<section>-<id>` (sectionFigure).
+      judged: judgedRunsByFigure(criteria, (id) => (id.startsWith(`${section.name}-`) ? id.slice(section.name.length + 1) : undefined), section.runIdOf),
+    }),
   }));
   const model =
     sections.length > 1

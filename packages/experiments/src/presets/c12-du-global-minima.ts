@@ -1,4 +1,5 @@
-import { completed, fitLine, fmt, groupBy, lastValue, firstValue, mean, recordsOf, settingOf, sweepOf, trend, passIf } from './criteria';
+import { completed, fitLine, fmt, groupBy, judgedRuns, lastValue, firstValue, mean, recordsOf, settingOf, sweepOf, trend, passIf } from './criteria';
+import { duRatePerStep } from './du-linear-rate';
 import { seedTrendCriterion } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetSweep } from './preset';
 
@@ -57,7 +58,8 @@ function training(widths: readonly number[], steps: number, every: number, seeds
 
 /**
  * The report figures that show each claim: the report names a figure by its sweep's directory
- * (`init`, `training`) and the figure's own id.
+ * (`init`, `training`) and the figure's own id, and draws each in that section only (the training
+ * sweep measures the Gram at initialization too, but its section need not repeat the width figures).
  */
 const FIGURES = {
   ratio: 'init-population-gram-ratio-vs-width',
@@ -95,8 +97,8 @@ export const duGlobalMinimaPreset: Preset = {
   claim: 'In Du et al.’s scaled net the last layer’s Gram at initialization tends to the population Gram as the width grows, and full-batch gradient descent on a wide net reaches zero training loss at a linear rate with λ_min(G⁽ᴴ⁾) ≥ λ₀/2 throughout and weights that move less the wider the net.',
   source: 'Du et al. (2019), §5: Definition 5.1 (the population Gram) and Theorem 5.1',
   reading:
-    'Initialization section: λ_min(G⁽ᴴ⁾(0)) / λ₀ against the width approaches 1, and max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| falls like 1/√m (a slope of −1/2 on log–log axes). Training section: the full training loss on a log axis falls along a straight line; the spectrum panel shows λ_min of the Gram; weight movement (‖W(k) − W(0)‖ / ‖W(0)‖) is smaller for wider nets. The rate bound uses η_Du = lr / n, since our loss is the mean and theirs the sum.',
-  figures: ['population-gram-ratio-vs-width', 'population-gram-distance-vs-width', 'full-training-loss', 'population-gram-training', 'weight-movement'],
+    'Initialization section: λ_min(G⁽ᴴ⁾(0)) / λ₀ against the width approaches 1, and max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| falls like 1/√m (a slope of −1/2 on log–log axes). Training section, at the widest m (the nets the rate and λ_min criteria judge): the full training loss on a log axis falls along a straight line at least as steep as the dashed bound (1 − ηλ₀/2)^k · L(0); λ_min of the last layer’s Gram stays above λ₀/2; weight movement (‖W(k) − W(0)‖ / ‖W(0)‖) is smaller for wider nets. The rate bound uses η_Du = lr / n, since our loss is the mean and theirs the sum.',
+  figures: Object.values(FIGURES),
   scales: {
     smoke: {
       sweeps: { init: atInitialization([64, 256, 1024, 4096], [0, 1]), training: training([256, 1024, 2048], 40, 10, [0]) },
@@ -146,9 +148,9 @@ export const duGlobalMinimaPreset: Preset = {
     const widths = [...groupBy(trained, 'archOptions.width').keys()].filter((w): w is number => typeof w === 'number').sort((a, b) => a - b);
     const wide = trained.filter((c) => settingOf(c, 'archOptions.width') === widths.at(-1));
     const rates = wide.map((c) => {
-      const lambda0 = firstValue(c, 'population-gram', 'lambda0');
-      const n = EXAMPLES;
-      const bound = lambda0 === undefined ? undefined : Math.log(1 - ((c.config.lr / n) * lambda0) / 2);
+      // The same per-step factor the training-loss figure draws its guide from.
+      const perStep = duRatePerStep(c);
+      const bound = perStep === undefined ? undefined : Math.log(perStep);
       const first = firstValue(c, 'full-loss', 'loss');
       const last = lastValue(c, 'full-loss', 'loss');
       return { slope: lossSlope(c), bound, drop: first !== undefined && last !== undefined ? last / first : undefined };
@@ -162,6 +164,7 @@ export const duGlobalMinimaPreset: Preset = {
       measured: `ln-loss slope ${fmt(meanSlope)} per step vs bound ln(1 − η_Du λ₀/2) = ${fmt(meanBound)}; final / initial loss ${fmt(meanDrop)}`,
       expected: 'slope ≤ bound and final / initial < 1e-2',
       figure: FIGURES.loss,
+      runs: judgedRuns(wide),
     });
     const worst = Math.min(
       ...wide.map((c) => {
@@ -175,6 +178,7 @@ export const duGlobalMinimaPreset: Preset = {
       measured: `smallest λ_min(G⁽ᴴ⁾(k)) / λ₀ = ${fmt(worst)}`,
       expected: '≥ 0.5',
       figure: FIGURES.training,
+      runs: judgedRuns(wide),
     });
     out.push(
       seedTrendCriterion({ name: 'the weights move less the wider the net (relative distance from initialization at the end)', cells: trained, path: 'archOptions.width', read: read('weight-movement', 'ratio'), direction: 'falls', symbol: 'm', figure: FIGURES.movement }),

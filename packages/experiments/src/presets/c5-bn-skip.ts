@@ -1,4 +1,4 @@
-import { atPickedRates, chanceLoss, completed, fmt, NOT_TRAINED_FRACTION, passIf, sectionFigure, settingOf, splitByTraining, sweepOf } from './criteria';
+import { atPickedRates, chanceLoss, completed, fmt, judgedRuns, NOT_TRAINED_FRACTION, passIf, sectionFigure, settingOf, splitByTraining, sweepOf } from './criteria';
 import { compareTrends, describeSetting, logSlope, NOISE_MARGIN, seedTrendCriterion, settingValues } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
 import { finalLoss, IMAGE_CLASSES, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type ImageDataName } from './wrn-protocol';
@@ -70,11 +70,12 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
       measured: `${both.settings.length > 0 && other.settings.length > 0 ? `slope difference ${fmt(c.difference)} ± ${fmt(c.standardError)} per decade of β${c.why !== undefined ? ` (${c.why})` : ''}; ` : ''}${describe(both)}; ${describe(other)}; ${untrained}`,
       expected: `> 0 by more than ${NOISE_MARGIN} SE`,
       figure,
+      runs: judgedRuns([both, other].flatMap((t) => ofVariant(trained, t.v)), [both, other].flatMap((t) => ofVariant(notTrained, t.v))),
     });
   }
   for (const t of trends) {
     const name = `${t.v.label}${on}: the min cosine between minibatch gradients ${t === both ? 'against depth (the paper: stays relatively high; reported, not judged)' : 'falls with depth'}`;
-    const c = seedTrendCriterion({ name, cells: ofVariant(trained, t.v), path: DEPTH, read: minCos, direction: 'falls', symbol: 'β', figure, note: `${ofVariant(notTrained, t.v).length} not trained`, excluded: ofVariant(notTrained, t.v).length });
+    const c = seedTrendCriterion({ name, cells: ofVariant(trained, t.v), path: DEPTH, read: minCos, direction: 'falls', symbol: 'β', figure, note: `${ofVariant(notTrained, t.v).length} not trained`, notTrained: ofVariant(notTrained, t.v) });
     out.push(t === both ? { ...c, verdict: 'reported', expected: 'stays high' } : c);
   }
   const deepest = Math.max(...cells.map((c) => settingOf(c, DEPTH) as number));
@@ -85,6 +86,8 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
     measured: losses.join('; '),
     expected: 'BN + skip lowest',
     figure: figureOf('final-train-loss-vs-depth'),
+    // The loss of a run that did not train is the claim's evidence, so every run at the picked rates is shown.
+    runs: judgedRuns(cells),
   });
   // Diverged runs are a result at the larger scales (deep nets without BN or skip may not train
   // at all); at smoke scale ten small steps must leave every variant measured.

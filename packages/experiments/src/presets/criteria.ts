@@ -2,7 +2,7 @@ import { linearRegression, mean as ssMean, sampleRankCorrelation } from 'simple-
 import { canonicalJson } from '../sweep/sweep';
 import { runsAtPickedRates } from '../results/picked-rates';
 import { firstValue, lastValue, numberField, recordsOf, settingOf } from '../results/records';
-import type { CellResult, CriterionResult, PresetResults, SweepResult, Verdict } from './preset';
+import type { CellResult, CriterionResult, JudgedRuns, PresetResults, SweepResult, Verdict } from './preset';
 
 /**
  * Small, tested pieces the presets' criteria are made of: reading a number out of a run, grouping
@@ -207,4 +207,9 @@ export function splitByTraining(cells: readonly CellResult[], classes: number): 
     return typeof loss === 'number' && Number.isFinite(loss) && loss < limit;
   };
   return { trained: cells.filter(trains), notTrained: cells.filter((c) => !trains(c)) };
+}
+
+/** What a criterion judged, for its figure to draw the same runs: `judged`, and `notTrained` left out of them. */
+export function judgedRuns(judged: readonly CellResult[], notTrained: readonly CellResult[] = []): JudgedRuns {
+  return { judged: judged.map((c) => c.id), notTrained: notTrained.map((c) => c.id) };
 }

@@ -150,7 +150,7 @@ export function mlpCriteria(results: PresetResults, key: string, options: MlpCri
       const { trained, notTrained } = splitByTraining(family, CLASSES);
       const name = `${activation} / ${init}`;
       const judge = (what: string, direction: 'rises' | 'falls', from: readonly CellResult[], read: (c: CellResult) => number | undefined, stat: string, note?: string) =>
-        seedTrendCriterion({ name: `${name}: ${what} ${direction} with ${options.axis} ${symbol}`, cells: from, path, read, direction, symbol, figure: figure(stat), ...(note !== undefined ? { note, excluded: notTrained.length } : {}) });
+        seedTrendCriterion({ name: `${name}: ${what} ${direction} with ${options.axis} ${symbol}`, cells: from, path, read, direction, symbol, figure: figure(stat), ...(note !== undefined ? { note, notTrained } : {}) });
       out.push(judge('Theorem 4.1 check at initialization: min cosine over per-example gradients', options.cosine, family, minCosAtInit, 'min-cosine'));
       const untrained = `${notTrained.length} of ${family.length} runs not trained (final loss ≥ ${fmt(NOT_TRAINED_FRACTION * chanceLoss(CLASSES))}, near chance ln 10) left out`;
       const atEnd = judge('min cosine over minibatch-gradient pairs at the end of training', options.cosine, trained, minCosAtEnd, 'minibatch-min-cosine', untrained);

@@ -69,7 +69,7 @@ describe('noise margins', () => {
     expect(trendOf(twoSettings, 'rises')).toMatchObject({ verdict: 'inconclusive', measured: expect.stringContaining('only 2 settings') });
     expect(trendOf([], 'rises').verdict).toBe('fail');
     // Every run left out as not trained: a result (nothing trained), not a broken measurement.
-    expect(seedTrendCriterion({ name: 't', cells: [], path: 'archOptions.depth', read, direction: 'rises', symbol: 'β', excluded: 9 })).toMatchObject({ verdict: 'inconclusive', measured: 'no run left to measure' });
+    expect(seedTrendCriterion({ name: 't', cells: [], path: 'archOptions.depth', read, direction: 'rises', symbol: 'β', notTrained: runs(3, 1) })).toMatchObject({ verdict: 'inconclusive', measured: 'no run left to measure' });
   });
 
   it("compares two groups by Welch's standard error", () => {

@@ -1,4 +1,4 @@
-import { fmt, groupBy, mean } from './criteria';
+import { fmt, groupBy, judgedRuns, mean } from './criteria';
 import type { CellResult, CriterionResult, Verdict } from './preset';
 
 /**
@@ -96,8 +96,11 @@ export interface TrendOptions {
   readonly figure?: string;
   /** Appended to the measured column (e.g. how many cells were left out as not trained). */
   readonly note?: string;
-  /** Runs left out of `cells` before (not trained): when they were all, nothing measured is a result, not a failure. */
-  readonly excluded?: number;
+  /**
+   * Runs left out of `cells` before as not trained: when they were all, nothing measured is a
+   * result, not a failure; the figure says how many it leaves out.
+   */
+  readonly notTrained?: readonly CellResult[];
 }
 
 /** The slope of a trend and whether it clears the noise, as the measured text and a verdict. */
@@ -117,10 +120,11 @@ export function trendVerdict(settings: readonly SettingValues[], direction: Dire
 export function seedTrendCriterion(options: TrendOptions): CriterionResult {
   const settings = settingValues(options.cells, options.path, options.read);
   const expected = `slope against log₁₀ ${options.symbol} ${options.direction === 'rises' ? '>' : '<'} 0 by more than ${NOISE_MARGIN} SE over ≥ ${MIN_SEEDS} seeds`;
-  const figure = options.figure !== undefined ? { figure: options.figure } : {};
+  // The figure draws the runs judged here, not every run of the sweep.
+  const figure = options.figure !== undefined ? { figure: options.figure, runs: judgedRuns(options.cells, options.notTrained) } : {};
   const note = options.note !== undefined ? `; ${options.note}` : '';
   if (settings.length === 0) {
-    const allExcluded = options.cells.length === 0 && (options.excluded ?? 0) > 0;
+    const allExcluded = options.cells.length === 0 && (options.notTrained ?? []).length > 0;
     return { name: options.name, verdict: allExcluded ? 'inconclusive' : 'fail', measured: `${allExcluded ? 'no run left to measure' : 'not measured in any run'}${note}`, expected, ...figure };
   }
   const { verdict, slope, standardError, why } = trendVerdict(settings, options.direction);

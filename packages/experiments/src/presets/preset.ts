@@ -44,6 +44,16 @@ export type PresetResults = Readonly<Record<string, SweepResult>>;
 export const verdicts = ['pass', 'fail', 'inconclusive', 'reported'] as const;
 export type Verdict = (typeof verdicts)[number];
 
+/**
+ * The runs a criterion judged, by run id, and those it left out as not trained (final loss near
+ * chance): the figure the criterion names is drawn from exactly the judged runs of its sweep, so
+ * the reader sees what was judged and is told what was left out.
+ */
+export interface JudgedRuns {
+  readonly judged: readonly string[];
+  readonly notTrained: readonly string[];
+}
+
 /** A claim checked against the results, with what was measured. */
 export interface CriterionResult {
   /** What is claimed, e.g. `min cosine falls with depth (Sankararaman et al. (2020), fig. 5)`. */
@@ -55,6 +65,8 @@ export interface CriterionResult {
   readonly expected?: string;
   /** The id of the report figure that shows what is judged (`full-training-loss`, `min-cosine-vs-depth`, …). */
   readonly figure?: string;
+  /** The runs judged (absent: the figure draws every run of its sweep). */
+  readonly runs?: JudgedRuns;
 }
 
 export interface Preset {

@@ -17,7 +17,7 @@ export const densitySteps = 200;
  * the density (Gaussian kernel, Scott's bandwidth), so the curve is drawn from exactly the values
  * measured.
  */
-export function cosineDensitySpec(samples: readonly CosineSample[], options: { title?: string } = {}): TopLevelSpec {
+export function cosineDensitySpec(samples: readonly CosineSample[], options: { title?: string; legendTitle?: string } = {}): TopLevelSpec {
   const cosines = samples.flatMap((s) => s.values.filter(Number.isFinite).map((cosine) => ({ setting: s.setting, cosine })));
   const x = { field: 'cosine', type: 'quantitative', title: 'cosine of two minibatch gradients', scale: { domain: [-1, 1] }, axis: { values: [-1, -0.5, 0, 0.5, 1] } };
   return figureSpec(
@@ -30,7 +30,7 @@ export function cosineDensitySpec(samples: readonly CosineSample[], options: { t
           data: { name: 'cosines' },
           transform: [{ density: 'cosine', groupby: ['setting'], extent: [-1, 1], steps: densitySteps, as: ['cosine', 'density'] }],
           mark: { type: 'line', strokeWidth: 2 },
-          encoding: { x, y: { field: 'density', type: 'quantitative', title: 'density' }, color: { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(samples.map((s) => s.setting)) } },
+          encoding: { x, y: { field: 'density', type: 'quantitative', title: 'density' }, color: { field: 'setting', type: 'nominal', title: options.legendTitle ?? 'setting', sort: firstSeenOrder(samples.map((s) => s.setting)) } },
         },
         { data: { name: 'zero' }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { x: { field: 'cosine', type: 'quantitative' } } },
       ],

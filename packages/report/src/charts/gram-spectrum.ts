@@ -55,10 +55,10 @@ export function gramSpectrumData(runs: readonly LabelledRun[]): { eigen: EigenPo
 export const maxSpectrumReferences = 4;
 
 /** Two panels against step: λ_min and λ_max of the Gram with the references, then κ = λ_max/λ_min. Log axes where every value is positive. */
-export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?: string; references?: readonly SpectrumReference[] } = {}): TopLevelSpec {
+export function gramSpectrumSpec(runs: readonly LabelledRun[], options: { title?: string; references?: readonly SpectrumReference[]; legendTitle?: string } = {}): TopLevelSpec {
   const data = gramSpectrumData(runs);
   const references = options.references ?? (data.references.length <= maxSpectrumReferences ? data.references : []);
-  const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
+  const color = { field: 'setting', type: 'nominal', title: options.legendTitle ?? 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
   const logEigen = data.eigen.every((p) => p.value > 0) && references.every((r) => r.value > 0);
   const logKappa = data.condition.every((p) => p.condition > 0);
   const eigenScale = logEigen ? { type: 'log' } : { zero: false };

@@ -68,12 +68,19 @@ export function lossCurveData(runs: readonly LabelledRun[], kind: LossRecordKind
   return { points, bands };
 }
 
-/** Training loss against step on a log axis: one thin line per run, and per setting with several seeds the geometric mean and its band. */
-export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string; kind?: LossRecordKind; yTitle?: string } = {}): TopLevelSpec {
+/** A dashed reference curve (a theorem's bound), one per run it belongs to, labelled in the legend by `setting`. */
+export type LossGuidePoint = LossPoint;
+
+/**
+ * Training loss against step on a log axis: one thin line per run, and per setting with several
+ * seeds the geometric mean and its band; `guides` are drawn dashed beside them.
+ */
+export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: string; kind?: LossRecordKind; yTitle?: string; guides?: readonly LossGuidePoint[]; legendTitle?: string } = {}): TopLevelSpec {
   const kind = options.kind ?? 'train';
   const { points, bands } = lossCurveData(runs, kind);
+  const guides = (options.guides ?? []).filter((g) => Number.isFinite(g.loss) && g.loss > 0);
   const showPoints = someSeriesTooShortForLine(points.map((p) => p.run));
-  const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
+  const color = { field: 'setting', type: 'nominal', title: options.legendTitle ?? 'setting', sort: firstSeenOrder([...runs.map((r) => r.setting), ...guides.map((g) => g.setting)]) };
   const layer: object[] = [
     {
       data: { name: 'points' },
@@ -89,8 +96,11 @@ export function lossCurvesSpec(runs: readonly LabelledRun[], options: { title?: 
     });
     layer.push({ data: { name: 'bands' }, mark: { type: 'line', strokeWidth: 2.2, point: showPoints }, encoding: { x: stepAxis, y: { field: 'center', type: 'quantitative' }, color } });
   }
+  if (guides.length > 0) {
+    layer.push({ data: { name: 'guides' }, mark: { type: 'line', strokeWidth: 1.6, strokeDash: [6, 4] }, encoding: { x: stepAxis, y: { field: 'loss', type: 'quantitative' }, color, detail: { field: 'run', type: 'nominal' } } });
+  }
   return figureSpec(
-    { points, bands },
+    { points, bands, ...(guides.length > 0 ? { guides } : {}) },
     { ...(options.title !== undefined ? { title: options.title } : {}), ...figureSize, layer },
   );
 }

@@ -27,10 +27,10 @@ export function recordCurveData(runs: readonly LabelledRun[], kind: string, fiel
  * geometric band): one line per run, coloured by setting, and a dashed rule at `rule` when given
  * (0 for cosines: below it is gradient confusion).
  */
-export function recordCurvesSpec(runs: readonly LabelledRun[], options: { kind: string; field: string; yTitle: string; rule?: number }): TopLevelSpec {
+export function recordCurvesSpec(runs: readonly LabelledRun[], options: { kind: string; field: string; yTitle: string; rule?: number; legendTitle?: string }): TopLevelSpec {
   const points = recordCurveData(runs, options.kind, options.field);
   const showPoints = someSeriesTooShortForLine(points.map((p) => p.run));
-  const color = { field: 'setting', type: 'nominal', title: 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
+  const color = { field: 'setting', type: 'nominal', title: options.legendTitle ?? 'setting', sort: firstSeenOrder(runs.map((r) => r.setting)) };
   const layer: object[] = [
     {
       data: { name: 'points' },

@@ -12,7 +12,7 @@ const values: SweptValue[] = [
 
 describe('sweptStatisticSpec', () => {
   it('keeps every finite value and aggregates mean ± sample std per swept value', () => {
-    const spec = sweptStatisticSpec(values, { keyTitle: 'depth', statisticTitle: 'min cosine' });
+    const spec = sweptStatisticSpec(values, { keyTitle: 'depth', statisticTitle: 'min cosine', seriesTitle: 'activation' });
     expect(datasetOf<SweptValue>(spec, 'values')).toEqual(values.slice(0, 4));
     const aggregates = datasetOf<SweptAggregate>(spec, 'aggregates');
     // {0.1, 0.3, 0.2}: mean 0.2, sample variance (0.01 + 0.01 + 0)/2 = 0.01, std 0.1.
@@ -28,7 +28,7 @@ describe('sweptStatisticSpec', () => {
     const xScale = (xs: number[]) => {
       const spec = sweptStatisticSpec(
         xs.map((x, i) => ({ run: `r${i}`, series: 's', seed: 0, x, value: i })),
-        { keyTitle: 'k', statisticTitle: 's' },
+        { keyTitle: 'k', statisticTitle: 's', seriesTitle: 'series' },
       ) as unknown as { layer: Array<{ encoding: { x: { scale: { type?: string } } } }> };
       return spec.layer[0]!.encoding.x.scale.type;
     };

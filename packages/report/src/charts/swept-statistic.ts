@@ -28,6 +28,8 @@ export interface SweptStatisticOptions {
   readonly keyTitle: string;
   /** The statistic as the axis shows it, e.g. `min cosine (end of training)`. */
   readonly statisticTitle: string;
+  /** What the coloured series are, as the legend's title (`activation, init`; `curve`). */
+  readonly seriesTitle: string;
   /** Log x; by default when the swept values form a geometric grid (see `isLogarithmicGrid`). */
   readonly logX?: boolean;
   readonly logY?: boolean;
@@ -62,7 +64,7 @@ export function sweptStatisticSpec(values: readonly SweptValue[], options: Swept
   const xs = [...new Set(finite.map((v) => v.x))].sort((a, b) => a - b);
   const x = { field: 'x', type: 'quantitative', title: options.keyTitle, scale: { ...(logX ? { type: 'log' } : { zero: false }), nice: false, padding: 18 }, axis: { values: xs } };
   const yScale = logY ? { type: 'log' } : { zero: false };
-  const color = { field: 'series', type: 'nominal', title: 'setting', sort: firstSeenOrder(finite.map((v) => v.series)) };
+  const color = { field: 'series', type: 'nominal', title: options.seriesTitle, sort: firstSeenOrder(finite.map((v) => v.series)) };
   const layer = [
     {
       data: { name: 'aggregates' },

@@ -43,7 +43,7 @@ export function weightMovementData(runs: readonly LabelledRun[]): MovementPoint[
  * Relative weight movement against step. One setting: one colour per layer. Several: a panel per
  * layer (all parameters first), one colour per setting, so a sweep's curves stay apart.
  */
-export function weightMovementSpec(runs: readonly LabelledRun[], options: { title?: string } = {}): TopLevelSpec {
+export function weightMovementSpec(runs: readonly LabelledRun[], options: { title?: string; legendTitle?: string } = {}): TopLevelSpec {
   const points = weightMovementData(runs);
   const settings = firstSeenOrder(points.map((p) => p.setting));
   const layers = [allLayers, ...naturalOrder(points.map((p) => p.layer).filter((l) => l !== allLayers))];
@@ -64,7 +64,7 @@ export function weightMovementSpec(runs: readonly LabelledRun[], options: { titl
       data: { name: 'points' },
       facet: { field: 'layer', type: 'nominal', title: null, sort: layers },
       columns: 3,
-      spec: { width: 220, height: 150, mark, encoding: { x: stepAxis, y, color: { field: 'setting', type: 'nominal', title: 'setting', sort: settings }, detail } },
+      spec: { width: 220, height: 150, mark, encoding: { x: stepAxis, y, color: { field: 'setting', type: 'nominal', title: options.legendTitle ?? 'setting', sort: settings }, detail } },
     },
   );
 }

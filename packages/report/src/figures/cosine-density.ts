@@ -1,6 +1,6 @@
 import { lastRecord } from '@overparam/experiments';
 import { cosineDensitySpec, type CosineSample } from '../charts/cosine-density';
-import { figure, type FigureInput } from './figure';
+import { figure, settingsTitle, type FigureInput } from './figure';
 
 /** The cosines of each setting's last `minibatch-confusion` measurement, pooled over its seeds. */
 function cosineSamples(input: FigureInput): CosineSample[] {
@@ -22,5 +22,5 @@ export const cosineDensity = figure({
   title: 'Density of pairwise gradient cosines',
   caption: () =>
     "Kernel density (Gaussian kernel, Scott's bandwidth) of the cosines between pairs of minibatch gradients at the last `minibatch-confusion` measurement, pooled over the seeds of each setting (as in Sankararaman et al., figs. 2–4 panel c). Mass left of the dashed line at 0 is gradient confusion.",
-  spec: (input) => cosineDensitySpec(cosineSamples(input)),
+  spec: (input) => cosineDensitySpec(cosineSamples(input), { legendTitle: settingsTitle(input.runs) }),
 });

@@ -1,4 +1,4 @@
-import { recordsOf, type LabelledRunView, type LrPickView } from '@overparam/experiments';
+import { recordsOf, shortKey, type LabelledRunView, type LrPickView } from '@overparam/experiments';
 import type { TopLevelSpec } from 'vega-lite';
 import type { LabelledRun } from '../charts/loss-curves';
 import type { MeasurementView } from '../measurement';
@@ -51,6 +51,16 @@ export function figure(definition: {
     applies: (input) => definition.applies(input),
     draw: (input) => [{ id: definition.id, title: definition.title, caption: definition.caption(input), spec: definition.spec(input) }],
   };
+}
+
+/**
+ * The legend's title where the series are the runs' settings: the names of the keys that tell them
+ * apart (`activation, init, depth`), as the labels write them; `run` when nothing does. `without`
+ * leaves out a key the figure puts on its x axis instead.
+ */
+export function settingsTitle(runs: readonly LabelledRunView[], without?: string): string {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.settings)))].filter((k) => k !== without);
+  return keys.length > 0 ? keys.map(shortKey).join(', ') : 'run';
 }
 
 /** The runs as the curve charts take them. */

@@ -1,6 +1,6 @@
 import { recordsOf } from '@overparam/experiments';
 import { gramSpectrumSpec, maxSpectrumReferences } from '../charts/gram-spectrum';
-import { figure, hasCurve, labelled } from './figure';
+import { figure, hasCurve, labelled, settingsTitle } from './figure';
 
 export const gramSpectrum = figure({
   id: 'gram-spectrum',
@@ -15,5 +15,5 @@ export const gramSpectrum = figure({
         : `the λ_min(0)/2 reference lines are left out for more than ${maxSpectrumReferences} settings`;
     return `Top: λ_min (solid) and λ_max (dashed) of the Gram of a fixed set of training examples against the step; ${reference}. Bottom: the condition number κ = λ_max / λ_min. Log axes where all values are positive.`;
   },
-  spec: (input) => gramSpectrumSpec(labelled(input.runs)),
+  spec: (input) => gramSpectrumSpec(labelled(input.runs), { legendTitle: settingsTitle(input.runs) }),
 });

@@ -32,7 +32,7 @@ function nearOrthogonalityFigure(runs: readonly LabelledRunView[]): Figure[] {
       title: 'max |⟨xᵢ, xⱼ⟩| of points on the unit sphere against the dimension d',
       caption:
         'The largest |⟨xᵢ, xⱼ⟩| over all pairs of N points drawn uniformly from the unit sphere in d dimensions, against d on log–log axes, with the order √(log N / d) that Sankararaman et al. (2020) (Lemma B.1) give it and the lemma’s ν: the value a draw exceeds with probability at most δ. The claim holds where the measured line runs parallel to √(log N / d) (their ratio stays bounded) and under ν. Dots: one data draw each; line and band: mean ± std over draws.',
-      spec: sweptStatisticSpec([...measured, ...scale, ...bound], { keyTitle: 'dimension d', statisticTitle: '|⟨xᵢ, xⱼ⟩|', logX: true, logY: true }),
+      spec: sweptStatisticSpec([...measured, ...scale, ...bound], { keyTitle: 'dimension d', statisticTitle: '|⟨xᵢ, xⱼ⟩|', seriesTitle: 'measured, and Lemma B.1', logX: true, logY: true }),
     },
   ];
 }

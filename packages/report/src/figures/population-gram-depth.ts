@@ -23,7 +23,7 @@ function depthFigure(runs: readonly LabelledRunView[]): Figure[] {
       title: 'λ_min(G⁽ᴴ⁾(0)) against the depth',
       caption:
         'The smallest eigenvalue of the last layer’s Gram G⁽ᴴ⁾(0) of a wide net at initialization (an estimate of λ₀) against the depth H, log axes, for each net, with λ₀ of its population recursion. Points below float32 resolution (2ε₃₂·λ_max of the Gram) are left out: where a net’s line stops, its λ_min is smaller than float32 gradients can tell. So is a λ₀ at or below 0: float64 rounding of a value below about 1e-15 times the Gram’s largest entry. Dots: one net each; line and band: mean ± std over nets.',
-      spec: sweptStatisticSpec([...measured, ...lambda0], { keyTitle: 'depth H', statisticTitle: 'λ_min', logX: true, logY: true }),
+      spec: sweptStatisticSpec([...measured, ...lambda0], { keyTitle: 'depth H', statisticTitle: 'λ_min', seriesTitle: 'net', logX: true, logY: true }),
     },
   ];
 }

@@ -1,7 +1,7 @@
 import { numberField, recordsOf, type LabelledRunView } from '@overparam/experiments';
 import type { LabelledRun } from '../charts/loss-curves';
 import { recordCurvesSpec } from '../charts/record-curves';
-import { drawnWhenData, type Figure } from './figure';
+import { drawnWhenData, settingsTitle, type Figure } from './figure';
 import { atInit, measuredAtInit } from './population-gram-values';
 
 /** λ_min of the last layer's block G⁽ᴴ⁾(k) during training, with λ₀ and λ₀/2 (c12's training claim). */
@@ -28,7 +28,7 @@ function trainingFigure(runs: readonly LabelledRunView[]): Figure[] {
       id: 'population-gram-training',
       title: 'λ_min(G⁽ᴴ⁾(k)) during training',
       caption: `The smallest eigenvalue of the last layer’s block of the Gram, G⁽ᴴ⁾(k), on the fixed training inputs against the gradient-descent step, one line per run, with λ₀ = ${lambda0.toPrecision(3)} of the population recursion and λ₀/2: Du et al. (2019) (Theorem 5.1) keep λ_min(G⁽ᴴ⁾(k)) ≥ λ₀/2 throughout training once the net is wide enough.`,
-      spec: recordCurvesSpec([...curves, line('λ₀ (population)', lambda0), line('λ₀ / 2', lambda0 / 2)], { kind: 'last-layer', field: 'value', yTitle: 'λ_min(G⁽ᴴ⁾(k))' }),
+      spec: recordCurvesSpec([...curves, line('λ₀ (population)', lambda0), line('λ₀ / 2', lambda0 / 2)], { kind: 'last-layer', field: 'value', yTitle: 'λ_min(G⁽ᴴ⁾(k))', legendTitle: `${settingsTitle(runs)}, and λ₀` }),
     },
   ];
 }

@@ -15,14 +15,14 @@ function widthFigures(runs: readonly LabelledRunView[]): Figure[] {
       title: 'λ_min(G⁽ᴴ⁾(0)) / λ₀ against the width',
       caption:
         'The smallest eigenvalue of the last layer’s Gram G⁽ᴴ⁾(0) at initialization over λ₀ = λ_min(K⁽ᴴ⁾) of the population recursion on the same inputs, against the width m (log axes). Du et al. (2019) (§5) show it tends to 1 as m grows. Dots: one net each; line and band: mean ± std over nets.',
-      spec: sweptStatisticSpec([...ratio, ...ratio.map((v) => ({ ...v, run: `one-${v.x}`, series: '1 (the limit)', value: 1 }))], { keyTitle: 'width m', statisticTitle: 'λ_min(G⁽ᴴ⁾(0)) / λ₀', logX: true, logY: true }),
+      spec: sweptStatisticSpec([...ratio, ...ratio.map((v) => ({ ...v, run: `one-${v.x}`, series: '1 (the limit)', value: 1 }))], { keyTitle: 'width m', statisticTitle: 'λ_min(G⁽ᴴ⁾(0)) / λ₀', seriesTitle: 'measured, and the limit', logX: true, logY: true }),
     },
     {
       id: 'population-gram-distance-vs-width',
       title: 'max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| against the width',
       caption:
         'The largest entry of |G⁽ᴴ⁾(0) − K⁽ᴴ⁾| against the width m on log–log axes, with a guide of slope −½ through the narrowest width’s mean: the concentration Du et al. (2019) (§5) prove makes every entry shrink like 1/√m. Dots: one net each; line and band: mean ± std over nets.',
-      spec: sweptStatisticSpec([...diff, ...guide(diff, -0.5, 'slope −½ guide')], { keyTitle: 'width m', statisticTitle: 'max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾|', logX: true, logY: true }),
+      spec: sweptStatisticSpec([...diff, ...guide(diff, -0.5, 'slope −½ guide')], { keyTitle: 'width m', statisticTitle: 'max |G⁽ᴴ⁾(0) − K⁽ᴴ⁾|', seriesTitle: 'measured, and the guide', logX: true, logY: true }),
     },
   ];
 }

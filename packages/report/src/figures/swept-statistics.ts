@@ -1,7 +1,7 @@
 import { lastRecord, lastValue, shortKey, settingLabel, type LabelledRunView, type SettingValue } from '@overparam/experiments';
 import { sweptStatisticSpec, type SweptValue } from '../charts/swept-statistic';
 import { runStatistics } from '../statistics';
-import type { Figure, FigureDefinition, FigureInput } from './figure';
+import { settingsTitle, type Figure, type FigureDefinition, type FigureInput } from './figure';
 
 /**
  * One figure per run statistic (statistics.ts) and numeric swept key: the statistic against the
@@ -69,7 +69,7 @@ function draw({ runs }: FigureInput): Figure[] {
         id: figureId(stat.id, key),
         title: `${stat.title}${when} against ${shortKey(key)}`,
         caption: `${stat.title[0]!.toUpperCase()}${stat.title.slice(1)}: ${stat.meaning}, against the swept ${key}${step === undefined ? '' : ` (every run measured it${when})`}.${bound.length > 0 ? ` “${DATA_BOUND}”: the most negative cosine the inputs allow, −max |cos(xᵢ, xⱼ)| over the measured examples (the \`data-geometry\` record).` : ''} Dots: one run each (${seeds} seed${seeds === 1 ? '' : 's'}); line and band: mean ± sample standard deviation over the runs at each value (seeds, and data draws when the data seed is swept); one colour per setting of the other swept keys.`,
-        spec: sweptStatisticSpec(values, { keyTitle: shortKey(key), statisticTitle: stat.title, logY: stat.logY === true && positive }),
+        spec: sweptStatisticSpec(values, { keyTitle: shortKey(key), statisticTitle: stat.title, seriesTitle: settingsTitle(runs, key), logY: stat.logY === true && positive }),
       });
     }
   }

@@ -1,6 +1,6 @@
 import { recordsOf, runsAtPickedRates } from '@overparam/experiments';
 import { lossCurvesSpec } from '../charts/loss-curves';
-import { figure, labelled, type FigureInput } from './figure';
+import { figure, labelled, settingsTitle, type FigureInput } from './figure';
 
 const picked = (input: FigureInput) => runsAtPickedRates(input.runs, input.lrPicks);
 
@@ -11,5 +11,5 @@ export const trainingLossAtPickedLr = figure({
   title: 'Training loss at the picked learning rate',
   caption: (input) =>
     `The training loss of only the runs at the learning rate that the ${[...new Set(input.lrPicks.map((p) => p.rule))].join(', ')} rule picked for each grid point (lr-search.json; the learning-rate search table says why), which is what the criteria judge; the training-loss figure shows every rate tried. Grid points where no rate was eligible have no curve. Thin lines, thick line and band as in the training-loss figure.`,
-  spec: (input) => lossCurvesSpec(labelled(picked(input))),
+  spec: (input) => lossCurvesSpec(labelled(picked(input)), { legendTitle: settingsTitle(picked(input)) }),
 });

@@ -1,0 +1,82 @@
+import { getPreset, labelRuns, presetSweeps, settingOf, sweepCells, type CellResult, type LrPick, type RunSummary } from '@overparam/experiments';
+import { describe, expect, it } from 'vitest';
+import { judgedRunsByFigure } from './judged-runs';
+import { buildReport } from './report-model';
+
+/**
+ * c2's laptop sweep (four families × four depths × lr {0.1, 0.01} × three runs), with made-up
+ * results: the rule picked 0.1 everywhere, and at 0.1 the first run of every depth-100 net stayed
+ * near chance (loss 2.2 ≥ 0.9 ln 10). The figures the criteria name must draw exactly the runs the
+ * criteria judged.
+ */
+function c2Results(): { cells: CellResult[]; lrPicks: LrPick[] } {
+  const [{ spec }] = presetSweeps(getPreset('c2-mlp-depth'), 'laptop');
+  const cells = sweepCells(spec!).map((c, i): CellResult => {
+    const depth = c.overrides['archOptions.depth'] as number;
+    const nearChance = c.overrides['lr'] === 0.1 && depth === 100 && c.seed === spec!.seeds[0];
+    return {
+      id: c.id,
+      status: 'completed',
+      overrides: c.overrides,
+      seed: c.seed,
+      config: c.config,
+      summary: { outcome: 'completed', steps: 500, finalTrainLoss: nearChance ? 2.2 : 0.1 + depth / 1000 + i * 1e-5 } as RunSummary,
+      records: [
+        { kind: 'confusion', step: 0, epoch: 0, minCos: -depth / 200 },
+        { kind: 'minibatch-confusion', step: 500, epoch: 8, minCos: -depth / 300 - i * 1e-4 },
+      ],
+    };
+  });
+  const points = new Map(cells.map((c) => [JSON.stringify(['archOptions.activation', 'archOptions.init', 'archOptions.depth'].map((k) => settingOf(c, k))), c]));
+  const lrPicks = [...points.values()].map((c) => ({
+    point: { 'archOptions.activation': settingOf(c, 'archOptions.activation'), 'archOptions.init': settingOf(c, 'archOptions.init'), 'archOptions.depth': settingOf(c, 'archOptions.depth') },
+    rule: 'sankararaman-a1' as const,
+    lr: 0.1,
+    reason: 'lowest mean final loss',
+    onEdge: true,
+    candidates: [],
+  }));
+  return { cells, lrPicks };
+}
+
+const runsOf = (spec: unknown) => new Set(((spec as { datasets: { values: Array<{ run: string }> } }).datasets.values ?? []).map((v) => v.run));
+
+describe('figures drawn from the runs their criteria judge', () => {
+  it("draws c2's end-of-training min cosine from the picked rate's trained runs, and its final loss from every run at the picked rate, saying what was left out", () => {
+    const preset = getPreset('c2-mlp-depth');
+    const { cells, lrPicks } = c2Results();
+    const criteria = preset.criteria({ depth: { key: 'depth', cells, lrPicks } }, 'laptop');
+    const model = buildReport(labelRuns(cells, () => true), { title: 't', lrPicks, figures: preset.figures, judged: judgedRunsByFigure(criteria, (id) => id) });
+    const figure = (id: string) => model.figures.find((f) => f.id === id)!;
+
+    const picked = cells.filter((c) => c.overrides['lr'] === 0.1);
+    const trained = picked.filter((c) => c.summary!.finalTrainLoss! < 2);
+    expect(picked).toHaveLength(48);
+    expect(trained).toHaveLength(44);
+    const minCos = figure('minibatch-min-cosine-vs-depth');
+    expect(runsOf(minCos.spec)).toEqual(new Set(trained.map((c) => c.id)));
+    expect(minCos.caption).toContain('Drawn from the 44 runs the criteria judge, at each grid point’s picked learning rate; left out: 48 runs at learning rates the rule did not pick, 4 runs that did not train (final loss near chance).');
+    // The loss criterion keeps the nets that did not train: what the claim predicts of them.
+    const loss = figure('final-train-loss-vs-depth');
+    expect(runsOf(loss.spec)).toEqual(new Set(picked.map((c) => c.id)));
+    expect(loss.caption).toContain('left out: 48 runs at learning rates the rule did not pick.');
+    // The criteria's counts agree with the figure's.
+    expect(criteria.find((c) => c.name.startsWith('tanh / glorot-normal: min cosine over minibatch'))!.measured).toContain('1 of 12 runs not trained');
+  });
+
+  it('draws every run where a criterion naming the figure reads them all, and no figure where the judged runs cannot draw it', () => {
+    const { cells, lrPicks } = c2Results();
+    const runs = labelRuns(cells, () => true);
+    const all = judgedRunsByFigure(
+      [
+        { name: 'a', verdict: 'pass', measured: null, figure: 'final-train-loss-vs-depth', runs: { judged: [cells[0]!.id], notTrained: [] } },
+        { name: 'b', verdict: 'pass', measured: null, figure: 'final-train-loss-vs-depth' },
+      ],
+      (id) => id,
+    );
+    expect(all.size).toBe(0);
+    const none = judgedRunsByFigure([{ name: 'a', verdict: 'pass', measured: null, figure: 'final-train-loss-vs-depth', runs: { judged: [], notTrained: cells.map((c) => c.id) } }], (id) => id);
+    const model = buildReport(runs, { title: 't', lrPicks, figures: ['final-train-loss-vs-depth'], judged: none });
+    expect(model.figures).toHaveLength(0);
+  });
+});
