@@ -1,4 +1,5 @@
 import { gatherBatch } from '../data/dataset';
+import { ResidentSplits } from '../data/resident-split';
 import { ConfigError } from '../errors';
 import { replicate } from '../layers/replicated';
 import { lossLabel } from '../losses';
@@ -10,6 +11,12 @@ import type { TrainResult } from './types';
 
 /** One member of a replica group: what `train(model, data, config, callbacks)` would receive for its solo run. */
 export type ReplicaRun = RunSpec;
+
+/** Each replica's batch gathered on the JS side (it augments, or the data are too large to hold on the backend), stacked `[R, B, ...]`. */
+function stackedBatches(active: readonly RunState[], draws: ReadonlyArray<{ indices: Int32Array }>): { x: Tensor; y: Tensor } {
+  const batches = active.map((r, j) => gatherBatch(r.run.data, r.run.data.train, draws[j]!.indices, r.augment));
+  return { x: tf.stack(batches.map((b) => b.x)), y: tf.stack(batches.map((b) => b.y)) };
+}
 
 /** Replicas of one group must agree on everything that shapes a tensor or the loss. */
 function checkGroup(replicas: readonly RunState[]): void {
@@ -41,15 +48,18 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
       stepper: async (members) => {
         const group = replicate(members.map((r) => r.run.model));
         let optimizer;
+        let resident;
         try {
           optimizer = createReplicatedOptimizer(members.map((r) => r.run.config.optimizer ?? { name: 'sgd' }));
           optimizer.loadSlots(group.trainable, members.map((r) => r.savedSlots ?? []));
+          resident = ResidentSplits.create(members.map((r) => ({ data: r.run.data, split: r.run.data.train, augments: r.augment !== undefined })));
         } catch (e) {
           optimizer?.dispose();
           group.dispose();
           throw e;
         }
         const opt = optimizer;
+        const splits = resident;
         // Positions of the members still in the group, so that a model can be found for `writeBack`.
         let models = members.map((r) => r.run.model);
         return {
@@ -60,8 +70,10 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
             models = indices.map((j) => models[j]!);
             group.keep(indices);
             opt.keep(indices);
+            splits?.keep(indices);
           },
           dispose: () => {
+            splits?.dispose();
             opt.dispose();
             group.dispose();
           },
@@ -72,9 +84,7 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
           const loss = active[0]!.loss;
           const held: { losses?: Tensor } = {};
           tf.tidy(() => {
-            const batches = active.map((r, j) => gatherBatch(r.run.data, r.run.data.train, draws[j]!.indices, r.augment));
-            const x = tf.stack(batches.map((b) => b.x));
-            const y = tf.stack(batches.map((b) => b.y));
+            const { x, y } = splits?.gather(draws.map((d) => d.indices)) ?? stackedBatches(active, draws);
             const stateUpdates = new Map<string, Tensor>();
             const { grads } = tf.variableGrads(() => {
               const out = group.apply(x, { training: true, stateUpdates, rngs: active.map((r) => r.layerRng) });
