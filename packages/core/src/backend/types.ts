@@ -81,6 +81,13 @@ export interface BackendTraits {
    * drops the gradient of windows whose maximum is negative).
    */
   readonly maxPoolGradient: 'native' | 'views';
+  /**
+   * Where a training step's minibatch rows are gathered. `device`: from a copy of the training
+   * split held on the backend, by one gather kernel (`ResidentSplits`); `host`: copied in JS and
+   * uploaded, for backends whose gather kernel is slower than that (wasm and cpu in tfjs 4.22
+   * compute every element's index: a 2,565 × 128 full batch ~10–40× a JS copy).
+   */
+  readonly batchGather: 'device' | 'host';
 }
 
 /** The traits of a backend that declares none: tfjs's own routes are fast and float32. */
@@ -90,6 +97,7 @@ export const defaultBackendTraits: BackendTraits = {
   gramProducts: 'device',
   floatBits: 32,
   maxPoolGradient: 'native',
+  batchGather: 'device',
 };
 
 export interface BackendSelection {

@@ -39,7 +39,7 @@ describe('ResidentSplits', () => {
   it('gathers a solo batch equal to gatherBatch to the bit, regression and classification, and leaks nothing', () => {
     const before = tf.memory().numTensors;
     for (const data of [regression(30, 0), classification]) {
-      const resident = ResidentSplits.create([member(data)])!;
+      const resident = ResidentSplits.create([member(data)], undefined, 'device')!;
       const indices = rows(data.train.n, data.train.n, 3);
       const got = resident.gather([indices], false);
       const want = gatherBatch(data, data.train, indices);
@@ -55,7 +55,7 @@ describe('ResidentSplits', () => {
     const before = tf.memory().numTensors;
     const shared = regression(30, 0);
     const datasets = [shared, regression(25, 1), shared, regression(30, 2)];
-    const resident = ResidentSplits.create(datasets.map((d) => member(d)))!;
+    const resident = ResidentSplits.create(datasets.map((d) => member(d)), undefined, 'device')!;
     const indices = datasets.map((d, j) => rows(d.train.n, 12, j));
     for (const [got, want] of [[resident.gather(indices), reference(datasets, indices)]] as const) {
       expectSame(got.x, want.x);
@@ -75,14 +75,15 @@ describe('ResidentSplits', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('holds nothing where the loop must gather on the JS side: a member augments, or the splits pass the byte cap', () => {
+  it('holds nothing where the loop must gather on the JS side: the backend gathers slowly, a member augments, or the splits pass the byte cap', () => {
     const before = tf.memory().numTensors;
     const data = regression(30, 0);
-    expect(ResidentSplits.create([member(data), { ...member(data), augments: true }])).toBeUndefined();
+    expect(ResidentSplits.create([member(data), { ...member(data), augments: true }], undefined, 'device')).toBeUndefined();
+    expect(ResidentSplits.create([member(data)], undefined, 'host')).toBeUndefined();
     const bytes = data.train.x.byteLength + data.train.y.byteLength;
-    expect(ResidentSplits.create([member(data)], bytes - 1)).toBeUndefined();
+    expect(ResidentSplits.create([member(data)], bytes - 1, 'device')).toBeUndefined();
     // A split shared by replicas counts once.
-    const fits = ResidentSplits.create([member(data), member(data)], bytes);
+    const fits = ResidentSplits.create([member(data), member(data)], bytes, 'device');
     expect(fits).toBeDefined();
     fits!.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -91,6 +92,6 @@ describe('ResidentSplits', () => {
   it('names a split whose inputs do not match its shape', () => {
     const data = regression(30, 0);
     const bad = { ...data.train, n: 31 };
-    expect(() => ResidentSplits.create([member(data, bad)])).toThrow(/split holds 180 input values, expected 31 × 6/);
+    expect(() => ResidentSplits.create([member(data, bad)], undefined, 'device')).toThrow(/split holds 180 input values, expected 31 × 6/);
   });
 });

@@ -1,3 +1,4 @@
+import { activeBackendTraits } from '../backend/registry';
 import { ShapeError } from '../errors';
 import { tf, type Tensor } from '../tf';
 import type { Batch, Dataset, Split } from './dataset';
@@ -37,11 +38,12 @@ export class ResidentSplits {
 
   /**
    * The members' splits on the backend, or undefined where the loop must gather on the JS side:
-   * a member augments its batches, or the distinct splits exceed `maxBytes`.
+   * the backend gathers slowly (`gather`, its `batchGather` trait), a member augments its
+   * batches, or the distinct splits exceed `maxBytes`.
    */
-  static create(members: readonly ResidentMember[], maxBytes = RESIDENT_SPLIT_MAX_BYTES): ResidentSplits | undefined {
+  static create(members: readonly ResidentMember[], maxBytes = RESIDENT_SPLIT_MAX_BYTES, gather = activeBackendTraits().batchGather): ResidentSplits | undefined {
     const first = members[0];
-    if (first === undefined || members.some((m) => m.augments)) return undefined;
+    if (first === undefined || gather === 'host' || members.some((m) => m.augments)) return undefined;
     const distinct: Split[] = [];
     const offsets: number[] = [];
     let rows = 0;

@@ -1,4 +1,4 @@
-import { gatherBatch } from '../data/dataset';
+import { gatherBatches } from '../data/dataset';
 import { ResidentSplits } from '../data/resident-split';
 import { ConfigError } from '../errors';
 import { replicate } from '../layers/replicated';
@@ -11,12 +11,6 @@ import type { TrainResult } from './types';
 
 /** One member of a replica group: what `train(model, data, config, callbacks)` would receive for its solo run. */
 export type ReplicaRun = RunSpec;
-
-/** Each replica's batch gathered on the JS side (it augments, or the data are too large to hold on the backend), stacked `[R, B, ...]`. */
-function stackedBatches(active: readonly RunState[], draws: ReadonlyArray<{ indices: Int32Array }>): { x: Tensor; y: Tensor } {
-  const batches = active.map((r, j) => gatherBatch(r.run.data, r.run.data.train, draws[j]!.indices, r.augment));
-  return { x: tf.stack(batches.map((b) => b.x)), y: tf.stack(batches.map((b) => b.y)) };
-}
 
 /** Replicas of one group must agree on everything that shapes a tensor or the loss. */
 function checkGroup(replicas: readonly RunState[]): void {
@@ -84,7 +78,8 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
           const loss = active[0]!.loss;
           const held: { losses?: Tensor } = {};
           tf.tidy(() => {
-            const { x, y } = splits?.gather(draws.map((d) => d.indices)) ?? stackedBatches(active, draws);
+            const { x, y } = splits?.gather(draws.map((d) => d.indices)) ??
+              gatherBatches(active[0]!.run.data, active.map((r, j) => ({ split: r.run.data.train, indices: draws[j]!.indices, transform: r.augment })));
             const stateUpdates = new Map<string, Tensor>();
             const { grads } = tf.variableGrads(() => {
               const out = group.apply(x, { training: true, stateUpdates, rngs: active.map((r) => r.layerRng) });
