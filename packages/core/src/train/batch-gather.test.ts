@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { activeBackendTraits, registerBackend, registeredBackends } from '../backend/registry';
 import type { BackendTraits } from '../backend/types';
 import type { Dataset } from '../data/dataset';
 import { activation } from '../layers/activation';
@@ -15,13 +16,14 @@ import type { RunRecord, TrainConfig } from './types';
 /**
  * Where a step's batch is gathered (the `batchGather` trait: on the backend from a resident copy,
  * or copied in JS) must change no number: a gather copies. The unit tests' cpu backend gathers in
- * JS, so this file switches the trait it reads, and trains the same runs both ways.
+ * JS, so this file re-registers its plugin with the trait switched, and trains the same runs both ways.
  */
-let gather: BackendTraits['batchGather'] = 'host';
-vi.mock('../backend/registry', async (original) => {
-  const real = await original<typeof import('../backend/registry')>();
-  return { ...real, activeBackendTraits: () => ({ ...real.activeBackendTraits(), batchGather: gather }) };
-});
+function withGather<T>(gather: BackendTraits['batchGather'], body: () => Promise<T>): Promise<T> {
+  const active = registeredBackends().find((p) => p.tfName === tf.getBackend());
+  if (active === undefined) throw new Error(`no registered plugin for the active backend ${tf.getBackend()}`);
+  registerBackend({ ...active, traits: { ...active.traits, batchGather: gather } });
+  return body().finally(() => registerBackend(active));
+}
 
 const n = 48;
 const regression = (seed: number): Dataset => ({
@@ -61,11 +63,12 @@ async function trainAll(members: readonly Member[], batchSize: number) {
 }
 
 async function bothWays(members: readonly Member[], batchSize: number) {
-  gather = 'host';
-  const host = await trainAll(members, batchSize);
-  gather = 'device';
+  const host = await withGather('host', () => trainAll(members, batchSize));
   const before = tf.memory().numTensors;
-  const device = await trainAll(members, batchSize);
+  const device = await withGather('device', async () => {
+    expect(activeBackendTraits().batchGather).toBe('device');
+    return trainAll(members, batchSize);
+  });
   expect(tf.memory().numTensors).toBe(before);
   return { host, device };
 }
