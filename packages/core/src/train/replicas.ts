@@ -1,10 +1,12 @@
 import { gatherBatches } from '../data/dataset';
+import { activeBackendTraits } from '../backend/registry';
 import { ResidentSplits } from '../data/resident-split';
 import { ConfigError } from '../errors';
 import { replicate } from '../layers/replicated';
 import { lossLabel } from '../losses';
 import { createReplicatedOptimizer } from '../optim/replicated';
 import { tf, type Tensor } from '../tf';
+import { train } from './loop';
 import { runLoop, type Stepper } from './run-loop';
 import type { RunSpec, RunState } from './run-state';
 import type { TrainResult } from './types';
@@ -33,9 +35,17 @@ function checkGroup(replicas: readonly RunState[]): void {
  * policy on its own model, into which its slice of the group's parameters is copied first. So
  * every replica writes what its solo `train()` would (same records, same checkpoints, which its
  * solo run can resume), and returns the same result. A replica that diverges or reaches its last
- * step leaves the group; the others go on. The bookkeeping is `train()`'s own (`runLoop`).
+ * step leaves the group; the others go on. The bookkeeping is `train()`'s own (`runLoop`). On a
+ * backend whose trait says batching loses (`replicaSteps: 'sequential'`), the members train as
+ * their solo runs one after another instead.
  */
 export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainResult[]> {
+  // Where batching loses (the backend's `replicaSteps`), the group is its members' solo runs in turn.
+  if (activeBackendTraits().replicaSteps === 'sequential') {
+    const results: TrainResult[] = [];
+    for (const r of runs) results.push(await train(r.model, r.data, r.config, r.callbacks));
+    return results;
+  }
   return runLoop(
     runs,
     {
