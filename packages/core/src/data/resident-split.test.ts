@@ -28,11 +28,14 @@ function reference(datasets: readonly Dataset[], indices: readonly Int32Array[])
   });
 }
 
-/** Equal to the bit: same shape, same dtype, same values (a gather copies; nothing may be recomputed). */
-function expectSame(a: tf.Tensor, b: tf.Tensor): void {
-  expect(a.shape).toEqual(b.shape);
-  expect(a.dtype).toBe(b.dtype);
-  expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+/** Equal to the bit: same shapes, dtypes and values (a gather copies; nothing may be recomputed). Disposes both. */
+function expectSameBatch(got: { x: tf.Tensor; y: tf.Tensor }, want: { x: tf.Tensor; y: tf.Tensor }): void {
+  for (const [a, b] of [[got.x, want.x], [got.y, want.y]] as const) {
+    expect(a.shape).toEqual(b.shape);
+    expect(a.dtype).toBe(b.dtype);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+  }
+  tf.dispose([got.x, got.y, want.x, want.y]);
 }
 
 describe('ResidentSplits', () => {
@@ -41,11 +44,7 @@ describe('ResidentSplits', () => {
     for (const data of [regression(30, 0), classification]) {
       const resident = ResidentSplits.create([member(data)], undefined, 'device')!;
       const indices = rows(data.train.n, data.train.n, 3);
-      const got = resident.gather([indices], false);
-      const want = gatherBatch(data, data.train, indices);
-      expectSame(got.x, want.x);
-      expectSame(got.y, want.y);
-      tf.dispose([got.x, got.y, want.x, want.y]);
+      expectSameBatch(resident.gather([indices], false), gatherBatch(data, data.train, indices));
       resident.dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
@@ -57,20 +56,12 @@ describe('ResidentSplits', () => {
     const datasets = [shared, regression(25, 1), shared, regression(30, 2)];
     const resident = ResidentSplits.create(datasets.map((d) => member(d)), undefined, 'device')!;
     const indices = datasets.map((d, j) => rows(d.train.n, 12, j));
-    for (const [got, want] of [[resident.gather(indices), reference(datasets, indices)]] as const) {
-      expectSame(got.x, want.x);
-      expectSame(got.y, want.y);
-      tf.dispose([got.x, got.y, want.x, want.y]);
-    }
+    expectSameBatch(resident.gather(indices), reference(datasets, indices));
     // Members 0 and 2 leave: the others keep their own rows.
     resident.keep([1, 3]);
     const left = [datasets[1]!, datasets[3]!];
     const leftIndices = [indices[1]!, indices[3]!];
-    const got = resident.gather(leftIndices);
-    const want = reference(left, leftIndices);
-    expectSame(got.x, want.x);
-    expectSame(got.y, want.y);
-    tf.dispose([got.x, got.y, want.x, want.y]);
+    expectSameBatch(resident.gather(leftIndices), reference(left, leftIndices));
     resident.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
