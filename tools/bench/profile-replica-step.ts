@@ -1,8 +1,10 @@
 /**
- * One-off profile (issue 21): where a c10-shaped step spends its time, solo vs a replica group.
- * `tsx --conditions=@overparam/source tools/bench/profile-replica-step.ts BACKEND [R...]`.
- * Prints per-step kernel counts and kernel ms (tf.profile) and wall ms per step, with the batch
- * gathered on the JS side (a no-op augment forces that path, as before the resident split) and on the backend.
+ * Profile (issue 21): where a c10-shaped step (deep linear, width 1, full-batch ℓ4 on the
+ * 2,565 × 128 stand-in) spends its time, solo vs a replica group. Not a suite: its numbers are
+ * kernel counts and per-kernel times for reading, not rates to track.
+ * `DEPTH=3 JS_TOO=1 tsx --conditions=@overparam/source tools/bench/profile-replica-step.ts BACKEND [R...]`
+ * prints wall ms and kernels per step (tf.profile); JS_TOO=1 adds the batch gathered on the JS side
+ * (a no-op augment forces that path, as before the resident split) beside the backend's gather.
  */
 import { buildModel } from '@overparam/architectures';
 import { createRng, gatherBatch, tf, train, trainReplicas, type TrainConfig } from '@overparam/core';
@@ -15,9 +17,10 @@ process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
 registerBenchBackends();
 const why = await activate(backend);
 if (why !== undefined) throw new Error(why);
+const depth = Number(process.env.DEPTH ?? 3);
 const data = loadDataSet('lp-regression');
 const n = data.train.n;
-const model = (seed: number) => buildModel('deep-linear', { depth: 3, width: 1, inputDim: 128, outputDim: 1, initStd: 0.01 }, seed);
+const model = (seed: number) => buildModel('deep-linear', { depth, width: 1, inputDim: 128, outputDim: 1, initStd: 0.01 }, seed);
 const config = (seed: number, steps: number, js: boolean): TrainConfig => ({
   steps, batchSize: n, loss: 'l4', schedule: { kind: 'constant', lr: 1e-3 }, seed, logEvery: steps, ...(js ? { augment: () => {} } : {}),
 });
@@ -60,8 +63,8 @@ async function time(label: string, replicas: number, js: boolean, steps: number)
   console.log(`${backend} per replica per step: permutation ${perm.toFixed(3)} ms, gatherBatch+upload ${gather.toFixed(3)} ms`);
 }
 const before = tf.memory().numTensors;
-for (const js of [true, false]) {
-  await time('DLN-3-1', 0, js, 40);
-  for (const r of counts) await time('DLN-3-1', r, js, 40);
+for (const js of process.env.JS_TOO === '1' ? [true, false] : [false]) {
+  await time(`DLN-${depth}-1`, 0, js, 40);
+  for (const r of counts) await time(`DLN-${depth}-1`, r, js, 40);
 }
 console.log(`${backend} numTensors before ${before} after ${tf.memory().numTensors}`);
