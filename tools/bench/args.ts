@@ -5,15 +5,18 @@ export interface BenchArgs {
   readonly backends: readonly string[] | undefined;
   /** Substrings a suite name must contain (any of them); `undefined` means every suite. */
   readonly suites: readonly string[] | undefined;
+  /** Substrings a suite's workload name must contain (any of them), for suites with named workloads (`replicas`); `undefined` means all. */
+  readonly models: readonly string[] | undefined;
   readonly quick: boolean;
   readonly help: boolean;
   /** `pytorch`: run the side-by-side comparison (vs-pytorch.ts) instead of the suites. */
   readonly vs: 'pytorch' | undefined;
 }
 
-export const usage = `usage: npm run bench -- [--backend cpu,wasm,node] [--suite mlp] [--quick] [--vs pytorch]
+export const usage = `usage: npm run bench -- [--backend cpu,wasm,node] [--suite mlp] [--model DLN] [--quick] [--vs pytorch]
   --backend  comma-separated backends to run (default: cpu,wasm,node; one that cannot load is reported as skipped)
   --suite    comma-separated suite filters; a suite runs if its name contains any of them (default: all)
+  --model    comma-separated workload filters for suites with named workloads (replicas): a workload runs if its name contains any (default: all)
   --quick    smoke run: shorter and fewer repetitions; numbers are not comparable with a full run
   --vs       pytorch: the same workloads in PyTorch side by side, with ratio lines (ours / PyTorch) and targets
 JSON lines go to stdout, progress to stderr.`;
@@ -30,6 +33,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     options: {
       backend: { type: 'string' },
       suite: { type: 'string' },
+      model: { type: 'string' },
       quick: { type: 'boolean', default: false },
       vs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -38,5 +42,5 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     allowPositionals: false,
   });
   if (values.vs !== undefined && values.vs !== 'pytorch') throw new Error(`--vs: only 'pytorch' is known, got '${values.vs}'`);
-  return { backends: list(values.backend), suites: list(values.suite), quick: values.quick === true, help: values.help === true, vs: values.vs };
+  return { backends: list(values.backend), suites: list(values.suite), models: list(values.model), quick: values.quick === true, help: values.help === true, vs: values.vs };
 }

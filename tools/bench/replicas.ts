@@ -103,7 +103,9 @@ export const replicasSuite: Suite = {
   // Read by run.ts before any backend loads: libtensorflow reads it once.
   env: { TF_ENABLE_ONEDNN_OPTS: '1' },
   async run(context) {
-    for (const workload of workloads) {
+    const chosen = workloads.filter((w) => context.models === undefined || context.models.some((m) => w.name.includes(m)));
+    if (chosen.length === 0) throw new Error(`no workload matches --model ${context.models!.join(',')}; workloads: ${workloads.map((w) => w.name).join(', ')}`);
+    for (const workload of chosen) {
       log(`${SUITE}: ${workload.name}`);
       const solo = await measure(workload, 0, context);
       for (const replicas of context.settings.quick ? [1, 4, 10] : REPLICA_COUNTS) {

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     }
     for (const suite of chosenSuites) {
       log(`${suite.name} on ${backend}${args.quick ? ' (quick)' : ''}`);
-      await suite.run({ backend, settings });
+      await suite.run({ backend, settings, models: args.models });
     }
   }
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -11,6 +11,8 @@ export interface SuiteContext {
   /** Our name of the active backend (`cpu`, `wasm`, `node`). */
   readonly backend: string;
   readonly settings: BenchSettings;
+  /** `--model`: substrings a workload name must contain (any of them); undefined runs every workload. */
+  readonly models?: readonly string[];
 }
 
 export interface BenchSettings {

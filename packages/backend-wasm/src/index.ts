@@ -54,8 +54,11 @@ export const wasmBackend: BackendPlugin = {
   platforms: ['node', 'browser'],
   packageName: '@overparam/backend-wasm',
   // matMul with a transpose flag bypasses XNNPACK (8–14× slower); there is no Conv2DBackpropFilter;
-  // MaxPoolGrad drops the gradient of windows whose maximum is negative (test/max-pool.test.ts).
-  traits: { matMulGradient: 'explicit-transpose', convGradient: 'forward-rewrite', maxPoolGradient: 'views' },
+  // MaxPoolGrad drops the gradient of windows whose maximum is negative (test/max-pool.test.ts);
+  // GatherV2 takes ~35 ms for a 2,565 × 128 full batch that a JS copy and upload make in ~3 ms;
+  // BatchMatMul runs outside XNNPACK: replica groups of 10 step at 0.2× (MLP-3-100) and 0.08–0.8×
+  // (deep linear, full batch) the solo replica-steps/s, so a group's members train in turn.
+  traits: { matMulGradient: 'explicit-transpose', convGradient: 'forward-rewrite', maxPoolGradient: 'views', batchGather: 'host', replicaSteps: 'sequential' },
   async load() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const location = currentPlatform() === 'node' ? installedBinaryDirectory() : (browserLocation ?? pageDirectory());

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseSets } from './config-file';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
-import { parseReplicasFlag, REPLICAS_DEFAULT, REPLICAS_FLAG, REPLICAS_HELP } from './replicas-option';
+import { parseReplicasFlag, presetReplicasHelp, REPLICAS_FLAG } from './replicas-option';
 import type { CliIo } from './io';
 import { stopOnSignals } from './run-signals';
 import { progressLine, spawnWorker } from './sweep-command';
@@ -38,7 +38,7 @@ export function addReproduceCommand(program: Command, io: CliIo, done: (code: nu
     .option('--set <key=value...>', "override a key of every sweep's base config by dotted path (repeatable), e.g. --set steps=100; grid keys keep their grid values")
     .option('--jobs <n>', 'cells at once, each in its own worker process', '1')
     .option('--shard <i/n>', 'run only shard i of n of every sweep (default: from SLURM_ARRAY_TASK_ID/COUNT)')
-    .option(REPLICAS_FLAG, REPLICAS_HELP, REPLICAS_DEFAULT)
+    .option(REPLICAS_FLAG, presetReplicasHelp())
     .option('--retry-failed', 'run failed cells again')
     .option('--check', 'exit 1 when a criterion fails (or cells are unfinished); inconclusive and reported criteria do not count')
     .option('--emit <engine>', 'write the sweep files and print one job script per sweep instead of running: slurm or k8s')

@@ -81,6 +81,21 @@ export interface BackendTraits {
    * drops the gradient of windows whose maximum is negative).
    */
   readonly maxPoolGradient: 'native' | 'views';
+  /**
+   * Where a training step's minibatch rows are gathered. `device`: from a copy of the training
+   * split held on the backend, by one gather kernel (`ResidentSplits`); `host`: copied in JS and
+   * uploaded, for backends whose gather kernel is slower than that (wasm and cpu in tfjs 4.22
+   * compute every element's index: a 2,565 × 128 full batch ~10–40× a JS copy).
+   */
+  readonly batchGather: 'device' | 'host';
+  /**
+   * How a replica group (`trainReplicas`) steps. `batched`: as one model, weights stacked on a
+   * replica axis, one batched matMul for all; `sequential`: each member as its solo `train()`, one
+   * after another, for backends whose batched matMul is slower than the plain ones (wasm in tfjs
+   * 4.22 runs BatchMatMul outside XNNPACK: a group of 10 full-batch DLN-3-100 runs at 0.08× the
+   * solo replica-steps/s). Its members then equal their solo runs to the bit.
+   */
+  readonly replicaSteps: 'batched' | 'sequential';
 }
 
 /** The traits of a backend that declares none: tfjs's own routes are fast and float32. */
@@ -90,6 +105,8 @@ export const defaultBackendTraits: BackendTraits = {
   gramProducts: 'device',
   floatBits: 32,
   maxPoolGradient: 'native',
+  batchGather: 'device',
+  replicaSteps: 'batched',
 };
 
 export interface BackendSelection {

@@ -40,6 +40,13 @@ export interface Batch {
  */
 export type BatchTransform = (x: Float32Array, shape: readonly number[], rng: Rng) => void;
 
+/** One member's part of a stacked batch: the rows `indices` of `split`, edited by `transform` if given. */
+export interface BatchPart {
+  readonly split: Split;
+  readonly indices: ArrayLike<number>;
+  readonly transform?: (x: Float32Array, shape: readonly number[]) => void;
+}
+
 /**
  * Copies the examples at `indices` into new tensors (the caller disposes them). `transform`, when
  * given, edits the copied inputs first, so the data set itself is never changed.
@@ -50,28 +57,43 @@ export function gatherBatch(
   indices: ArrayLike<number>,
   transform?: (x: Float32Array, shape: readonly number[]) => void,
 ): Batch {
-  const exampleSize = data.inputShape.reduce((a, b) => a * b, 1);
-  if (split.x.length !== split.n * exampleSize) {
-    throw new ShapeError(`split holds ${split.x.length} input values, expected ${split.n} × ${exampleSize}`);
-  }
+  const { x, y, dim } = copyRows(data, [{ split, indices, transform }]);
   const b = indices.length;
-  const x = new Float32Array(b * exampleSize);
-  for (let i = 0; i < b; i++) {
-    const k = indices[i]!;
-    x.set(split.x.subarray(k * exampleSize, (k + 1) * exampleSize), i * exampleSize);
+  return { x: tf.tensor(x, [b, ...data.inputShape]), y: data.task === 'classification' ? tf.tensor1d(y, 'int32') : tf.tensor2d(y, [b, dim]) };
+}
+
+/**
+ * The batches of several runs (the replicas of a group, equal batch sizes) stacked `[parts, B, ...]`:
+ * each part's rows exactly as `gatherBatch` copies them, written into one array and uploaded once.
+ */
+export function gatherBatches(data: Pick<Dataset, 'inputShape' | 'task' | 'targetDim'>, parts: readonly BatchPart[]): Batch {
+  const { x, y, dim } = copyRows(data, parts);
+  const lead = [parts.length, parts[0]!.indices.length];
+  return { x: tf.tensor(x, [...lead, ...data.inputShape]), y: data.task === 'classification' ? tf.tensor(y, lead, 'int32') : tf.tensor(y, [...lead, dim]) };
+}
+
+/** The parts' rows, one after another, as plain arrays (each part's inputs transformed in its own view). */
+function copyRows(data: Pick<Dataset, 'inputShape' | 'task' | 'targetDim'>, parts: readonly BatchPart[]): { x: Float32Array; y: Int32Array | Float32Array; dim: number } {
+  const exampleSize = data.inputShape.reduce((a, b) => a * b, 1);
+  const b = parts[0]!.indices.length;
+  const first = parts[0]!.split;
+  const dim = data.task === 'classification' ? 1 : (data.targetDim ?? first.y.length / first.n);
+  const x = new Float32Array(parts.length * b * exampleSize);
+  const y = data.task === 'classification' ? new Int32Array(parts.length * b) : new Float32Array(parts.length * b * dim);
+  for (const [j, { split, indices, transform }] of parts.entries()) {
+    if (split.x.length !== split.n * exampleSize) {
+      throw new ShapeError(`split holds ${split.x.length} input values, expected ${split.n} × ${exampleSize}`);
+    }
+    if (indices.length !== b) throw new ShapeError(`stacked batches need one batch size, got ${indices.length} and ${b}`);
+    const xAt = j * b * exampleSize;
+    const yAt = j * b * dim;
+    for (let i = 0; i < b; i++) {
+      const k = indices[i]!;
+      x.set(split.x.subarray(k * exampleSize, (k + 1) * exampleSize), xAt + i * exampleSize);
+      if (data.task === 'classification') y[yAt + i] = split.y[k]!;
+      else y.set(split.y.subarray(k * dim, (k + 1) * dim), yAt + i * dim);
+    }
+    transform?.(parts.length === 1 ? x : x.subarray(xAt, xAt + b * exampleSize), [b, ...data.inputShape]);
   }
-  transform?.(x, [b, ...data.inputShape]);
-  const xs = tf.tensor(x, [b, ...data.inputShape]);
-  if (data.task === 'classification') {
-    const y = new Int32Array(b);
-    for (let i = 0; i < b; i++) y[i] = split.y[indices[i]!]!;
-    return { x: xs, y: tf.tensor1d(y, 'int32') };
-  }
-  const dim = data.targetDim ?? split.y.length / split.n;
-  const y = new Float32Array(b * dim);
-  for (let i = 0; i < b; i++) {
-    const k = indices[i]!;
-    y.set(split.y.subarray(k * dim, (k + 1) * dim), i * dim);
-  }
-  return { x: xs, y: tf.tensor2d(y, [b, dim]) };
+  return { x, y, dim };
 }

@@ -1,4 +1,5 @@
 import { gatherBatch, type Dataset } from '../data/dataset';
+import { ResidentSplits } from '../data/resident-split';
 import type { Model } from '../layers/model';
 import { createOptimizer } from '../optim/optimizer';
 import { tf, type Tensor } from '../tf';
@@ -25,12 +26,16 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
       stepper: async ([run]) => {
         if (run!.savedSlots !== undefined) await optimizer.loadSlots(trainable, run!.savedSlots);
         handedOver = true;
+        const resident = ResidentSplits.create([{ data, split: data.train, augments: run!.augment !== undefined }]);
         return {
-          step: (_members, [draw]) => soloStep(run!, draw!.indices),
+          step: (_members, [draw]) => soloStep(run!, draw!.indices, resident),
           writeBack: () => {},
           saveSlots: () => optimizer.saveSlots(trainable),
           keep: () => {},
-          dispose: () => optimizer.dispose(),
+          dispose: () => {
+            resident?.dispose();
+            optimizer.dispose();
+          },
         } satisfies Stepper;
       },
       // The run's optimizer has not stepped: what it saves is what a solo run saves at step 0.
@@ -42,9 +47,9 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
   }
 
   /** One optimizer step; everything but the loss value is disposed inside the tidy. */
-  function soloStep(run: RunState, indices: Int32Array): Tensor {
+  function soloStep(run: RunState, indices: Int32Array, resident: ResidentSplits | undefined): Tensor {
     return tf.tidy(() => {
-      const batch = gatherBatch(data, data.train, indices, run.augment);
+      const batch = resident?.gather([indices], false) ?? gatherBatch(data, data.train, indices, run.augment);
       const stateUpdates = new Map<string, Tensor>();
       const { value, grads } = tf.variableGrads(
         () => tf.mean(run.loss.perExample(model.apply(batch.x, { training: true, stateUpdates, rng: run.layerRng }), batch.y)) as tf.Scalar,

@@ -8,6 +8,7 @@ import { createModel, type Model } from '../layers/model';
 import { serial } from '../layers/serial';
 import type { Layer } from '../layers/types';
 import type { OptimizerSpec } from '../optim/optimizer';
+import { registerBackend, registeredBackends } from '../backend/registry';
 import { tf } from '../tf';
 import type { TrainCheckpoint } from './checkpoint';
 import { train } from './loop';
@@ -196,6 +197,36 @@ describe('a group with nothing to train', () => {
       expect(outcome(g.results[r]!)).toEqual(outcome(s.result));
       expect(g.results[r]!.outcome).toBe('completed');
       expect(relativeError(g.records[r]!, s.records)).toBe(0);
+    }
+  });
+});
+
+describe('a group on a backend where batching loses (replicaSteps: sequential)', () => {
+  it('trains its members as their solo runs in turn: records and results equal to the bit, diverging member included, no tensor left', async () => {
+    const cases: Case[] = [
+      { seed: 31, lr: 0.1, optimizer: { name: 'sgd', momentum: 0.9 } },
+      { seed: 32, lr: 40, optimizer: { name: 'sgd' } },
+      { seed: 33, lr: 0.01, optimizer: { name: 'adam' } },
+    ];
+    const solos: Array<Awaited<ReturnType<typeof solo>>> = [];
+    for (const c of cases) solos.push(await solo(mlp, c));
+    const active = registeredBackends().find((p) => p.tfName === tf.getBackend())!;
+    registerBackend({ ...active, traits: { ...active.traits, replicaSteps: 'sequential' } });
+    try {
+      const before = tf.memory().numTensors;
+      const g = await group(mlp, cases);
+      expect(tf.memory().numTensors).toBe(before);
+      for (const [r] of cases.entries()) expect(relativeError(g.records[r]!, solos[r]!.records)).toBe(0);
+      expect(g.results.map(outcome)).toEqual(solos.map((s) => outcome(s.result)));
+      expect(g.results.map((x) => x.outcome)).toContain('diverged');
+      // In turn, not as one model: every record of a member comes before any of the next one's.
+      const order: number[] = [];
+      const models = cases.map((c) => createModel(mlp(), { inputShape: [5], seed: c.seed }));
+      await trainReplicas(cases.map((c, r) => ({ model: models[r]!, data, config: config(c), callbacks: { sinks: [{ write: async () => void order.push(r) }] } })));
+      for (const m of models) m.dispose();
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    } finally {
+      registerBackend(active);
     }
   });
 });

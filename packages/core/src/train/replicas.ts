@@ -1,9 +1,12 @@
-import { gatherBatch } from '../data/dataset';
+import { gatherBatches } from '../data/dataset';
+import { activeBackendTraits } from '../backend/registry';
+import { ResidentSplits } from '../data/resident-split';
 import { ConfigError } from '../errors';
 import { replicate } from '../layers/replicated';
 import { lossLabel } from '../losses';
 import { createReplicatedOptimizer } from '../optim/replicated';
 import { tf, type Tensor } from '../tf';
+import { train } from './loop';
 import { runLoop, type Stepper } from './run-loop';
 import type { RunSpec, RunState } from './run-state';
 import type { TrainResult } from './types';
@@ -32,24 +35,35 @@ function checkGroup(replicas: readonly RunState[]): void {
  * policy on its own model, into which its slice of the group's parameters is copied first. So
  * every replica writes what its solo `train()` would (same records, same checkpoints, which its
  * solo run can resume), and returns the same result. A replica that diverges or reaches its last
- * step leaves the group; the others go on. The bookkeeping is `train()`'s own (`runLoop`).
+ * step leaves the group; the others go on. The bookkeeping is `train()`'s own (`runLoop`). On a
+ * backend whose trait says batching loses (`replicaSteps: 'sequential'`), the members train as
+ * their solo runs one after another instead.
  */
 export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainResult[]> {
+  // Where batching loses (the backend's `replicaSteps`), the group is its members' solo runs in turn.
+  if (activeBackendTraits().replicaSteps === 'sequential') {
+    const results: TrainResult[] = [];
+    for (const r of runs) results.push(await train(r.model, r.data, r.config, r.callbacks));
+    return results;
+  }
   return runLoop(
     runs,
     {
       stepper: async (members) => {
         const group = replicate(members.map((r) => r.run.model));
         let optimizer;
+        let resident;
         try {
           optimizer = createReplicatedOptimizer(members.map((r) => r.run.config.optimizer ?? { name: 'sgd' }));
           optimizer.loadSlots(group.trainable, members.map((r) => r.savedSlots ?? []));
+          resident = ResidentSplits.create(members.map((r) => ({ data: r.run.data, split: r.run.data.train, augments: r.augment !== undefined })));
         } catch (e) {
           optimizer?.dispose();
           group.dispose();
           throw e;
         }
         const opt = optimizer;
+        const splits = resident;
         // Positions of the members still in the group, so that a model can be found for `writeBack`.
         let models = members.map((r) => r.run.model);
         return {
@@ -60,8 +74,10 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
             models = indices.map((j) => models[j]!);
             group.keep(indices);
             opt.keep(indices);
+            splits?.keep(indices);
           },
           dispose: () => {
+            splits?.dispose();
             opt.dispose();
             group.dispose();
           },
@@ -72,9 +88,8 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
           const loss = active[0]!.loss;
           const held: { losses?: Tensor } = {};
           tf.tidy(() => {
-            const batches = active.map((r, j) => gatherBatch(r.run.data, r.run.data.train, draws[j]!.indices, r.augment));
-            const x = tf.stack(batches.map((b) => b.x));
-            const y = tf.stack(batches.map((b) => b.y));
+            const { x, y } = splits?.gather(draws.map((d) => d.indices)) ??
+              gatherBatches(active[0]!.run.data, active.map((r, j) => ({ split: r.run.data.train, indices: draws[j]!.indices, transform: r.augment })));
             const stateUpdates = new Map<string, Tensor>();
             const { grads } = tf.variableGrads(() => {
               const out = group.apply(x, { training: true, stateUpdates, rngs: active.map((r) => r.layerRng) });

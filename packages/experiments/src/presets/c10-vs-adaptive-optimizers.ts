@@ -118,6 +118,11 @@ export const vsAdaptiveOptimizersPreset: Preset = {
   reading:
     'The gd sweep plots the ℓ4 training loss per step of gradient descent on depth 1 and 3, the adaptive sweep that of AdaGrad and AdaDelta on the single layer, one curve per rate of the grid; lr-search.json names each model’s pick (the fewest steps to the loss target), and the training loss at the picked rates shows only those runs. Depth-3 GD should lie below both adaptive methods over most of the run: the criteria compare the area under each model’s log-loss curve (the mean log₁₀ loss over the logged steps), over seeds, with a margin of two standard errors. The adam sweep shows Adam at rate 0.001 on depths 1, 2, 3: deeper curves should fall faster. Our AdaDelta follows TensorFlow’s update (TensorFlow.js’s own is plain SGD). The data are the lp-regression stand-in for the gas-sensor Ethanol task below paper scale.',
   figures: ['training-loss', 'training-loss-at-picked-lr'],
+  // Full-batch runs of narrow linear nets are bound by per-op dispatch, so a model's runs per rate
+  // train as one group; the criteria print the same either way (c10-vs-adaptive-optimizers.test.ts
+  // on cpu; node by hand, laptop scale). Measured on a loaded 2-core machine, --jobs 2, node: 0.93×
+  // the solo cells/hour with TensorFlow's default threads, 1.19× with one thread per worker.
+  replicas: 'auto',
   scales: {
     smoke: {
       sweeps: sweeps(SCALES.smoke),

@@ -5,6 +5,7 @@ import { criteriaPass, evaluateCriteria, readSweepResult } from '../results/pres
 import type { CriterionResult, Preset, PresetResults, PresetScale } from './preset';
 import { makeDirectory, writeFileAtomic } from '../store/files';
 import { lockDirectory } from '../store/lock';
+import { presetReplicas } from '../run/replica-group';
 import { sweepCells } from '../sweep/sweep';
 import { runSweep, sweepStore, type SweepOptions, type SweepProgress, type SweepReport } from '../sweep/sweep-runner';
 
@@ -83,7 +84,7 @@ async function reproduceLocked(preset: Preset, options: ReproduceOptions): Promi
   for (const { key, spec } of presetSweeps(preset, scale, overrides)) {
     if (options.signal?.aborted === true) break;
     const dir = join(outDir, key);
-    const report = await runSweep(spec, { ...sweepOptions, outDir: dir, ...(onProgress !== undefined ? { onProgress: (p) => onProgress(key, p) } : {}) });
+    const report = await runSweep(spec, { ...sweepOptions, replicas: presetReplicas(preset, options.replicas), outDir: dir, ...(onProgress !== undefined ? { onProgress: (p) => onProgress(key, p) } : {}) });
     sweeps.push(report);
     const result = await readSweepResult(key, sweepCells(spec), sweepStore(dir), report.lrPicks);
     unfinished += result.cells.filter((c) => c.status === 'running' || c.status === 'aborted' || c.status === 'absent').length;

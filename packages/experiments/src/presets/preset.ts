@@ -1,3 +1,4 @@
+import type { ReplicasOption } from '../run/replica-group';
 import type { LrPick } from '../sweep/lr-search';
 import type { CellResult } from '../results/run-view';
 
@@ -87,4 +88,11 @@ export interface Preset {
   readonly figures: readonly string[];
   /** Judges one scale's results; the same criteria at every scale unless `scale` says otherwise. */
   criteria(results: PresetResults, scale: PresetScale): CriterionResult[];
+  /**
+   * How its sweeps group their cells into replica groups when the caller does not say
+   * (`--replicas`); absent: sweeps' `DEFAULT_REPLICAS`. Set where grouping pays and its test shows
+   * the criteria print the same with every grouping (on wasm and node a grouped cell's last digits
+   * differ from its solo run's; see `presetReplicas`).
+   */
+  readonly replicas?: ReplicasOption;
 }

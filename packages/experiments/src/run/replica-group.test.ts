@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseRunConfig } from '../config/config';
-import { formReplicaGroups, replicaGroupKey, runGroup } from './replica-group';
+import { DEFAULT_REPLICAS, formReplicaGroups, presetReplicas, replicaGroupKey, runGroup } from './replica-group';
 import { directoryStore } from '../store/directory';
 import type { RunSummary } from '../store/summary';
 import { sweepCells, parseSweep } from '../sweep/sweep';
@@ -76,5 +76,15 @@ describe('replica groups', () => {
       expect(strip(await store.readRecords(m.id))).toBe(strip(await whole.readRecords(m.id)));
       expect(lasting((await store.readSummary(m.id))!)).toEqual(lasting((await whole.readSummary(m.id))!));
     }
+  });
+});
+
+describe('presetReplicas', () => {
+  test('the caller’s --replicas wins, then the preset’s own choice, then the sweeps’ default', () => {
+    expect(presetReplicas({ replicas: 'auto' }, 1)).toBe(1);
+    expect(presetReplicas({ replicas: 'auto' }, 4)).toBe(4);
+    expect(presetReplicas({ replicas: 'auto' })).toBe('auto');
+    expect(presetReplicas({})).toBe(DEFAULT_REPLICAS);
+    expect(presetReplicas({}, 'auto')).toBe('auto');
   });
 });

@@ -15,11 +15,18 @@ export type ReplicasOption = 'auto' | number;
 
 /**
  * Sweeps run each cell alone unless asked (`--replicas auto|N`). On cpu a replica equals its solo
- * run to the bit, but the batched kernels of wasm and node sum in another order, so there a cell's
- * last digits depend on which group it ran in — and a killed sweep resumed, or a sweep split into
- * Slurm shards, regroups its cells. Solo by default keeps "same config, same numbers" everywhere.
+ * run to the bit, but the batched kernels of wasm and node sum in another order (and node turns
+ * oneDNN on for a group), so there a cell's last digits depend on which group it ran in — and a
+ * killed sweep resumed, or a sweep split into Slurm shards, regroups its cells. Solo by default
+ * keeps "same config, same numbers" everywhere. A preset may choose otherwise (`Preset.replicas`),
+ * where its criteria are shown to print the same either way.
  */
 export const DEFAULT_REPLICAS: ReplicasOption = 1;
+
+/** How a preset's sweeps group their cells: the caller's `--replicas`, else the preset's own choice, else DEFAULT_REPLICAS. */
+export function presetReplicas(preset: { readonly replicas?: ReplicasOption }, asked?: ReplicasOption): ReplicasOption {
+  return asked ?? preset.replicas ?? DEFAULT_REPLICAS;
+}
 
 /** The most replicas `auto` puts in one group: past it the batched kernels gain little and a group's step latency grows. */
 export const MAX_AUTO_REPLICAS = 32;
