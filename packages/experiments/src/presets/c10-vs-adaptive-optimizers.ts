@@ -120,8 +120,10 @@ export const vsAdaptiveOptimizersPreset: Preset = {
   figures: ['training-loss', 'training-loss-at-picked-lr'],
   // Full-batch runs of narrow linear nets are bound by per-op dispatch, so a model's runs per rate
   // train as one group; the criteria print the same either way (c10-vs-adaptive-optimizers.test.ts
-  // on cpu; node by hand, laptop scale). Measured on a loaded 2-core machine, --jobs 2, node: 0.93×
-  // the solo cells/hour with TensorFlow's default threads, 1.19× with one thread per worker.
+  // on cpu; node by hand, laptop scale). Measured at laptop scale on node, a loaded 2-core machine,
+  // grouped against solo in the same window: --jobs 1 1.41× faster (321 s vs 454 s); --jobs 2 0.93×
+  // with TensorFlow's default threads (two lanes of oneDNN threads oversubscribe the cores) and 1.19×
+  // with one TensorFlow thread per worker.
   replicas: 'auto',
   scales: {
     smoke: {
