@@ -105,8 +105,8 @@ export const duGlobalMinimaPreset: Preset = {
       scaledDown: `H = ${DEPTH}, n = ${EXAMPLES} unit inputs in d = ${INPUT_DIM}; widths up to 4,096 with 2 nets each at initialization; 40 full-batch steps at widths up to 2,048.`,
     },
     laptop: {
-      sweeps: { init: atInitialization([64, 256, 1024, 4096, 8192], [0, 1, 2, 3]), training: training([256, 1024, 4096], 300, 10, [0, 1]) },
-      scaledDown: `H = ${DEPTH}, n = ${EXAMPLES} unit inputs in d = ${INPUT_DIM}; widths up to 8,192 with 4 nets each at initialization; 300 full-batch steps, 2 seeds.`,
+      sweeps: { init: atInitialization([64, 256, 1024, 4096, 8192], [0, 1, 2, 3]), training: training([256, 1024, 4096], 300, 10, [0, 1, 2]) },
+      scaledDown: `H = ${DEPTH}, n = ${EXAMPLES} unit inputs in d = ${INPUT_DIM}; widths up to 8,192 with 4 nets each at initialization; 300 full-batch steps, 3 seeds (the weight-movement trend is judged over 3).`,
     },
     paper: {
       sweeps: { init: atInitialization([64, 256, 1024, 4096, 16384], [0, 1, 2, 3, 4, 5, 6, 7]), training: training([1024, 4096, 16384], 2000, 20, [0, 1, 2]) },
