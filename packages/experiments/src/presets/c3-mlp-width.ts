@@ -1,4 +1,4 @@
-import { confusionText, LAPTOP_CONFUSION, LAPTOP_LR_SEARCH, LAPTOP_LR_SEARCH_TEXT, mlpCriteria, mlpSweep, PAPER_CONFUSION, type ConfusionProtocol } from './mlp-sweeps';
+import { confusionText, LAPTOP_CONFUSION, laptopLrSearch, laptopLrSearchText, mlpCriteria, mlpSweep, PAPER_CONFUSION, type ConfusionProtocol } from './mlp-sweeps';
 import type { CriterionResult, Preset } from './preset';
 
 /**
@@ -25,6 +25,12 @@ const SMOKE_CONFUSION: ConfusionProtocol = { initExamples: 50, endPairs: 10 };
 const LAPTOP_DEPTH = 100;
 const LAPTOP_WIDTHS = [10, 30, 100];
 const LAPTOP_STEPS = 500;
+/**
+ * At depth 100 the depth preset's rates are a decade too high: a laptop run over {0.1, 0.01} picked
+ * 0.01, the grid's lower edge, at 10 of 12 grid points, and at identity width 100 both rates
+ * diverged, so no rate was eligible there.
+ */
+const LAPTOP_LR = { grid: [0.01, 0.001], why: 'at depth 100, a first run over {0.1, 0.01} picked the lower edge at 10 of 12 points and had no eligible rate at identity width 100' } as const;
 
 export const mlpWidthPreset: Preset = {
   id: 'c3-mlp-width',
@@ -40,9 +46,9 @@ export const mlpWidthPreset: Preset = {
     },
     laptop: {
       sweeps: {
-        width: mlpSweep({ axis: 'width', values: LAPTOP_WIDTHS, fixed: LAPTOP_DEPTH, data: { data: 'mnist' }, steps: LAPTOP_STEPS, lr: LAPTOP_LR_SEARCH, confusion: LAPTOP_CONFUSION }),
+        width: mlpSweep({ axis: 'width', values: LAPTOP_WIDTHS, fixed: LAPTOP_DEPTH, data: { data: 'mnist' }, steps: LAPTOP_STEPS, lr: laptopLrSearch(LAPTOP_LR), confusion: LAPTOP_CONFUSION }),
       },
-      scaledDown: `the 10,000 shipped MNIST digits (7,996 for training); depth ${LAPTOP_DEPTH} instead of 300 and widths {${LAPTOP_WIDTHS.join(', ')}} instead of {10, 30, 100, 300, 1000} (a net's step costs about depth × width², so these are what fits); ${LAPTOP_STEPS} steps (8 epochs) instead of 40,000; ${LAPTOP_LR_SEARCH_TEXT}; ${confusionText(LAPTOP_CONFUSION)}.`,
+      scaledDown: `the 10,000 shipped MNIST digits (7,996 for training); depth ${LAPTOP_DEPTH} instead of 300 and widths {${LAPTOP_WIDTHS.join(', ')}} instead of {10, 30, 100, 300, 1000} (a net's step costs about depth × width², so these are what fits); ${LAPTOP_STEPS} steps (8 epochs) instead of 40,000; ${laptopLrSearchText(LAPTOP_LR)}; ${confusionText(LAPTOP_CONFUSION)}.`,
     },
     paper: {
       sweeps: {
