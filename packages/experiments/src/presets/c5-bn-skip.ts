@@ -109,7 +109,7 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
 export const bnSkipPreset: Preset = {
   id: 'c5-bn-skip',
   claim:
-    'Adding batch norm or skip connections alone to CNN-β-ℓ helps deep nets train, but their loss and gradient confusion still worsen with depth; with both, the min cosine between minibatch gradients stays highest (confusion lowest) at the deepest setting.',
+    'Adding batch norm or skip connections alone to CNN-β-ℓ helps deep nets train, but their loss and gradient confusion still worsen with depth; with both, the min cosine between minibatch gradients falls least as depth grows (confusion stays lowest in very deep nets).',
   source: 'Sankararaman et al. (2020), §7, fig. 4; Sankararaman et al. (2020), appendix A.6, fig. 15',
   reading:
     '“Min cosine (minibatch pairs)” against depth has one line per variant (archOptions.batchNorm × archOptions.skip): the BN + skip line should stay on top as the nets get deeper, the others fall. “Final training loss” against depth is fig. 4a. The density figure shows each setting’s cosines at the end of training.',
