@@ -1,7 +1,7 @@
 import { createRng, isOverparamError } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
 import { spectrum, spectrumExtremes, symmetricEigenvalues, symmetricExtremeEigenvalues } from './spectrum';
-import { householderTridiagonal, householderTridiagonalUnblocked, tridiagonalEigenvalues } from './symmetric-eigenvalues';
+import { BLOCKED_FROM, householderTridiagonal, householderTridiagonalUnblocked, tridiagonalEigenvalues } from './symmetric-eigenvalues';
 
 /** Q D Qᵀ with Q a product of n random Householder reflections, built without any eigensolver. */
 function conjugatedDiagonal(d: readonly number[], seed: number): Float64Array {
@@ -210,19 +210,22 @@ function eigenvaluesBy(reduce: typeof householderTridiagonal, n: number, g: Floa
 
 describe('the blocked reduction and the fast paths against the unblocked solver and closed forms', () => {
   // Both reductions are backward stable: each eigenvalue within c·n·ε·‖A‖ of the truth, c a small
-  // constant (measured: ≤ 3e-15·‖A‖ here, i.e. c·n ≈ 14). 4·n·ε·‖A‖ (1.8e-13 at n = 200) holds
+  // constant (measured: ≤ 3e-15·‖A‖ here, i.e. c·n ≈ 14). 4·n·ε·‖A‖ (2e-13 at n = 225) holds
   // that with room, and a wrong panel correction or a skipped trailing entry is O(‖A‖/n) or more.
+  // Sizes from BLOCKED_FROM on, with n − 1 (the reflectors) a multiple of the 32-column panel plus 7, 31 and 0.
   it.each([
-    [128, 130],
-    [161, 170],
-    [200, 200],
+    [200, 210],
+    [224, 224],
+    [225, 240],
   ])('n = %i (Gram of %i columns): the blocked reduction’s eigenvalues are the unblocked ones', (n, k) => {
+    expect(n).toBeGreaterThanOrEqual(BLOCKED_FROM);
     const g = randomGram(n, k, n);
     expect(relativeDistance(eigenvaluesBy(householderTridiagonal, n, g), eigenvaluesBy(householderTridiagonalUnblocked, n, g))).toBeLessThan(4 * n * Number.EPSILON);
   });
 
-  it('recovers the known spectrum of an indefinite Q·D·Qᵀ with clusters and zeros, n = 150 (several panels and a remainder)', () => {
-    const n = 150;
+  it('recovers the known spectrum of an indefinite Q·D·Qᵀ with clusters and zeros, n = 210 (blocked: several panels and a remainder)', () => {
+    const n = 210;
+    expect(n).toBeGreaterThanOrEqual(BLOCKED_FROM);
     const rng = createRng(31);
     const d = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : i % 7 === 0 ? 2 : rng.normal() * 10));
     const g = conjugatedDiagonal(d, 32);
