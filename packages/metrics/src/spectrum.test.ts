@@ -235,6 +235,18 @@ describe('the blocked reduction and the fast paths against the unblocked solver 
     expect(relativeDistance(symmetricEigenvalues({ size: n, matrix: g }), sorted)).toBeLessThan(1e-12);
   });
 
+  it('symmetrizes across its 32×32 tiles: every entry is averaged with its mirror, and an asymmetry in any tile is named', () => {
+    const n = 70;
+    const g = randomGram(n, n, 51);
+    // A skew part that the average must remove exactly; a missed or doubled tile would leave it.
+    const skewed = g.map((x, k) => x + 1e-9 * (Math.floor(k / n) - (k % n)));
+    const clean = symmetricEigenvalues({ size: n, matrix: g });
+    expect(relativeDistance(symmetricEigenvalues({ size: n, matrix: skewed }), clean)).toBeLessThan(4 * n * Number.EPSILON);
+    const broken = Float64Array.from(g);
+    broken[5 * n + 66]! += 1;
+    expect(() => symmetricEigenvalues({ size: n, matrix: broken })).toThrow(/not symmetric at \(5, 66\)/);
+  });
+
   it('QL keeps its accuracy on a tridiagonal at scales where x² + y² over- or underflows (the hypot fallback)', () => {
     const n = 40;
     const rng = createRng(41);
