@@ -163,7 +163,7 @@ export function householderTridiagonal(n: number, a: Float64Array): { d: Float64
         p.fill(0);
         continue;
       }
-      symmetricProduct4(n, a, i + 1, v, p);
+      symmetricProduct(n, a, i + 1, v, p);
       for (let jj = 0; jj < j; jj++) {
         const o = jj * n;
         let wv = 0;
@@ -213,7 +213,7 @@ export function householderTridiagonal(n: number, a: Float64Array): { d: Float64
  * out[r] = Σ_c A[r][c]·v[c] for r, c ≥ from, A symmetric in its upper triangle; four rows at a
  * time, so each out[c] is read and written once per four rows and v[c] read once for four sums.
  */
-function symmetricProduct4(n: number, a: Float64Array, from: number, v: Float64Array, out: Float64Array): void {
+function symmetricProduct(n: number, a: Float64Array, from: number, v: Float64Array, out: Float64Array): void {
   out.fill(0, from);
   let r = from;
   for (; r + 3 < n; r += 4) {
@@ -334,22 +334,6 @@ function subtractProduct(n: number, a: Float64Array, from: number, p: Float64Arr
     let s = 0;
     for (let k = 0; k < K; k++) s += p[r * K + k]! * q[r * K + k]!;
     a[r * n + r]! -= s;
-  }
-}
-
-/** out[r] = Σ_c A[r][c]·v[c] for r, c ≥ from, A symmetric and stored in its upper triangle. */
-function symmetricProduct(n: number, a: Float64Array, from: number, v: Float64Array, out: Float64Array): void {
-  out.fill(0, from);
-  for (let r = from; r < n; r++) {
-    const base = r * n;
-    const vr = v[r]!;
-    let sum = a[base + r]! * vr;
-    for (let c = r + 1; c < n; c++) {
-      const arc = a[base + c]!;
-      sum += arc * v[c]!;
-      out[c]! += arc * vr;
-    }
-    out[r]! += sum;
   }
 }
 
