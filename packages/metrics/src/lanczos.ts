@@ -23,7 +23,7 @@ export interface ExtremeEigenvalues {
 export interface ExtremeEigenvalueOptions {
   /**
    * Stop when each extreme's Ritz value is within tolerance·max(|λ_min|, |λ_max|) of an
-   * eigenvalue (by its residual bound). Default 1e-10.
+   * eigenvalue (by its residual, or residual²/gap once separated from its neighbour: `ritzBound`). Default 1e-10.
    */
   readonly tolerance?: number;
   /** Lanczos steps on each operator before falling back to the full solver. Default min(n, max(64, n / 4)). */
