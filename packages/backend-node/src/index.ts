@@ -55,6 +55,7 @@ export const nodeBackend: BackendPlugin = {
     if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError('node', 'tfjs could not initialize the tensorflow backend');
     await tf.ready();
   },
+  installed: () => isTfjsNodeInstalled(),
   describe() {
     const binding = (tf.findBackend('tensorflow') as { binding?: TensorflowBinding } | null)?.binding;
     return `TensorFlow ${binding?.TF_Version ?? 'of unknown version'} through ${TFJS_NODE}`;

@@ -146,3 +146,20 @@ export function activeBackendTraits(): BackendTraits {
   for (const plugin of plugins.values()) if (plugin.tfName === tfName) return { ...defaultBackendTraits, ...plugin.traits };
   return defaultBackendTraits;
 }
+
+/**
+ * The traits of the backend a run asking for `request` will run on, known before any backend
+ * loads (a sweep plans its replica groups in a process that may never load it): a named plugin's
+ * declared traits; for `auto`, those of the best plugin for this platform that says it is
+ * installed (`BackendPlugin.installed`). An unknown name gets the defaults: its run fails with a
+ * typed error anyway.
+ */
+export async function plannedBackendTraits(request: string): Promise<BackendTraits> {
+  const platform = currentPlatform();
+  const candidates = request === 'auto' ? registeredBackends().filter((p) => p.platforms.includes(platform)) : [plugins.get(request)].filter((p) => p !== undefined);
+  for (const plugin of candidates) {
+    if (request === 'auto' && plugin.installed !== undefined && !(await plugin.installed())) continue;
+    return { ...defaultBackendTraits, ...plugin.traits };
+  }
+  return defaultBackendTraits;
+}

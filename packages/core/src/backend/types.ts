@@ -24,6 +24,12 @@ export interface BackendPlugin {
    * libtensorflow); a plugin with no such choice ignores it.
    */
   load(workload?: Workload): Promise<void>;
+  /**
+   * Whether the backend's package is there, checked without loading it (a sweep plans its work in
+   * a process that may never load it); absent means always. `auto` may still pass over an
+   * installed backend that fails to load.
+   */
+  installed?(): Promise<boolean>;
   /** What exactly was loaded (a library and its version), once `load()` succeeded; shown by status listings. */
   describe?(): string;
   /**

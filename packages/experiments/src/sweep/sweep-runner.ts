@@ -5,7 +5,7 @@ import { errorReply, SweepWorker, type FromWorker } from './sweep-worker';
 import { join } from 'node:path';
 import { pickLearningRate, type LrPick } from './lr-search';
 import { run } from '../run/run';
-import { DEFAULT_REPLICAS, formReplicaGroups, runGroup, type ReplicasOption } from '../run/replica-group';
+import { DEFAULT_REPLICAS, planReplicaGroups, runGroup, type ReplicasOption } from '../run/replica-group';
 import { inShard, type Shard } from './shard';
 import { directoryStore } from '../store/directory';
 import { lockDirectory } from '../store/lock';
@@ -184,7 +184,7 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   };
 
   // A pool of `jobs` lanes pulling cells (or replica groups of them) in sweep order; with jobs > 1 each lane has its own worker process.
-  const groups = formReplicaGroups(pending, (c) => c.config, options.replicas ?? DEFAULT_REPLICAS, jobs);
+  const groups = await planReplicaGroups(pending, (c) => c.config, options.replicas ?? DEFAULT_REPLICAS, jobs);
   let next = 0;
   const lanes: Lane[] = Array.from({ length: Math.min(jobs, groups.length) }, () => ({
     worker: jobs > 1 ? new SweepWorker(options.spawnWorker!(options.outDir)) : undefined,
