@@ -56,7 +56,7 @@ async function time(label: string, replicas: number, js: boolean, steps: number)
   const idx = rng.permutation(n);
   t0 = performance.now();
   for (let i = 0; i < reps; i++) {
-    const b = gatherBatch(data, data.train, idx);
+    const b = gatherBatch(data, [{ split: data.train, indices: idx }], false);
     tf.dispose([b.x, b.y]);
   }
   const gather = (performance.now() - t0) / reps;

@@ -47,7 +47,7 @@ export { endToEnd, endToEndDirection, endToEndDirectionSingleOutput, type EndToE
 export { ADADELTA_DEFAULTS } from './optim/adadelta';
 export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
 
-export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform } from './data/dataset';
+export { gatherBatch, type Dataset, type Split, type Batch, type BatchPart, type BatchTransform } from './data/dataset';
 export { BatchSampler, type Sampling, type BatchDraw, type SamplerState } from './data/sampler';
 
 export { train } from './train/loop';
