@@ -1,17 +1,23 @@
-import { BackendUnavailableError, defaultWorkload, tf, type BackendPlugin } from '@overparam/core';
-import { onednnSetting, tensorflowEnv, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
+import { BackendUnavailableError, defaultWorkload, sharedProcesses, tf, type BackendPlugin, type Workload } from '@overparam/core';
+import { availableParallelism } from 'node:os';
+import { onednnSetting, tensorflowEnv, threadSetting, TFJS_NODE, tfjsNodeVersion, type LoadSetting } from './tfjs-node';
 
-export { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
+export { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv, threadSetting, TFJS_NODE, tfjsNodeVersion, type LoadSetting, type OnednnSetting, type ThreadSetting } from './tfjs-node';
 
 export const installHint =
   'set it up with `npx overparam setup node-backend` (installs ' +
   `${TFJS_NODE}@${tfjsNodeVersion} without its install script and builds it against TensorFlow from PyPI)`;
 
 /**
- * The oneDNN setting libtensorflow loaded with: it reads the environment once per process, so the
- * first load decides and later loads (another run in the same process) keep it.
+ * The setting libtensorflow loaded with: it reads the environment once per process, so the first
+ * load decides and later loads (another run in the same process) keep it.
  */
-let loadedWith: OnednnSetting | undefined;
+let loadedWith: LoadSetting | undefined;
+
+/** The one place a load's setting is decided: oneDNN from the workload, the thread pools from the processes sharing the cores; the user's environment wins over both. */
+function loadSetting(env: Readonly<Record<string, string | undefined>>, workload: Workload): LoadSetting {
+  return { ...onednnSetting(env, workload), ...threadSetting(env, sharedProcesses(env), availableParallelism()) };
+}
 
 /** What the tfjs-node binding exposes that we read: the version of the libtensorflow it loaded. */
 interface TensorflowBinding {
@@ -41,8 +47,8 @@ export const nodeBackend: BackendPlugin = {
     // Resolve before importing, so "not installed" is told apart from "installed but broken".
     if (!(await isTfjsNodeInstalled())) throw new BackendUnavailableError('node', `${TFJS_NODE} is not installed; ${installHint}`);
     if (loadedWith === undefined) {
-      // libtensorflow reads these once, when it loads (a user's TF_ENABLE_ONEDNN_OPTS wins).
-      const setting = onednnSetting(process.env, workload);
+      // libtensorflow reads these once, when it loads (a user's TF_ENABLE_ONEDNN_OPTS and thread counts win).
+      const setting = loadSetting(process.env, workload);
       Object.assign(process.env, tensorflowEnv(process.env, setting));
       loadedWith = setting;
     }

@@ -1,4 +1,4 @@
-import { lossLabel, lossSpec, OverparamError } from '@overparam/core';
+import { lossLabel, lossSpec, OverparamError, PROCESSES_ENV } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
 import { failedSummary } from '../store/summary';
 import { errorReply, SweepWorker, type FromWorker } from './sweep-worker';
@@ -39,9 +39,10 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /**
    * Starts a worker process for the sweep directory (the CLI forks `overparam sweep worker DIR`),
-   * with an IPC channel speaking sweep-worker.ts's messages. Needed for jobs > 1.
+   * with an IPC channel speaking sweep-worker.ts's messages, adding `env` to its environment.
+   * Needed for jobs > 1.
    */
-  readonly spawnWorker?: (sweepDir: string) => ChildProcess;
+  readonly spawnWorker?: (sweepDir: string, env: Readonly<Record<string, string>>) => ChildProcess;
   readonly onProgress?: (progress: SweepProgress) => void;
   /** Cells trained together as one batched model (replica groups, see replica-group.ts). Default `auto`; 1: each alone. */
   readonly replicas?: ReplicasOption;
@@ -140,6 +141,9 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   };
   report();
 
+  // Each worker is told that `jobs` processes share the cores (a backend with thread pools sizes them to its share).
+  const spawn = () => new SweepWorker(options.spawnWorker!(options.outDir, { [PROCESSES_ENV]: String(jobs) }));
+
   // One cell, or a replica group of cells trained as one model.
   const runCells = async (group: readonly SweepCell[], lane: Lane): Promise<void> => {
     running += group.length;
@@ -155,8 +159,9 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
         }
       } else {
         // A worker that died (out of memory, killed) is replaced for the next cell.
-        if (!lane.worker.alive) lane.worker = new SweepWorker(options.spawnWorker!(options.outDir));
-        const reply = await lane.worker.run(group.length === 1 ? group[0]!.id : group.map((c) => c.id));
+        if (!lane.worker.alive) lane.worker = spawn();
+        const ids = group.length === 1 ? group[0]!.id : group.map((c) => c.id);
+        const reply = await lane.worker.run(ids);
         if (reply.error !== undefined) for (const cell of group) errors.set(cell.id, reply);
       }
     } finally {
@@ -186,9 +191,7 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   // A pool of `jobs` lanes pulling cells (or replica groups of them) in sweep order; with jobs > 1 each lane has its own worker process.
   const groups = await planReplicaGroups(pending, (c) => c.config, options.replicas ?? DEFAULT_REPLICAS, jobs);
   let next = 0;
-  const lanes: Lane[] = Array.from({ length: Math.min(jobs, groups.length) }, () => ({
-    worker: jobs > 1 ? new SweepWorker(options.spawnWorker!(options.outDir)) : undefined,
-  }));
+  const lanes: Lane[] = Array.from({ length: Math.min(jobs, groups.length) }, () => ({ worker: jobs > 1 ? spawn() : undefined }));
   const interrupt = () => lanes.forEach((l) => l.worker?.interrupt());
   options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
