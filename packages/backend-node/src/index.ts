@@ -13,6 +13,8 @@ export const installHint =
  * load decides and later loads (another run in the same process) keep it.
  */
 let loadedWith: LoadSetting | undefined;
+/** The environment as it was before the first load wrote its setting into it: what the user chose. */
+let userEnv: Readonly<Record<string, string | undefined>> | undefined;
 
 /** The one place a load's setting is decided: oneDNN from the workload, the thread pools from the processes sharing the cores; the user's environment wins over both. */
 function loadSetting(env: Readonly<Record<string, string | undefined>>, workload: Workload): LoadSetting {
@@ -49,6 +51,7 @@ export const nodeBackend: BackendPlugin = {
     if (loadedWith === undefined) {
       // libtensorflow reads these once, when it loads (a user's TF_ENABLE_ONEDNN_OPTS and thread counts win).
       const setting = loadSetting(process.env, workload);
+      userEnv = { ...process.env };
       Object.assign(process.env, tensorflowEnv(process.env, setting));
       loadedWith = setting;
     }
@@ -68,6 +71,9 @@ export const nodeBackend: BackendPlugin = {
   },
   settings() {
     return loadedWith === undefined ? {} : { ...loadedWith };
+  },
+  plannedSettings(workload) {
+    return { ...loadSetting(userEnv ?? process.env, workload) };
   },
 };
 

@@ -37,6 +37,12 @@ export interface BackendPlugin {
    * for the run's record; absent or `{}` where there are none.
    */
   settings?(): BackendSettings;
+  /**
+   * The settings a load for `workload` would fix, computed without loading: where the backend is
+   * already loaded with others, a caller that must not run with them (a sweep worker, see
+   * `SelectBackendOptions.sameSettings`) is refused. Absent where a load fixes nothing.
+   */
+  plannedSettings?(workload: Workload): BackendSettings;
 }
 
 /** A plugin's load-time settings, as recorded in a run's `run.json`. */

@@ -137,6 +137,8 @@ export interface GroupOptions {
   readonly signal?: AbortSignal;
   /** Each member's progress, by its position in `members`. */
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
+  /** See `RunOptions.sameSettings`. */
+  readonly sameSettings?: boolean;
 }
 
 /**
@@ -148,7 +150,7 @@ export async function runGroup(members: readonly GroupMember[], options: GroupOp
   const meeting = new Rendezvous(members.length);
   return Promise.allSettled(
     members.map((m, i) =>
-      run(m.config, { store: options.store, id: m.id, resume: options.resume, signal: options.signal, trainer: meeting.trainer(i), replicas: members.length, onProgress: (p) => options.onProgress?.(i, p) }).finally(() => meeting.leave(i)),
+      run(m.config, { store: options.store, id: m.id, resume: options.resume, signal: options.signal, sameSettings: options.sameSettings, trainer: meeting.trainer(i), replicas: members.length, onProgress: (p) => options.onProgress?.(i, p) }).finally(() => meeting.leave(i)),
     ),
   );
 }

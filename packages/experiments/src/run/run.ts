@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly onCompleted?: (model: PreparedRun['model'], prepared: PreparedRun) => Promise<void>;
   /** How many runs share this one's steps (a replica group's size): the backend may pick its settings by it (oneDNN on node). Default 1. */
   readonly replicas?: number;
+  /** Refuse (BACKEND_SETTINGS) a backend this process loaded with other settings than this run's workload (a sweep worker: see `SelectBackendOptions.sameSettings`). */
+  readonly sameSettings?: boolean;
 }
 
 /** What takes a run's steps, with `train`'s signature. */
@@ -104,7 +106,7 @@ export async function run(input: unknown, options: RunOptions): Promise<RunResul
       }
     }
 
-    const prepared = await prepareRun(config, { replicas: options.replicas ?? 1 });
+    const prepared = await prepareRun(config, { replicas: options.replicas ?? 1, sameSettings: options.sameSettings });
     try {
       lock ??= await store.lock(id);
       const result = await trainPrepared(prepared, options, resuming);

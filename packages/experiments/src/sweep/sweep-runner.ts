@@ -1,4 +1,4 @@
-import { lossLabel, lossSpec, OverparamError, PROCESSES_ENV } from '@overparam/core';
+import { BACKEND_SETTINGS, lossLabel, lossSpec, OverparamError, PROCESSES_ENV } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
 import { failedSummary } from '../store/summary';
 import { errorReply, SweepWorker, type FromWorker } from './sweep-worker';
@@ -71,7 +71,11 @@ export function sweepStore(outDir: string): RunStore {
   return directoryStore(join(outDir, SWEEP_FILES.runs));
 }
 
-/** Runs one cell of a sweep directory here (what a worker process does), or several as one replica group. */
+/**
+ * Runs one cell of a sweep directory here (what a worker process does), or several as one replica
+ * group. A backend this worker loaded for other work with other settings (oneDNN on node) is
+ * refused with BACKEND_SETTINGS: the sweep then gives the cell a fresh worker.
+ */
 export async function runSweepCell(outDir: string, cellIds: string | readonly string[], signal?: AbortSignal): Promise<RunStatus> {
   const { cells } = await readSweepDirectory(outDir);
   const group = (typeof cellIds === 'string' ? [cellIds] : cellIds).map((id) => {
@@ -80,10 +84,10 @@ export async function runSweepCell(outDir: string, cellIds: string | readonly st
     return cell;
   });
   if (group.length === 1) {
-    const result = await run(group[0]!.config, { store: sweepStore(outDir), id: group[0]!.id, resume: 'if-unfinished', signal });
+    const result = await run(group[0]!.config, { store: sweepStore(outDir), id: group[0]!.id, resume: 'if-unfinished', signal, sameSettings: true });
     return result.summary.outcome;
   }
-  const settled = await runGroup(group, { store: sweepStore(outDir), resume: 'if-unfinished', signal });
+  const settled = await runGroup(group, { store: sweepStore(outDir), resume: 'if-unfinished', signal, sameSettings: true });
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
   return (settled[0] as PromiseFulfilledResult<{ summary: { outcome: RunStatus } }>).value.summary.outcome;
@@ -161,7 +165,13 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
         // A worker that died (out of memory, killed) is replaced for the next cell.
         if (!lane.worker.alive) lane.worker = spawn();
         const ids = group.length === 1 ? group[0]!.id : group.map((c) => c.id);
-        const reply = await lane.worker.run(ids);
+        let reply = await lane.worker.run(ids);
+        if (reply.code === BACKEND_SETTINGS && options.signal?.aborted !== true) {
+          // The worker's backend was loaded for other work (oneDNN on for a group, off for a small solo net): a fresh worker loads it for this one.
+          await lane.worker.stop();
+          lane.worker = spawn();
+          reply = await lane.worker.run(ids);
+        }
         if (reply.error !== undefined) for (const cell of group) errors.set(cell.id, reply);
       }
     } finally {
