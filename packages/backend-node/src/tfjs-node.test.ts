@@ -10,6 +10,10 @@ describe('the environment libtensorflow loads with', () => {
     expect(onednnFor({ convolutional: false, width: ONEDNN_MIN_WIDTH, replicas: 1 })).toBe(true);
     expect(onednnFor({ convolutional: true, replicas: 1 })).toBe(true);
     expect(onednnFor({ convolutional: false, width: 100, replicas: 10 })).toBe(true);
+    expect(onednnFor({ convolutional: false, width: 10, replicas: 10 })).toBe(true);
+    expect(onednnFor({ convolutional: false, replicas: 10 })).toBe(true);
+    // A group of width-1 nets (the c10 deep linear nets): matrix-vector products, faster without.
+    expect(onednnFor({ convolutional: false, width: 1, replicas: 10 })).toBe(false);
   });
 
   it("keeps the user's TF_ENABLE_ONEDNN_OPTS whatever the workload, and says so", () => {

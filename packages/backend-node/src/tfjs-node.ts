@@ -24,10 +24,14 @@ export interface OnednnSetting {
  * of replicas) and cost a fixed overhead per op that dominates small ones: a solo run of a narrow
  * dense net is dispatch-bound and slower with it (see `ONEDNN_MIN_WIDTH`; conv nets: CNN-16-2 went
  * from 0.75 to 1.78 steps/s with it; replicas: issue 21 measured 3–5× the best solo rate with it,
- * about the solo rate without).
+ * about the solo rate without). Except a group of width-1 nets, whose batched matMuls are
+ * matrix-vector products, slower in oneDNN: a group of 10 full-batch DLN-3-1 (the c10 shape, 2,565 ×
+ * 128) ran 802 / 761 replica-steps/s with it against 1,141 / 935 without (interleaved, 2 shared
+ * cores, load ≈ 5), while at width 10 it ran 890 / 797 with it against 362 / 363 without.
  */
 export function onednnFor(workload: Workload): boolean {
-  return workload.convolutional || workload.replicas > 1 || (workload.width ?? 0) >= ONEDNN_MIN_WIDTH;
+  const groupWorthIt = workload.replicas > 1 && (workload.width === undefined || workload.width > 1);
+  return workload.convolutional || groupWorthIt || (workload.width ?? 0) >= ONEDNN_MIN_WIDTH;
 }
 
 /** The oneDNN setting for `workload`, unless the user set TF_ENABLE_ONEDNN_OPTS (their choice wins). */
