@@ -66,6 +66,11 @@ describe('replica groups', () => {
         expect(info?.backend).toBe('wasm');
         expect(info?.attempts.map((a) => a.replicas)).toEqual([undefined]);
       }
+      // A group asked for directly (runGroup, no sweep to plan it) trains its members one by one there, and records no group either.
+      const store = directoryStore(join(root, 'wasm-group'));
+      const settled = await runGroup([0, 1].map((seed) => ({ id: `w${seed}`, config: { ...onWasm.base, lr: 0.05, seed } })), { store });
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled']);
+      for (const id of ['w0', 'w1']) expect((await store.readInfo(id))?.attempts.map((a) => a.replicas)).toEqual([undefined]);
     } finally {
       await selectBackend('cpu');
     }

@@ -1,4 +1,4 @@
-import { OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
+import { activeBackendTraits, OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
 import { parseRunConfig, stepBatchSize, type RunConfig } from '../config/config';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { ImportedModelRecord } from './imported-model';
@@ -125,6 +125,8 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
   const { config, model, data, loss, backend } = prepared;
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
+  // A group on a backend that steps its members one after another trains each alone (`trainReplicas`): no group to record.
+  const replicas = activeBackendTraits().replicaSteps === 'batched' ? options.replicas : 1;
 
   let checkpoint: TrainCheckpoint | undefined;
   if (resuming) {
@@ -134,9 +136,9 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
     // Records after the checkpoint (or all of them, with none) are written again as the run redoes those steps.
     await store.truncateRecords(id, checkpoint?.records ?? 0);
     const info = await store.readInfo(id);
-    await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), attempt(startedAt, checkpoint?.step ?? 0, options.replicas)] });
+    await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), attempt(startedAt, checkpoint?.step ?? 0, replicas)] });
   } else {
-    await store.create(id, config, { ...runInfo(prepared, []), attempts: [attempt(startedAt, 0, options.replicas)] });
+    await store.create(id, config, { ...runInfo(prepared, []), attempts: [attempt(startedAt, 0, replicas)] });
   }
   options.onStart?.({
     id,
