@@ -101,7 +101,7 @@ describe(`train --export-model (${testBackend})`, () => {
 
     // The run's final model: its config's model with the last checkpoint's weights and batch-norm statistics.
     const prepared = await prepareRun(JSON.parse(await readFile(join(out, 'config.json'), 'utf8')));
-    const batch = gatherBatch(prepared.data, prepared.data.train, Int32Array.from({ length: 16 }, (_, i) => i));
+    const batch = gatherBatch(prepared.data, [{ split: prepared.data.train, indices: Int32Array.from({ length: 16 }, (_, i) => i) }], false);
     const initial = tf.tidy(() => tf.softmax(prepared.model.apply(batch.x)));
     const checkpoint = (await readCheckpointDirectory(out))!;
     const byName = new Map(checkpoint.tensors.map((t) => [t.name, t]));

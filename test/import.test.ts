@@ -32,7 +32,7 @@ function backendHasKernel(name: string): boolean {
 }
 
 function firstRows(n: number): { x: Tensor; y: Tensor } {
-  return gatherBatch(data, data.train, Int32Array.from({ length: n }, (_, i) => i));
+  return gatherBatch(data, [{ split: data.train, indices: Int32Array.from({ length: n }, (_, i) => i) }], false);
 }
 
 describe(`imported Layers models (${testBackend})`, () => {

@@ -1,5 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCli } from './helpers/cli-process';
@@ -30,5 +30,38 @@ describe.runIf(testBackend === 'node')('oneDNN follows the workload, and the use
 
   it('TF_ENABLE_ONEDNN_OPTS wins over the workload', async () => {
     expect(await settingsOfRun(1024, { ...env, TF_ENABLE_ONEDNN_OPTS: '0' })).toEqual({ onednn: false, onednnChosenBy: 'environment' });
+  });
+
+  /** Runs a sweep of du-mlp cells of these widths (2 seeds each, in that order) with `--jobs 2` and returns each run's width and backend settings. */
+  async function sweepSettings(name: string, widths: readonly number[], env: NodeJS.ProcessEnv): Promise<Array<{ width: number; settings: Record<string, unknown> }>> {
+    const file = join(root, `${name}.json`);
+    const out = join(root, name);
+    const base = { arch: 'du-mlp', archOptions: { depth: 1 }, data: 'sphere', dataOptions: { n: 4, d: 4, testN: 1 }, loss: 'square', batchSize: 'full', steps: 1, backend: 'node' };
+    await writeFile(file, JSON.stringify({ name, base, grid: { 'archOptions.width': widths }, seeds: [0, 1] }));
+    const result = await startCli(['sweep', file, '--out', out, '--jobs', '2'], env).done;
+    expect(result.code, result.stderr).toBe(0);
+    const runs = join(out, 'runs');
+    return Promise.all(
+      (await readdir(runs)).map(async (id) => {
+        const config = JSON.parse(await readFile(join(runs, id, 'config.json'), 'utf8')) as { archOptions: { width: number } };
+        const info = JSON.parse(await readFile(join(runs, id, 'run.json'), 'utf8')) as { backendSettings: Record<string, unknown> };
+        return { width: config.archOptions.width, settings: info.backendSettings };
+      }),
+    );
+  }
+
+  it('a sweep worker runs each cell with the oneDNN choice of its own workload, not its first cell’s, and with its share of the cores', async () => {
+    // Both workers start on the narrow cells (oneDNN off); the wide cells then need oneDNN on, so each gets a fresh worker.
+    const runs = await sweepSettings('mixed', [16, 1024], env);
+    const share = Math.max(1, Math.floor(availableParallelism() / 2));
+    expect(runs).toHaveLength(4);
+    for (const { width, settings } of runs) {
+      expect(settings, `width ${width}`).toEqual({ onednn: width >= 1000, onednnChosenBy: 'workload', intraOpThreads: share, interOpThreads: share, threadsChosenBy: 'processes' });
+    }
+  });
+
+  it("the user's TF_NUM_INTRAOP_THREADS wins over the share", async () => {
+    const runs = await sweepSettings('threads', [16], { ...env, TF_NUM_INTRAOP_THREADS: '3' });
+    for (const { settings } of runs) expect(settings).toMatchObject({ intraOpThreads: 3, interOpThreads: 3, threadsChosenBy: 'environment' });
   });
 });

@@ -27,7 +27,7 @@ function batches(augment: BatchTransform | undefined): (steps: number) => Promis
   return async (steps) => {
     for (let s = 0; s < steps; s++) {
       const indices = rng.sampleWithoutReplacement(data.train.n, BATCH);
-      const batch = gatherBatch(data, data.train, indices, augment === undefined ? undefined : (x, shape) => augment(x, shape, rng));
+      const batch = gatherBatch(data, [{ split: data.train, indices, ...(augment === undefined ? {} : { transform: (x: Float32Array, shape: readonly number[]) => augment(x, shape, rng) }) }], false);
       // Reading one value back makes the backend finish the upload before the clock stops.
       const probe = batch.x.slice([0, 0, 0, 0], [1, 1, 1, 1]);
       await probe.data();

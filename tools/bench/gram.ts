@@ -43,7 +43,7 @@ export async function seconds(fn: () => Promise<unknown>, reps: number): Promise
 }
 
 async function lossGram(model: Model, n: number, method: 'fast' | 'loop'): Promise<void> {
-  const batch = gatherBatch(benchData(), benchData().train, Int32Array.from({ length: n }, (_, i) => i));
+  const batch = gatherBatch(benchData(), [{ split: benchData().train, indices: Int32Array.from({ length: n }, (_, i) => i) }], false);
   try {
     // The result is float64 on the JS side, so the work is finished when it resolves.
     await gradientGram(model, batch, { loss: 'softmax-cross-entropy', method });

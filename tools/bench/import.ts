@@ -30,7 +30,7 @@ function sequentialTwin(native: Model, width: number): tfl.Sequential {
 }
 
 async function lossGram(model: Model, n: number, method: 'fast' | 'loop'): Promise<void> {
-  const batch = gatherBatch(data, data.train, Int32Array.from({ length: n }, (_, i) => i));
+  const batch = gatherBatch(data, [{ split: data.train, indices: Int32Array.from({ length: n }, (_, i) => i) }], false);
   try {
     await gradientGram(model, batch, { loss: 'softmax-cross-entropy', method });
   } finally {

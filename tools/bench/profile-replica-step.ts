@@ -2,7 +2,7 @@
  * Profile (issue 21): where a c10-shaped step (deep linear, width 1, full-batch ℓ4 on the
  * 2,565 × 128 stand-in) spends its time, solo vs a replica group. Not a suite: its numbers are
  * kernel counts and per-kernel times for reading, not rates to track.
- * `DEPTH=3 JS_TOO=1 tsx --conditions=@overparam/source tools/bench/profile-replica-step.ts BACKEND [R...]`
+ * `DEPTH=3 WIDTH=1 JS_TOO=1 tsx --conditions=@overparam/source tools/bench/profile-replica-step.ts BACKEND [R...]`
  * prints wall ms and kernels per step (tf.profile); JS_TOO=1 adds the batch gathered on the JS side
  * (a no-op augment forces that path, as before the resident split) beside the backend's gather.
  */
@@ -20,7 +20,8 @@ if (why !== undefined) throw new Error(why);
 const depth = Number(process.env.DEPTH ?? 3);
 const data = loadDataSet('lp-regression');
 const n = data.train.n;
-const model = (seed: number) => buildModel('deep-linear', { depth, width: 1, inputDim: 128, outputDim: 1, initStd: 0.01 }, seed);
+const width = Number(process.env.WIDTH ?? 1);
+const model = (seed: number) => buildModel('deep-linear', { depth, width, inputDim: 128, outputDim: 1, initStd: 0.01 }, seed);
 const config = (seed: number, steps: number, js: boolean): TrainConfig => ({
   steps, batchSize: n, loss: 'l4', schedule: { kind: 'constant', lr: 1e-3 }, seed, logEvery: steps, ...(js ? { augment: () => {} } : {}),
 });
@@ -56,7 +57,7 @@ async function time(label: string, replicas: number, js: boolean, steps: number)
   const idx = rng.permutation(n);
   t0 = performance.now();
   for (let i = 0; i < reps; i++) {
-    const b = gatherBatch(data, data.train, idx);
+    const b = gatherBatch(data, [{ split: data.train, indices: idx }], false);
     tf.dispose([b.x, b.y]);
   }
   const gather = (performance.now() - t0) / reps;
@@ -64,7 +65,7 @@ async function time(label: string, replicas: number, js: boolean, steps: number)
 }
 const before = tf.memory().numTensors;
 for (const js of process.env.JS_TOO === '1' ? [true, false] : [false]) {
-  await time(`DLN-${depth}-1`, 0, js, 40);
-  for (const r of counts) await time(`DLN-${depth}-1`, r, js, 40);
+  await time(`DLN-${depth}-${width}`, 0, js, 40);
+  for (const r of counts) await time(`DLN-${depth}-${width}`, r, js, 40);
 }
 console.log(`${backend} numTensors before ${before} after ${tf.memory().numTensors}`);

@@ -124,7 +124,7 @@ export async function ours(row: Row, backend: string, settings: BenchSettings): 
     const n = 1024;
     const data = syntheticClassification(n, 784, 10, 3);
     return disposing(mlpModel(Number(gram[1]), Number(gram[2])), async (m) => {
-      const batch = gatherBatch(data, data.train, Int32Array.from({ length: n }, (_, i) => i));
+      const batch = gatherBatch(data, [{ split: data.train, indices: Int32Array.from({ length: n }, (_, i) => i) }], false);
       const result = await seconds(() => gradientGram(m, batch, { loss: 'softmax-cross-entropy', method: 'fast' }), Math.min(3, settings.reps));
       // maxRSS is in KiB: the high-water mark of this process, i.e. of this Gram (plus Node and tfjs).
       return { ...result, n, peakRssBytes: process.resourceUsage().maxRSS * 1024 };

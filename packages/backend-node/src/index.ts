@@ -1,17 +1,25 @@
-import { BackendUnavailableError, defaultWorkload, tf, type BackendPlugin } from '@overparam/core';
-import { onednnSetting, tensorflowEnv, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
+import { BackendUnavailableError, defaultWorkload, sharedProcesses, tf, type BackendPlugin, type Workload } from '@overparam/core';
+import { availableParallelism } from 'node:os';
+import { onednnSetting, tensorflowEnv, threadSetting, TFJS_NODE, tfjsNodeVersion, type LoadSetting } from './tfjs-node';
 
-export { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv, TFJS_NODE, tfjsNodeVersion, type OnednnSetting } from './tfjs-node';
+export { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv, threadSetting, TFJS_NODE, tfjsNodeVersion, type LoadSetting, type OnednnSetting, type ThreadSetting } from './tfjs-node';
 
 export const installHint =
   'set it up with `npx overparam setup node-backend` (installs ' +
   `${TFJS_NODE}@${tfjsNodeVersion} without its install script and builds it against TensorFlow from PyPI)`;
 
 /**
- * The oneDNN setting libtensorflow loaded with: it reads the environment once per process, so the
- * first load decides and later loads (another run in the same process) keep it.
+ * The setting libtensorflow loaded with: it reads the environment once per process, so the first
+ * load decides and later loads (another run in the same process) keep it.
  */
-let loadedWith: OnednnSetting | undefined;
+let loadedWith: LoadSetting | undefined;
+/** The environment as it was before the first load wrote its setting into it: what the user chose. */
+let userEnv: Readonly<Record<string, string | undefined>> | undefined;
+
+/** The one place a load's setting is decided: oneDNN from the workload, the thread pools from the processes sharing the cores; the user's environment wins over both. */
+function loadSetting(env: Readonly<Record<string, string | undefined>>, workload: Workload): LoadSetting {
+  return { ...onednnSetting(env, workload), ...threadSetting(env, sharedProcesses(env), availableParallelism()) };
+}
 
 /** What the tfjs-node binding exposes that we read: the version of the libtensorflow it loaded. */
 interface TensorflowBinding {
@@ -41,8 +49,9 @@ export const nodeBackend: BackendPlugin = {
     // Resolve before importing, so "not installed" is told apart from "installed but broken".
     if (!(await isTfjsNodeInstalled())) throw new BackendUnavailableError('node', `${TFJS_NODE} is not installed; ${installHint}`);
     if (loadedWith === undefined) {
-      // libtensorflow reads these once, when it loads (a user's TF_ENABLE_ONEDNN_OPTS wins).
-      const setting = onednnSetting(process.env, workload);
+      // libtensorflow reads these once, when it loads (a user's TF_ENABLE_ONEDNN_OPTS and thread counts win).
+      const setting = loadSetting(process.env, workload);
+      userEnv = { ...process.env };
       Object.assign(process.env, tensorflowEnv(process.env, setting));
       loadedWith = setting;
     }
@@ -55,12 +64,16 @@ export const nodeBackend: BackendPlugin = {
     if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError('node', 'tfjs could not initialize the tensorflow backend');
     await tf.ready();
   },
+  installed: () => isTfjsNodeInstalled(),
   describe() {
     const binding = (tf.findBackend('tensorflow') as { binding?: TensorflowBinding } | null)?.binding;
     return `TensorFlow ${binding?.TF_Version ?? 'of unknown version'} through ${TFJS_NODE}`;
   },
   settings() {
     return loadedWith === undefined ? {} : { ...loadedWith };
+  },
+  plannedSettings(workload) {
+    return { ...loadSetting(userEnv ?? process.env, workload) };
   },
 };
 

@@ -1,6 +1,6 @@
-import { defaultWorkload } from '@overparam/core';
+import { defaultWorkload, sharedProcesses } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
-import { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv } from './tfjs-node';
+import { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv, threadSetting } from './tfjs-node';
 
 describe('the environment libtensorflow loads with', () => {
   it('turns oneDNN on for conv nets, wide dense nets and replicas, and off for a solo narrow dense net', () => {
@@ -10,6 +10,10 @@ describe('the environment libtensorflow loads with', () => {
     expect(onednnFor({ convolutional: false, width: ONEDNN_MIN_WIDTH, replicas: 1 })).toBe(true);
     expect(onednnFor({ convolutional: true, replicas: 1 })).toBe(true);
     expect(onednnFor({ convolutional: false, width: 100, replicas: 10 })).toBe(true);
+    expect(onednnFor({ convolutional: false, width: 10, replicas: 10 })).toBe(true);
+    expect(onednnFor({ convolutional: false, replicas: 10 })).toBe(true);
+    // A group of width-1 nets (the c10 deep linear nets): matrix-vector products, faster without.
+    expect(onednnFor({ convolutional: false, width: 1, replicas: 10 })).toBe(false);
   });
 
   it("keeps the user's TF_ENABLE_ONEDNN_OPTS whatever the workload, and says so", () => {
@@ -25,5 +29,20 @@ describe('the environment libtensorflow loads with', () => {
   it('quiets TensorFlow unless the user chose a log level, and writes the oneDNN decision', () => {
     expect(tensorflowEnv({}, { onednn: false, onednnChosenBy: 'workload' })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '0' });
     expect(tensorflowEnv({ TF_CPP_MIN_LOG_LEVEL: '0' }, { onednn: true, onednnChosenBy: 'workload' })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' });
+  });
+
+  it("gives each of N processes sharing the cores its share of TensorFlow's threads; alone, TensorFlow's default; the user's counts win", () => {
+    expect(threadSetting({}, 1, 16)).toEqual({});
+    expect(threadSetting({}, 2, 16)).toEqual({ intraOpThreads: 8, interOpThreads: 8, threadsChosenBy: 'processes' });
+    expect(threadSetting({}, 3, 2)).toEqual({ intraOpThreads: 1, interOpThreads: 1, threadsChosenBy: 'processes' });
+    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: '3' }, 2, 16)).toEqual({ intraOpThreads: 3, interOpThreads: 3, threadsChosenBy: 'environment' });
+    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '1' }, 1, 16)).toEqual({ intraOpThreads: 3, interOpThreads: 1, threadsChosenBy: 'environment' });
+    // Not a count: no choice.
+    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: 'many' }, 1, 16)).toEqual({});
+    expect(sharedProcesses({ OVERPARAM_PROCESSES: '4' })).toBe(4);
+    expect(sharedProcesses({ OVERPARAM_PROCESSES: '0' })).toBe(1);
+    expect(sharedProcesses({})).toBe(1);
+    const setting = { onednn: true, onednnChosenBy: 'workload' as const, ...threadSetting({}, 2, 16) };
+    expect(tensorflowEnv({}, setting)).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '1', TF_NUM_INTRAOP_THREADS: '8', TF_NUM_INTEROP_THREADS: '8' });
   });
 });

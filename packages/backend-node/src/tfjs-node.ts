@@ -24,10 +24,14 @@ export interface OnednnSetting {
  * of replicas) and cost a fixed overhead per op that dominates small ones: a solo run of a narrow
  * dense net is dispatch-bound and slower with it (see `ONEDNN_MIN_WIDTH`; conv nets: CNN-16-2 went
  * from 0.75 to 1.78 steps/s with it; replicas: issue 21 measured 3–5× the best solo rate with it,
- * about the solo rate without).
+ * about the solo rate without). Except a group of width-1 nets, whose batched matMuls are
+ * matrix-vector products, slower in oneDNN: a group of 10 full-batch DLN-3-1 (the c10 shape, 2,565 ×
+ * 128) ran 802 / 761 replica-steps/s with it against 1,141 / 935 without (interleaved, 2 shared
+ * cores, load ≈ 5), while at width 10 it ran 890 / 797 with it against 362 / 363 without.
  */
 export function onednnFor(workload: Workload): boolean {
-  return workload.convolutional || workload.replicas > 1 || (workload.width ?? 0) >= ONEDNN_MIN_WIDTH;
+  const groupWorthIt = workload.replicas > 1 && (workload.width === undefined || workload.width > 1);
+  return workload.convolutional || groupWorthIt || (workload.width ?? 0) >= ONEDNN_MIN_WIDTH;
 }
 
 /** The oneDNN setting for `workload`, unless the user set TF_ENABLE_ONEDNN_OPTS (their choice wins). */
@@ -37,12 +41,44 @@ export function onednnSetting(env: Readonly<Record<string, string | undefined>>,
   return { onednn: onednnFor(workload), onednnChosenBy: 'workload' };
 }
 
+/** TensorFlow's thread pools, and what decided their sizes; `{}` where TensorFlow keeps its own default (a thread per core). */
+export interface ThreadSetting {
+  readonly intraOpThreads?: number;
+  readonly interOpThreads?: number;
+  readonly threadsChosenBy?: 'environment' | 'processes';
+}
+
 /**
- * The environment libtensorflow must see when it loads (it reads these once): oneDNN as
- * `onednnSetting` decides, and `TF_CPP_MIN_LOG_LEVEL=2` (only errors from TensorFlow's own
+ * TensorFlow's pools for one of `processes` processes sharing `cores` (a sweep's `--jobs`, see
+ * `sharedProcesses`): each gets its share of the cores, so N workers do not run N × cores
+ * threads on `cores` and stall each other. Alone, TensorFlow's default stays. A user's
+ * TF_NUM_INTRAOP_THREADS (and TF_NUM_INTEROP_THREADS, else the same count) wins. Measured on 2
+ * cores: these two variables take a libtensorflow process from 15 threads to 13 (one less in each
+ * pool); OMP_NUM_THREADS changes nothing with oneDNN on (its kernels run on TensorFlow's pool), so
+ * it is left alone.
+ */
+export function threadSetting(env: Readonly<Record<string, string | undefined>>, processes: number, cores: number): ThreadSetting {
+  const count = (value: string | undefined) => (value !== undefined && /^\s*[1-9]\d*\s*$/.test(value) ? Number(value) : undefined);
+  const intra = count(env.TF_NUM_INTRAOP_THREADS);
+  if (intra !== undefined) return { intraOpThreads: intra, interOpThreads: count(env.TF_NUM_INTEROP_THREADS) ?? intra, threadsChosenBy: 'environment' };
+  if (processes <= 1) return {};
+  const share = Math.max(1, Math.floor(cores / processes));
+  return { intraOpThreads: share, interOpThreads: share, threadsChosenBy: 'processes' };
+}
+
+/** What a load fixes for the whole process: oneDNN and TensorFlow's thread pools (run.json's `backendSettings`). */
+export type LoadSetting = OnednnSetting & ThreadSetting;
+
+/**
+ * The environment libtensorflow must see when it loads (it reads these once): oneDNN and the
+ * thread pools as the setting says, and `TF_CPP_MIN_LOG_LEVEL=2` (only errors from TensorFlow's own
  * logging, which drops the CPU feature notice) unless the user set it. With oneDNN on, TensorFlow
  * still announces it in one line from a static initializer that no log level silences.
  */
-export function tensorflowEnv(env: Readonly<Record<string, string | undefined>>, setting: OnednnSetting): Record<string, string> {
-  return { TF_CPP_MIN_LOG_LEVEL: env.TF_CPP_MIN_LOG_LEVEL ?? '2', TF_ENABLE_ONEDNN_OPTS: setting.onednn ? '1' : '0' };
+export function tensorflowEnv(env: Readonly<Record<string, string | undefined>>, setting: LoadSetting): Record<string, string> {
+  return {
+    TF_CPP_MIN_LOG_LEVEL: env.TF_CPP_MIN_LOG_LEVEL ?? '2',
+    TF_ENABLE_ONEDNN_OPTS: setting.onednn ? '1' : '0',
+    ...(setting.intraOpThreads === undefined ? {} : { TF_NUM_INTRAOP_THREADS: String(setting.intraOpThreads), TF_NUM_INTEROP_THREADS: String(setting.interOpThreads ?? setting.intraOpThreads) }),
+  };
 }

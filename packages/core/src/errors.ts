@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'BACKEND_SETUP'
   | 'NO_BACKEND'
+  /** The backend is loaded in this process with settings other than the work asks for (a sweep worker starts afresh). */
+  | 'BACKEND_SETTINGS'
   | 'ARCH_UNKNOWN'
   | 'INIT_UNKNOWN'
   | 'ACTIVATION_UNKNOWN'

@@ -16,7 +16,8 @@ export { createRng, restoreRng, type Rng, type RngState } from './rng';
 
 export type { BackendPlugin, BackendSelection, BackendSettings, BackendStatus, BackendTraits, Platform, Workload } from './backend/types';
 export { defaultBackendTraits, defaultWorkload } from './backend/types';
-export { type SelectBackendOptions, registerBackend, registeredBackends, selectBackend, backendStatuses, activeBackendName, activeBackendTraits, currentPlatform } from './backend/registry';
+export { PROCESSES_ENV, sharedProcesses } from './backend/processes';
+export { type SelectBackendOptions, BACKEND_SETTINGS, registerBackend, registeredBackends, selectBackend, backendStatuses, activeBackendName, activeBackendTraits, plannedBackendTraits, currentPlatform } from './backend/registry';
 
 export type { Layer, LayerInit, ApplyContext, TapEvent, TapRecorder, TensorTree, Shape } from './layers/types';
 export { childContext, childParams, flattenTree, mapTree, joinPath, isTensorLike } from './layers/context';
@@ -47,7 +48,7 @@ export { endToEnd, endToEndDirection, endToEndDirectionSingleOutput, type EndToE
 export { ADADELTA_DEFAULTS } from './optim/adadelta';
 export { learningRateAt, validateSchedule, type LrSchedule } from './optim/schedule';
 
-export { gatherBatch, type Dataset, type Split, type Batch, type BatchTransform } from './data/dataset';
+export { gatherBatch, type Dataset, type Split, type Batch, type BatchPart, type BatchTransform } from './data/dataset';
 export { BatchSampler, type Sampling, type BatchDraw, type SamplerState } from './data/sampler';
 
 export { train } from './train/loop';

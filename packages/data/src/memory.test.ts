@@ -33,7 +33,7 @@ describe('memory while iterating epochs', () => {
         const draw = sampler.next();
         // What the training loop does per step: gather (and augment) inside a tidy, read one number.
         const value = tf.tidy(() => {
-          const batch = gatherBatch(data, data.train, draw.indices, (x, shape) => augment(x, shape, augmentRng));
+          const batch = gatherBatch(data, [{ split: data.train, indices: draw.indices, transform: (x, shape) => augment(x, shape, augmentRng) }], false);
           return tf.mean(tf.square(batch.x));
         });
         await value.data();

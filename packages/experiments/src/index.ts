@@ -5,7 +5,7 @@ export { prepareRun, type PreparedRun } from './run/prepare';
 export { type ImportedModelRecord } from './run/imported-model';
 export { resolveModelPath, readModelFiles, type ModelFileBytes } from './config/model-file';
 export { run, type RunOptions, type RunResult, type RunStart, type ResumeMode, type Trainer } from './run/run';
-export { runGroup, formReplicaGroups, replicaGroupKey, MAX_AUTO_REPLICAS, DEFAULT_REPLICAS, presetReplicas, type ReplicasOption, type GroupMember, type GroupOptions } from './run/replica-group';
+export { runGroup, formReplicaGroups, planReplicaGroups, replicaGroupKey, MAX_AUTO_REPLICAS, DEFAULT_REPLICAS, presetReplicas, type ReplicasOption, type ReplicaSteps, type GroupMember, type GroupOptions } from './run/replica-group';
 export { finiteOrNull, type RunSummary, type RunOutcome } from './store/summary';
 export { memoryStore } from './store/memory';
 export { RUN_FILES } from './store/run-files';

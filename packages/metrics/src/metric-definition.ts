@@ -106,7 +106,7 @@ export function rngFor(ctx: Pick<HookContext, 'rng'>, seed: number | undefined, 
 
 /** Runs `f` on the gathered rows and disposes the batch's tensors whatever happens. */
 export async function withBatch<T>(data: Dataset, rows: Int32Array, f: (batch: { x: Tensor; y: Tensor }) => Promise<T>): Promise<T> {
-  const batch = gatherBatch(data, data.train, rows);
+  const batch = gatherBatch(data, [{ split: data.train, indices: rows }], false);
   try {
     return await f(batch);
   } finally {

@@ -28,7 +28,7 @@ describe('minibatchConfusion (Sankararaman et al. (2020), §7)', () => {
     const vars = model.parameters.map((p) => p.variable);
     const grad = (rows: Int32Array) => {
       const flat = tf.tidy(() => {
-        const b = gatherBatch(data, data.train, rows);
+        const b = gatherBatch(data, [{ split: data.train, indices: rows }], false);
         const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(tf.oneHot(b.y as tf.Tensor1D, 3), b.x.matMul(vars[0]!).add(vars[1]!).tanh().matMul(vars[2]!).add(vars[3]!)) as tf.Scalar, vars);
         return tf.concat(vars.map((v) => tf.reshape(grads[v.name]!, [-1])));
       });

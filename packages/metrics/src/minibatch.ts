@@ -58,7 +58,7 @@ export interface MinibatchConfusion {
 /** One minibatch's mean-loss gradient, as tensors per trainable parameter (layer order). */
 function gradientTensors(model: Model, data: Dataset, split: Split, rows: Int32Array, loss: Loss, training: boolean): Tensor[] {
   const vars = model.parameters.filter((p) => p.trainable).map((p) => p.variable);
-  const batch = gatherBatch(data, split, rows);
+  const batch = gatherBatch(data, [{ split: split, indices: rows }], false);
   // Batch-norm keeps its new running statistics past the tidy; measuring must not change them.
   const stateUpdates = new Map<string, Tensor>();
   try {
@@ -86,7 +86,7 @@ function dot(a: readonly Float32Array[], b: readonly Float32Array[]): number {
 /** [⟨g_a, g_b⟩, ‖g_a‖², ‖g_b‖²] for one pair. */
 async function pairProducts(model: Model, data: Dataset, split: Split, rows: Int32Array, batchSize: number, loss: Loss, training: boolean, method: MinibatchMethod): Promise<[number, number, number]> {
   if (method === 'gram') {
-    const batch = gatherBatch(data, split, rows);
+    const batch = gatherBatch(data, [{ split: split, indices: rows }], false);
     try {
       const first = Int32Array.from({ length: batchSize }, (_, i) => i);
       const second = Int32Array.from({ length: batchSize }, (_, i) => batchSize + i);

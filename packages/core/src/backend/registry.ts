@@ -1,6 +1,6 @@
-import { BackendUnavailableError, OverparamError, UnknownNameError } from '../errors';
+import { BackendUnavailableError, OverparamError, UnknownNameError, type ErrorCode } from '../errors';
 import { tf } from '../tf';
-import { defaultBackendTraits, defaultWorkload, type BackendPlugin, type BackendSelection, type BackendStatus, type BackendTraits, type Platform, type Workload } from './types';
+import { defaultBackendTraits, defaultWorkload, type BackendPlugin, type BackendSelection, type BackendSettings, type BackendStatus, type BackendTraits, type Platform, type Workload } from './types';
 
 /**
  * The backend registry. Plugin packages export plain `BackendPlugin` objects; applications (the
@@ -31,8 +31,9 @@ function reasonOf(e: unknown): string {
  */
 let activations: Promise<unknown> = Promise.resolve();
 
-function activate(plugin: BackendPlugin, workload: Workload = defaultWorkload): Promise<void> {
+function activate(plugin: BackendPlugin, workload: Workload = defaultWorkload, sameSettings = false): Promise<void> {
   const next = activations.then(async () => {
+    if (sameSettings) checkSettings(plugin, workload);
     await plugin.load(workload);
     if (tf.getBackend() !== plugin.tfName) {
       throw new BackendUnavailableError(plugin.name, `tfjs did not activate '${plugin.tfName}' after loading it`);
@@ -45,6 +46,26 @@ function activate(plugin: BackendPlugin, workload: Workload = defaultWorkload): 
 export interface SelectBackendOptions {
   /** What the work ahead is, for the settings a backend fixes when it loads; default: a solo run of a small dense net. */
   readonly workload?: Workload;
+  /**
+   * Refuse (BACKEND_SETTINGS) rather than run `workload` on a backend this process already loaded
+   * with other settings (`BackendPlugin.plannedSettings`): a sweep worker asks this, and the
+   * sweep answers the refusal with a fresh worker process, which loads with the workload's own.
+   */
+  readonly sameSettings?: boolean;
+}
+
+/** The code of the refusal `sameSettings` asks for. */
+export const BACKEND_SETTINGS = 'BACKEND_SETTINGS' satisfies ErrorCode;
+
+function checkSettings(plugin: BackendPlugin, workload: Workload): void {
+  const now = plugin.settings?.() ?? {};
+  const planned = plugin.plannedSettings?.(workload);
+  if (planned === undefined || Object.keys(now).length === 0) return;
+  const differing = [...new Set([...Object.keys(now), ...Object.keys(planned)])].filter((k) => now[k] !== planned[k]);
+  if (differing.length > 0) {
+    const show = (s: BackendSettings) => differing.map((k) => `${k}=${String(s[k])}`).join(', ');
+    throw new OverparamError(BACKEND_SETTINGS, `${plugin.name} is loaded in this process with ${show(now)}, and this work wants ${show(planned)}; run it in a fresh process`);
+  }
 }
 
 function selected(plugin: BackendPlugin, skipped: BackendSelection['skipped']): BackendSelection {
@@ -68,7 +89,7 @@ export async function selectBackend(request: string = 'auto', options: SelectBac
       throw new BackendUnavailableError(plugin.name, `it does not run on ${platform}; it runs on ${plugin.platforms.join(', ')}`);
     }
     try {
-      await activate(plugin, workload);
+      await activate(plugin, workload, options.sameSettings);
     } catch (e) {
       if (e instanceof OverparamError) throw e;
       throw new BackendUnavailableError(plugin.name, reasonOf(e), { cause: e });
@@ -83,9 +104,11 @@ export async function selectBackend(request: string = 'auto', options: SelectBac
       continue;
     }
     try {
-      await activate(plugin, workload);
+      await activate(plugin, workload, options.sameSettings);
       return selected(plugin, skipped);
     } catch (e) {
+      // The best backend is here but loaded otherwise: a fresh process gets it; a worse one is no answer.
+      if ((e as { code?: unknown }).code === BACKEND_SETTINGS) throw e;
       skipped.push({ name: plugin.name, reason: reasonOf(e) });
     }
   }
@@ -144,5 +167,22 @@ export function activeBackendName(): string {
 export function activeBackendTraits(): BackendTraits {
   const tfName = tf.getBackend();
   for (const plugin of plugins.values()) if (plugin.tfName === tfName) return { ...defaultBackendTraits, ...plugin.traits };
+  return defaultBackendTraits;
+}
+
+/**
+ * The traits of the backend a run asking for `request` will run on, known before any backend
+ * loads (a sweep plans its replica groups in a process that may never load it): a named plugin's
+ * declared traits; for `auto`, those of the best plugin for this platform that says it is
+ * installed (`BackendPlugin.installed`). An unknown name gets the defaults: its run fails with a
+ * typed error anyway.
+ */
+export async function plannedBackendTraits(request: string): Promise<BackendTraits> {
+  const platform = currentPlatform();
+  const candidates = request === 'auto' ? registeredBackends().filter((p) => p.platforms.includes(platform)) : [plugins.get(request)].filter((p) => p !== undefined);
+  for (const plugin of candidates) {
+    if (request === 'auto' && plugin.installed !== undefined && !(await plugin.installed())) continue;
+    return { ...defaultBackendTraits, ...plugin.traits };
+  }
   return defaultBackendTraits;
 }

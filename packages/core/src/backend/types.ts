@@ -24,6 +24,12 @@ export interface BackendPlugin {
    * libtensorflow); a plugin with no such choice ignores it.
    */
   load(workload?: Workload): Promise<void>;
+  /**
+   * Whether the backend's package is there, checked without loading it (a sweep plans its work in
+   * a process that may never load it); absent means always. `auto` may still pass over an
+   * installed backend that fails to load.
+   */
+  installed?(): Promise<boolean>;
   /** What exactly was loaded (a library and its version), once `load()` succeeded; shown by status listings. */
   describe?(): string;
   /**
@@ -31,6 +37,12 @@ export interface BackendPlugin {
    * for the run's record; absent or `{}` where there are none.
    */
   settings?(): BackendSettings;
+  /**
+   * The settings a load for `workload` would fix, computed without loading: where the backend is
+   * already loaded with others, a caller that must not run with them (a sweep worker, see
+   * `SelectBackendOptions.sameSettings`) is refused. Absent where a load fixes nothing.
+   */
+  plannedSettings?(workload: Workload): BackendSettings;
 }
 
 /** A plugin's load-time settings, as recorded in a run's `run.json`. */

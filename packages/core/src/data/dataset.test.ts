@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../tf';
-import { gatherBatch, gatherBatches, type Dataset } from './dataset';
+import { gatherBatch, type Dataset } from './dataset';
 
 const regression = (n: number, seed: number): Dataset => ({
   name: 'reg',
@@ -19,8 +19,8 @@ const classification: Dataset = {
 /** An augmentation that depends on where in its batch a value is: a stacked batch must hand each part its own view. */
 const ramp = (x: Float32Array) => x.forEach((v, i) => (x[i] = v + i));
 
-describe('gatherBatches', () => {
-  it('equals the per-run gatherBatch results stacked, transforms included, for regression and classification', () => {
+describe('gatherBatch', () => {
+  it('stacked, equals the solo (list of one) batches stacked, transforms included, for regression and classification', () => {
     const before = tf.memory().numTensors;
     const a = regression(15, 0);
     const b = regression(12, 1);
@@ -34,9 +34,9 @@ describe('gatherBatches', () => {
       { split: classification.train, indices: Int32Array.from([0, 0, 7]) },
     ];
     for (const [data, ps] of [[a, parts], [classification, clsParts]] as const) {
-      const got = gatherBatches(data, ps);
+      const got = gatherBatch(data, ps, true);
       const want = tf.tidy(() => {
-        const each = ps.map((p) => gatherBatch(data, p.split, p.indices, 'transform' in p ? p.transform : undefined));
+        const each = ps.map((p) => gatherBatch(data, [{ split: p.split, indices: p.indices, ...('transform' in p ? { transform: p.transform } : {}) }], false));
         return { x: tf.stack(each.map((e) => e.x)), y: tf.stack(each.map((e) => e.y)) };
       });
       for (const [g, w] of [[got.x, want.x], [got.y, want.y]] as const) {
@@ -51,6 +51,6 @@ describe('gatherBatches', () => {
 
   it('names parts of different batch sizes', () => {
     const a = regression(15, 0);
-    expect(() => gatherBatches(a, [{ split: a.train, indices: [1, 2] }, { split: a.train, indices: [1] }])).toThrow(/one batch size, got 1 and 2/);
+    expect(() => gatherBatch(a, [{ split: a.train, indices: [1, 2] }, { split: a.train, indices: [1] }], true)).toThrow(/one batch size, got 1 and 2/);
   });
 });

@@ -48,27 +48,15 @@ export interface BatchPart {
 }
 
 /**
- * Copies the examples at `indices` into new tensors (the caller disposes them). `transform`, when
- * given, edits the copied inputs first, so the data set itself is never changed.
+ * Copies the rows of each part (`indices` of its `split`, edited by its `transform` if given, so
+ * the data set itself never changes) into one array each for inputs and targets, uploaded once;
+ * the caller disposes the tensors. A solo run's batch is a list of one with `stacked` false:
+ * `[B, ...]`; a replica group's is `stacked`: `[parts, B, ...]`, equal batch sizes (a group of
+ * one stays stacked). `stacked` false with several parts gives their rows one after another.
  */
-export function gatherBatch(
-  data: Pick<Dataset, 'inputShape' | 'task' | 'targetDim'>,
-  split: Split,
-  indices: ArrayLike<number>,
-  transform?: (x: Float32Array, shape: readonly number[]) => void,
-): Batch {
-  const { x, y, dim } = copyRows(data, [{ split, indices, transform }]);
-  const b = indices.length;
-  return { x: tf.tensor(x, [b, ...data.inputShape]), y: data.task === 'classification' ? tf.tensor1d(y, 'int32') : tf.tensor2d(y, [b, dim]) };
-}
-
-/**
- * The batches of several runs (the replicas of a group, equal batch sizes) stacked `[parts, B, ...]`:
- * each part's rows exactly as `gatherBatch` copies them, written into one array and uploaded once.
- */
-export function gatherBatches(data: Pick<Dataset, 'inputShape' | 'task' | 'targetDim'>, parts: readonly BatchPart[]): Batch {
+export function gatherBatch(data: Pick<Dataset, 'inputShape' | 'task' | 'targetDim'>, parts: readonly BatchPart[], stacked: boolean): Batch {
   const { x, y, dim } = copyRows(data, parts);
-  const lead = [parts.length, parts[0]!.indices.length];
+  const lead = stacked ? [parts.length, parts[0]!.indices.length] : [parts.length * parts[0]!.indices.length];
   return { x: tf.tensor(x, [...lead, ...data.inputShape]), y: data.task === 'classification' ? tf.tensor(y, lead, 'int32') : tf.tensor(y, [...lead, dim]) };
 }
 

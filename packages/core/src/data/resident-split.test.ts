@@ -23,7 +23,7 @@ const rows = (n: number, b: number, shift: number) => Int32Array.from({ length: 
 /** The reference: what `gatherBatch` makes for each member, stacked as a replica group stacks it. */
 function reference(datasets: readonly Dataset[], indices: readonly Int32Array[]) {
   return tf.tidy(() => {
-    const batches = datasets.map((d, j) => gatherBatch(d, d.train, indices[j]!));
+    const batches = datasets.map((d, j) => gatherBatch(d, [{ split: d.train, indices: indices[j]! }], false));
     return { x: tf.stack(batches.map((b) => b.x)), y: tf.stack(batches.map((b) => b.y)) };
   });
 }
@@ -44,7 +44,7 @@ describe('ResidentSplits', () => {
     for (const data of [regression(30, 0), classification]) {
       const resident = ResidentSplits.create([member(data)], undefined, 'device')!;
       const indices = rows(data.train.n, data.train.n, 3);
-      expectSameBatch(resident.gather([indices], false), gatherBatch(data, data.train, indices));
+      expectSameBatch(resident.gather([indices], false), gatherBatch(data, [{ split: data.train, indices: indices }], false));
       resident.dispose();
     }
     expect(tf.memory().numTensors).toBe(before);

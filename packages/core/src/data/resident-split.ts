@@ -45,19 +45,23 @@ export class ResidentSplits {
     const first = members[0];
     if (first === undefined || gather === 'host' || members.some((m) => m.augments)) return undefined;
     const distinct: Split[] = [];
+    // Where each distinct split starts in the concatenation: a running sum of the rows before it.
+    const starts = new Map<Split, number>();
     const offsets: number[] = [];
     let rows = 0;
     let bytes = 0;
     for (const m of members) {
-      let at = distinct.indexOf(m.split);
-      if (at < 0) {
+      let start = starts.get(m.split);
+      if (start === undefined) {
         const size = exampleSize(m.data);
         if (m.split.x.length !== m.split.n * size) throw new ShapeError(`split holds ${m.split.x.length} input values, expected ${m.split.n} × ${size}`);
-        at = distinct.push(m.split) - 1;
+        distinct.push(m.split);
+        start = rows;
+        starts.set(m.split, start);
+        rows += m.split.n;
         bytes += m.split.x.byteLength + m.split.y.byteLength;
       }
-      offsets.push(distinct.slice(0, at).reduce((sum, s) => sum + s.n, 0));
-      rows = Math.max(rows, offsets[offsets.length - 1]! + m.split.n);
+      offsets.push(start);
     }
     if (bytes > maxBytes) return undefined;
     const data = first.data;

@@ -24,10 +24,20 @@ function flatModel() {
 describe('augmentation hook (TrainConfig.augment)', () => {
   it('gatherBatch applies the transform to the copy only, with the batch shape', () => {
     const seen: number[][] = [];
-    const batch = gatherBatch(data, data.train, [1, 2], (x, shape) => {
-      seen.push([...shape]);
-      x.fill(-1);
-    });
+    const batch = gatherBatch(
+      data,
+      [
+        {
+          split: data.train,
+          indices: [1, 2],
+          transform: (x, shape) => {
+            seen.push([...shape]);
+            x.fill(-1);
+          },
+        },
+      ],
+      false,
+    );
     expect(seen).toEqual([[2, 2, 2, 1]]);
     expect(Array.from(batch.x.dataSync())).toEqual(new Array(8).fill(-1));
     expect(data.train.x[4]).toBe(4);

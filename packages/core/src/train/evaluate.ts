@@ -19,7 +19,7 @@ export async function evaluate(model: Model, data: Dataset, split: Split, lossNa
     const count = Math.min(batchSize, split.n - start);
     const indices = Int32Array.from({ length: count }, (_, i) => start + i);
     const [lossTotal, hits] = tf.tidy(() => {
-      const batch = gatherBatch(data, split, indices);
+      const batch = gatherBatch(data, [{ split: split, indices: indices }], false);
       const out = model.apply(batch.x, { training: false });
       const total = tf.sum(loss.perExample(out, batch.y));
       const right = data.task === 'classification' ? tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), tf.cast(batch.y, 'int32')), 'float32')) : tf.scalar(0);

@@ -49,7 +49,7 @@ export async function train(model: Model, data: Dataset, config: TrainConfig, ca
   /** One optimizer step; everything but the loss value is disposed inside the tidy. */
   function soloStep(run: RunState, indices: Int32Array, resident: ResidentSplits | undefined): Tensor {
     return tf.tidy(() => {
-      const batch = resident?.gather([indices], false) ?? gatherBatch(data, data.train, indices, run.augment);
+      const batch = resident?.gather([indices], false) ?? gatherBatch(data, [{ split: data.train, indices, transform: run.augment }], false);
       const stateUpdates = new Map<string, Tensor>();
       const { value, grads } = tf.variableGrads(
         () => tf.mean(run.loss.perExample(model.apply(batch.x, { training: true, stateUpdates, rng: run.layerRng }), batch.y)) as tf.Scalar,

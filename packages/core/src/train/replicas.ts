@@ -1,4 +1,4 @@
-import { gatherBatches } from '../data/dataset';
+import { gatherBatch } from '../data/dataset';
 import { activeBackendTraits } from '../backend/registry';
 import { ResidentSplits } from '../data/resident-split';
 import { ConfigError } from '../errors';
@@ -89,7 +89,7 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
           const held: { losses?: Tensor } = {};
           tf.tidy(() => {
             const { x, y } = splits?.gather(draws.map((d) => d.indices)) ??
-              gatherBatches(active[0]!.run.data, active.map((r, j) => ({ split: r.run.data.train, indices: draws[j]!.indices, transform: r.augment })));
+              gatherBatch(active[0]!.run.data, active.map((r, j) => ({ split: r.run.data.train, indices: draws[j]!.indices, transform: r.augment })), true);
             const stateUpdates = new Map<string, Tensor>();
             const { grads } = tf.variableGrads(() => {
               const out = group.apply(x, { training: true, stateUpdates, rngs: active.map((r) => r.layerRng) });

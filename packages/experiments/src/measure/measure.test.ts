@@ -17,7 +17,7 @@ async function formerGram(of: 'loss' | 'output', n: number) {
   const run = await prepareRun(config);
   try {
     const rows = createRng(config.seed).fork('measure').sampleWithoutReplacement(run.data.train.n, n);
-    const batch = gatherBatch(run.data, run.data.train, rows);
+    const batch = gatherBatch(run.data, [{ split: run.data.train, indices: rows }], false);
     const g = await gradientGram(run.model, batch, { of, loss: run.loss, outputs: 'trace', method: 'auto', perLayer: false });
     batch.x.dispose();
     batch.y.dispose();

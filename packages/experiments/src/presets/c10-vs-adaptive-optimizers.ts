@@ -123,7 +123,8 @@ export const vsAdaptiveOptimizersPreset: Preset = {
   // on cpu; node by hand, laptop scale). Measured at laptop scale on node, a loaded 2-core machine,
   // grouped against solo in the same window: --jobs 1 1.41× faster (321 s vs 454 s); --jobs 2 0.93×
   // with TensorFlow's default threads (two lanes of oneDNN threads oversubscribe the cores) and 1.19×
-  // with one TensorFlow thread per worker.
+  // with one TensorFlow thread per worker. Those groups ran with oneDNN on; groups of width-1 nets now
+  // load without it (faster in tools/bench/profile-replica-step.ts, see onednnFor), not remeasured here.
   replicas: 'auto',
   scales: {
     smoke: {

@@ -44,9 +44,9 @@ export function withArchitectureSettings(spec: MetricSpec, run: { readonly confi
   return { ...spec, activation: activation as (typeof populationActivations)[number], depth: o.depth, architecture, ...(typeof o.cRes === 'number' ? { cRes: o.cRes } : {}) };
 }
 
-async function activateBackend(request: string, workload: Workload): Promise<BackendSelection> {
+async function activateBackend(request: string, workload: Workload, sameSettings: boolean): Promise<BackendSelection> {
   try {
-    return await selectBackend(request, { workload });
+    return await selectBackend(request, { workload, sameSettings });
   } catch (e) {
     // An unknown name is a mistake in the config; an unavailable backend is not, so it stays as it is.
     if (e instanceof UnknownNameError) throw new ConfigError('backend', e.message);
@@ -93,7 +93,7 @@ function overparameterized(model: Model, options: NonNullable<RunConfig['overpar
  * its shape completes the model's options, and the backend fixes some settings for the model it
  * will run when it loads (`Workload`).
  */
-export async function prepareRun(input: unknown, options: { replicas?: number } = {}): Promise<PreparedRun> {
+export async function prepareRun(input: unknown, options: { replicas?: number; sameSettings?: boolean } = {}): Promise<PreparedRun> {
   const config = parseRunConfig(input);
   const data = loadDataSet(config.data, { seed: config.dataSeed, dataDir: config.dataDir, dataFile: config.dataFile, options: config.dataOptions });
   if (config.augment === 'wrn' && data.inputShape.length !== 3) {
@@ -116,7 +116,7 @@ export async function prepareRun(input: unknown, options: { replicas?: number } 
   // Before the model exists, so that a metric the network cannot have fails with nothing to free.
   const metrics = config.metrics.map((spec) => withArchitectureSettings(spec, { config, modelOptions }));
   const archWorkload = arch === undefined ? { convolutional: files!.convolutional } : inArchOptions(() => architectureWorkload(arch, modelOptions));
-  const backend = await activateBackend(config.backend, { ...archWorkload, replicas: options.replicas ?? 1 });
+  const backend = await activateBackend(config.backend, { ...archWorkload, replicas: options.replicas ?? 1 }, options.sameSettings ?? false);
   let imported: ImportedModelRecord | undefined;
   let model: Model;
   if (files !== undefined) {

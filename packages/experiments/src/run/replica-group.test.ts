@@ -1,10 +1,10 @@
-import { tf, type RunRecord } from '@overparam/core';
+import { plannedBackendTraits, selectBackend, tf, type RunRecord } from '@overparam/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseRunConfig } from '../config/config';
-import { DEFAULT_REPLICAS, formReplicaGroups, presetReplicas, replicaGroupKey, runGroup } from './replica-group';
+import { DEFAULT_REPLICAS, formReplicaGroups, planReplicaGroups, presetReplicas, replicaGroupKey, runGroup } from './replica-group';
 import { directoryStore } from '../store/directory';
 import type { RunSummary } from '../store/summary';
 import { sweepCells, parseSweep } from '../sweep/sweep';
@@ -15,6 +15,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 const timeless = (records: readonly RunRecord[]) => records.map(({ seconds: _s, ...r }) => r);
 // The records' checksum covers their timings (compared without them above); their count stays.
+const batched = () => 'batched' as const;
 const lasting = ({ seconds: _a, trainSeconds: _b, records, ...rest }: RunSummary) => ({ ...rest, recordCount: records?.count });
 
 // Three rates per seed, one of which diverges; a metric hook on each replica's own parameters.
@@ -39,9 +40,40 @@ describe('replica groups', () => {
     const configs = [1, 2, 3, 4, 5].map((seed) => parseRunConfig({ arch: 'mlp', data: 'synthetic', seed }));
     const other = parseRunConfig({ arch: 'mlp', data: 'synthetic', archOptions: { width: 3 } });
     const items = [...configs, other];
-    expect(formReplicaGroups(items, (c) => c, 2).map((g) => g.length)).toEqual([2, 2, 1, 1]);
-    expect(formReplicaGroups(items, (c) => c, 'auto', 2).map((g) => g.length)).toEqual([3, 2, 1]);
-    expect(formReplicaGroups(items, (c) => c, 1).map((g) => g.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(formReplicaGroups(items, (c) => c, 2, batched).map((g) => g.length)).toEqual([2, 2, 1, 1]);
+    expect(formReplicaGroups(items, (c) => c, 'auto', batched, 2).map((g) => g.length)).toEqual([3, 2, 1]);
+    expect(formReplicaGroups(items, (c) => c, 1, batched).map((g) => g.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    // A backend that steps a group's members one after another gets no groups.
+    expect(formReplicaGroups(items, (c) => c, 'auto', () => 'sequential').map((g) => g.length)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  test('a sweep plans its groups from the traits its backend declares, before any backend loads', async () => {
+    expect((await plannedBackendTraits('wasm')).replicaSteps).toBe('sequential');
+    expect((await plannedBackendTraits('cpu')).replicaSteps).toBe('batched');
+    const configs = [1, 2, 3].map((seed) => parseRunConfig({ arch: 'mlp', data: 'synthetic', seed, backend: 'wasm' }));
+    expect((await planReplicaGroups(configs, (c) => c, 'auto')).map((g) => g.length)).toEqual([1, 1, 1]);
+    expect((await planReplicaGroups(configs.map((c) => ({ ...c, backend: 'cpu' })), (c) => c, 'auto')).map((g) => g.length)).toEqual([3]);
+  });
+
+  test('on wasm (sequential group steps) a sweep with --replicas auto runs every cell alone: run.json records no group', async () => {
+    const dir = join(root, 'wasm');
+    try {
+      const onWasm = { ...sweep, base: { ...sweep.base, backend: 'wasm', steps: 5, metrics: [] } };
+      const report = await runSweep(onWasm, { outDir: dir, replicas: 'auto' });
+      expect(report.ran).toBe(6);
+      for (const cell of sweepCells(parseSweep(onWasm))) {
+        const info = await sweepStore(dir).readInfo(cell.id);
+        expect(info?.backend).toBe('wasm');
+        expect(info?.attempts.map((a) => a.replicas)).toEqual([undefined]);
+      }
+      // A group asked for directly (runGroup, no sweep to plan it) trains its members one by one there, and records no group either.
+      const store = directoryStore(join(root, 'wasm-group'));
+      const settled = await runGroup([0, 1].map((seed) => ({ id: `w${seed}`, config: { ...onWasm.base, lr: 0.05, seed } })), { store });
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled']);
+      for (const id of ['w0', 'w1']) expect((await store.readInfo(id))?.attempts.map((a) => a.replicas)).toEqual([undefined]);
+    } finally {
+      await selectBackend('cpu');
+    }
   });
 
   test('a sweep in replica groups writes, cell by cell, the run directories of the sweep run alone', async () => {

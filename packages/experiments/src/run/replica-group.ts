@@ -1,4 +1,4 @@
-import { trainReplicas, type Dataset, type Model, type TrainCallbacks, type TrainConfig, type TrainProgress, type TrainResult } from '@overparam/core';
+import { plannedBackendTraits, trainReplicas, type BackendTraits, type Dataset, type Model, type TrainCallbacks, type TrainConfig, type TrainProgress, type TrainResult } from '@overparam/core';
 import type { RunConfig } from '../config/config';
 import { run, type ResumeMode, type RunResult, type Trainer } from './run';
 import type { RunStore } from '../store/types';
@@ -49,15 +49,21 @@ export function replicaGroupKey(config: RunConfig): string {
   return canonicalJson({ ...rest, archOptions, optimizer });
 }
 
+/** How a backend takes a replica group's steps (`BackendTraits.replicaSteps`). */
+export type ReplicaSteps = BackendTraits['replicaSteps'];
+
 /**
  * Splits items into replica groups, in their order: items with equal keys join a group of at
  * most `replicas` (with `auto`, at most MAX_AUTO_REPLICAS, and spread over `lanes` so that every
- * lane of `--jobs` has a group to train).
+ * lane of `--jobs` has a group to train). Items whose backend steps a group's members one after
+ * another (`stepsOf` says `sequential`) stay alone: grouping them gains nothing, and their run.json
+ * would record a group that never trained as one.
  */
-export function formReplicaGroups<T>(items: readonly T[], configOf: (item: T) => RunConfig, replicas: ReplicasOption, lanes = 1): T[][] {
+export function formReplicaGroups<T>(items: readonly T[], configOf: (item: T) => RunConfig, replicas: ReplicasOption, stepsOf: (config: RunConfig) => ReplicaSteps, lanes = 1): T[][] {
   const byKey = new Map<string, T[]>();
   for (const item of items) {
-    const key = replicas === 1 ? String(byKey.size) : replicaGroupKey(configOf(item));
+    const config = configOf(item);
+    const key = replicas === 1 || stepsOf(config) === 'sequential' ? String(byKey.size) : replicaGroupKey(config);
     const list = byKey.get(key) ?? [];
     list.push(item);
     byKey.set(key, list);
@@ -68,6 +74,16 @@ export function formReplicaGroups<T>(items: readonly T[], configOf: (item: T) =>
     for (let i = 0; i < list.length; i += cap) groups.push(list.slice(i, i + cap));
   }
   return groups;
+}
+
+/** `formReplicaGroups`, asking each backend the items name how it steps a group (`plannedBackendTraits`, nothing loaded). */
+export async function planReplicaGroups<T>(items: readonly T[], configOf: (item: T) => RunConfig, replicas: ReplicasOption, lanes = 1): Promise<T[][]> {
+  const steps = new Map<string, ReplicaSteps>();
+  for (const item of items) {
+    const { backend } = configOf(item);
+    if (!steps.has(backend)) steps.set(backend, (await plannedBackendTraits(backend)).replicaSteps);
+  }
+  return formReplicaGroups(items, configOf, replicas, (config) => steps.get(config.backend)!, lanes);
 }
 
 interface Arrival {
@@ -121,6 +137,8 @@ export interface GroupOptions {
   readonly signal?: AbortSignal;
   /** Each member's progress, by its position in `members`. */
   readonly onProgress?: (member: number, progress: TrainProgress) => void;
+  /** See `RunOptions.sameSettings`. */
+  readonly sameSettings?: boolean;
 }
 
 /**
@@ -132,7 +150,7 @@ export async function runGroup(members: readonly GroupMember[], options: GroupOp
   const meeting = new Rendezvous(members.length);
   return Promise.allSettled(
     members.map((m, i) =>
-      run(m.config, { store: options.store, id: m.id, resume: options.resume, signal: options.signal, trainer: meeting.trainer(i), replicas: members.length, onProgress: (p) => options.onProgress?.(i, p) }).finally(() => meeting.leave(i)),
+      run(m.config, { store: options.store, id: m.id, resume: options.resume, signal: options.signal, sameSettings: options.sameSettings, trainer: meeting.trainer(i), replicas: members.length, onProgress: (p) => options.onProgress?.(i, p) }).finally(() => meeting.leave(i)),
     ),
   );
 }

@@ -1,4 +1,4 @@
-import { OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
+import { activeBackendTraits, OverparamError, train, evaluate, isOverparamError, lossLabel, type TrainCheckpoint, type TrainProgress } from '@overparam/core';
 import { parseRunConfig, stepBatchSize, type RunConfig } from '../config/config';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { ImportedModelRecord } from './imported-model';
@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly onCompleted?: (model: PreparedRun['model'], prepared: PreparedRun) => Promise<void>;
   /** How many runs share this one's steps (a replica group's size): the backend may pick its settings by it (oneDNN on node). Default 1. */
   readonly replicas?: number;
+  /** Refuse (BACKEND_SETTINGS) a backend this process loaded with other settings than this run's workload (a sweep worker: see `SelectBackendOptions.sameSettings`). */
+  readonly sameSettings?: boolean;
 }
 
 /** What takes a run's steps, with `train`'s signature. */
@@ -104,7 +106,7 @@ export async function run(input: unknown, options: RunOptions): Promise<RunResul
       }
     }
 
-    const prepared = await prepareRun(config, { replicas: options.replicas ?? 1 });
+    const prepared = await prepareRun(config, { replicas: options.replicas ?? 1, sameSettings: options.sameSettings });
     try {
       lock ??= await store.lock(id);
       const result = await trainPrepared(prepared, options, resuming);
@@ -123,6 +125,8 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
   const { config, model, data, loss, backend } = prepared;
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
+  // A group on a backend that steps its members one after another trains each alone (`trainReplicas`): no group to record.
+  const replicas = activeBackendTraits().replicaSteps === 'batched' ? options.replicas : 1;
 
   let checkpoint: TrainCheckpoint | undefined;
   if (resuming) {
@@ -132,9 +136,9 @@ async function trainPrepared(prepared: PreparedRun, options: RunOptions, resumin
     // Records after the checkpoint (or all of them, with none) are written again as the run redoes those steps.
     await store.truncateRecords(id, checkpoint?.records ?? 0);
     const info = await store.readInfo(id);
-    await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), attempt(startedAt, checkpoint?.step ?? 0, options.replicas)] });
+    await store.updateInfo(id, { ...runInfo(prepared, info?.attempts ?? []), attempts: [...(info?.attempts ?? []), attempt(startedAt, checkpoint?.step ?? 0, replicas)] });
   } else {
-    await store.create(id, config, { ...runInfo(prepared, []), attempts: [attempt(startedAt, 0, options.replicas)] });
+    await store.create(id, config, { ...runInfo(prepared, []), attempts: [attempt(startedAt, 0, replicas)] });
   }
   options.onStart?.({
     id,

@@ -1,11 +1,11 @@
-import { lossLabel, lossSpec, OverparamError } from '@overparam/core';
+import { BACKEND_SETTINGS, lossLabel, lossSpec, OverparamError, PROCESSES_ENV } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
 import { failedSummary } from '../store/summary';
 import { errorReply, SweepWorker, type FromWorker } from './sweep-worker';
 import { join } from 'node:path';
 import { pickLearningRate, type LrPick } from './lr-search';
 import { run } from '../run/run';
-import { DEFAULT_REPLICAS, formReplicaGroups, runGroup, type ReplicasOption } from '../run/replica-group';
+import { DEFAULT_REPLICAS, planReplicaGroups, runGroup, type ReplicasOption } from '../run/replica-group';
 import { inShard, type Shard } from './shard';
 import { directoryStore } from '../store/directory';
 import { lockDirectory } from '../store/lock';
@@ -39,9 +39,10 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /**
    * Starts a worker process for the sweep directory (the CLI forks `overparam sweep worker DIR`),
-   * with an IPC channel speaking sweep-worker.ts's messages. Needed for jobs > 1.
+   * with an IPC channel speaking sweep-worker.ts's messages, adding `env` to its environment.
+   * Needed for jobs > 1.
    */
-  readonly spawnWorker?: (sweepDir: string) => ChildProcess;
+  readonly spawnWorker?: (sweepDir: string, env: Readonly<Record<string, string>>) => ChildProcess;
   readonly onProgress?: (progress: SweepProgress) => void;
   /** Cells trained together as one batched model (replica groups, see replica-group.ts). Default `auto`; 1: each alone. */
   readonly replicas?: ReplicasOption;
@@ -70,7 +71,11 @@ export function sweepStore(outDir: string): RunStore {
   return directoryStore(join(outDir, SWEEP_FILES.runs));
 }
 
-/** Runs one cell of a sweep directory here (what a worker process does), or several as one replica group. */
+/**
+ * Runs one cell of a sweep directory here (what a worker process does), or several as one replica
+ * group. A backend this worker loaded for other work with other settings (oneDNN on node) is
+ * refused with BACKEND_SETTINGS: the sweep then gives the cell a fresh worker.
+ */
 export async function runSweepCell(outDir: string, cellIds: string | readonly string[], signal?: AbortSignal): Promise<RunStatus> {
   const { cells } = await readSweepDirectory(outDir);
   const group = (typeof cellIds === 'string' ? [cellIds] : cellIds).map((id) => {
@@ -79,10 +84,10 @@ export async function runSweepCell(outDir: string, cellIds: string | readonly st
     return cell;
   });
   if (group.length === 1) {
-    const result = await run(group[0]!.config, { store: sweepStore(outDir), id: group[0]!.id, resume: 'if-unfinished', signal });
+    const result = await run(group[0]!.config, { store: sweepStore(outDir), id: group[0]!.id, resume: 'if-unfinished', signal, sameSettings: true });
     return result.summary.outcome;
   }
-  const settled = await runGroup(group, { store: sweepStore(outDir), resume: 'if-unfinished', signal });
+  const settled = await runGroup(group, { store: sweepStore(outDir), resume: 'if-unfinished', signal, sameSettings: true });
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
   return (settled[0] as PromiseFulfilledResult<{ summary: { outcome: RunStatus } }>).value.summary.outcome;
@@ -140,6 +145,9 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   };
   report();
 
+  // Each worker is told that `jobs` processes share the cores (a backend with thread pools sizes them to its share).
+  const spawn = () => new SweepWorker(options.spawnWorker!(options.outDir, { [PROCESSES_ENV]: String(jobs) }));
+
   // One cell, or a replica group of cells trained as one model.
   const runCells = async (group: readonly SweepCell[], lane: Lane): Promise<void> => {
     running += group.length;
@@ -155,8 +163,15 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
         }
       } else {
         // A worker that died (out of memory, killed) is replaced for the next cell.
-        if (!lane.worker.alive) lane.worker = new SweepWorker(options.spawnWorker!(options.outDir));
-        const reply = await lane.worker.run(group.length === 1 ? group[0]!.id : group.map((c) => c.id));
+        if (!lane.worker.alive) lane.worker = spawn();
+        const ids = group.length === 1 ? group[0]!.id : group.map((c) => c.id);
+        let reply = await lane.worker.run(ids);
+        if (reply.code === BACKEND_SETTINGS && options.signal?.aborted !== true) {
+          // The worker's backend was loaded for other work (oneDNN on for a group, off for a small solo net): a fresh worker loads it for this one.
+          await lane.worker.stop();
+          lane.worker = spawn();
+          reply = await lane.worker.run(ids);
+        }
         if (reply.error !== undefined) for (const cell of group) errors.set(cell.id, reply);
       }
     } finally {
@@ -184,11 +199,9 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   };
 
   // A pool of `jobs` lanes pulling cells (or replica groups of them) in sweep order; with jobs > 1 each lane has its own worker process.
-  const groups = formReplicaGroups(pending, (c) => c.config, options.replicas ?? DEFAULT_REPLICAS, jobs);
+  const groups = await planReplicaGroups(pending, (c) => c.config, options.replicas ?? DEFAULT_REPLICAS, jobs);
   let next = 0;
-  const lanes: Lane[] = Array.from({ length: Math.min(jobs, groups.length) }, () => ({
-    worker: jobs > 1 ? new SweepWorker(options.spawnWorker!(options.outDir)) : undefined,
-  }));
+  const lanes: Lane[] = Array.from({ length: Math.min(jobs, groups.length) }, () => ({ worker: jobs > 1 ? spawn() : undefined }));
   const interrupt = () => lanes.forEach((l) => l.worker?.interrupt());
   options.signal?.addEventListener('abort', interrupt, { once: true });
   try {

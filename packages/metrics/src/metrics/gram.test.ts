@@ -28,7 +28,7 @@ describe('the gram metric', () => {
     const record = (await hook!.run(ctx)) as Record<string, unknown>;
     expect(tf.memory().numTensors).toBe(before);
     const rows = createRng('gram/4').sampleWithoutReplacement(n, 5);
-    const batch = gatherBatch(data, data.train, rows);
+    const batch = gatherBatch(data, [{ split: data.train, indices: rows }], false);
     const g = await gradientGram(m, batch, { of: 'loss', loss: ctx.loss });
     tf.dispose([batch.x, batch.y]);
     expect({ ...record, seconds: undefined }).toEqual({ n: 5, ...gramSummary(g), seconds: undefined });

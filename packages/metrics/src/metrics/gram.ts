@@ -49,7 +49,7 @@ export interface GramSpecOptions {
 
 /** The Gram of the given rows, as the Gram metrics of a one-shot measurement compute it, with progress. */
 export async function measureGram(ctx: MeasureContext, rows: Int32Array, options: GramSpecOptions): Promise<GramResult> {
-  const batch = gatherBatch(ctx.data, ctx.data.train, rows);
+  const batch = gatherBatch(ctx.data, [{ split: ctx.data.train, indices: rows }], false);
   try {
     return await gradientGram(ctx.model, batch, {
       of: options.of,
