@@ -39,6 +39,39 @@ function c2Results(): { cells: CellResult[]; lrPicks: LrPick[] } {
   return { cells, lrPicks };
 }
 
+/**
+ * c5's laptop sweep (depth × BN × skip × lr {0.05, 0.01} × three runs), with made-up results: the
+ * rule picked 0.05 everywhere, and at 0.05 every plain net (no BN, no skip) stayed near chance
+ * (loss 2.2 ≥ 0.9 ln 10), its cosines all 0.777 so the density's sample tells them apart.
+ */
+function c5Results(): { key: string; cells: CellResult[]; lrPicks: LrPick[] } {
+  const [{ key, spec }] = presetSweeps(getPreset('c5-bn-skip'), 'laptop');
+  const plain = (c: { overrides: Readonly<Record<string, unknown>> }) => c.overrides['archOptions.batchNorm'] === false && c.overrides['archOptions.skip'] === false;
+  const cells = sweepCells(spec!).map((c, i): CellResult => {
+    const nearChance = c.overrides['lr'] === 0.05 && plain(c);
+    return {
+      id: c.id,
+      status: 'completed',
+      overrides: c.overrides,
+      seed: c.seed,
+      config: c.config,
+      summary: { outcome: 'completed', steps: 600, finalTrainLoss: nearChance ? 2.2 : 0.5 + i * 1e-5 } as RunSummary,
+      records: [{ kind: 'minibatch-confusion', step: 600, epoch: 37, minCos: -0.1, cosineValues: nearChance ? [0.777, 0.777] : [0.1 + i * 1e-4, -0.1] }],
+    };
+  });
+  const keys = ['archOptions.depth', 'archOptions.batchNorm', 'archOptions.skip'];
+  const points = new Map(cells.map((c) => [JSON.stringify(keys.map((k) => settingOf(c, k))), c]));
+  const lrPicks = [...points.values()].map((c) => ({
+    point: Object.fromEntries(keys.map((k) => [k, settingOf(c, k)])),
+    rule: 'sankararaman-a1' as const,
+    lr: 0.05,
+    reason: 'lowest mean final loss',
+    onEdge: true,
+    candidates: [],
+  }));
+  return { key: key!, cells, lrPicks };
+}
+
 const runsOf = (spec: unknown) => new Set(((spec as { datasets: { values: Array<{ run: string }> } }).datasets.values ?? []).map((v) => v.run));
 
 describe('figures drawn from the runs their criteria judge', () => {
@@ -62,6 +95,21 @@ describe('figures drawn from the runs their criteria judge', () => {
     expect(loss.caption).toContain('left out: 48 runs at learning rates the rule did not pick.');
     // The criteria's counts agree with the figure's.
     expect(criteria.find((c) => c.name.startsWith('tanh / glorot-normal: min cosine over minibatch'))!.measured).toContain('1 of 12 runs not trained');
+  });
+
+  it("draws c5's cosine density from the picked rate's trained runs alone, saying how many did not train", () => {
+    const preset = getPreset('c5-bn-skip');
+    const { key, cells, lrPicks } = c5Results();
+    const criteria = preset.criteria({ [key]: { key, cells, lrPicks } }, 'laptop');
+    const model = buildReport(labelRuns(cells, () => true), { title: 't', lrPicks, figures: preset.figures, judged: judgedRunsByFigure(criteria, (id) => id) });
+    const density = model.figures.find((f) => f.id === 'cosine-density')!;
+    const cosines = (density.spec as { datasets: { cosines: Array<{ cosine: number }> } }).datasets.cosines.map((c) => c.cosine);
+    const picked = cells.filter((c) => c.overrides['lr'] === 0.05);
+    const trained = picked.filter((c) => c.summary!.finalTrainLoss! < 2);
+    expect(trained.length).toBeGreaterThan(0);
+    expect(cosines).toHaveLength(2 * trained.length);
+    expect(cosines).not.toContain(0.777);
+    expect(density.caption).toContain(`Drawn from the ${trained.length} runs the criteria judge, at each grid point’s picked learning rate; left out: ${cells.length - picked.length} runs at learning rates the rule did not pick, ${picked.length - trained.length} runs that did not train (final loss near chance).`);
   });
 
   it('draws every run where a criterion naming the figure reads them all, and no figure where the judged runs cannot draw it', () => {
