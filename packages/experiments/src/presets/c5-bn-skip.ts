@@ -124,6 +124,8 @@ export const bnSkipPreset: Preset = {
   reading:
     '“Min cosine (minibatch pairs)” against depth has one line per variant (archOptions.batchNorm × archOptions.skip): the BN + skip line should stay on top as the nets get deeper, the others fall. “Final training loss” against depth is fig. 4a. The density figure shows each setting’s cosines at the end of training, of the runs that trained (its caption counts those left out).',
   figures: ['minibatch-min-cosine-vs-depth', 'final-train-loss-vs-depth', 'cosine-density'],
+  // The legends name the variants as the criteria and the paper do.
+  settingNames: [{ keys: [BN, SKIP], title: 'variant', names: VARIANTS.map((v) => ({ values: [v.batchNorm, v.skip], name: v.label })) }],
   scales: {
     smoke: {
       sweeps: sweeps('smoke'),
