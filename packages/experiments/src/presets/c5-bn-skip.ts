@@ -80,7 +80,10 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
   }
   const deepest = Math.max(...cells.map((c) => settingOf(c, DEPTH) as number));
   // The density of a run still near chance is that of its start: the figure draws the trained runs, and its caption counts the rest.
-  const spreads = VARIANTS.map((v) => `${v.label}: ${describeSetting(ofVariant(trained, v).filter((c) => settingOf(c, DEPTH) === deepest).flatMap((c) => cosineSpread(c) ?? []))}`);
+  const spreads = VARIANTS.map((v) => {
+    const deep = ofVariant(trained, v).filter((c) => settingOf(c, DEPTH) === deepest);
+    return `${v.label}: ${deep.length === 0 ? 'no trained run' : describeSetting(deep.flatMap((c) => cosineSpread(c) ?? []))}`;
+  });
   out.push({
     name: `the cosines' spread around 0 (std of the KDE's sample) at β = ${deepest}${on} (reported, not judged)`,
     verdict: 'reported',
