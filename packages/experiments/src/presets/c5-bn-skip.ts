@@ -125,7 +125,7 @@ export const bnSkipPreset: Preset = {
     'Adding batch norm or skip connections alone to CNN-β-ℓ helps deep nets train, but their loss and gradient confusion still worsen with depth; with both, the min cosine between minibatch gradients stays highest (confusion lowest) at the deepest setting.',
   source: 'Sankararaman et al. (2020), §7, fig. 4; Sankararaman et al. (2020), appendix A.6, fig. 15',
   reading:
-    '“Min cosine (minibatch pairs)” against depth has one line per variant (archOptions.batchNorm × archOptions.skip): the BN + skip line should stay on top as the nets get deeper, the others fall. “Final training loss” against depth is fig. 4a. The density figure shows each setting’s cosines at the end of training, of the runs that trained (its caption counts those left out).',
+    '“Min cosine (minibatch pairs)” against depth has one line per variant (batch norm and skip connections, each on or off; the legends name them as the criteria do): the BN + skip line should stay on top as the nets get deeper, the others fall. “Final training loss” against depth is fig. 4a. The density figure shows each setting’s cosines at the end of training, of the runs that trained (its caption counts those left out).',
   figures: ['minibatch-min-cosine-vs-depth', 'final-train-loss-vs-depth', 'cosine-density'],
   // The legends name the variants as the criteria and the paper do.
   settingNames: [{ keys: [BN, SKIP], title: 'variant', names: VARIANTS.map((v) => ({ values: [v.batchNorm, v.skip], name: v.label })) }],
