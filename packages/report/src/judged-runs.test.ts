@@ -5,6 +5,26 @@ import { presetReportContent } from './preset-content';
 import { buildReport } from './report-model';
 
 /**
+ * A preset's first laptop sweep as completed runs with made-up outcomes (`outcome` gives each
+ * cell's final loss and records), and the rule's picks: `lr` at every grid point of `pointKeys`.
+ */
+function madeUpResults(
+  presetId: string,
+  pointKeys: readonly string[],
+  lr: number,
+  outcome: (cell: ReturnType<typeof sweepCells>[number], i: number) => { finalTrainLoss: number; steps: number; records: CellResult['records'] },
+): { key: string; cells: CellResult[]; lrPicks: LrPick[] } {
+  const [{ key, spec }] = presetSweeps(getPreset(presetId), 'laptop');
+  const cells = sweepCells(spec!).map((c, i): CellResult => {
+    const { finalTrainLoss, steps, records } = outcome(c, i);
+    return { id: c.id, status: 'completed', overrides: c.overrides, seed: c.seed, config: c.config, summary: { outcome: 'completed', steps, finalTrainLoss } as RunSummary, records };
+  });
+  const points = new Map(cells.map((c) => [JSON.stringify(pointKeys.map((k) => settingOf(c, k))), c]));
+  const lrPicks = [...points.values()].map((c) => ({ point: Object.fromEntries(pointKeys.map((k) => [k, settingOf(c, k)])), rule: 'sankararaman-a1' as const, lr, reason: 'lowest mean final loss', onEdge: true, candidates: [] }));
+  return { key: key!, cells, lrPicks };
+}
+
+/**
  * c2's laptop sweep (four families × four depths × lr {0.1, 0.01} × three runs), with made-up
  * results: the rule picked 0.1 everywhere, and at 0.1 the first run of every depth-100 net stayed
  * near chance (loss 2.2 ≥ 0.9 ln 10). The figures the criteria name must draw exactly the runs the
@@ -12,16 +32,12 @@ import { buildReport } from './report-model';
  */
 function c2Results(): { cells: CellResult[]; lrPicks: LrPick[] } {
   const [{ spec }] = presetSweeps(getPreset('c2-mlp-depth'), 'laptop');
-  const cells = sweepCells(spec!).map((c, i): CellResult => {
+  return madeUpResults('c2-mlp-depth', ['archOptions.activation', 'archOptions.init', 'archOptions.depth'], 0.1, (c, i) => {
     const depth = c.overrides['archOptions.depth'] as number;
     const nearChance = c.overrides['lr'] === 0.1 && depth === 100 && c.seed === spec!.seeds[0];
     return {
-      id: c.id,
-      status: 'completed',
-      overrides: c.overrides,
-      seed: c.seed,
-      config: c.config,
-      summary: { outcome: 'completed', steps: 500, finalTrainLoss: nearChance ? 2.2 : 0.1 + depth / 1000 + i * 1e-5 } as RunSummary,
+      steps: 500,
+      finalTrainLoss: nearChance ? 2.2 : 0.1 + depth / 1000 + i * 1e-5,
       records: [
         { kind: 'train', step: 0, epoch: 0, loss: 2.3 },
         { kind: 'train', step: 500, epoch: 8, loss: 0.1 },
@@ -30,16 +46,6 @@ function c2Results(): { cells: CellResult[]; lrPicks: LrPick[] } {
       ],
     };
   });
-  const points = new Map(cells.map((c) => [JSON.stringify(['archOptions.activation', 'archOptions.init', 'archOptions.depth'].map((k) => settingOf(c, k))), c]));
-  const lrPicks = [...points.values()].map((c) => ({
-    point: { 'archOptions.activation': settingOf(c, 'archOptions.activation'), 'archOptions.init': settingOf(c, 'archOptions.init'), 'archOptions.depth': settingOf(c, 'archOptions.depth') },
-    rule: 'sankararaman-a1' as const,
-    lr: 0.1,
-    reason: 'lowest mean final loss',
-    onEdge: true,
-    candidates: [],
-  }));
-  return { cells, lrPicks };
 }
 
 /**
@@ -48,31 +54,14 @@ function c2Results(): { cells: CellResult[]; lrPicks: LrPick[] } {
  * (loss 2.2 ≥ 0.9 ln 10), its cosines all 0.777 so the density's sample tells them apart.
  */
 function c5Results(): { key: string; cells: CellResult[]; lrPicks: LrPick[] } {
-  const [{ key, spec }] = presetSweeps(getPreset('c5-bn-skip'), 'laptop');
-  const plain = (c: { overrides: Readonly<Record<string, unknown>> }) => c.overrides['archOptions.batchNorm'] === false && c.overrides['archOptions.skip'] === false;
-  const cells = sweepCells(spec!).map((c, i): CellResult => {
-    const nearChance = c.overrides['lr'] === 0.05 && plain(c);
+  return madeUpResults('c5-bn-skip', ['archOptions.depth', 'archOptions.batchNorm', 'archOptions.skip'], 0.05, (c, i) => {
+    const nearChance = c.overrides['lr'] === 0.05 && c.overrides['archOptions.batchNorm'] === false && c.overrides['archOptions.skip'] === false;
     return {
-      id: c.id,
-      status: 'completed',
-      overrides: c.overrides,
-      seed: c.seed,
-      config: c.config,
-      summary: { outcome: 'completed', steps: 600, finalTrainLoss: nearChance ? 2.2 : 0.5 + i * 1e-5 } as RunSummary,
+      steps: 600,
+      finalTrainLoss: nearChance ? 2.2 : 0.5 + i * 1e-5,
       records: [{ kind: 'minibatch-confusion', step: 600, epoch: 37, minCos: -0.1, cosineValues: nearChance ? [0.777, 0.777] : [0.1 + i * 1e-4, -0.1] }],
     };
   });
-  const keys = ['archOptions.depth', 'archOptions.batchNorm', 'archOptions.skip'];
-  const points = new Map(cells.map((c) => [JSON.stringify(keys.map((k) => settingOf(c, k))), c]));
-  const lrPicks = [...points.values()].map((c) => ({
-    point: Object.fromEntries(keys.map((k) => [k, settingOf(c, k)])),
-    rule: 'sankararaman-a1' as const,
-    lr: 0.05,
-    reason: 'lowest mean final loss',
-    onEdge: true,
-    candidates: [],
-  }));
-  return { key: key!, cells, lrPicks };
 }
 
 /** The series (colour) labels of a swept-statistic or curve figure's data. */
