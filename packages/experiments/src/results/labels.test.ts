@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { labelRuns, nameSettings, withSettings, type SettingNames } from './labels';
 import type { RunView } from './run-view';
 
-const run = (id: string, overrides: Record<string, unknown>): RunView => ({ id, status: 'completed', overrides, seed: 0, config: undefined, records: [] });
+const run = (id: string, overrides: Record<string, unknown>): RunView => ({ id, status: 'completed', overrides, seed: 0, config: undefined, summary: undefined, records: [] });
 
 const variants: SettingNames = {
   keys: ['archOptions.batchNorm', 'archOptions.skip'],
