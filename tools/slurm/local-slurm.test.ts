@@ -17,15 +17,14 @@ import { sbatchWait, startLocalSlurm, TIMEOUT_EXIT_CODE, type StartLocalSlurmRes
 
 // Waits are bounded by the hang ceiling only: another test run on this machine may hold the node's
 // CPUs with its own jobs, and these then queue behind them (an array of four `true`-sized tasks
-// takes about 4 s on an idle node).
-const START_TIMEOUT_MS = HANG_CEILING_MS; // includes apt-get install of slurm-wlm and munge on a bare machine
-const JOB_TIMEOUT_MS = HANG_CEILING_MS;
+// takes about 4 s on an idle node); starting includes apt-get install of slurm-wlm and munge on a
+// bare machine.
 
 let started: StartLocalSlurmResult = { ok: false, reason: 'startLocalSlurm() was not called' };
 let workDir = '';
 
 beforeAll(async () => {
-  started = await startLocalSlurm({ timeoutMs: START_TIMEOUT_MS });
+  started = await startLocalSlurm({ timeoutMs: HANG_CEILING_MS });
   workDir = realpathSync(mkdtempSync(join(tmpdir(), 'overparam-slurm-')));
 });
 
@@ -61,7 +60,7 @@ describe('local Slurm cluster (tools/slurm)', () => {
       'array.sh',
       'printf "%s %s %s %s\\n" "$SLURM_ARRAY_TASK_ID" "${SLURM_ARRAY_TASK_COUNT:-unset}" "$(pwd -P)" "$(command -v node || echo none)" > "task-$SLURM_ARRAY_TASK_ID.txt"',
     );
-    const result = await sbatchWait(script, { array: '0-3', cwd: dir, timeoutMs: JOB_TIMEOUT_MS });
+    const result = await sbatchWait(script, { array: '0-3', cwd: dir, timeoutMs: HANG_CEILING_MS });
     expect(result, result.stderr).toMatchObject({ code: 0 });
 
     const taskFiles = readdirSync(dir).filter((name) => name.startsWith('task-')).sort();
@@ -78,7 +77,7 @@ describe('local Slurm cluster (tools/slurm)', () => {
   it('reports a failing task through the exit code of sbatch --wait', async () => {
     if (!clusterRuns()) return;
     const script = writeJobScript('fail-one.sh', '[ "$SLURM_ARRAY_TASK_ID" = 1 ] && exit 3\nexit 0');
-    const result = await sbatchWait(script, { array: '0-1', cwd: workDir, timeoutMs: JOB_TIMEOUT_MS });
+    const result = await sbatchWait(script, { array: '0-1', cwd: workDir, timeoutMs: HANG_CEILING_MS });
     expect(result.code, result.stderr).toBe(3);
   });
 

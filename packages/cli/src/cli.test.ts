@@ -240,7 +240,8 @@ describe('overparam sweep', () => {
     [['sweep', 'SWEEP', '--out', '/tmp/x', '--replicas', 'some'], /^overparam: --replicas: expected 'auto' or an integer ≥ 1, got 'some'/],
     [['sweep', 'SWEEP', '--out', '/tmp/x', '--shard', '3/3'], /^overparam: --shard: expected i\/n with 0 ≤ i < n/],
     [['sweep', 'SWEEP', '--out', '/tmp/x', '--emit', 'pbs'], /^overparam: --emit: expected slurm or k8s/],
-    [['sweep', 'BAD', '--out', '/tmp/x'], /^overparam: sweep grid\.lr/],
+    // The schema's message names the field; the file is named before it.
+    [['sweep', 'BAD', '--out', '/tmp/x'], /^overparam: \/\S+\/bad\.json: sweep grid\.lr: /],
     [['sweep', 'merge', '--out', '/tmp/x', '/nonexistent'], /^overparam: \/nonexistent is not a sweep directory/],
   ])('%j is one line naming the problem', async (argv, message) => {
     const good = join(root, 'good.json');

@@ -237,6 +237,17 @@ describe('overparam measure', () => {
     ]);
     // stdout is still the summary alone.
     expect(JSON.parse(loop.stdout)).toMatchObject({ metric: 'spectrum', n: 100, method: 'loop' });
+    // The bound on --n and --pairs is the metric's own, from its schema.
+    for (const [bad, message] of [
+      [['--metric', 'confusion', '--n', '0'], /^overparam: --n: Too small: expected number to be >=2\n$/],
+      [['--metric', 'gram', '--n', '0'], /^overparam: --n: Too small: expected number to be >=1\n$/],
+      [['--metric', 'minibatch-confusion', '--pairs', '0'], /^overparam: --pairs: Too small: expected number to be >=1\n$/],
+      [['--metric', 'gram', '--n', 'x'], /^overparam: --n: expected an integer, got 'x'\n$/],
+    ] as const) {
+      const r = await cli('measure', ...bad, ...common, '--out', join(root, 'bad-bound'));
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
     for (const bad of [
       ['--metric', 'gram', '--of', 'sideways', '--n', '100'],
       ['--metric', 'gram', '--n', '100000'],

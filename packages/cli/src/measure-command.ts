@@ -62,7 +62,8 @@ function specWithFlags(text: string, given: Record<string, unknown>, options: Re
     const raw = options[f.key];
     if (raw === undefined) continue;
     const value = f.number === true ? Number(raw) : raw;
-    if (f.number === true && (!Number.isInteger(value) || (value as number) < 1)) throw new UsageError(f.flags.split(' ')[0]!, `expected an integer ≥ 1, got '${String(raw)}'`);
+    // Only the type here: the bound is each metric's schema's (n ≥ 2 for confusion, ≥ 1 for gram), which parseMeasureSpec names under the flag.
+    if (f.number === true && !Number.isInteger(value)) throw new UsageError(f.flags.split(' ')[0]!, `expected an integer, got '${String(raw)}'`);
     if (spec[f.key] !== undefined && spec[f.key] !== value) throw new UsageError(f.flags.split(' ')[0]!, `'${String(raw)}' contradicts --metric ${text}`);
     spec[f.key] = value;
   }

@@ -37,6 +37,21 @@ async function readSweepFile(path: string): Promise<unknown> {
   return withModelsBesideFile(spec, path);
 }
 
+/**
+ * The sweep a file holds and its cells; an invalid sweep (a field of the wrong type, a cell no
+ * run config accepts) is named by its file, which the schema's message cannot know.
+ */
+async function readSweep(file: string): Promise<{ spec: ReturnType<typeof parseSweep>; cells: ReturnType<typeof sweepCells> }> {
+  const content = await readSweepFile(file);
+  try {
+    const spec = parseSweep(content);
+    return { spec, cells: sweepCells(spec) };
+  } catch (e) {
+    if (e instanceof OverparamError && e.code === 'SWEEP_INVALID') throw new OverparamError(e.code, `${file}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
 /** Model files a sweep names (its base's `model`, a grid over `model`) are relative to the sweep file, as a config file's are. */
 function withModelsBesideFile(spec: unknown, path: string): unknown {
   if (typeof spec !== 'object' || spec === null) return spec;
@@ -113,8 +128,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
     )
     .action(async (file: string | undefined, options: Record<string, unknown>) => {
       if (file === undefined) throw new UsageError(undefined, 'name a sweep file (see overparam sweep --help for an example)');
-      const spec = parseSweep(await readSweepFile(file));
-      const cells = sweepCells(spec);
+      const { spec, cells } = await readSweep(file);
       const jobs = Number(options.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs', `expected an integer ≥ 1, got '${String(options.jobs)}'`);
       const replicas = parseReplicasFlag(options.replicas);

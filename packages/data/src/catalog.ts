@@ -31,10 +31,24 @@ export interface DataSetEntry {
   readonly description: string;
   /** The data set's own options (sizes, split, teacher, …), with their defaults. */
   readonly options: z.ZodObject;
+  /**
+   * For a generated set: how many float32 values its options ask for (inputs and targets of every
+   * split), and the options that set it, so a size too large to allocate is refused before loading.
+   */
+  readonly size?: { readonly keys: readonly string[]; values(options: Record<string, unknown>): number };
   /** Cheap check (files present, package installed); `reason` says why not and how to fix it. */
   availability(ctx: Omit<EntryLoadContext, 'options' | 'seed'>): { available: boolean; reason?: string };
   load(ctx: EntryLoadContext): Dataset;
 }
+
+/**
+ * The most float32 values one generated data set holds: 2³⁰ (4 GiB), above CIFAR's 184 million
+ * input values and below what a float32 array of a laptop's memory can be allocated as.
+ */
+export const MAX_DATA_VALUES = 2 ** 30;
+
+/** A generated set's size from its options (`num` reads a validated number option). */
+const num = (options: Record<string, unknown>, key: string) => options[key] as number;
 
 const count = z.number().int().min(1);
 const nonNegative = z.number().min(0);
@@ -143,6 +157,8 @@ export const catalog: readonly DataSetEntry[] = [
     task: 'regression',
     description: 'Sankararaman et al. (2020), figure 1: y = xᵀw* (+ noise) with x ~ N(0, I); N = 100, d = 80 (under-) or 120 (over-parameterized)',
     options: z.strictObject({ n: count.default(100), d: count.default(80), noise: nonNegative.default(0) }),
+    // Train and test splits of n examples each.
+    size: { keys: ['n', 'd'], values: (o) => 2 * num(o, 'n') * (num(o, 'd') + 1) },
     availability: () => ({ available: true }),
     load: ({ seed, options }) => gaussianRegression({ ...options, seed }),
   },
@@ -158,6 +174,7 @@ export const catalog: readonly DataSetEntry[] = [
       teacher: z.enum(['linear', 'tanh']).default('linear'),
       hidden: count.default(100),
     }),
+    size: { keys: ['n', 'testN', 'd'], values: (o) => (num(o, 'n') + num(o, 'testN')) * (num(o, 'd') + 1) },
     availability: () => ({ available: true }),
     load: ({ seed, options }) => sphereData({ ...options, seed }),
   },
@@ -173,6 +190,7 @@ export const catalog: readonly DataSetEntry[] = [
       targetCondition: ratio.default(100),
       noise: nonNegative.default(0),
     }),
+    size: { keys: ['n', 'd'], values: (o) => num(o, 'n') * (num(o, 'd') + 1) },
     availability: () => ({ available: true }),
     load: ({ seed, options }) => lpRegression({ ...options, seed }),
   },
@@ -189,6 +207,8 @@ export const catalog: readonly DataSetEntry[] = [
       clutter: nonNegative.default(1),
       noise: nonNegative.default(1),
     }),
+    // 32 × 32 × 3 inputs and a label per image.
+    size: { keys: ['n', 'validationN', 'testN'], values: (o) => (num(o, 'n') + num(o, 'validationN') + num(o, 'testN')) * (32 * 32 * 3 + 1) },
     availability: () => ({ available: true }),
     load: ({ seed, options }) => syntheticImages({ ...options, seed }),
   },

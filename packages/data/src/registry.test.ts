@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOverparamError, UnknownNameError } from '@overparam/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_DATA_VALUES } from './catalog';
 import { dataSetAvailability, dataSetNames, dataSets, dataSetTask, loadDataSet, parseDataOptions } from './registry';
 
 const dir = mkdtempSync(join(tmpdir(), 'overparam-registry-'));
@@ -59,6 +60,17 @@ describe('data set registry', () => {
     expect(() => parseDataOptions('mnist', { d: 3 })).toThrow(expect.objectContaining({ field: 'dataOptions.d' }));
     expect(() => parseDataOptions('gaussian-regression', { n: 0 })).toThrow(expect.objectContaining({ field: 'dataOptions.n' }));
     expect(parseDataOptions('cifar100', {})).toEqual({ split: 'paper', trainSize: 40000, validationSize: 10000, standardize: true, labels: 'fine' });
+  });
+
+  it('refuses a generated set too large to allocate before allocating it, naming the limit and the options to lower', () => {
+    const tooLarge = () => parseDataOptions('gaussian-regression', { n: 1e9 });
+    expect(tooLarge).toThrow(expect.objectContaining({ field: 'dataOptions.n', fix: 'lower n or d' }));
+    expect(tooLarge).toThrow(`n = 1000000000, d = 80 asks 'gaussian-regression' for 1.62e+11 float32 values, more than the ${MAX_DATA_VALUES.toLocaleString('en-US')} (4 GiB) one data set holds`);
+    expect(() => loadDataSet('synthetic-images', { options: { n: 400_000 } })).toThrow(expect.objectContaining({ field: 'dataOptions.n', fix: 'lower n or validationN or testN' }));
+    expect(() => parseDataOptions('sphere', { n: 1e7, d: 200 })).toThrow(expect.objectContaining({ field: 'dataOptions.n' }));
+    // Every generated set's default size is well inside the limit, and so is the largest a preset asks for.
+    for (const name of ['gaussian-regression', 'sphere', 'lp-regression', 'synthetic-images']) expect(() => parseDataOptions(name, {})).not.toThrow();
+    expect(() => parseDataOptions('synthetic-images', { n: 50_000, validationN: 10_000, testN: 10_000 })).not.toThrow();
   });
 
   it('takes class-balanced training subsets', () => {

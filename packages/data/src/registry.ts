@@ -1,6 +1,6 @@
 import { ConfigError, UnknownNameError, type Dataset } from '@overparam/core';
 import { z } from 'zod';
-import { catalog, type DataSetEntry } from './catalog';
+import { catalog, MAX_DATA_VALUES, type DataSetEntry } from './catalog';
 import { flattenInputs } from './preprocess';
 import { balancedSubset, selectExamples } from './split';
 
@@ -46,7 +46,10 @@ export function dataSetTask(name: string): Dataset['task'] {
 export function parseDataOptions(name: string, options: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const schema = z.strictObject({ ...getDataSet(name).options.shape, ...commonOptions });
   const result = schema.safeParse(options);
-  if (result.success) return result.data;
+  if (result.success) {
+    checkSize(name, result.data);
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
   // The key is repeated in the message: the CLI reports it under --data-option, not under its path.
@@ -54,6 +57,16 @@ export function parseDataOptions(name: string, options: Readonly<Record<string, 
   const message =
     issue.code === 'unrecognized_keys' ? `'${key}' is not an option of data set '${name}'; it takes ${Object.keys(schema.shape).join(', ')}` : `${key}: ${issue.message}`;
   throw new ConfigError(['dataOptions', ...path.map(String)].join('.'), message);
+}
+
+/** A generated set whose options ask for more than `MAX_DATA_VALUES` float32 values is refused before anything is allocated. */
+function checkSize(name: string, options: Record<string, unknown>): void {
+  const size = getDataSet(name).size;
+  if (size === undefined) return;
+  const values = size.values(options);
+  if (values <= MAX_DATA_VALUES) return;
+  const asked = size.keys.map((k) => `${k} = ${String(options[k])}`).join(', ');
+  throw new ConfigError(`dataOptions.${size.keys[0]!}`, `${asked} asks '${name}' for ${values.toExponential(2)} float32 values, more than the ${MAX_DATA_VALUES.toLocaleString('en-US')} (4 GiB) one data set holds`, `lower ${size.keys.join(' or ')}`);
 }
 
 /** Whether `name` can be loaded here with these paths, and if not, why and how to get it. */

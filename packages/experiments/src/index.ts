@@ -37,7 +37,7 @@ export { readSweepResult, evaluateCriteria, criteriaPass } from './results/prese
 export type { RunView } from './results/run-view';
 export { recordsOf, numberField, lastRecord, lastValue, firstValue, settingOf } from './results/records';
 export { runsAtPickedRates, gridPointOf, type RatePick } from './results/picked-rates';
-export { labelRuns, settingLabel, shortKey, asSetting, type SettingValue, type RunLabels, type LabelledRunView } from './results/labels';
+export { labelRuns, nameSettings, settingLabel, shortKey, asSetting, withSettings, type SettingNames, type SettingValue, type RunLabels, type LabelledRunView } from './results/labels';
 export { readRunViews, loadRuns, type RunSource, type RunEntry } from './results/read-runs';
 export { SWEEP_FILES, checkSweepManifest, checkLrPicks, type SweepManifest, type SweepManifestCell, type LrPickView } from './sweep/sweep-manifest';
 export { passIf, sweepOf, completed, groupBy, mean, rankCorrelation, fitLine, trend, fmt, describeTrend, trendCriterion, valueCriterion, maxRelativeGap } from './presets/criteria';

@@ -34,15 +34,20 @@ export const metricListSchema = z.array(metricSpecSchema).superRefine((specs, ct
   });
 });
 
+/** A list of metric specs checked: the specs, or the first problem's path in the list (`[i, key]`) and what it is. */
+function checkMetricList(input: unknown): { specs: MetricSpec[] } | { path: string[]; problem: string } {
+  const result = metricListSchema.safeParse(input);
+  if (result.success) return { specs: result.data };
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') return { path: [...issue.path.map(String), issue.keys[0]!], problem: 'is not a known option of this metric' };
+  return { path: issue.path.map(String), problem: issue.message };
+}
+
 /** Checks a list of metric specs; the error names the field as `metrics.<i>.<key>`. */
 export function parseMetricSpecs(input: unknown, field = 'metrics'): MetricSpec[] {
-  const result = metricListSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') throw new ConfigError([field, ...issue.path.map(String), issue.keys[0]!].join('.'), 'is not a known option of this metric');
-    throw new ConfigError([field, ...issue.path.map(String)].join('.'), issue.message);
-  }
-  return result.data;
+  const checked = checkMetricList(input);
+  if ('specs' in checked) return checked.specs;
+  throw new ConfigError([field, ...checked.path].join('.'), checked.problem);
 }
 
 /**
@@ -77,14 +82,10 @@ export function parseMetricNamesFlag(text: string): Array<{ readonly text: strin
 export function parseMetricFlags(texts: readonly string[]): Array<Record<string, unknown>> {
   return texts.map((text) => {
     const spec = parseMetricFlag(text);
-    try {
-      parseMetricSpecs([spec]);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      const key = e.field.split('.').slice(2).join('.');
-      const detail = e.detail;
-      throw new ConfigError('metrics', `in '${text}': ${key === '' || key === 'name' ? '' : `${key}: `}${detail}`);
-    }
-    return spec;
+    const checked = checkMetricList([spec]);
+    if ('specs' in checked) return spec;
+    // The path inside the one-spec list: its index, then the key (none, or `name`, for an unknown metric).
+    const key = checked.path.slice(1).join('.');
+    throw new ConfigError('metrics', `in '${text}': ${key === '' || key === 'name' ? '' : `${key}: `}${checked.problem}`);
   });
 }

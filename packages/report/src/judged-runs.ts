@@ -1,4 +1,5 @@
 import { runsAtPickedRates, type CriterionResult, type LabelledRunView, type LrPickView } from '@overparam/experiments';
+import { pickedRatesText, withoutRate } from './lr-picks';
 
 /** The runs the criteria that name one figure judged, by run id as the report reads them. */
 export interface FigureRuns {
@@ -35,11 +36,12 @@ const count = (n: number, what: string) => `${n} run${n === 1 ? '' : 's'} ${what
 
 /**
  * The runs of `runs` a figure's criteria judged, and the sentence its caption gets: how many runs
- * it shows and which it leaves out (at rates the rule did not pick, near chance, not completed).
- * No sentence when every run is shown.
+ * it shows and which it leaves out (at rates the rule did not pick, near chance, not completed),
+ * and the rates picked. No sentence when every run is shown.
  */
 export function selectJudged(runs: readonly LabelledRunView[], lrPicks: readonly LrPickView[], selection: FigureRuns): { runs: LabelledRunView[]; note: string } {
-  const shown = runs.filter((r) => selection.judged.has(r.id));
+  // At the picked rates the rate tells no series apart: the caption names it instead.
+  const shown = runs.filter((r) => selection.judged.has(r.id)).map((r) => (lrPicks.length > 0 ? withoutRate(r) : r));
   if (shown.length === runs.length) return { runs: shown, note: '' };
   const rest = runs.filter((r) => !selection.judged.has(r.id));
   const atPicked = new Set(lrPicks.length > 0 ? runsAtPickedRates(runs, lrPicks).map((r) => r.id) : runs.map((r) => r.id));
@@ -53,6 +55,6 @@ export function selectJudged(runs: readonly LabelledRunView[], lrPicks: readonly
   ];
   return {
     runs: shown,
-    note: `Drawn from the ${count(shown.length, 'the criteria judge')}${lrPicks.length > 0 ? ', at each grid point’s picked learning rate' : ''}; left out: ${leftOut.join(', ')}.`,
+    note: `Drawn from the ${count(shown.length, 'the criteria judge')}${lrPicks.length > 0 ? `, at each grid point’s picked learning rate (${pickedRatesText(lrPicks)})` : ''}; left out: ${leftOut.join(', ')}.`,
   };
 }

@@ -1,4 +1,4 @@
-import { presetProtocol, type CriterionResult, type Preset, type PresetProtocol, type PresetScale } from '@overparam/experiments';
+import { presetProtocol, type CriterionResult, type Preset, type PresetProtocol, type PresetScale, type SettingNames } from '@overparam/experiments';
 
 /** What a preset's report shows around its figures: title, intro, the criteria as judged, the protocol. */
 export interface PresetReportContent {
@@ -6,6 +6,8 @@ export interface PresetReportContent {
   readonly intro: readonly string[];
   readonly criteria: readonly CriterionResult[];
   readonly protocol: PresetProtocol;
+  /** The preset's words for its swept values, for the legends. */
+  readonly settingNames: readonly SettingNames[];
 }
 
 /**
@@ -19,5 +21,6 @@ export function presetReportContent(preset: Preset, scale: PresetScale, criteria
     intro: [`Claim: ${preset.claim} Source: ${preset.source}.`, `Scale '${scale}': ${preset.scales[scale].scaledDown}`, `How to read it: ${preset.reading}`],
     criteria,
     protocol: presetProtocol(preset, scale),
+    settingNames: preset.settingNames ?? [],
   };
 }

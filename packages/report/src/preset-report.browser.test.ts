@@ -36,7 +36,13 @@ describe('a preset report (c13 at smoke, width 32)', () => {
     // Plus one criterion with a measured text as long as c2's (per-setting values of four depths),
     // which a non-wrapping column would push the verdict off the screen with.
     const long = Array.from({ length: 8 }, (_, i) => `β ${3 * (i + 1)}: -0.${300 + i} ± 0.0${40 + i} (3)`).join(', ');
-    criteria = [...result.criteria, { name: 'a long measurement', verdict: 'inconclusive', measured: `slope -0.308 ± 0.0945 per decade (-3.25 SE); ${long}`, figure: result.criteria[0]!.figure! }];
+    // And one with a token nothing breaks (no space, hyphen or slash: a dotted key of underscored names), which only wrapping anywhere keeps inside the window.
+    const path = Array.from({ length: 12 }, (_, i) => `c13_du_resnet_depth_smoke_depth_${i}`).join('.');
+    criteria = [
+      ...result.criteria,
+      { name: 'a long measurement', verdict: 'inconclusive', measured: `slope -0.308 ± 0.0945 per decade (-3.25 SE); ${long}`, figure: result.criteria[0]!.figure! },
+      { name: `a path ${path}`, verdict: 'reported', measured: path, figure: result.criteria[0]!.figure! },
+    ];
     written = await reportPreset(preset, { ...result, criteria }, { png: false });
     browser = await launchChromium();
   });
@@ -71,6 +77,8 @@ describe('a preset report (c13 at smoke, width 32)', () => {
       const boxes = await page.locator('table.criteria td.verdict').evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().right));
       expect(boxes.length).toBe(criteria.length);
       for (const right of boxes) expect(right).toBeLessThanOrEqual(width);
+      // The whole table, its last column included, fits too: the verdict comes first, so its own edge alone says little.
+      expect(await page.locator('table.criteria').evaluate((t) => t.getBoundingClientRect().right)).toBeLessThanOrEqual(width);
       // Nothing on the page is wider than the window (no horizontal scrolling to reach a column).
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       const order = await page.evaluate(() => {

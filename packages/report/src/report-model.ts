@@ -1,4 +1,4 @@
-import type { CriterionResult as ExperimentsCriterion, LabelledRunView, LrPickView, PresetProtocol, SweepManifest } from '@overparam/experiments';
+import { nameSettings, type CriterionResult as ExperimentsCriterion, type LabelledRunView, type LrPickView, type PresetProtocol, type SettingNames, type SweepManifest } from '@overparam/experiments';
 import { figureCatalogue, figureDefinitionOf } from './figures';
 import { configField, finiteNumber, type Figure, type FigureInput } from './figures/figure';
 import { selectJudged, type FigureRuns } from './judged-runs';
@@ -107,7 +107,7 @@ function judgedFigure(figure: Figure, input: FigureInput, selection: FigureRuns 
  * Pure, so the browser playground can build the same figures live.
  */
 export function buildReport(
-  runs: readonly LabelledRunView[],
+  labelledRuns: readonly LabelledRunView[],
   options: {
     title: string;
     intro?: readonly string[];
@@ -124,9 +124,12 @@ export function buildReport(
     figures?: readonly string[];
     /** Per figure id, the runs the criteria that name it judged (judged-runs.ts): the figure draws those alone. */
     judged?: ReadonlyMap<string, FigureRuns>;
+    /** A preset's words for its swept values, in the legends and the runs table in place of the values' codes. */
+    settingNames?: readonly SettingNames[];
   },
 ): ReportModel {
   const measurements = options.measurements ?? [];
+  const runs = nameSettings(labelledRuns, options.settingNames ?? []);
   const input: FigureInput = { runs: runs.filter((r) => r.records.length > 0 || r.summary !== undefined), lrPicks: options.lrPicks ?? [], measurements };
   const wanted = options.figures === undefined ? undefined : new Set(options.figures);
   const figures = figureCatalogue

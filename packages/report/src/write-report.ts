@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { reportHtml, type HtmlFigure } from './html';
 import { renderSvg, svgToPng } from './render';
 import { readReportInput, type ReportInput } from './report-input';
-import { figuresOfSection, type PresetProtocol } from '@overparam/experiments';
+import { figuresOfSection, type PresetProtocol, type SettingNames } from '@overparam/experiments';
 import { judgedRunsByFigure } from './judged-runs';
 import { buildReport, type CriterionResult } from './report-model';
 
@@ -26,6 +26,8 @@ export interface WriteReportOptions {
   readonly intro?: readonly string[];
   /** Draw only these figures (a preset's `figures`, by catalogue id); every figure the runs support when left out. */
   readonly figures?: readonly string[];
+  /** A preset's words for its swept values, shown in the legends in place of the values' codes. */
+  readonly settingNames?: readonly SettingNames[];
   /** Make the page reload itself this often (a live report of runs still going). */
   readonly refreshSeconds?: number;
 }
@@ -127,7 +129,10 @@ export async function writeReport(dirs: readonly string[], options: WriteReportO
   const folder = await prepareReportFolder(options.out);
   const sectionNames = input.sections !== undefined && input.sections.length > 1 ? input.sections.map((s) => s.name) : [basename(resolve(dirs[0]!))];
   // A preset names a figure `<sweep key>-<id>` to draw it in that sweep's section only.
-  const figuresOf = (name: string) => (options.figures !== undefined ? { figures: figuresOfSection(options.figures, name, sectionNames) } : {});
+  const figuresOf = (name: string) => ({
+    ...(options.figures !== undefined ? { figures: figuresOfSection(options.figures, name, sectionNames) } : {}),
+    ...(options.settingNames !== undefined ? { settingNames: options.settingNames } : {}),
+  });
   const criteria = options.criteria ?? [];
   const built = buildReport(input.runs, {
     title: options.title ?? `overparam report: ${input.name}`,

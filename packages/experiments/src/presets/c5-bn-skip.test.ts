@@ -64,4 +64,14 @@ describe('c5-bn-skip criteria', () => {
     expect(complete('smoke')).toMatchObject({ verdict: 'fail', measured: '3 of 4' });
     expect(complete('laptop').verdict).toBe('reported');
   });
+
+  it("name the density figure with the trained runs alone, and report each variant's spread at the deepest setting", () => {
+    const r = results(0, 0.01, (bn, skip) => (!bn && !skip ? 2.3 : 1));
+    const spread = bnSkipPreset.criteria(r, 'laptop').find((c) => c.figure === 'cosine-density')!;
+    const cells = r['depth']!.cells;
+    const plain = (c: CellResult) => c.overrides['archOptions.batchNorm'] === false && c.overrides['archOptions.skip'] === false;
+    expect(spread.runs).toEqual({ judged: cells.filter((c) => !plain(c)).map((c) => c.id), notTrained: cells.filter(plain).map((c) => c.id) });
+    // These cells record no cosines, so a trained variant has no spread to show; the plain CNN has no trained run.
+    expect(spread).toMatchObject({ verdict: 'reported', measured: 'no BN, no skip: no trained run; BN, no skip: no run; no BN, skip: no run; BN + skip: no run; 9 of 36 runs not trained (final loss ≥ 2.07) left out' });
+  });
 });

@@ -1,7 +1,7 @@
 import { atPickedRates, chanceLoss, completed, fmt, judgedRuns, NOT_TRAINED_FRACTION, passIf, sectionFigure, settingOf, splitByTraining, sweepOf } from './criteria';
 import { compareTrends, describeSetting, logSlope, NOISE_MARGIN, seedTrendCriterion, settingValues } from './noise-margin';
 import type { CellResult, CriterionResult, Preset, PresetScale, PresetSweep } from './preset';
-import { finalLoss, IMAGE_CLASSES, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type ImageDataName } from './wrn-protocol';
+import { cosineSpread, finalLoss, IMAGE_CLASSES, minCos, protocolDataSets, protocolScaledDown, WRN_PROTOCOLS, wrnSweep, type ImageDataName } from './wrn-protocol';
 
 /**
  * Sankararaman et al. (2020), §7 fig. 4 (CIFAR-10) and Sankararaman et al. (2020), appendix A.6 fig. 15 (CIFAR-100): CNN-β-2 with batch norm,
@@ -79,6 +79,19 @@ function sweepCriteria(key: string, cells: readonly CellResult[], scale: PresetS
     out.push(t === both ? { ...c, verdict: 'reported', expected: 'stays high' } : c);
   }
   const deepest = Math.max(...cells.map((c) => settingOf(c, DEPTH) as number));
+  // The density of a run still near chance is that of its start: the figure draws the trained runs, and its caption counts the rest.
+  const spreads = VARIANTS.map((v) => {
+    const deep = ofVariant(trained, v).filter((c) => settingOf(c, DEPTH) === deepest);
+    return `${v.label}: ${deep.length === 0 ? 'no trained run' : describeSetting(deep.flatMap((c) => cosineSpread(c) ?? []))}`;
+  });
+  out.push({
+    name: `the cosines' spread around 0 (std of the KDE's sample) at β = ${deepest}${on} (reported, not judged)`,
+    verdict: 'reported',
+    measured: `${spreads.join('; ')}; ${untrained}`,
+    expected: 'BN + skip narrowest',
+    figure: figureOf('cosine-density'),
+    runs: judgedRuns(trained, notTrained),
+  });
   const losses = VARIANTS.map((v) => `${v.label}: ${describeSetting(ofVariant(cells, v).filter((c) => settingOf(c, DEPTH) === deepest).flatMap((c) => finalLoss(c) ?? []))}`);
   out.push({
     name: `final training loss at β = ${deepest}${on} (fig. 4a: BN + skip trains deep nets best; reported, not judged)`,
@@ -112,8 +125,10 @@ export const bnSkipPreset: Preset = {
     'Adding batch norm or skip connections alone to CNN-β-ℓ helps deep nets train, but their loss and gradient confusion still worsen with depth; with both, the min cosine between minibatch gradients falls least as depth grows (confusion stays lowest in very deep nets).',
   source: 'Sankararaman et al. (2020), §7, fig. 4; Sankararaman et al. (2020), appendix A.6, fig. 15',
   reading:
-    '“Min cosine (minibatch pairs)” against depth has one line per variant (archOptions.batchNorm × archOptions.skip): the BN + skip line should stay on top as the nets get deeper, the others fall. “Final training loss” against depth is fig. 4a. The density figure shows each setting’s cosines at the end of training.',
+    '“Min cosine (minibatch pairs)” against depth has one line per variant (batch norm and skip connections, each on or off; the legends name them as the criteria do): the BN + skip line should stay on top as the nets get deeper, the others fall. “Final training loss” against depth is fig. 4a. The density figure shows each setting’s cosines at the end of training, of the runs that trained (its caption counts those left out).',
   figures: ['minibatch-min-cosine-vs-depth', 'final-train-loss-vs-depth', 'cosine-density'],
+  // The legends name the variants as the criteria and the paper do.
+  settingNames: [{ keys: [BN, SKIP], title: 'variant', names: VARIANTS.map((v) => ({ values: [v.batchNorm, v.skip], name: v.label })) }],
   scales: {
     smoke: {
       sweeps: sweeps('smoke'),

@@ -81,6 +81,7 @@ export function settingValues(cells: readonly CellResult[], path: string, read: 
 /** `mean ± SE (n)` of one setting, for a criterion's measured column. */
 export function describeSetting(values: readonly number[]): string {
   const { mean: m, standardError, n } = meanAndError(values);
+  if (n === 0) return 'no run';
   return n < 2 ? `${fmt(m)} (1 run)` : `${fmt(m)} ± ${fmt(standardError)} (${n})`;
 }
 

@@ -1,6 +1,7 @@
 import type { ReplicasOption } from '../run/replica-group';
 import type { LrPick } from '../sweep/lr-search';
 import type { CellResult } from '../results/run-view';
+import type { SettingNames } from '../results/labels';
 
 export type { CellResult };
 
@@ -86,6 +87,8 @@ export interface Preset {
    * report's tests check that each exists and can be drawn from what the preset's sweeps record.
    */
   readonly figures: readonly string[];
+  /** Words for swept values whose codes a reader of the paper does not know (c5's variants), for the report's legends. */
+  readonly settingNames?: readonly SettingNames[];
   /** Judges one scale's results; the same criteria at every scale unless `scale` says otherwise. */
   criteria(results: PresetResults, scale: PresetScale): CriterionResult[];
   /**

@@ -13,6 +13,22 @@ export interface RunLabels {
   readonly settings: Readonly<Record<string, SettingValue>>;
   /** `settings` as one label (`depth=2, lr=0.1`); runs that differ only by seed share it. */
   readonly setting: string;
+  /** Keys of `settings` whose value is a reader's name (`SettingNames`), shown without `key=`. */
+  readonly named?: readonly string[];
+}
+
+/**
+ * A preset's words for combinations of swept values, where the values' codes say less than the
+ * paper's legend: c5's `batchNorm=true, skip=false` is "BN, no skip". The keys are named together,
+ * under `title` in a legend; a run whose values match no entry keeps its codes.
+ */
+export interface SettingNames {
+  /** The swept keys named together (`archOptions.batchNorm`, `archOptions.skip`). */
+  readonly keys: readonly string[];
+  /** What a legend calls them together (`variant`). */
+  readonly title: string;
+  /** Per combination of the keys' values (in `keys`' order), its name. */
+  readonly names: ReadonlyArray<{ readonly values: readonly SettingValue[]; readonly name: string }>;
 }
 
 /** A run with its legend label: what figures draw. */
@@ -75,9 +91,35 @@ const readerNames: Readonly<Record<string, string>> = {
   'du-resnet': 'ResNet (Du et al.)',
 };
 
-export function settingLabel(settings: Readonly<Record<string, SettingValue>>, fallback: string): string {
-  const parts = Object.entries(settings).map(([k, v]) => `${shortKey(k)}=${typeof v === 'string' ? (readerNames[v] ?? v) : String(v)}`);
+/** `settings` as one label; the `named` keys' values (a preset's names) stand alone. */
+export function settingLabel(settings: Readonly<Record<string, SettingValue>>, fallback: string, named: readonly string[] = []): string {
+  const parts = Object.entries(settings).map(([k, v]) => (named.includes(k) ? String(v) : `${shortKey(k)}=${typeof v === 'string' ? (readerNames[v] ?? v) : String(v)}`));
   return parts.length > 0 ? parts.join(', ') : fallback;
+}
+
+/** A run labelled anew from `settings` (some keys dropped or named), with the same fallback as `labelRuns`. */
+export function withSettings(run: LabelledRunView, settings: Readonly<Record<string, SettingValue>>, named: readonly string[] = run.named ?? []): LabelledRunView {
+  const kept = named.filter((k) => k in settings);
+  return { ...run, settings, setting: settingLabel(settings, run.info?.model.name ?? run.summary?.modelName ?? run.id, kept), ...(kept.length > 0 ? { named: kept } : {}) };
+}
+
+/**
+ * Runs with a preset's names in place of the values they name: each group's keys become one key,
+ * its title, whose value is the name (placed where the group's first key was).
+ */
+export function nameSettings(runs: readonly LabelledRunView[], groups: readonly SettingNames[]): LabelledRunView[] {
+  if (groups.length === 0) return [...runs];
+  return runs.map((run) => {
+    let settings: Record<string, SettingValue> = { ...run.settings };
+    const named = [...(run.named ?? [])];
+    for (const group of groups) {
+      const entry = group.names.find((n) => group.keys.every((k, i) => settings[k] === n.values[i]));
+      if (entry === undefined) continue;
+      settings = Object.fromEntries(Object.entries(settings).flatMap(([k, v]): Array<[string, SettingValue]> => (k === group.keys[0] ? [[group.title, entry.name]] : group.keys.includes(k) ? [] : [[k, v]])));
+      named.push(group.title);
+    }
+    return withSettings(run, settings, named);
+  });
 }
 
 /**

@@ -54,7 +54,7 @@ function draw({ runs }: FigureInput): Figure[] {
         // A run that took no step has no training loss or accuracy to show, only its initial state.
         if (stat.afterTraining === true && r.summary?.steps === 0) continue;
         const value = stat.read(r);
-        if (value !== undefined) values.push({ run: r.id, series: settingLabel(without(r.settings, key), 'all runs'), seed: r.seed, x: r.settings[key] as number, value });
+        if (value !== undefined) values.push({ run: r.id, series: settingLabel(without(r.settings, key), 'all runs', r.named), seed: r.seed, x: r.settings[key] as number, value });
       }
       if (values.length === 0) continue;
       // A min cosine is bounded below by the data itself where the runs measured it (exact for
