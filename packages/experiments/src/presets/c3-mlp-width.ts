@@ -18,9 +18,9 @@ const SMOKE_CONFUSION: ConfusionProtocol = { initExamples: 50, endPairs: 10 };
  * depth, 30, was a tenth of the paper's). β = 100 is the deepest at which three widths × four
  * families × two rates × three seeds fit the laptop budget: the step costs about β·ℓ², so width
  * 300 at β = 100 alone would cost nine times the three widths below it together (on a machine
- * loaded 14-fold, 200 steps of MLP-100-100 took 59 s and its 200 minibatch pairs 85 s). Not yet
- * checked by a laptop run: the report's not-trained counts say whether
- * width 10 trains there, as width 10–30 did not at β = 300 in the paper.
+ * loaded 14-fold, 200 steps of MLP-100-100 took 59 s and its 200 minibatch pairs 85 s). A laptop
+ * run on node with --jobs 2 (loaded 4–10-fold) took 45 min, over the budget, and found tanh width
+ * 10 untrainable here (final loss 2.30 ≈ ln 10), as widths 10–30 were at β = 300 in the paper.
  */
 const LAPTOP_DEPTH = 100;
 const LAPTOP_WIDTHS = [10, 30, 100];
