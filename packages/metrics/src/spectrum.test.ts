@@ -274,3 +274,34 @@ describe('the blocked reduction and the fast paths against the unblocked solver 
     expect(Math.abs(ext.lambdaMin - 0.5)).toBeLessThan(1e-9 * 10);
   });
 });
+
+describe('a low-rank Gram (a cluster of zero eigenvalues)', () => {
+  // B·Bᵀ for B of n×k has k nonzero eigenvalues, those of the k×k Bᵀ·B, and n − k zeros. Such a
+  // Gram (a net with fewer parameters than examples) once made QL stall on the zero cluster, where
+  // the relative split test asked rounding noise to vanish; both reductions must now converge.
+  it.each([
+    ['blocked', householderTridiagonal],
+    ['unblocked', householderTridiagonalUnblocked],
+  ] as const)('the %s reduction and QL give the k nonzero eigenvalues and n − k zeros', (_name, reduce) => {
+    const n = 256;
+    const k = 4;
+    for (const zeroTail of [false, true]) {
+      const rows = zeroTail ? 200 : n; // rows past `rows` are zero: a Gram with exact zero rows too
+      const b = new Float64Array(n * k);
+      for (let i = 0; i < rows * k; i++) b[i] = i % 7 === 0 ? 0 : Math.sin(i * 1.3);
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let t = 0; t < k; t++) a[i * n + j]! += b[i * k + t]! * b[j * k + t]!;
+      const small = new Float64Array(k * k);
+      for (let s = 0; s < k; s++) for (let t = 0; t < k; t++) for (let i = 0; i < n; i++) small[s * k + t]! += b[i * k + s]! * b[i * k + t]!;
+      const { d, e } = reduce(n, Float64Array.from(a));
+      const values = tridiagonalEigenvalues(d, e).sort();
+      const { d: ds, e: es } = householderTridiagonalUnblocked(k, small);
+      const expected = tridiagonalEigenvalues(ds, es).sort();
+      const top = expected[k - 1]!;
+      // Backward stability: every eigenvalue within a small multiple of n·ε·‖A‖ (‖A‖ = the largest eigenvalue).
+      const tolerance = 4 * n * Number.EPSILON * top;
+      for (let i = 0; i < n - k; i++) expect(Math.abs(values[i]!)).toBeLessThan(tolerance);
+      for (let i = 0; i < k; i++) expect(Math.abs(values[n - k + i]! - expected[i]!)).toBeLessThan(tolerance);
+    }
+  });
+});

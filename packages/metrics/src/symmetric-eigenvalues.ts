@@ -399,13 +399,21 @@ function hypot(x: number, y: number): number {
 export function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, lastRow?: Float64Array): Float64Array {
   const n = d.length;
   if (n > 0) e[n - 1] = 0;
+  // An off-diagonal entry below ε·‖T‖ is split off as well as one below ε·(|dₘ| + |dₘ₊₁|): in a
+  // cluster of (numerically) zero eigenvalues, as a low-rank Gram has, the relative test alone
+  // asks rounding noise of 1e-17 to shrink below 1e-31 and may not converge. The reduction to T
+  // already moved every eigenvalue by about ε·‖A‖, so this costs no accuracy.
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]!) + Math.abs(e[i]!) + (i > 0 ? Math.abs(e[i - 1]!) : 0));
+  const floor = Number.EPSILON * norm;
   for (let l = 0; l < n; l++) {
     let iterations = 0;
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(d[m]!) + Math.abs(d[m + 1]!);
-        if (Math.abs(e[m]!) <= Number.EPSILON * dd) break;
+        const off = Math.abs(e[m]!);
+        if (off <= Number.EPSILON * dd || off <= floor) break;
       }
       if (m === l) break;
       if (++iterations > 60) throw new Error(`tridiagonal QL did not converge for eigenvalue ${l} of ${n}`);
