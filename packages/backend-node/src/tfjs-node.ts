@@ -61,9 +61,14 @@ export function threadSetting(env: Readonly<Record<string, string | undefined>>,
   const count = (value: string | undefined) => (value !== undefined && /^\s*[1-9]\d*\s*$/.test(value) ? Number(value) : undefined);
   const intra = count(env.TF_NUM_INTRAOP_THREADS);
   if (intra !== undefined) return { intraOpThreads: intra, interOpThreads: count(env.TF_NUM_INTEROP_THREADS) ?? intra, threadsChosenBy: 'environment' };
-  if (processes <= 1) return {};
-  const share = Math.max(1, Math.floor(cores / processes));
-  return { intraOpThreads: share, interOpThreads: share, threadsChosenBy: 'processes' };
+  // Not derived from `processes` (yet): TensorFlow's intra-op thread count changes how a kernel
+  // splits its sums, so a cell's numbers would depend on how many processes shared the machine —
+  // a Slurm shard (one process) and a `--jobs 2` sweep of the same cells differed in their losses.
+  // Until a thread count is part of what a run records and resumes with, only the user's own
+  // setting applies. `processes` and `cores` say what the share would be.
+  void processes;
+  void cores;
+  return {};
 }
 
 /** What a load fixes for the whole process: oneDNN and TensorFlow's thread pools (run.json's `backendSettings`). */
