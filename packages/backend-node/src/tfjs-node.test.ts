@@ -31,7 +31,7 @@ describe('the environment libtensorflow loads with', () => {
     expect(tensorflowEnv({ TF_CPP_MIN_LOG_LEVEL: '0' }, { onednn: true, onednnChosenBy: 'workload' })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' });
   });
 
-  it("gives each of N processes sharing the cores its share of TensorFlow's threads; alone, TensorFlow's default; the user's counts win", () => {
+  it("leaves TensorFlow's threads at its default whether or not processes share the cores; the user's counts apply", () => {
     expect(threadSetting({}, 1, 16)).toEqual({});
     expect(threadSetting({}, 2, 16)).toEqual({});
     expect(threadSetting({}, 3, 2)).toEqual({});
@@ -42,7 +42,9 @@ describe('the environment libtensorflow loads with', () => {
     expect(sharedProcesses({ OVERPARAM_PROCESSES: '4' })).toBe(4);
     expect(sharedProcesses({ OVERPARAM_PROCESSES: '0' })).toBe(1);
     expect(sharedProcesses({})).toBe(1);
-    const setting = { onednn: true, onednnChosenBy: 'workload' as const, ...threadSetting({}, 2, 16) };
-    expect(tensorflowEnv({}, setting)).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '1', TF_NUM_INTRAOP_THREADS: '8', TF_NUM_INTEROP_THREADS: '8' });
+    // Shared cores alone choose nothing (a thread count would change the numbers); the user's count goes to TensorFlow.
+    expect(tensorflowEnv({}, { onednn: true, onednnChosenBy: 'workload', ...threadSetting({}, 2, 16) })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '1' });
+    const user = threadSetting({ TF_NUM_INTRAOP_THREADS: '3' }, 2, 16);
+    expect(tensorflowEnv({}, { onednn: true, onednnChosenBy: 'workload', ...user })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '1', TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '3' });
   });
 });
