@@ -1,6 +1,6 @@
-import { activation, ConfigError, createModel, createRng, dense, gatherBatch, serial, tf, type Dataset } from '@overparam/core';
+import { activation, batchNorm, ConfigError, createModel, createRng, dense, gatherBatch, serial, tf, type Dataset } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
-import { minibatchConfusion } from './minibatch';
+import { BATCHED_MAX_PAIRS, minibatchConfusion } from './minibatch';
 import { eventLoopTurnsDuring } from './test-event-loop';
 
 function dataset(n: number): Dataset {
@@ -53,11 +53,33 @@ describe('minibatchConfusion (Sankararaman et al. (2020), §7)', () => {
     direct.cosines.forEach((c, i) => expect(gram.cosines[i]).toBeCloseTo(c, 5));
   });
 
+  it('gives the same pairs and products in batched passes as one pair at a time (dense, and batch norm in training mode)', async () => {
+    const normed = createModel(serial(dense({ units: 8 }), batchNorm(), activation('tanh'), dense({ units: 3 })), { inputShape: [5], seed: 5 });
+    // More pairs than one pass holds, so that a full pass and a short last one are both compared.
+    const pairs = BATCHED_MAX_PAIRS + 3;
+    for (const m of [model, normed]) {
+      const state = m.readWeights();
+      const before = tf.memory().numTensors;
+      const batched = await minibatchConfusion(m, data, { pairs, batchSize: 8, loss: 'softmax-cross-entropy', seed: 6, method: 'batched' });
+      expect(tf.memory().numTensors).toBe(before);
+      const direct = await minibatchConfusion(m, data, { pairs, batchSize: 8, loss: 'softmax-cross-entropy', seed: 6 });
+      expect(batched.rows.map((r) => Array.from(r))).toEqual(direct.rows.map((r) => Array.from(r)));
+      // The same float32 gradients summed by batched kernels in another order: agreement to float32 rounding, scaled.
+      direct.cosines.forEach((c, i) => expect(Math.abs(batched.cosines[i]! - c), `${m.name} pair ${i}`).toBeLessThan(1e-5));
+      direct.inner.forEach((v, i) => expect(Math.abs(batched.inner[i]! - v)).toBeLessThan(1e-5 * Math.max(1, Math.abs(v))));
+      // Measuring leaves the model (and batch norm's running statistics) as it found them.
+      expect(m.readWeights()).toEqual(state);
+    }
+  });
+
   it('lets the event loop turn between pairs, so a page stays responsive while it measures', async () => {
     for (const method of ['direct', 'gram'] as const) {
       const turns = await eventLoopTurnsDuring(() => minibatchConfusion(model, data, { pairs: 5, batchSize: 8, loss: 'softmax-cross-entropy', seed: 3, method }));
       expect(turns, method).toBeGreaterThanOrEqual(5);
     }
+    // Batched, between passes of at most BATCHED_MAX_PAIRS pairs.
+    const turns = await eventLoopTurnsDuring(() => minibatchConfusion(model, data, { pairs: 2 * BATCHED_MAX_PAIRS + 1, batchSize: 8, loss: 'softmax-cross-entropy', seed: 3, method: 'batched' }));
+    expect(turns).toBeGreaterThanOrEqual(3);
   });
 
   it('refuses minibatches that cannot be disjoint', async () => {

@@ -1,4 +1,4 @@
-import { ConfigError, createRng, gatherBatch, resolveLoss, tf, yieldToEventLoop, type Dataset, type Loss, type LossName, type Model, type Rng, type Split, type Tensor } from '@overparam/core';
+import { ConfigError, createRng, gatherBatch, replicate, resolveLoss, tf, yieldToEventLoop, type Dataset, type Loss, type LossName, type Model, type ReplicatedModel, type Rng, type Split, type Tensor } from '@overparam/core';
 import { defaultQuantiles, summarizeCosines, type CosineSummary } from './confusion';
 import { gradientGram } from './gram/engine';
 
@@ -8,8 +8,13 @@ import { gradientGram } from './gram/engine';
  * compute each minibatch's mean-loss gradient and each pair's cosine; report the cosines, their
  * minimum ("worst-case gradient confusion"), mean and quantiles.
  */
-/** How a minibatch's mean-loss gradient is had: `direct` (one backward pass per minibatch) or from the `gram` engine's grouped Gram. */
-export const minibatchMethods = ['direct', 'gram'] as const;
+/**
+ * How a minibatch's mean-loss gradient is had: `direct` (one backward pass per minibatch), from
+ * the `gram` engine's grouped Gram, or `batched` (many minibatches in one backward pass through a
+ * replica group of copies of the model, core's `replicate`: one kernel launch serves them all,
+ * which is what a deep narrow net's cost is made of).
+ */
+export const minibatchMethods = ['direct', 'gram', 'batched'] as const;
 export type MinibatchMethod = (typeof minibatchMethods)[number];
 
 export interface MinibatchConfusionOptions {
@@ -31,8 +36,11 @@ export interface MinibatchConfusionOptions {
   /**
    * `direct`: per pair, one backward pass per minibatch (tf.variableGrads), the inner products in
    * float64 — cost ≈ 2·pairs training steps without the updates. `gram`: per pair, the Gram
-   * engine's groups mode (one pass of the 2·batchSize examples, then per-layer products). Default
-   * `direct`, the faster of the two on the MLPs we measured (see the README).
+   * engine's groups mode (one pass of the 2·batchSize examples, then per-layer products).
+   * `batched`: up to BATCHED_MAX_PAIRS pairs in one backward pass of a replica group (the same
+   * gradients, summed by batched kernels; it gains where layers have a batched form, dense ones,
+   * and runs per copy otherwise). Default `direct`, the faster of the first two on the MLPs we
+   * measured (see the README).
    */
   readonly method?: MinibatchMethod;
   readonly quantiles?: readonly number[];
@@ -110,6 +118,53 @@ async function pairProducts(model: Model, data: Dataset, split: Split, rows: Int
   return [dot(grads[0]!, grads[1]!), dot(grads[0]!, grads[0]!), dot(grads[1]!, grads[1]!)];
 }
 
+/** A `batched` pass holds 2·pairs copies of the parameters and their gradients: at most this many floats of each. */
+const BATCHED_MAX_FLOATS = 1 << 24;
+/** Past this many pairs per pass the batched kernels gain little and the event loop waits long. */
+export const BATCHED_MAX_PAIRS = 16;
+
+/**
+ * [⟨g_a, g_b⟩, ‖g_a‖², ‖g_b‖²] for each pair of `rows` (all of one pass): the pass's minibatches
+ * are the replicas of `group`, copies of one model, so one batched forward and backward pass gives
+ * each minibatch's own mean-loss gradient on the leading axis of the stacked parameters' gradients.
+ */
+async function batchedPairProducts(group: ReplicatedModel, data: Dataset, split: Split, rows: readonly Int32Array[], batchSize: number, loss: Loss, training: boolean): Promise<Array<[number, number, number]>> {
+  const copies = rows.length * 2;
+  if (group.size > copies) group.keep(Array.from({ length: copies }, (_, k) => k));
+  const batch = gatherBatch(data, rows.flatMap((r) => [{ split, indices: r.subarray(0, batchSize) }, { split, indices: r.subarray(batchSize) }]), true);
+  const stateUpdates = new Map<string, Tensor>();
+  let grads: Tensor[] = [];
+  try {
+    grads = tf.tidy(() => {
+      const fold = (t: Tensor) => tf.reshape(t, [t.shape[0]! * t.shape[1]!, ...t.shape.slice(2)]);
+      const { grads: byName } = tf.variableGrads(() => {
+        const out = group.apply(batch.x, { training, stateUpdates });
+        // The sum of each copy's mean loss: copy k's gradient is its own minibatch's mean-loss gradient.
+        return tf.sum(tf.mean(tf.reshape(loss.perExample(fold(out), fold(batch.y)), [copies, -1]), 1)) as tf.Scalar;
+      }, group.trainable as tf.Variable[]);
+      return group.trainable.map((v) => byName[v.name]!);
+    });
+    const values = (await Promise.all(grads.map((g) => g.data()))) as Float32Array[];
+    const sizes = grads.map((g) => g.size / copies);
+    const slices = (k: number) => values.map((v, p) => v.subarray(k * sizes[p]!, (k + 1) * sizes[p]!));
+    return rows.map((_, j) => {
+      const a = slices(2 * j);
+      const b = slices(2 * j + 1);
+      return [dot(a, b), dot(a, a), dot(b, b)];
+    });
+  } finally {
+    for (const g of grads) g.dispose();
+    batch.x.dispose();
+    batch.y.dispose();
+    for (const t of stateUpdates.values()) t.dispose();
+  }
+}
+
+/** Pairs per `batched` pass for a model of `parameters` trainable numbers. */
+export function batchedPairsPerPass(parameters: number): number {
+  return Math.max(1, Math.min(BATCHED_MAX_PAIRS, Math.floor(BATCHED_MAX_FLOATS / (2 * parameters))));
+}
+
 export async function minibatchConfusion(model: Model, data: Dataset, options: MinibatchConfusionOptions): Promise<MinibatchConfusion> {
   const pairs = options.pairs ?? 100;
   const batchSize = options.batchSize ?? 128;
@@ -129,16 +184,29 @@ export async function minibatchConfusion(model: Model, data: Dataset, options: M
 
   const cosines = new Float64Array(pairs);
   const inner = new Float64Array(pairs);
-  const sampled: Int32Array[] = [];
-  for (let p = 0; p < pairs; p++) {
-    // A pair is two backward passes: let the page (or a signal handler) have a turn between pairs.
-    await yieldToEventLoop();
-    // 2·batchSize distinct examples, split in two: the pair's minibatches never share one.
-    const rows = rng.sampleWithoutReplacement(split.n, 2 * batchSize);
-    sampled.push(rows);
-    const [ab, aa, bb] = await pairProducts(model, data, split, rows, batchSize, loss, training, method);
+  // 2·batchSize distinct examples per pair, split in two: the pair's minibatches never share one.
+  // Drawn up front, in pair order, so that every method measures the same pairs for a seed.
+  const sampled = Array.from({ length: pairs }, () => rng.sampleWithoutReplacement(split.n, 2 * batchSize));
+  const record = (p: number, [ab, aa, bb]: [number, number, number]) => {
     inner[p] = ab;
     cosines[p] = aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : NaN;
+  };
+  const perPass = method === 'batched' ? Math.min(pairs, batchedPairsPerPass(model.parameters.filter((q) => q.trainable).reduce((n, q) => n + q.shape.reduce((a, b) => a * b, 1), 0))) : 1;
+  // Stacking the copies costs about a pass: once per measurement, shrunk (`keep`) for a short last pass.
+  const group = method === 'batched' ? replicate(Array.from({ length: 2 * perPass }, () => model)) : undefined;
+  try {
+    for (let p = 0; p < pairs; p += perPass) {
+      // A pass is two or more backward passes: let the page (or a signal handler) have a turn between passes.
+      await yieldToEventLoop();
+      if (group !== undefined) {
+        const products = await batchedPairProducts(group, data, split, sampled.slice(p, p + perPass), batchSize, loss, training);
+        products.forEach((v, j) => record(p + j, v));
+      } else {
+        record(p, await pairProducts(model, data, split, sampled[p]!, batchSize, loss, training, method));
+      }
+    }
+  } finally {
+    group?.dispose();
   }
   const summary = summarizeCosines(cosines, options.quantiles ?? defaultQuantiles);
   let minInner = Infinity;

@@ -172,11 +172,14 @@ export function replicate(models: readonly Model[]): ReplicatedModel {
   let generation = 0;
   let size = models.length;
 
-  const stackTree = (pick: (m: Model) => TensorTree<Variable>, trainable: (path: string) => boolean, kind: string) =>
-    mapTree(pick(first), (_leaf, path) => {
-      const leaves = models.map((m) => new Map(flattenTree(pick(m))).get(path)!);
+  const stackTree = (pick: (m: Model) => TensorTree<Variable>, trainable: (path: string) => boolean, kind: string) => {
+    // Each model's leaves by path, flattened once (not once per leaf: a deep net has hundreds).
+    const byModel = models.map((m) => new Map(flattenTree(pick(m))));
+    return mapTree(pick(first), (_leaf, path) => {
+      const leaves = byModel.map((leavesOf) => leavesOf.get(path)!);
       return tf.tidy(() => tf.variable(tf.stack(leaves), trainable(path), `${prefix}/${generation}/${kind}/${path}`));
     });
+  };
   const trainablePaths = new Set(first.parameters.filter((p) => p.trainable).map((p) => p.path));
   let params = stackTree((m) => m.params, (p) => trainablePaths.has(p), 'p');
   let state = stackTree((m) => m.state, () => false, 's');

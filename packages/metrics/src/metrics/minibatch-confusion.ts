@@ -58,7 +58,7 @@ export const minibatchConfusionMetric = defineMetric({
   needsLoss: true,
   doc: {
     measures: "Sankararaman et al. (2020), §7's protocol: the cosine of the mean-loss gradients of `pairs` pairs of disjoint minibatches",
-    options: '`pairs` (100), `batchSize` (128), `method` (`direct`; or `gram`), `seed`, `values` (false: also write every pair\'s cosine, `cosineValues`, for a pooled KDE)',
+    options: `\`pairs\` (100), \`batchSize\` (128), \`method\` (${minibatchMethods.map((m) => `\`${m}\``).join(', ')}; default \`direct\`, \`batched\` is the fastest for dense nets), \`seed\`, \`values\` (false: also write every pair's cosine, \`cosineValues\`, for a pooled KDE)`,
     record: '`pairs`, `batchSize`, `eta`, `etaNormalized`, `cosines`, `minCos`, `meanCos`, `medianCos`, `maxCos`, `fractionNegative`, `cosP05`…`cosP95`, `method`, `seconds`',
   },
 });
