@@ -1,10 +1,10 @@
-import { plannedBackendTraits, selectBackend, tf, type RunRecord } from '@overparam/core';
+import { plannedBackendTraits, selectBackend, tf, type RunRecord, type TrainResult } from '@overparam/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseRunConfig } from '../config/config';
-import { DEFAULT_REPLICAS, formReplicaGroups, planReplicaGroups, presetReplicas, replicaGroupKey, runGroup } from './replica-group';
+import { DEFAULT_REPLICAS, formReplicaGroups, planReplicaGroups, presetReplicas, Rendezvous, replicaGroupKey, runGroup } from './replica-group';
 import { directoryStore } from '../store/directory';
 import type { RunSummary } from '../store/summary';
 import { sweepCells, parseSweep } from '../sweep/sweep';
@@ -112,6 +112,20 @@ describe('replica groups', () => {
 });
 
 describe('presetReplicas', () => {
+  test('a group trains its members in member order, whatever order they arrive in', async () => {
+    // A replica's place in the batched kernels can move its last digits (node), so the order must not follow file-system timing.
+    const seen: unknown[][] = [];
+    const meeting = new Rendezvous(3, async (runs) => {
+      seen.push(runs.map((r) => r.config));
+      return runs.map(() => ({}) as TrainResult);
+    });
+    const arrive = (member: number) => meeting.trainer(member)({} as never, {} as never, { member } as never, {});
+    const results = [arrive(2), arrive(0)];
+    meeting.leave(1);
+    await Promise.all(results);
+    expect(seen).toEqual([[{ member: 0 }, { member: 2 }]]);
+  });
+
   test('the caller’s --replicas wins, then the preset’s own choice, then the sweeps’ default', () => {
     expect(presetReplicas({ replicas: 'auto' }, 1)).toBe(1);
     expect(presetReplicas({ replicas: 'auto' }, 4)).toBe(4);

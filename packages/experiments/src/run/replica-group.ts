@@ -18,8 +18,9 @@ export type ReplicasOption = 'auto' | number;
  * run to the bit, but the batched kernels of wasm and node sum in another order (and node turns
  * oneDNN on for a group), so there a cell's last digits depend on which group it ran in — and a
  * killed sweep resumed, or a sweep split into Slurm shards, regroups its cells. Solo by default
- * keeps "same config, same numbers" everywhere. A preset may choose otherwise (`Preset.replicas`),
- * where its criteria are shown to print the same either way.
+ * keeps "same config, same numbers" everywhere. A preset may choose otherwise (`Preset.replicas`):
+ * where its criteria are shown to print the same either way, or where its budget needs groups.
+ * Within one grouping the numbers repeat: a group trains its members in member order.
  */
 export const DEFAULT_REPLICAS: ReplicasOption = 1;
 
@@ -97,10 +98,14 @@ interface Arrival {
  * directory, then calls its trainer here; once every member has either arrived or finished
  * without training (it had ended, or failed before its first step), the arrivals train together.
  */
-class Rendezvous {
+export class Rendezvous {
   private readonly arrivals = new Map<number, Arrival>();
   private readonly left = new Set<number>();
-  constructor(private readonly size: number) {}
+  /** `train` is core's `trainReplicas`; a test may watch what it is given. */
+  constructor(
+    private readonly size: number,
+    private readonly train: typeof trainReplicas = trainReplicas,
+  ) {}
 
   trainer(member: number): Trainer {
     return (model, data, config, callbacks = {}) =>
@@ -118,8 +123,10 @@ class Rendezvous {
 
   private maybeStart(): void {
     if (this.arrivals.size + this.left.size !== this.size) return;
-    const members = [...this.arrivals.values()];
-    trainReplicas(members.map((m) => m.args)).then(
+    // In member order, not arrival order: members arrive as their run directories open, in whatever
+    // order the file system answers, and a replica's place in the batched kernels can move its last digits.
+    const members = [...this.arrivals.entries()].sort(([a], [b]) => a - b).map(([, arrival]) => arrival);
+    this.train(members.map((m) => m.args)).then(
       (results) => members.forEach((m, i) => m.resolve(results[i]!)),
       (error: unknown) => members.forEach((m) => m.reject(error)),
     );
