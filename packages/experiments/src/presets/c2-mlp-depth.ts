@@ -1,4 +1,4 @@
-import { confusionText, LAPTOP_CONFUSION, laptopLrSearch, laptopLrSearchText, mlpCriteria, mlpSweep, PAPER_CONFUSION, type ConfusionProtocol } from './mlp-sweeps';
+import { confusionText, LAPTOP_CONFUSION, LAPTOP_REPLICAS, laptopLrSearch, laptopLrSearchText, mlpCriteria, mlpSweep, PAPER_CONFUSION, type ConfusionProtocol } from './mlp-sweeps';
 import type { CriterionResult, Preset } from './preset';
 
 /**
@@ -20,6 +20,7 @@ export const mlpDepthPreset: Preset = {
   id: 'c2-mlp-depth',
   claim: 'At a fixed width of 100, deeper MLPs on MNIST have more gradient confusion (a lower minimum cosine between gradients) at initialization and at the end of training, and end training at a higher loss.',
   source: 'Sankararaman et al. (2020), appendix A.1, fig. 5; Theorem 4.1',
+  replicas: LAPTOP_REPLICAS,
   reading:
     'One point per network (activation, initializer, depth β). At the end of training the min cosine is the paper’s: the smallest cosine between the loss gradients of two minibatches of 128, over many pairs (“min cosine (minibatch pairs)”); at initialization it is the check of Theorem 4.1, the smallest cosine between two examples’ gradients over all pairs of a fixed set (“min cosine (per-example gradients)”). Lower means more confusion; both should fall with β in every family while the final training loss rises. A trend is judged by its slope against log β with a margin of two standard errors over the seeds; runs that did not train are left out of the end-of-training cosine and counted. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), and each figure a criterion names draws the same runs its criterion judged (its caption counts those left out).',
   figures: ['minibatch-min-cosine-vs-depth', 'min-cosine-vs-depth', 'final-train-loss-vs-depth', 'training-loss-at-picked-lr'],

@@ -1,4 +1,4 @@
-import { confusionText, LAPTOP_CONFUSION, laptopLrSearch, laptopLrSearchText, mlpCriteria, mlpSweep, PAPER_CONFUSION, type ConfusionProtocol } from './mlp-sweeps';
+import { confusionText, LAPTOP_CONFUSION, LAPTOP_REPLICAS, laptopLrSearch, laptopLrSearchText, mlpCriteria, mlpSweep, PAPER_CONFUSION, type ConfusionProtocol } from './mlp-sweeps';
 import type { CriterionResult, Preset } from './preset';
 
 /**
@@ -36,6 +36,7 @@ export const mlpWidthPreset: Preset = {
   id: 'c3-mlp-width',
   claim: 'At a fixed large depth, wider MLPs on MNIST have less gradient confusion (a higher minimum cosine between gradients) at initialization and at the end of training, and end training at a lower loss.',
   source: 'Sankararaman et al. (2020), appendix A.1, fig. 6; Theorem 4.1',
+  replicas: LAPTOP_REPLICAS,
   reading:
     'One point per network (activation, initializer, width ℓ). At the end of training the min cosine is the paper’s: the smallest cosine between the loss gradients of two minibatches of 128, over many pairs (“min cosine (minibatch pairs)”); at initialization it is the check of Theorem 4.1, the smallest cosine between two examples’ gradients over all pairs of a fixed set (“min cosine (per-example gradients)”). Higher means less confusion; both should rise with ℓ in every family while the final training loss falls. A trend is judged by its slope against log ℓ with a margin of two standard errors over the seeds; runs that did not train are left out of the end-of-training cosine and counted. With a searched learning rate the criteria use the runs at the rate the paper’s rule picked (lr-search.json says why), and each figure a criterion names draws the same runs its criterion judged (its caption counts those left out).',
   figures: ['minibatch-min-cosine-vs-width', 'min-cosine-vs-width', 'final-train-loss-vs-width', 'training-loss-at-picked-lr'],

@@ -93,9 +93,11 @@ export interface Preset {
   criteria(results: PresetResults, scale: PresetScale): CriterionResult[];
   /**
    * How its sweeps group their cells into replica groups when the caller does not say
-   * (`--replicas`); absent: sweeps' `DEFAULT_REPLICAS`. Set where grouping pays and its test shows
-   * the criteria print the same with every grouping (on wasm and node a grouped cell's last digits
-   * differ from its solo run's; see `presetReplicas`).
+   * (`--replicas`); absent: sweeps' `DEFAULT_REPLICAS`. Set where grouping pays: either its test
+   * shows the criteria print the same with every grouping (on wasm and node a grouped cell's last
+   * digits differ from its solo run's; see `presetReplicas`), or its time budget needs the groups,
+   * and then a fixed size (not `auto`, which follows `--jobs`) keeps its numbers those of one
+   * grouping, and its comment says how far `--replicas 1` moves them.
    */
   readonly replicas?: ReplicasOption;
 }
