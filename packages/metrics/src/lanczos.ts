@@ -9,7 +9,8 @@
  * the full solver, so the answer is always to the requested accuracy.
  */
 import { cholesky, choleskySolve } from './cholesky';
-import { symmetricEigenvaluesOf, tridiagonalEigenvalues } from './symmetric-eigenvalues';
+import { symmetricEigenvaluesOf } from './symmetric-eigenvalues';
+import { tridiagonalEigenvalues } from './tridiagonal-ql';
 
 export interface ExtremeEigenvalues {
   readonly lambdaMin: number;

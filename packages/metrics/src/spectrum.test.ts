@@ -1,7 +1,8 @@
 import { createRng, isOverparamError } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
 import { spectrum, spectrumExtremes, symmetricEigenvalues, symmetricExtremeEigenvalues } from './spectrum';
-import { BLOCKED_FROM, householderTridiagonal, householderTridiagonalUnblocked, tridiagonalEigenvalues } from './symmetric-eigenvalues';
+import { BLOCKED_FROM, householderTridiagonal, householderTridiagonalUnblocked } from './householder-tridiagonal';
+import { tridiagonalEigenvalues } from './tridiagonal-ql';
 
 /** Q D Qᵀ with Q a product of n random Householder reflections, built without any eigensolver. */
 function conjugatedDiagonal(d: readonly number[], seed: number): Float64Array {
