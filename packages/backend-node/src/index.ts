@@ -1,5 +1,4 @@
-import { BackendUnavailableError, defaultWorkload, sharedProcesses, tf, type BackendPlugin, type Workload } from '@overparam/core';
-import { availableParallelism } from 'node:os';
+import { BackendUnavailableError, defaultWorkload, tf, type BackendPlugin, type Workload } from '@overparam/core';
 import { onednnSetting, tensorflowEnv, threadSetting, TFJS_NODE, tfjsNodeVersion, type LoadSetting } from './tfjs-node';
 
 export { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv, threadSetting, TFJS_NODE, tfjsNodeVersion, type LoadSetting, type OnednnSetting, type ThreadSetting } from './tfjs-node';
@@ -18,7 +17,7 @@ let userEnv: Readonly<Record<string, string | undefined>> | undefined;
 
 /** The one place a load's setting is decided: oneDNN from the workload, the thread pools from the processes sharing the cores; the user's environment wins over both. */
 function loadSetting(env: Readonly<Record<string, string | undefined>>, workload: Workload): LoadSetting {
-  return { ...onednnSetting(env, workload), ...threadSetting(env, sharedProcesses(env), availableParallelism()) };
+  return { ...onednnSetting(env, workload), ...threadSetting(env) };
 }
 
 /** What the tfjs-node binding exposes that we read: the version of the libtensorflow it loaded. */

@@ -1,4 +1,4 @@
-import { defaultWorkload, sharedProcesses } from '@overparam/core';
+import { defaultWorkload } from '@overparam/core';
 import { describe, expect, it } from 'vitest';
 import { ONEDNN_MIN_WIDTH, onednnFor, onednnSetting, tensorflowEnv, threadSetting } from './tfjs-node';
 
@@ -31,20 +31,15 @@ describe('the environment libtensorflow loads with', () => {
     expect(tensorflowEnv({ TF_CPP_MIN_LOG_LEVEL: '0' }, { onednn: true, onednnChosenBy: 'workload' })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' });
   });
 
-  it("leaves TensorFlow's threads at its default whether or not processes share the cores; the user's counts apply", () => {
-    expect(threadSetting({}, 1, 16)).toEqual({});
-    expect(threadSetting({}, 2, 16)).toEqual({});
-    expect(threadSetting({}, 3, 2)).toEqual({});
-    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: '3' }, 2, 16)).toEqual({ intraOpThreads: 3, interOpThreads: 3, threadsChosenBy: 'environment' });
-    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '1' }, 1, 16)).toEqual({ intraOpThreads: 3, interOpThreads: 1, threadsChosenBy: 'environment' });
+  it("leaves TensorFlow's threads at its default however many processes share the cores; the user's counts apply", () => {
+    expect(threadSetting({})).toEqual({});
+    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: '3' })).toEqual({ intraOpThreads: 3, interOpThreads: 3, threadsChosenBy: 'environment' });
+    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '1' })).toEqual({ intraOpThreads: 3, interOpThreads: 1, threadsChosenBy: 'environment' });
     // Not a count: no choice.
-    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: 'many' }, 1, 16)).toEqual({});
-    expect(sharedProcesses({ OVERPARAM_PROCESSES: '4' })).toBe(4);
-    expect(sharedProcesses({ OVERPARAM_PROCESSES: '0' })).toBe(1);
-    expect(sharedProcesses({})).toBe(1);
-    // Shared cores alone choose nothing (a thread count would change the numbers); the user's count goes to TensorFlow.
-    expect(tensorflowEnv({}, { onednn: true, onednnChosenBy: 'workload', ...threadSetting({}, 2, 16) })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '1' });
-    const user = threadSetting({ TF_NUM_INTRAOP_THREADS: '3' }, 2, 16);
+    expect(threadSetting({ TF_NUM_INTRAOP_THREADS: 'many' })).toEqual({});
+    // Without the user's count nothing is chosen (a thread count would change the numbers); the user's count goes to TensorFlow.
+    expect(tensorflowEnv({}, { onednn: true, onednnChosenBy: 'workload', ...threadSetting({}) })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '1' });
+    const user = threadSetting({ TF_NUM_INTRAOP_THREADS: '3' });
     expect(tensorflowEnv({}, { onednn: true, onednnChosenBy: 'workload', ...user })).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '1', TF_NUM_INTRAOP_THREADS: '3', TF_NUM_INTEROP_THREADS: '3' });
   });
 });

@@ -45,29 +45,23 @@ export function onednnSetting(env: Readonly<Record<string, string | undefined>>,
 export interface ThreadSetting {
   readonly intraOpThreads?: number;
   readonly interOpThreads?: number;
-  readonly threadsChosenBy?: 'environment' | 'processes';
+  readonly threadsChosenBy?: 'environment';
 }
 
 /**
- * TensorFlow's pools for one of `processes` processes sharing `cores` (a sweep's `--jobs`, see
- * `sharedProcesses`): each gets its share of the cores, so N workers do not run N × cores
- * threads on `cores` and stall each other. Alone, TensorFlow's default stays. A user's
- * TF_NUM_INTRAOP_THREADS (and TF_NUM_INTEROP_THREADS, else the same count) wins. Measured on 2
- * cores: these two variables take a libtensorflow process from 15 threads to 13 (one less in each
- * pool); OMP_NUM_THREADS changes nothing with oneDNN on (its kernels run on TensorFlow's pool), so
- * it is left alone.
+ * TensorFlow's pools: its own default (a thread per core), unless the user set
+ * TF_NUM_INTRAOP_THREADS (and TF_NUM_INTEROP_THREADS, else the same count). Not derived from a
+ * sweep's `--jobs`: the intra-op thread count changes how a kernel splits its sums, so a cell's
+ * numbers would depend on how many processes shared the machine — a Slurm shard (one process) and
+ * a `--jobs 2` sweep of the same cells differed in their losses when each worker got its share of
+ * the cores. Measured on 2 cores: these two variables take a libtensorflow process from 15 threads
+ * to 13 (one less in each pool); OMP_NUM_THREADS changes nothing with oneDNN on (its kernels run on
+ * TensorFlow's pool), so it is left alone.
  */
-export function threadSetting(env: Readonly<Record<string, string | undefined>>, processes: number, cores: number): ThreadSetting {
+export function threadSetting(env: Readonly<Record<string, string | undefined>>): ThreadSetting {
   const count = (value: string | undefined) => (value !== undefined && /^\s*[1-9]\d*\s*$/.test(value) ? Number(value) : undefined);
   const intra = count(env.TF_NUM_INTRAOP_THREADS);
   if (intra !== undefined) return { intraOpThreads: intra, interOpThreads: count(env.TF_NUM_INTEROP_THREADS) ?? intra, threadsChosenBy: 'environment' };
-  // Not derived from `processes` (yet): TensorFlow's intra-op thread count changes how a kernel
-  // splits its sums, so a cell's numbers would depend on how many processes shared the machine —
-  // a Slurm shard (one process) and a `--jobs 2` sweep of the same cells differed in their losses.
-  // Until a thread count is part of what a run records and resumes with, only the user's own
-  // setting applies. `processes` and `cores` say what the share would be.
-  void processes;
-  void cores;
   return {};
 }
 

@@ -77,10 +77,10 @@ export function progressLine(name: string, p: SweepProgress): string {
  * development) with Node's own flags, through `fork`, whose IPC channel carries the cells and
  * lets a worker notice when the sweep process is gone and stop (its cell resumes next time).
  */
-export function spawnWorker(dir: string, env: Readonly<Record<string, string>>) {
+export function spawnWorker(dir: string) {
   const entry = process.argv[1];
   if (entry === undefined) throw new OverparamError('SWEEP_INVALID', '--jobs: cannot tell how this program was started, so cannot start workers; run with --jobs 1');
-  return fork(entry, ['sweep', 'worker', dir], { execArgv: process.execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return fork(entry, ['sweep', 'worker', dir], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 }
 
 function summaryLines(report: SweepReport): string {

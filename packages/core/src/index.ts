@@ -16,7 +16,6 @@ export { createRng, restoreRng, type Rng, type RngState } from './rng';
 
 export type { BackendPlugin, BackendSelection, BackendSettings, BackendStatus, BackendTraits, Platform, Workload } from './backend/types';
 export { defaultBackendTraits, defaultWorkload } from './backend/types';
-export { PROCESSES_ENV, sharedProcesses } from './backend/processes';
 export { type SelectBackendOptions, BACKEND_SETTINGS, registerBackend, registeredBackends, selectBackend, backendStatuses, activeBackendName, activeBackendTraits, plannedBackendTraits, currentPlatform } from './backend/registry';
 
 export type { Layer, LayerInit, ApplyContext, TapEvent, TapRecorder, TensorTree, Shape } from './layers/types';

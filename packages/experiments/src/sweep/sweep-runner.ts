@@ -1,4 +1,4 @@
-import { BACKEND_SETTINGS, lossLabel, lossSpec, OverparamError, PROCESSES_ENV } from '@overparam/core';
+import { BACKEND_SETTINGS, lossLabel, lossSpec, OverparamError } from '@overparam/core';
 import type { ChildProcess } from 'node:child_process';
 import { failedSummary } from '../store/summary';
 import { errorReply, SweepWorker, type FromWorker } from './sweep-worker';
@@ -42,7 +42,7 @@ export interface SweepOptions {
    * with an IPC channel speaking sweep-worker.ts's messages, adding `env` to its environment.
    * Needed for jobs > 1.
    */
-  readonly spawnWorker?: (sweepDir: string, env: Readonly<Record<string, string>>) => ChildProcess;
+  readonly spawnWorker?: (sweepDir: string) => ChildProcess;
   readonly onProgress?: (progress: SweepProgress) => void;
   /** Cells trained together as one batched model (replica groups, see replica-group.ts). Default `auto`; 1: each alone. */
   readonly replicas?: ReplicasOption;
@@ -145,8 +145,7 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   };
   report();
 
-  // Each worker is told that `jobs` processes share the cores (a backend with thread pools sizes them to its share).
-  const spawn = () => new SweepWorker(options.spawnWorker!(options.outDir, { [PROCESSES_ENV]: String(jobs) }));
+  const spawn = () => new SweepWorker(options.spawnWorker!(options.outDir));
 
   // One cell, or a replica group of cells trained as one model.
   const runCells = async (group: readonly SweepCell[], lane: Lane): Promise<void> => {
