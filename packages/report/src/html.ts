@@ -68,7 +68,8 @@ function overview(model: ReportModel): string {
     ['data', count((r) => r.data).join(', ') || '—'],
     ['backends', count((r) => r.backend).join(', ') || '—'],
     ['seeds', [...new Set(model.runs.map((r) => r.seed))].sort((a, b) => a - b).join(', ')],
-    ['total run time', `${fmt(total, 3)} s`],
+    // Not a wall time: parallel runs overlap, and each member of a replica group counts the group's whole time.
+    ['run time, summed over runs', `${fmt(total, 3)} s`],
   ];
   return `<table>${items.map(([k, v]) => `<tr><th>${k}</th><td>${escapeHtml(v!)}</td></tr>`).join('')}</table>`;
 }
