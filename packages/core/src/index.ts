@@ -41,7 +41,7 @@ export { zeroPad2d } from './layers/zero-pad';
 export { createModel, variableAccess, type VariableAccess, type Model, type ModelApplyOptions, type ParamInfo, type CreateModelOptions } from './layers/model';
 
 export { resolveInitializer, initializerNames, type Initializer, type InitSpec, type InitContext } from './init';
-export { resolveLoss, computeLoss, lossNames, lpLoss, lossSpec, lossLabel, type Loss, type LossName, type LossSpec, type Reduction } from './losses';
+export { resolveLoss, computeLoss, lossNames, lpLoss, lossSpec, lossLabel, replicaMeanLosses, type Loss, type LossName, type LossSpec, type Reduction } from './losses';
 export { sgd, createOptimizer, optimizerNames, type Optimizer, type OptimizerSpec } from './optim/optimizer';
 export { endToEnd, endToEndDirection, endToEndDirectionSingleOutput, type EndToEndOptions } from './optim/end-to-end';
 export { ADADELTA_DEFAULTS } from './optim/adadelta';

@@ -131,3 +131,13 @@ export function computeLoss(loss: Loss | LossSpec, output: Tensor, target: Tenso
   const perExample = resolveLoss(loss).perExample(output, target);
   return reduction === 'mean' ? tf.mean(perExample) : perExample;
 }
+
+/**
+ * Each replica's mean loss, `[R]`, from a replica group's outputs `[R, batch, …]` and targets
+ * `[R, batch, …]`: the replicas are folded into one batch for `perExample`, then split again.
+ * Summed, its gradient gives each replica its own mean-loss gradient.
+ */
+export function replicaMeanLosses(loss: Loss, out: Tensor, y: Tensor): Tensor {
+  const fold = (t: Tensor) => tf.reshape(t, [t.shape[0]! * t.shape[1]!, ...t.shape.slice(2)]);
+  return tf.mean(tf.reshape(loss.perExample(fold(out), fold(y)), [out.shape[0]!, -1]), 1);
+}

@@ -1,4 +1,4 @@
-import { ConfigError, createRng, gatherBatch, replicate, resolveLoss, tf, yieldToEventLoop, type Dataset, type Loss, type LossName, type Model, type ReplicatedModel, type Rng, type Split, type Tensor } from '@overparam/core';
+import { ConfigError, createRng, gatherBatch, replicaMeanLosses, replicate, resolveLoss, tf, yieldToEventLoop, type Dataset, type Loss, type LossName, type Model, type ReplicatedModel, type Rng, type Split, type Tensor } from '@overparam/core';
 import { defaultQuantiles, summarizeCosines, type CosineSummary } from './confusion';
 import { gradientGram } from './gram/engine';
 
@@ -136,12 +136,8 @@ async function batchedPairProducts(group: ReplicatedModel, data: Dataset, split:
   let grads: Tensor[] = [];
   try {
     grads = tf.tidy(() => {
-      const fold = (t: Tensor) => tf.reshape(t, [t.shape[0]! * t.shape[1]!, ...t.shape.slice(2)]);
-      const { grads: byName } = tf.variableGrads(() => {
-        const out = group.apply(batch.x, { training, stateUpdates });
-        // The sum of each copy's mean loss: copy k's gradient is its own minibatch's mean-loss gradient.
-        return tf.sum(tf.mean(tf.reshape(loss.perExample(fold(out), fold(batch.y)), [copies, -1]), 1)) as tf.Scalar;
-      }, group.trainable as tf.Variable[]);
+      // The sum of each copy's mean loss: copy k's gradient is its own minibatch's mean-loss gradient.
+      const { grads: byName } = tf.variableGrads(() => tf.sum(replicaMeanLosses(loss, group.apply(batch.x, { training, stateUpdates }), batch.y)) as tf.Scalar, group.trainable as tf.Variable[]);
       return group.trainable.map((v) => byName[v.name]!);
     });
     const values = (await Promise.all(grads.map((g) => g.data()))) as Float32Array[];

@@ -3,7 +3,7 @@ import { activeBackendTraits } from '../backend/registry';
 import { ResidentSplits } from '../data/resident-split';
 import { ConfigError } from '../errors';
 import { replicate } from '../layers/replicated';
-import { lossLabel } from '../losses';
+import { lossLabel, replicaMeanLosses } from '../losses';
 import { createReplicatedOptimizer } from '../optim/replicated';
 import { tf, type Tensor } from '../tf';
 import { train } from './loop';
@@ -92,9 +92,7 @@ export async function trainReplicas(runs: readonly ReplicaRun[]): Promise<TrainR
               gatherBatch(active[0]!.run.data, active.map((r, j) => ({ split: r.run.data.train, indices: draws[j]!.indices, transform: r.augment })), true);
             const stateUpdates = new Map<string, Tensor>();
             const { grads } = tf.variableGrads(() => {
-              const out = group.apply(x, { training: true, stateUpdates, rngs: active.map((r) => r.layerRng) });
-              const fold = (t: Tensor) => tf.reshape(t, [t.shape[0]! * t.shape[1]!, ...t.shape.slice(2)]);
-              const losses = tf.mean(tf.reshape(loss.perExample(fold(out), fold(y)), [active.length, -1]), 1);
+              const losses = replicaMeanLosses(loss, group.apply(x, { training: true, stateUpdates, rngs: active.map((r) => r.layerRng) }), y);
               held.losses = tf.keep(losses);
               return tf.sum(losses) as tf.Scalar;
             }, group.trainable as tf.Variable[]);
