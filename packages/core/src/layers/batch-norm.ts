@@ -1,5 +1,6 @@
 import { ConfigError, ShapeError } from '../errors';
 import { tf, type Tensor } from '../tf';
+import { batchNormTraining } from './batch-norm-op';
 import { isTensorLike, joinPath } from './context';
 import type { ApplyContext, Layer, Shape } from './types';
 
@@ -58,10 +59,13 @@ export function batchNorm(options: BatchNormOptions = {}): Layer {
       const gamma = params.gamma as Tensor;
       const beta = params.beta as Tensor;
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-      let mean: Tensor;
-      let variance: Tensor;
+      let y: Tensor;
+      // x̂, what γ multiplies: only a tap reads it in training mode, where y is computed without it.
+      let normalized: () => Tensor;
       if (ctx.training) {
-        ({ mean, variance } = tf.moments(x, axes));
+        const mean = tf.mean(x, axes);
+        const centred = tf.sub(x, mean);
+        const variance = tf.mean(tf.square(centred), axes);
         if (ctx.stateUpdates !== undefined) {
           const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
           const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
@@ -69,17 +73,20 @@ export function batchNorm(options: BatchNormOptions = {}): Layer {
           record(ctx.stateUpdates, joinPath(ctx.path, 'mean'), blend(stateTensor(ctx, 'mean'), mean));
           record(ctx.stateUpdates, joinPath(ctx.path, 'variance'), blend(stateTensor(ctx, 'variance'), unbiased));
         }
+        const invStd = tf.rsqrt(tf.add(variance, epsilon));
+        y = batchNormTraining(x, centred, invStd, gamma, beta, axes);
+        normalized = () => tf.mul(centred, invStd);
       } else {
-        mean = stateTensor(ctx, 'mean');
-        variance = stateTensor(ctx, 'variance');
+        // The running statistics are constants here, so autodiff's backward pass is short.
+        const xHat = tf.mul(tf.sub(x, stateTensor(ctx, 'mean')), tf.rsqrt(tf.add(stateTensor(ctx, 'variance'), epsilon)));
+        y = tf.add(tf.mul(xHat, gamma), beta);
+        normalized = () => xHat;
       }
-      const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
-      const y = tf.add(tf.mul(normalized, gamma), beta);
       if (ctx.recorder === undefined) return y;
       return ctx.recorder.tap({
         path: ctx.path,
         kind: 'batchNorm',
-        input: normalized,
+        input: normalized(),
         output: y,
         params: { gamma, beta },
         paramPaths: { gamma: joinPath(ctx.path, 'gamma'), beta: joinPath(ctx.path, 'beta') },
