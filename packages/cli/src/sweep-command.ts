@@ -103,7 +103,7 @@ export function addSweepCommand(program: Command, io: CliIo, done: (code: number
     .argument('[file]', 'the sweep file')
     .option('--out <dir>', 'the sweep directory (sweep.json, runs/<cell id>/)')
     .option('--jobs <n>', 'cells at once, each in its own worker process (the wasm backend uses one core per process)', '1')
-    .option('--shard <i/n>', 'run only shard i of n (cells k with k mod n = i); default: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX')
+    .option('--shard <i/n>', 'run only shard i of n (replica groups k with k mod n = i; with --replicas 1, cells); default: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX')
     .option('--shard-count <n>', 'the number of shards when JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) gives the index')
     .option(REPLICAS_FLAG, REPLICAS_HELP, REPLICAS_DEFAULT)
     .option('--retry-failed', 'run failed cells again (by default they stay failed and are reported)')

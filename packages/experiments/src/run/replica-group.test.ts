@@ -93,6 +93,23 @@ describe('replica groups', () => {
     }
   });
 
+  test('a sweep keeps its planned groups in a shard and after a resume: a cell never meets other partners', async () => {
+    const quick = { ...sweep, base: { ...sweep.base, steps: 5, metrics: [] } };
+    const cells = sweepCells(parseSweep(quick));
+    // Planned over all six cells, groups of three: cells 0–2 and cells 3–5.
+    const groupSizes = async (dir: string) => Promise.all(cells.map(async (c) => (await sweepStore(dir).readInfo(c.id))?.attempts.map((a) => a.replicas) ?? null));
+    const shard = join(root, 'shard-0');
+    const report = await runSweep(quick, { outDir: shard, replicas: 3, shard: { index: 0, count: 2 } });
+    expect(report.cells).toBe(3);
+    expect(await sweepStore(shard).list()).toEqual(cells.slice(0, 3).map((c) => c.id).sort());
+    expect(await groupSizes(shard)).toEqual([[3], [3], [3], null, null, null]);
+    // Cell 0 ended before the sweep ran (as after a kill between two summaries): its partners train as a group of two, and cell 3 stays with 4 and 5.
+    const resumed = join(root, 'partly-ended');
+    await runSweep(quick, { outDir: resumed, replicas: 1, shard: { index: 0, count: 6 } });
+    await runSweep(quick, { outDir: resumed, replicas: 3 });
+    expect(await groupSizes(resumed)).toEqual([[undefined], [2], [2], [3], [3], [3]]);
+  });
+
   test('a stopped group resumes every unfinished replica exactly (records byte-identical, timings aside)', async () => {
     const store = directoryStore(join(root, 'group'));
     const members = [0.05, 0.02, 0.01].map((lr, i) => ({ id: `m${i}`, config: { ...sweep.base, steps: 60, lr, seed: i, optimizer: { name: 'adam' }, checkpointEverySteps: 15 } }));

@@ -16,11 +16,12 @@ export type ReplicasOption = 'auto' | number;
 /**
  * Sweeps run each cell alone unless asked (`--replicas auto|N`). On cpu a replica equals its solo
  * run to the bit, but the batched kernels of wasm and node sum in another order (and node turns
- * oneDNN on for a group), so there a cell's last digits depend on which group it ran in — and a
- * killed sweep resumed, or a sweep split into Slurm shards, regroups its cells. Solo by default
- * keeps "same config, same numbers" everywhere. A preset may choose otherwise (`Preset.replicas`):
- * where its criteria are shown to print the same either way, or where its budget needs groups.
- * Within one grouping the numbers repeat: a group trains its members in member order.
+ * oneDNN on for a group), so there a cell's last digits depend on which group it ran in, and so
+ * on `--replicas` (and with `auto`, on `--jobs`). Solo by default keeps "same config, same
+ * numbers" everywhere. A preset may choose otherwise (`Preset.replicas`): where its criteria are
+ * shown to print the same either way, or where its budget needs groups. Within one grouping the
+ * numbers repeat: a sweep plans its groups over all its cells (a resume or a Slurm shard keeps
+ * them), and a group trains its members in member order.
  */
 export const DEFAULT_REPLICAS: ReplicasOption = 1;
 

@@ -1,6 +1,9 @@
 import { OverparamError } from '@overparam/core';
 
-/** Shard `index` of `count` (0-based) runs the cells whose position k in the sweep has k mod count = index. */
+/**
+ * Shard `index` of `count` (0-based) runs the replica groups whose position k in the sweep's plan
+ * has k mod count = index; with `--replicas 1` (the default) each group is one cell, so the cells.
+ */
 export interface Shard {
   readonly index: number;
   readonly count: number;

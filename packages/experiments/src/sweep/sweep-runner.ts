@@ -123,14 +123,18 @@ export async function runSweep(input: unknown, options: SweepOptions): Promise<S
 
 async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], jobs: number, options: SweepOptions): Promise<SweepReport> {
   const store = sweepStore(options.outDir);
-  const cells = inShard(allCells, options.shard);
+  // Replica groups are planned over every cell of the sweep and a shard takes whole groups, so a
+  // cell trains beside the same cells alone, in any shard and after a resume (on node a replica's
+  // place in its group can move its last digits).
+  const plannedGroups = inShard(await planReplicaGroups(allCells, (c) => c.config, options.replicas ?? DEFAULT_REPLICAS, jobs), options.shard);
+  const cells = plannedGroups.flat();
 
   const outcomes: Record<RunStatus, number> = { absent: 0, running: 0, completed: 0, diverged: 0, aborted: 0, failed: 0 };
-  const pending: SweepCell[] = [];
+  const pending = new Set<SweepCell>();
   for (const cell of cells) {
     const status = await store.status(cell.id);
     if (ENDED.includes(status) && !(status === 'failed' && options.retryFailed === true)) outcomes[status]++;
-    else pending.push(cell);
+    else pending.add(cell);
   }
 
   let ran = 0;
@@ -198,7 +202,8 @@ async function runLockedSweep(spec: SweepSpec, allCells: readonly SweepCell[], j
   };
 
   // A pool of `jobs` lanes pulling cells (or replica groups of them) in sweep order; with jobs > 1 each lane has its own worker process.
-  const groups = await planReplicaGroups(pending, (c) => c.config, options.replicas ?? DEFAULT_REPLICAS, jobs);
+  // A group whose members partly ended (a kill between their summaries) trains the rest, in the same order.
+  const groups = plannedGroups.map((g) => g.filter((c) => pending.has(c))).filter((g) => g.length > 0);
   let next = 0;
   const lanes: Lane[] = Array.from({ length: Math.min(jobs, groups.length) }, () => ({ worker: jobs > 1 ? spawn() : undefined }));
   const interrupt = () => lanes.forEach((l) => l.worker?.interrupt());
