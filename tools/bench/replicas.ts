@@ -8,11 +8,16 @@
  *
  * On node the suite runs with `TF_ENABLE_ONEDNN_OPTS=1` unless the caller set the variable (see
  * `env` below and README): batched matMuls are where oneDNN pays off (issue 21, finding 0), and
- * every line records the value it ran with.
+ * every line records the value it ran with. The solo line runs in a process of its own
+ * (replica-solo.ts), loaded with the settings the backend picks for that solo run (oneDNN off
+ * for a small dense net), so `speedup` compares a group with the best a run alone gets.
  */
-import { buildModel } from '@overparam/architectures';
-import { tf, train, trainReplicas, type Dataset, type Model, type TrainConfig } from '@overparam/core';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { architectureWorkload, buildModel } from '@overparam/architectures';
+import { tf, train, trainReplicas, type Dataset, type Model, type TrainConfig, type Workload as BackendWorkload } from '@overparam/core';
 import { loadDataSet } from '@overparam/data';
+import { parseLines, runProcess, stderrTail, TSX } from './child-process';
 import { emitError, emitMeasurement, log } from './emit';
 import { calibrateSteps, measureRate } from './measure';
 import { BATCH, benchData, benchMlp, LR, mlpParameters } from './mlp-workload';
@@ -21,9 +26,11 @@ import type { Suite, SuiteContext } from './suite';
 const SUITE = 'replicas';
 export const REPLICA_COUNTS = [1, 4, 10, 32] as const;
 
-interface Workload {
+export interface Workload {
   readonly name: string;
   readonly parameters: Record<string, unknown>;
+  /** What the backend is told when it loads for this net trained alone (node picks oneDNN from it). */
+  readonly solo: BackendWorkload;
   model(seed: number): Model;
   data(): Dataset;
   config(seed: number, steps: number): TrainConfig;
@@ -32,6 +39,7 @@ interface Workload {
 const mlpWorkload = (depth: number, width: number): Workload => ({
   name: `MLP-${depth}-${width}`,
   parameters: mlpParameters(depth, width),
+  solo: { ...architectureWorkload('mlp', { depth, width, inputDim: 784, outputDim: 10 }), replicas: 1 },
   model: (seed) => benchMlp(depth, width, seed),
   data: benchData,
   // Each replica its own seed (minibatch order) and rate, as a sweep's cells.
@@ -42,12 +50,13 @@ let standIn: Dataset | undefined;
 const deepLinearWorkload = (depth: number, width: number): Workload => ({
   name: `DLN-${depth}-${width}`,
   parameters: { model: `DLN-${depth}-${width}`, depth, width, data: 'lp-regression', batchSize: 'full', loss: 'l4', optimizer: 'sgd' },
+  solo: { ...architectureWorkload('deep-linear', { depth, width, inputDim: 128, outputDim: 1 }), replicas: 1 },
   model: (seed) => buildModel('deep-linear', { depth, width, inputDim: 128, outputDim: 1, initStd: 0.01 }, seed),
   data: () => (standIn ??= loadDataSet('lp-regression')),
   config: (seed, steps) => ({ steps, batchSize: 2565, loss: 'l4', schedule: { kind: 'constant', lr: 1e-3 * (1 + seed / 10) }, seed, logEvery: steps }),
 });
 
-const workloads: readonly Workload[] = [
+export const workloads: readonly Workload[] = [
   mlpWorkload(3, 100),
   mlpWorkload(10, 100),
   mlpWorkload(100, 100),
@@ -55,7 +64,7 @@ const workloads: readonly Workload[] = [
 ];
 
 /** Replica-steps/s of `replicas` runs as one group, or of one run alone with `train()` (replicas = 0). */
-async function measure(workload: Workload, replicas: number, context: SuiteContext): Promise<number | undefined> {
+export async function measure(workload: Workload, replicas: number, context: SuiteContext, backendSettings?: Readonly<Record<string, unknown>>): Promise<number | undefined> {
   const name = replicas === 0 ? 'solo' : `R=${replicas}`;
   const models = Array.from({ length: Math.max(1, replicas) }, (_, r) => workload.model(r));
   const data = workload.data();
@@ -87,6 +96,7 @@ async function measure(workload: Workload, replicas: number, context: SuiteConte
       numTensorsBefore,
       numTensorsAfter: tf.memory().numTensors,
       onednn: context.backend === 'node' ? (process.env.TF_ENABLE_ONEDNN_OPTS ?? null) : null,
+      ...(backendSettings !== undefined ? { backendSettings } : {}),
     });
     return rate.median;
   } catch (e) {
@@ -95,6 +105,26 @@ async function measure(workload: Workload, replicas: number, context: SuiteConte
   } finally {
     for (const m of models) m.dispose();
   }
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The solo line, measured by replica-solo.ts in a process of its own: this one loaded its backend
+ * for replica groups (oneDNN on), which slows a small dense net alone. Its line is passed through.
+ */
+async function soloInProcess(workload: Workload, context: SuiteContext): Promise<number | undefined> {
+  const args = ['--conditions=@overparam/source', join(here, 'replica-solo.ts'), context.backend, workload.name, ...(context.settings.quick ? ['--quick'] : [])];
+  // The child picks oneDNN itself, as a solo run does; the suite's setting must not reach it.
+  const { TF_ENABLE_ONEDNN_OPTS: _forced, ...env } = process.env;
+  const result = await runProcess(TSX, args, env, 30 * 60_000);
+  const line = parseLines(result.stdout)[0];
+  if (line === undefined) {
+    emitError(SUITE, 'solo', context.backend, `the solo process exited with ${result.code}: ${stderrTail(result.stderr)}`, { model: workload.name });
+    return undefined;
+  }
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  return typeof line.median === 'number' ? line.median : undefined;
 }
 
 export const replicasSuite: Suite = {
@@ -107,7 +137,7 @@ export const replicasSuite: Suite = {
     if (chosen.length === 0) throw new Error(`no workload matches --model ${context.models!.join(',')}; workloads: ${workloads.map((w) => w.name).join(', ')}`);
     for (const workload of chosen) {
       log(`${SUITE}: ${workload.name}`);
-      const solo = await measure(workload, 0, context);
+      const solo = await soloInProcess(workload, context);
       for (const replicas of context.settings.quick ? [1, 4, 10] : REPLICA_COUNTS) {
         const rate = await measure(workload, replicas, context);
         if (solo !== undefined && rate !== undefined) {

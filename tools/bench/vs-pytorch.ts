@@ -11,10 +11,10 @@
  * OpenMP's spinning waits made PyTorch 20× slower (MLP-3-100: 17 steps/s active, 387 passive, 253
  * on one thread).
  */
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { symmetricEigenvalues, symmetricExtremeEigenvalues } from '@overparam/metrics';
+import { parseLines, runProcess, stderrTail, TSX } from './child-process';
 import { emitError, emitMeasurement, emitSkipped, log } from './emit';
 import type { Summary } from './measure';
 import { randomGram } from './spectrum';
@@ -37,32 +37,6 @@ interface PytorchResult extends Summary {
   readonly [field: string]: unknown;
 }
 
-function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    let stdout = '';
-    let stderr = '';
-    const child = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      done({ code: null, stdout, stderr: e.message });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
-
-function parseLines(stdout: string): Record<string, unknown>[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
 /** Runs the PyTorch rows; Gram rows one per process. Resolves to the results by row, or to why PyTorch cannot run. */
 async function pytorchResults(selected: readonly Row[], settings: BenchSettings): Promise<Map<string, PytorchResult> | string> {
   const python = process.env.OVERPARAM_BENCH_PYTHON ?? '/usr/bin/python3';
@@ -82,18 +56,17 @@ async function pytorchResults(selected: readonly Row[], settings: BenchSettings)
     const args = [join(here, 'pytorch_bench.py'), '--rows', rows.join(';'), '--threads', String(PYTORCH_THREADS), ...(settings.quick ? ['--quick'] : [])];
     const result = await runProcess(python, args, env, 30 * 60_000);
     for (const line of parseLines(result.stdout)) results.set(String(line.row), line as unknown as PytorchResult);
-    if (result.code !== 0) log(`${SUITE}: PyTorch exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (result.code !== 0) log(`${SUITE}: PyTorch exited with ${result.code}: ${stderrTail(result.stderr)}`);
   }
   return results;
 }
 
 /** Our row in a process of its own (vs-row.ts): its measurement, or why it does not run here. */
 async function oursInProcess(row: Row, backend: string, settings: BenchSettings): Promise<Measured | string> {
-  const tsx = join(here, '..', '..', 'node_modules', '.bin', 'tsx');
   const args = ['--conditions=@overparam/source', join(here, 'vs-row.ts'), backend, row.name, ...(settings.quick ? ['--quick'] : [])];
-  const result = await runProcess(tsx, args, process.env, 30 * 60_000);
+  const result = await runProcess(TSX, args, process.env, 30 * 60_000);
   const line = parseLines(result.stdout)[0];
-  if (line === undefined) throw new Error(`the row's process failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (line === undefined) throw new Error(`the row's process failed: ${stderrTail(result.stderr)}`);
   if ('skipped' in line) return String(line.skipped);
   if ('error' in line) throw new Error(String(line.error));
   const measured = line as unknown as Measured;
