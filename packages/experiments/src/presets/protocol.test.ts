@@ -12,6 +12,15 @@ describe('presetProtocol', () => {
     expect(rows['scaled down']!.thisScale).toBe(getPreset('c13-du-resnet-depth').scales.smoke.scaledDown);
   });
 
+  it('writes options as words, not JSON', () => {
+    const rows = Object.fromEntries(presetProtocol(getPreset('c5-bn-skip'), 'laptop').rows.map((r) => [r.aspect, r]));
+    expect(rows['data']!.thisScale).toMatch(/^fashion-mnist \(trainSize \d+, validationSize 0, testSize \d+, downscale \d+\)$/);
+    expect(rows['model']!.paper).toBe('wrn (dropout 0, depth 16, widthFactor 2)');
+    // Empty options say nothing.
+    expect(rows['data']!.paper).toBe('depth: cifar10 | depth-cifar100: cifar100');
+    for (const row of Object.values(rows)) expect(`${row.paper} ${row.thisScale}`).not.toContain('"');
+  });
+
   it('names the learning-rate rule and its seeds per rate where the paper searches the rate', () => {
     const preset = getPreset('c2-mlp-depth');
     const paper = Object.fromEntries(presetProtocol(preset, 'paper').rows.map((r) => [r.aspect, r]));

@@ -19,7 +19,15 @@ export interface PresetProtocol {
 
 type Aspect = (sweep: PresetSweep) => string;
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+/** A config value in words: strings as they are, an object's fields as `key value` in parentheses (none when empty), arrays in brackets. */
+const text = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return `[${v.map(text).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return `(${Object.entries(v).map(([k, x]) => `${k} ${text(x)}`).join(', ')})`;
+  return JSON.stringify(v);
+};
+/** ` (key value, …)` after a name, or nothing for absent or empty options. */
+const options = (v: unknown): string => (v === undefined || (typeof v === 'object' && v !== null && Object.keys(v).length === 0) ? '' : ` ${text(v)}`);
 const base = (sweep: PresetSweep, key: string): unknown => (sweep.base as Record<string, unknown>)[key];
 const metricsOf = (sweep: PresetSweep) => (Array.isArray(base(sweep, 'metrics')) ? (base(sweep, 'metrics') as Array<Record<string, unknown>>) : []);
 const list = (values: readonly unknown[]) => (values.length > 6 ? `${values.slice(0, 3).map(text).join(', ')}, …, ${text(values.at(-1))} (${values.length})` : values.map(text).join(', '));
@@ -28,12 +36,9 @@ const list = (values: readonly unknown[]) => (values.length > 6 ? `${values.slic
 const aspects: ReadonlyArray<[string, Aspect]> = [
   [
     'data',
-    (s) => {
-      const options = base(s, 'dataOptions');
-      return `${text(base(s, 'data') ?? 'the config default')}${options !== undefined ? ` ${text(options)}` : ''}`;
-    },
+    (s) => `${text(base(s, 'data') ?? 'the config default')}${options(base(s, 'dataOptions'))}`,
   ],
-  ['model', (s) => `${text(base(s, 'arch') ?? 'swept')}${base(s, 'archOptions') !== undefined ? ` ${text(base(s, 'archOptions'))}` : ''}`],
+  ['model', (s) => `${text(base(s, 'arch') ?? 'swept')}${options(base(s, 'archOptions'))}`],
   ['grid', (s) => Object.entries((s['grid'] ?? {}) as Record<string, readonly unknown[]>).map(([k, v]) => `${k} ∈ {${list(v)}}`).join('; ') || 'none'],
   ['steps', (s) => text(base(s, 'steps') ?? 'the config default')],
   ['batch', (s) => text(base(s, 'batchSize') ?? 'the config default')],
