@@ -1,4 +1,4 @@
-import { batchNorm, createRng, tf, type Tensor } from '@overparam/core';
+import { activeBackendTraits, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNorm, createRng, tf, type Tensor } from '@overparam/core';
 import { finiteDifferenceGradient, maxRelativeError, referenceBatchNorm, tolerancesFor } from '@overparam/testing';
 import { describe, expect, it } from 'vitest';
 import { testBackend } from './setup-backend';
@@ -76,4 +76,21 @@ describe(`batchNorm vs a float64 reference (${testBackend})`, () => {
       });
     }
   }
+
+  it('trains through the backend’s fused kernel exactly where its traits say so', async () => {
+    // The float64 checks above then cover whichever path this backend takes.
+    const layer = batchNorm();
+    const x = tf.randomNormal([4, 3, 3, 2], 0, 1, 'float32', 1);
+    const state = { mean: tf.zeros([2]), variance: tf.ones([2]) };
+    const params = { gamma: tf.ones([2]), beta: tf.zeros([2]) };
+    const profile = await tf.profile(() => {
+      const [dx] = tf.grads((xx: Tensor) => tf.sum(layer.apply(params, xx, { training: true, path: 'bn', state })))([x]);
+      return dx;
+    });
+    const names = new Set(profile.kernels.map((k) => k.name));
+    const fused = activeBackendTraits().batchNormTraining === 'kernel';
+    expect(names.has(BATCH_NORM_TRAINING)).toBe(fused);
+    expect(names.has(BATCH_NORM_TRAINING_GRAD)).toBe(fused);
+    tf.dispose([x, state.mean, state.variance, params.gamma, params.beta]);
+  });
 });

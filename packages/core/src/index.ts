@@ -28,6 +28,7 @@ export { conv2d, type Conv2dOptions } from './layers/conv2d';
 export { conv2dForTraining } from './layers/conv-op';
 export { axisGeometry, type ConvPadding, type AxisGeometry } from './layers/conv-geometry';
 export { batchNorm, type BatchNormOptions } from './layers/batch-norm';
+export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './layers/batch-norm-kernel';
 export { globalAvgPool, maxPool2d, type MaxPool2dOptions } from './layers/pooling';
 export { flatten } from './layers/flatten';
 export { reshape } from './layers/reshape';

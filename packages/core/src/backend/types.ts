@@ -108,6 +108,13 @@ export interface BackendTraits {
    * solo replica-steps/s). Its members then equal their solo runs to the bit.
    */
   readonly replicaSteps: 'batched' | 'sequential';
+  /**
+   * How batch norm computes in training mode. `op`: core's portable op (moments, then one
+   * `customGrad` with the backward pass in closed form; batch-norm-op.ts); `kernel`: the backend's
+   * fused kernel registered under core's name (batch-norm-kernel.ts), one kernel each way (node:
+   * TensorFlow's FusedBatchNormV3, which the plugin registers when it loads).
+   */
+  readonly batchNormTraining: 'op' | 'kernel';
 }
 
 /** The traits of a backend that declares none: tfjs's own routes are fast and float32. */
@@ -119,6 +126,7 @@ export const defaultBackendTraits: BackendTraits = {
   maxPoolGradient: 'native',
   batchGather: 'device',
   replicaSteps: 'batched',
+  batchNormTraining: 'op',
 };
 
 export interface BackendSelection {

@@ -1,7 +1,8 @@
 import { tf, type Tensor } from '../tf';
 
 /**
- * Batch norm in training mode, y = γ·x̂ + β with x̂ = (x − μ)·s, as one op whose backward pass is
+ * Batch norm in training mode on backends without a fused kernel (`BackendTraits.batchNormTraining`
+ * = `op`; node has one, batch-norm-kernel.ts): y = γ·x̂ + β with x̂ = (x − μ)·s, as one op whose backward pass is
  * written in closed form. The caller passes the batch's centred input d = x − μ and s = 1/√(σ² + ε)
  * (it needs μ and σ² itself, for the running averages); `x` is there only so the gradient reaches it.
  *

@@ -1,5 +1,7 @@
 import { ConfigError, ShapeError } from '../errors';
 import { tf, type Tensor } from '../tf';
+import { activeBackendTraits } from '../backend/registry';
+import { batchNormTrainingKernel } from './batch-norm-kernel';
 import { batchNormTraining } from './batch-norm-op';
 import { isTensorLike, joinPath } from './context';
 import type { ApplyContext, Layer, Shape } from './types';
@@ -59,20 +61,28 @@ export function batchNorm(options: BatchNormOptions = {}): Layer {
       const gamma = params.gamma as Tensor;
       const beta = params.beta as Tensor;
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+      /** New running averages from the batch's mean and biased variance, when the caller collects state updates. */
+      const recordRunningStatistics = (mean: Tensor, variance: Tensor) => {
+        if (ctx.stateUpdates === undefined) return;
+        const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
+        const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
+        const blend = (running: Tensor, batch: Tensor) => tf.add(tf.mul(running, momentum), tf.mul(batch, 1 - momentum));
+        record(ctx.stateUpdates, joinPath(ctx.path, 'mean'), blend(stateTensor(ctx, 'mean'), mean));
+        record(ctx.stateUpdates, joinPath(ctx.path, 'variance'), blend(stateTensor(ctx, 'variance'), unbiased));
+      };
       let y: Tensor;
       // x̂, what γ multiplies: only a tap reads it in training mode, where y is computed without it.
       let normalized: () => Tensor;
-      if (ctx.training) {
+      if (ctx.training && activeBackendTraits().batchNormTraining === 'kernel') {
+        const fused = batchNormTrainingKernel(x, gamma, beta, epsilon);
+        y = fused.y;
+        recordRunningStatistics(fused.mean, fused.variance);
+        normalized = () => tf.mul(tf.sub(x, fused.mean), tf.rsqrt(tf.add(fused.variance, epsilon)));
+      } else if (ctx.training) {
         const mean = tf.mean(x, axes);
         const centred = tf.sub(x, mean);
         const variance = tf.mean(tf.square(centred), axes);
-        if (ctx.stateUpdates !== undefined) {
-          const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
-          const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
-          const blend = (running: Tensor, batch: Tensor) => tf.add(tf.mul(running, momentum), tf.mul(batch, 1 - momentum));
-          record(ctx.stateUpdates, joinPath(ctx.path, 'mean'), blend(stateTensor(ctx, 'mean'), mean));
-          record(ctx.stateUpdates, joinPath(ctx.path, 'variance'), blend(stateTensor(ctx, 'variance'), unbiased));
-        }
+        recordRunningStatistics(mean, variance);
         const invStd = tf.rsqrt(tf.add(variance, epsilon));
         y = batchNormTraining(x, centred, invStd, gamma, beta, axes);
         normalized = () => tf.mul(centred, invStd);
