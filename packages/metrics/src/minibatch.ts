@@ -1,4 +1,4 @@
-import { ConfigError, createRng, gatherBatch, replicaMeanLosses, replicate, resolveLoss, tf, yieldToEventLoop, type Dataset, type Loss, type LossName, type Model, type ReplicatedModel, type Rng, type Split, type Tensor } from '@overparam/core';
+import { activeBackendTraits, ConfigError, createRng, gatherBatch, replicaMeanLosses, replicate, resolveLoss, tf, yieldToEventLoop, type Dataset, type Loss, type LossName, type Model, type ReplicatedModel, type Rng, type Split, type Tensor } from '@overparam/core';
 import { defaultQuantiles, summarizeCosines, type CosineSummary } from './confusion';
 import { gradientGram } from './gram/engine';
 
@@ -39,8 +39,10 @@ export interface MinibatchConfusionOptions {
    * engine's groups mode (one pass of the 2·batchSize examples, then per-layer products).
    * `batched`: up to BATCHED_MAX_PAIRS pairs in one backward pass of a replica group (the same
    * gradients, summed by batched kernels; it gains where layers have a batched form, dense ones,
-   * and runs per copy otherwise). Default `direct`, the faster of the first two on the MLPs we
-   * measured (see the README).
+   * and runs per copy otherwise). On a backend whose replica groups step one member at a time
+   * (`replicaSteps: 'sequential'`, wasm: its batched matMul is slower than plain ones) it runs
+   * as `direct`, and the result says so. Default `direct`, the faster of the first two on the MLPs
+   * we measured (see the README).
    */
   readonly method?: MinibatchMethod;
   readonly quantiles?: readonly number[];
@@ -58,6 +60,7 @@ export interface MinibatchConfusion {
   readonly eta: number;
   /** The normalized variant: max(0, −min cosine). */
   readonly etaNormalized: number;
+  /** The method that ran: the one asked for, but `direct` where `batched` was asked on a backend that steps replicas one at a time. */
   readonly method: MinibatchMethod;
   /** Each pair's 2·batchSize rows of the split: the first minibatch, then the second. */
   readonly rows: readonly Int32Array[];
@@ -172,8 +175,10 @@ export async function minibatchConfusion(model: Model, data: Dataset, options: M
   if (2 * batchSize > split.n) {
     throw new ConfigError('batchSize', `a pair of minibatches of ${batchSize} needs ${2 * batchSize} distinct examples, but the ${splitName} split has ${split.n}`);
   }
-  const method = options.method ?? 'direct';
-  if (!(minibatchMethods as readonly string[]).includes(method)) throw new ConfigError('method', `must be one of ${minibatchMethods.map((k) => `'${k}'`).join(', ')}, got '${String(method)}'`);
+  const asked = options.method ?? 'direct';
+  if (!(minibatchMethods as readonly string[]).includes(asked)) throw new ConfigError('method', `must be one of ${minibatchMethods.map((k) => `'${k}'`).join(', ')}, got '${String(asked)}'`);
+  // The same pairs and, to float32 rounding, the same products either way (minibatch.test.ts).
+  const method: MinibatchMethod = asked === 'batched' && activeBackendTraits().replicaSteps === 'sequential' ? 'direct' : asked;
   const loss = resolveLoss(options.loss);
   const rng = options.rng ?? createRng(options.seed ?? 0);
   const training = options.training ?? true;
