@@ -56,10 +56,12 @@ describe('overparam reproduce --list', () => {
 /**
  * Every preset at smoke scale, as a user runs it: a real process on the fastest backend here
  * (`auto`), `--check` so a failed criterion fails the test. Smoke scale is sized to finish in
- * about 30 s each on the node backend.
+ * about 30 s each on the node backend. The processes run side by side (vitest's maxConcurrency):
+ * this file is the suite's longest, ~190 s one after another, and otherwise ends a run alone on
+ * one core.
  */
-describe.each(presetIds.map((id) => [id]))('overparam reproduce %s --scale smoke --check', (id) => {
-  it('passes its criteria and writes preset.json and the report', async () => {
+describe.concurrent('overparam reproduce <preset> --scale smoke --check', () => {
+  it.each(presetIds.map((id) => [id]))('%s passes its criteria and writes preset.json and the report', async (id) => {
     const out = join(root, id);
     const { code, stdout, stderr } = await overparamProcess(['reproduce', id, '--scale', 'smoke', '--out', out, '--check']);
     expect(stderr).toContain(`criteria of ${id} at scale smoke`);
