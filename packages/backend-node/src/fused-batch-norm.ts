@@ -13,7 +13,8 @@ interface TensorflowBackend {
   executeMultipleOutputs(name: string, attrs: ReadonlyArray<{ name: string; type: number; value: unknown }>, inputs: Tensor[], numOutputs: number): Tensor[];
 }
 
-function attrsOf(backend: TensorflowBackend, epsilon: number): Array<{ name: string; type: number; value: unknown }> {
+/** The attributes both ops take; the forward op also takes `exponential_avg_factor` (1: the batch's own statistics). */
+function attrsOf(backend: TensorflowBackend, epsilon: number, forward: boolean): Array<{ name: string; type: number; value: unknown }> {
   const b = backend.binding;
   return [
     { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
@@ -21,6 +22,7 @@ function attrsOf(backend: TensorflowBackend, epsilon: number): Array<{ name: str
     { name: 'epsilon', type: b.TF_ATTR_FLOAT, value: epsilon },
     { name: 'data_format', type: b.TF_ATTR_STRING, value: 'NHWC' },
     { name: 'is_training', type: b.TF_ATTR_BOOL, value: true },
+    ...(forward ? [{ name: 'exponential_avg_factor', type: b.TF_ATTR_FLOAT, value: 1 }] : []),
   ];
 }
 
@@ -40,9 +42,10 @@ export function registerFusedBatchNorm(): void {
       const { x, scale, offset } = inputs as { x: Tensor; scale: Tensor; offset: Tensor };
       const epsilon = (attrs as { epsilon: number }).epsilon;
       return tf.tidy(() => {
+        const tfBackend = backend as unknown as TensorflowBackend;
         const empty = tf.tensor1d([]);
         // Outputs: y, batch mean, batch variance (Bessel-corrected, for running averages), and three reserve spaces for the gradient.
-        const [y, mean, unbiased, ...reserve] = (backend as unknown as TensorflowBackend).executeMultipleOutputs('FusedBatchNormV3', [...attrsOf(backend as unknown as TensorflowBackend, epsilon), { name: 'exponential_avg_factor', type: (backend as unknown as TensorflowBackend).binding.TF_ATTR_FLOAT, value: 1 }], [asNhwc(x), scale, offset, empty, empty], 6);
+        const [y, mean, unbiased, ...reserve] = tfBackend.executeMultipleOutputs('FusedBatchNormV3', attrsOf(tfBackend, epsilon, true), [asNhwc(x), scale, offset, empty, empty], 6);
         const count = x.size / x.shape[x.rank - 1]!;
         const variance = count > 1 ? tf.mul(unbiased!, (count - 1) / count) : unbiased!;
         return [tf.reshape(y!, x.shape), mean!, variance, ...reserve];
@@ -57,7 +60,7 @@ export function registerFusedBatchNorm(): void {
       const epsilon = (attrs as { epsilon: number }).epsilon;
       return tf.tidy(() => {
         const tfBackend = backend as unknown as TensorflowBackend;
-        const [dx, dScale, dOffset] = tfBackend.executeMultipleOutputs('FusedBatchNormGradV3', attrsOf(tfBackend, epsilon), [asNhwc(dy!), asNhwc(x!), scale!, saved0!, saved1!, saved2!], 5);
+        const [dx, dScale, dOffset] = tfBackend.executeMultipleOutputs('FusedBatchNormGradV3', attrsOf(tfBackend, epsilon, false), [asNhwc(dy!), asNhwc(x!), scale!, saved0!, saved1!, saved2!], 5);
         return [tf.reshape(dx!, x!.shape), dScale!, dOffset!];
       });
     },
